@@ -1,0 +1,119 @@
+/**
+ * Ports: what the engine needs from the outside world, handed in by the composition roots
+ * (Electron main, the CLI, tests). Adapters are named by technology, fakes by what they are.
+ */
+import type { ApiGeneration, MediaKind, Verdict } from '../../shared/domain';
+
+/** Disposable: everything that listens or holds a handle (STYLE.md, habit 7). */
+export interface Disposable {
+  dispose(): void | Promise<void>;
+}
+
+/** Time and timers, injected so tests can run a day of backoff in a millisecond. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): Disposable;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  setTimeout(fn, ms) {
+    const t = setTimeout(fn, ms);
+    t.unref?.();
+    return { dispose: () => clearTimeout(t) };
+  },
+};
+
+/** Secrets of one profile: client credentials or an API key. */
+export type Credentials =
+  { kind: 'client'; clientId: string; clientSecret: string } | { kind: 'apikey'; apiKey: string };
+
+/** The OS keychain (keytar) or, where none can be used, nothing at all: never a plain-text file. */
+export interface SecretStore {
+  get(profileId: string): Promise<Credentials | null>;
+  set(profileId: string, credentials: Credentials): Promise<void>;
+  delete(profileId: string): Promise<void>;
+  /** Whether the store works here; if not, a message saying what to do instead. */
+  availability(): Promise<{ available: boolean; message: string | null }>;
+}
+
+/** Structured log lines. Adapters redact secrets by construction (see logger.ts). */
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** What the engine asks of a detection API; the media API and the Jobs API are two adapters. */
+export interface DetectionService {
+  readonly generation: ApiGeneration;
+  /** Create the remote record and get a pre-signed upload URL. A Mutation call. */
+  create(input: CreateInput, signal?: AbortSignal): Promise<CreatedRecord>;
+  /** Stream the file to the pre-signed URL; never buffers the file. Not an API call. */
+  upload(target: UploadTarget, file: UploadFile, options?: UploadOptions): Promise<void>;
+  /** Jobs API only: start processing after the upload. Absent for the media API. */
+  finalize?(remoteId: string, signal?: AbortSignal): Promise<void>;
+  /** One record, with its verdict once processed. A Query call. */
+  get(remoteId: string, signal?: AbortSignal): Promise<RemoteRecord>;
+  /** A page of records, newest first. A Query call that answers for many pending records. */
+  list(page: { limit: number; offset: number }, signal?: AbortSignal): Promise<RemotePage>;
+  /** Delete the remote record. A Mutation call. */
+  remove(remoteId: string, signal?: AbortSignal): Promise<void>;
+  /** Jobs API only: cancel processing. */
+  cancel?(remoteId: string, signal?: AbortSignal): Promise<void>;
+}
+
+export interface CreateInput {
+  name: string;
+  contentType: string;
+  size: number;
+  /** A model code (DF-1, AC-1, FD-1) or, for the Jobs API, a task type id as a string. */
+  model: string;
+  kind: MediaKind;
+}
+
+export interface UploadTarget {
+  remoteId: string;
+  uploadUrl: string;
+}
+
+export interface CreatedRecord extends UploadTarget {
+  /** When the upload URL stops working (ms since epoch). */
+  expiresAt: number;
+  raw: unknown;
+}
+
+export interface UploadFile {
+  path: string;
+  contentType: string;
+  size: number;
+}
+
+export interface UploadOptions {
+  signal?: AbortSignal;
+  /** Bytes sent so far, called as they go. */
+  onProgress?: (bytesSent: number) => void;
+}
+
+/** Where a remote record stands, whatever the API generation called it. */
+export type RemotePhase = 'pending' | 'awaiting-upload' | 'processed' | 'failed';
+
+export interface RemoteRecord {
+  remoteId: string;
+  phase: RemotePhase;
+  /** The status as the API spelled it (INITED, PROCESSED, completed, ...). */
+  status: string;
+  /** Present once processed. */
+  verdict: Verdict | null;
+  /** True when this record came from a list and lacks fields only the full record has. */
+  partial: boolean;
+  /** Error text the API gave for a failed record. */
+  failure: string | null;
+  raw: unknown;
+}
+
+export interface RemotePage {
+  records: RemoteRecord[];
+  total: number;
+}

@@ -1,0 +1,3 @@
+// The authenta-watch CLI (issue 3). Placeholder.
+console.error('authenta-watch: not implemented yet');
+process.exit(1);

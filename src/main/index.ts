@@ -1,0 +1,2 @@
+// Electron composition root (issue 4). Placeholder until the desktop host lands.
+export {};

@@ -1,0 +1,2 @@
+// The preload (issue 4). Placeholder until the desktop host lands.
+export {};

@@ -1,0 +1,216 @@
+/**
+ * Domain types shared by the engine, the hosts and the UI. Plain data only: no Node, no DOM.
+ * The zod schemas here validate everything that crosses a process or network boundary.
+ */
+import { z } from 'zod';
+
+/** A file's life in the ledger (DESIGN.md, "A file's life"). `finalizing` exists for the Jobs API only. */
+export const JOB_STATES = [
+  'waiting',
+  'queued',
+  'creating',
+  'uploading',
+  'finalizing',
+  'processing',
+  'done',
+  'failed',
+  'blocked',
+  'skipped',
+] as const;
+export type JobState = (typeof JOB_STATES)[number];
+
+/** States a job never leaves without a user action. */
+export const TERMINAL_STATES: readonly JobState[] = ['done', 'failed', 'skipped'];
+
+export const VERDICT_LABELS = ['authentic', 'suspect', 'fake', 'inconclusive'] as const;
+export type VerdictLabel = (typeof VERDICT_LABELS)[number];
+
+export const MEDIA_KINDS = ['image', 'video', 'audio', 'document'] as const;
+export type MediaKind = (typeof MEDIA_KINDS)[number];
+
+/** How a failure is handled: policy decides by kind, never by message text. */
+export const ERROR_KINDS = [
+  'auth',
+  'permission',
+  'quota',
+  'credits',
+  'invalid',
+  'not-found',
+  'transient',
+  'expired-url',
+  'unsupported',
+  'local',
+] as const;
+export type ErrorKind = (typeof ERROR_KINDS)[number];
+
+/** Which Authenta API a profile speaks (authenta-api.md sections 1, 2 and 3). */
+export const API_GENERATIONS = ['media-client', 'media-apikey', 'jobs-v1'] as const;
+export type ApiGeneration = (typeof API_GENERATIONS)[number];
+
+export const ParticipantSchema = z.object({
+  id: z.string(),
+  fake: z.boolean(),
+  heatmap: z.string().optional(),
+});
+export type Participant = z.infer<typeof ParticipantSchema>;
+
+/** A verdict people can read, normalised from any model's record. `confidence` is always 0..1. */
+export const VerdictSchema = z.object({
+  label: z.enum(VERDICT_LABELS),
+  confidence: z.number().min(0).max(1).optional(),
+  faces: z.number().int().nonnegative().optional(),
+  deepFakes: z.number().int().nonnegative().optional(),
+  participants: z.array(ParticipantSchema).optional(),
+  /** Why the label was chosen when it is not obvious ("no face found"). */
+  reason: z.string().optional(),
+});
+export type Verdict = z.infer<typeof VerdictSchema>;
+
+/** What stopped the queue: cleared by the user, by new credentials or after a cool-down. */
+export const BLOCK_KINDS = [
+  'auth',
+  'permission',
+  'quota-query',
+  'quota-mutation',
+  'credits',
+  'offline',
+] as const;
+export type BlockKind = (typeof BLOCK_KINDS)[number];
+
+export interface Block {
+  kind: BlockKind;
+  /** The API's code (IAM001, AA001, U007, INSUFFICIENT_BALANCE, ...) or a local one. */
+  code: string;
+  message: string;
+  /** What the user can do about it, in one sentence. */
+  action: string;
+  since: number;
+  /** When the engine will check again by itself (quota cool-down, offline backoff); null: waits for the user. */
+  retryAt: number | null;
+}
+
+/** One row of the ledger as the UI and the reports see it. Never holds a secret. */
+export interface Job {
+  id: number;
+  path: string;
+  name: string;
+  folderId: string | null;
+  size: number;
+  mtimeMs: number;
+  sha256: string | null;
+  contentType: string | null;
+  kind: MediaKind | null;
+  model: string | null;
+  generation: ApiGeneration | null;
+  /** The media API's mid or the Jobs API's jobId. */
+  remoteId: string | null;
+  state: JobState;
+  attempts: number;
+  bytesSent: number;
+  verdict: Verdict | null;
+  errorCode: string | null;
+  errorKind: ErrorKind | null;
+  errorMessage: string | null;
+  /** The earlier job whose verdict this duplicate shares. */
+  duplicateOf: number | null;
+  profileId: string;
+  /** Judged by the built-in simulator, not by Authenta. */
+  simulated: boolean;
+  createdAt: number;
+  updatedAt: number;
+  doneAt: number | null;
+}
+
+export interface JobTransition {
+  state: JobState;
+  at: number;
+  note: string | null;
+}
+
+export interface JobDetails {
+  job: Job;
+  timeline: JobTransition[];
+  /** The raw record of the last API answer, as received. */
+  raw: unknown;
+  /** What to do next, when the job failed, was skipped or is blocked. */
+  hint: string | null;
+}
+
+export const AFTER_ACTIONS = ['none', 'sidecar', 'move'] as const;
+export type AfterAction = (typeof AFTER_ACTIONS)[number];
+
+export const FolderOptionsSchema = z.object({
+  recursive: z.boolean().default(true),
+  images: z.boolean().default(true),
+  videos: z.boolean().default(true),
+  imageModel: z.string().min(1).max(32).default('AC-1'),
+  videoModel: z.string().min(1).max(32).default('DF-1'),
+  stabilityMs: z.number().int().min(0).max(600_000).default(2_000),
+  usePolling: z.boolean().default(false),
+  pollIntervalMs: z.number().int().min(100).max(600_000).default(2_000),
+  ignore: z.array(z.string().max(500)).max(100).default([]),
+  after: z.enum(AFTER_ACTIONS).default('none'),
+  /** Check the same bytes again even when an earlier verdict exists (spends credits). */
+  forceRecheck: z.boolean().default(false),
+});
+export type FolderOptions = z.infer<typeof FolderOptionsSchema>;
+
+export interface FolderSettings extends FolderOptions {
+  id: string;
+  path: string;
+  paused: boolean;
+}
+
+export const FOLDER_HEALTH_STATES = ['starting', 'watching', 'polling', 'unavailable', 'paused'] as const;
+export type FolderHealthState = (typeof FOLDER_HEALTH_STATES)[number];
+
+export interface FolderHealth {
+  state: FolderHealthState;
+  /** Why it is polling or unavailable, and what to do. */
+  message: string | null;
+  lastEventAt: number | null;
+}
+
+export interface FolderStatus extends FolderSettings {
+  health: FolderHealth;
+}
+
+export const AUTH_KINDS = ['client', 'apikey'] as const;
+export type AuthKind = (typeof AUTH_KINDS)[number];
+
+/** A connection profile. Its secret lives only in the keychain (or the environment). */
+export interface Profile {
+  id: string;
+  name: string;
+  baseUrl: string;
+  generation: ApiGeneration;
+  /** The built-in simulator: results are labelled as simulated. */
+  simulated: boolean;
+  hasSecret: boolean;
+}
+
+export interface EngineStatus {
+  paused: boolean;
+  blocks: Block[];
+  counts: Record<JobState, number>;
+  uploads: { inFlight: number; bytesPerSecond: number };
+  /** API calls made since local midnight, by quota kind. */
+  callsToday: { query: number; mutation: number };
+  folders: FolderStatus[];
+  profile: Profile | null;
+  /** Whether secrets can be kept in the OS keychain here, and if not why. */
+  keychain: { available: boolean; message: string | null };
+}
+
+export interface UploadProgress {
+  id: number;
+  bytesSent: number;
+  size: number;
+  bytesPerSecond: number;
+}
+
+export type JobChange = { type: 'upsert'; job: Job } | { type: 'removed'; id: number };
+
+export function emptyCounts(): Record<JobState, number> {
+  return Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;
+}
