@@ -117,3 +117,10 @@ export interface RemotePage {
   records: RemoteRecord[];
   total: number;
 }
+
+/** Where settings are kept: electron-store on the desktop, conf headless, memory in tests. */
+export interface SettingsStore {
+  /** The stored settings, migrated to the current version (defaults on first start). */
+  load(): Promise<import('../../shared/settings').Settings>;
+  save(settings: import('../../shared/settings').Settings): Promise<void>;
+}
