@@ -3,6 +3,7 @@
  * (Electron main, the CLI, tests). Adapters are named by technology, fakes by what they are.
  */
 import type { ApiGeneration, MediaKind, Verdict } from '../../shared/domain';
+import type { Settings } from '../../shared/settings';
 
 /** Disposable: everything that listens or holds a handle (STYLE.md, habit 7). */
 export interface Disposable {
@@ -121,6 +122,6 @@ export interface RemotePage {
 /** Where settings are kept: electron-store on the desktop, conf headless, memory in tests. */
 export interface SettingsStore {
   /** The stored settings, migrated to the current version (defaults on first start). */
-  load(): Promise<import('../../shared/settings').Settings>;
-  save(settings: import('../../shared/settings').Settings): Promise<void>;
+  load(): Promise<Settings>;
+  save(settings: Settings): Promise<void>;
 }
