@@ -1,0 +1,167 @@
+/**
+ * The `Ledger` port: every file the engine has seen, one row each, with the state it is in and
+ * a timeline of how it got there (DESIGN.md, "A file's life"). SQLite is the embedded adapter;
+ * a PostgreSQL adapter is planned, so the port is asynchronous and every claim is one atomic
+ * compare-and-set (`UPDATE ... WHERE id = ? AND state = ? RETURNING`).
+ */
+import type { NormalisedJobQuery } from '../../../shared/contract';
+import type {
+  ApiGeneration,
+  ErrorKind,
+  Job,
+  JobState,
+  JobTransition,
+  MediaKind,
+  Verdict,
+} from '../../../shared/domain';
+
+/** A ledger row: the Job the UI sees plus what only the engine may know. */
+export interface JobRecord extends Job {
+  /** The pre-signed upload URL: a capability for one record, never shown whole in a log. */
+  uploadUrl: string | null;
+  uploadExpiresAt: number | null;
+  /** When a retry (after a transient error) may start; null: now. */
+  nextAttemptAt: number | null;
+  /** For a `blocked` job: where it resumes. */
+  resumeState: JobState | null;
+  /** The raw record of the last API answer. */
+  raw: unknown;
+  /** When the upload was accepted: the start of processing, for learned durations. */
+  uploadedAt: number | null;
+  /** The processing deadline counts from here (reset when the user asks to poll again). */
+  pollingSince: number | null;
+  /** Last time the record was seen unfinished, relative to `uploadedAt` (ms); learning only. */
+  pendingSeenMs: number | null;
+  /** Check these bytes even when an earlier verdict exists (the user asked). */
+  forceRecheck: boolean;
+}
+
+/** What a new row needs. */
+export interface NewJob {
+  path: string;
+  name: string;
+  folderId: string | null;
+  size: number;
+  mtimeMs: number;
+  profileId: string;
+  simulated: boolean;
+  state: 'waiting' | 'queued';
+  sha256?: string | null;
+  contentType?: string | null;
+  kind?: MediaKind | null;
+  model?: string | null;
+  forceRecheck?: boolean;
+  note?: string | null;
+}
+
+/** Fields a transition or update may write (never id, state or timestamps the ledger owns). */
+export interface JobPatch {
+  path?: string;
+  name?: string;
+  folderId?: string | null;
+  size?: number;
+  mtimeMs?: number;
+  sha256?: string | null;
+  contentType?: string | null;
+  kind?: MediaKind | null;
+  model?: string | null;
+  generation?: ApiGeneration | null;
+  remoteId?: string | null;
+  uploadUrl?: string | null;
+  uploadExpiresAt?: number | null;
+  attempts?: number;
+  nextAttemptAt?: number | null;
+  bytesSent?: number;
+  verdict?: Verdict | null;
+  raw?: unknown;
+  errorCode?: string | null;
+  errorKind?: ErrorKind | null;
+  errorMessage?: string | null;
+  duplicateOf?: number | null;
+  profileId?: string;
+  simulated?: boolean;
+  resumeState?: JobState | null;
+  doneAt?: number | null;
+  uploadedAt?: number | null;
+  pollingSince?: number | null;
+  pendingSeenMs?: number | null;
+  forceRecheck?: boolean;
+}
+
+/** The profile a claimed job will be sent with. */
+export interface ClaimProfile {
+  profileId: string;
+  simulated: boolean;
+  generation: ApiGeneration;
+}
+
+/** One finished job's processing time, as an interval: learned durations come from these. */
+export interface ProcessingSample {
+  model: string;
+  kind: MediaKind;
+  size: number;
+  /** Last time it was seen unfinished (ms after upload); 0 when never. */
+  lowMs: number;
+  /** First time it was seen processed (ms after upload). */
+  highMs: number;
+}
+
+export type QuotaKind = 'query' | 'mutation';
+
+/** The key of a file version: path, size and whole-millisecond mtime. */
+export function fileKey(path: string, size: number, mtimeMs: number): string {
+  return `${path}\u0000${size}\u0000${Math.floor(mtimeMs)}`;
+}
+
+/** The port. All methods are atomic; a state change and its timeline entry commit together. */
+export interface Ledger {
+  /** Insert a row in `waiting` or `queued`; its first timeline entry is written with it. */
+  insert(job: NewJob): Promise<JobRecord>;
+  get(id: number): Promise<JobRecord | null>;
+  /**
+   * Compare-and-set: move the job to `to` only if it is in one of `from`, writing `patch` in the
+   * same statement. Null when the job was not in `from` (a race lost, e.g. to a cancel).
+   * Throws TransitionError when `from -> to` is not a legal move.
+   */
+  transition(
+    id: number,
+    from: JobState | readonly JobState[],
+    to: JobState,
+    patch?: JobPatch,
+    note?: string | null,
+  ): Promise<JobRecord | null>;
+  /** Write fields without a state change; with `inState`, only while the job is in one of them. */
+  update(id: number, patch: JobPatch, inState?: readonly JobState[]): Promise<JobRecord | null>;
+  /** A timeline entry without a state change ("remote record deleted"). */
+  addNote(id: number, note: string): Promise<void>;
+  /**
+   * Atomically claim the oldest queued job that is due and whose folder is not paused, moving it
+   * to `creating` for `profile`. A job waits while an earlier job with the same bytes and model is
+   * still on its way (its verdict will be shared instead of paying twice).
+   */
+  claimNextQueued(
+    now: number,
+    pausedFolderIds: readonly string[],
+    profile: ClaimProfile,
+  ): Promise<JobRecord | null>;
+  /** A filtered, sorted page and the total matching the filter. */
+  list(query: NormalisedJobQuery): Promise<{ total: number; jobs: JobRecord[] }>;
+  /** Every row in one of these states, oldest first. */
+  listByStates(states: readonly JobState[]): Promise<JobRecord[]>;
+  counts(): Promise<Record<JobState, number>>;
+  /** The earliest `done` job with these bytes and model (simulated verdicts only match simulated). */
+  findDoneByHash(sha256: string, model: string, simulated: boolean): Promise<JobRecord | null>;
+  /** Queued jobs with these bytes and model that do not force a new check. */
+  listQueuedTwins(sha256: string, model: string, simulated: boolean): Promise<JobRecord[]>;
+  /** The newest row for this path. */
+  findLatestByPath(path: string): Promise<JobRecord | null>;
+  /** Keys (fileKey) of every file version that has a row past `waiting`: the watcher skips these. */
+  knownFileKeys(): Promise<string[]>;
+  timeline(id: number): Promise<JobTransition[]>;
+  /** The most recent processing samples, newest first. */
+  processingSamples(limit: number): Promise<ProcessingSample[]>;
+  /** Count API calls of a quota kind on a local day (YYYY-MM-DD). */
+  addCalls(day: string, quota: QuotaKind, n: number): Promise<void>;
+  callsOn(day: string): Promise<Record<QuotaKind, number>>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,137 @@
+/**
+ * Numbered migrations of the SQLite ledger. Entry N brings a version N-1 database to version N;
+ * each runs in its own transaction and is recorded in `schema_migrations`, so a crash mid-way
+ * leaves the previous version intact. Never edit a released migration: add the next one.
+ * The SQL sticks to what PostgreSQL also accepts, except the id column type.
+ */
+import type Database from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  description: string;
+  up(db: Database.Database): void;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'jobs and their timeline',
+    up(db) {
+      db.exec(`
+        CREATE TABLE jobs (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          path TEXT NOT NULL,
+          folder_id TEXT,
+          name TEXT NOT NULL,
+          size BIGINT NOT NULL,
+          mtime_ms BIGINT NOT NULL,
+          sha256 TEXT,
+          content_type TEXT,
+          kind TEXT,
+          model TEXT,
+          generation TEXT,
+          remote_id TEXT,
+          upload_url TEXT,
+          upload_expires_at BIGINT,
+          state TEXT NOT NULL,
+          resume_state TEXT,
+          attempts INTEGER NOT NULL DEFAULT 0,
+          next_attempt_at BIGINT,
+          bytes_sent BIGINT NOT NULL DEFAULT 0,
+          verdict_json TEXT,
+          verdict_label TEXT,
+          raw_json TEXT,
+          error_code TEXT,
+          error_kind TEXT,
+          error_message TEXT,
+          duplicate_of INTEGER REFERENCES jobs(id),
+          profile_id TEXT NOT NULL,
+          simulated INTEGER NOT NULL DEFAULT 0,
+          force_recheck INTEGER NOT NULL DEFAULT 0,
+          uploaded_at BIGINT,
+          polling_since BIGINT,
+          pending_seen_ms BIGINT,
+          created_at BIGINT NOT NULL,
+          updated_at BIGINT NOT NULL,
+          done_at BIGINT
+        );
+        CREATE TABLE job_transitions (
+          id INTEGER PRIMARY KEY AUTOINCREMENT,
+          job_id INTEGER NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+          state TEXT NOT NULL,
+          at BIGINT NOT NULL,
+          note TEXT
+        );
+        CREATE INDEX job_transitions_job ON job_transitions (job_id, id);
+      `);
+    },
+  },
+  {
+    version: 2,
+    description: 'indexes for the queue, the filters, dedupe and the known-file set',
+    up(db) {
+      db.exec(`
+        CREATE INDEX jobs_state ON jobs (state, id);
+        CREATE INDEX jobs_created ON jobs (created_at, id);
+        CREATE INDEX jobs_updated ON jobs (updated_at, id);
+        CREATE INDEX jobs_folder_created ON jobs (folder_id, created_at);
+        CREATE INDEX jobs_verdict ON jobs (verdict_label, created_at);
+        CREATE INDEX jobs_hash_model ON jobs (sha256, model, state);
+        CREATE INDEX jobs_path ON jobs (path, id);
+        CREATE INDEX jobs_done_at ON jobs (done_at);
+      `);
+    },
+  },
+  {
+    version: 3,
+    description: 'API calls per local day and quota kind (the status bar shows today)',
+    up(db) {
+      db.exec(`
+        CREATE TABLE api_calls (
+          day TEXT NOT NULL,
+          quota TEXT NOT NULL,
+          count INTEGER NOT NULL DEFAULT 0,
+          PRIMARY KEY (day, quota)
+        );
+      `);
+    },
+  },
+];
+
+/** The version a fully migrated ledger is at. */
+export const LEDGER_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
+
+/** The highest migration applied to this database (0 for a new file). */
+export function schemaVersion(db: Database.Database): number {
+  db.exec(
+    `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
+  );
+  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
+  return row.v ?? 0;
+}
+
+/**
+ * Apply every migration above the database's version, up to `target` (all by default).
+ * Refuses a database written by a newer version of the app.
+ */
+export function migrate(db: Database.Database, now: number, target: number = LEDGER_VERSION): number {
+  let version = schemaVersion(db);
+  if (version > LEDGER_VERSION) {
+    throw new Error(
+      `The ledger was written by a newer Authenta Watch (schema ${version}, this build knows ${LEDGER_VERSION}); update the app.`,
+    );
+  }
+  for (const m of MIGRATIONS) {
+    if (m.version <= version || m.version > target) continue;
+    db.transaction(() => {
+      m.up(db);
+      db.prepare('INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)').run(
+        m.version,
+        m.description,
+        now,
+      );
+    })();
+    version = m.version;
+  }
+  return version;
+}

@@ -1,0 +1,505 @@
+/**
+ * The embedded Ledger adapter: one better-sqlite3 connection (the only writer), WAL, numbered
+ * migrations. A state change and its timeline entry commit in one transaction; transitions that
+ * announce a costly side effect (POST, PUT, finalize) are written with `synchronous=FULL` so a
+ * power cut cannot make the app forget a record it already paid for.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { NormalisedJobQuery } from '../../../shared/contract';
+import { emptyCounts, type JobState, type JobTransition, type Verdict } from '../../../shared/domain';
+import type {
+  ClaimProfile,
+  JobPatch,
+  JobRecord,
+  Ledger,
+  NewJob,
+  ProcessingSample,
+  QuotaKind,
+} from './ledger';
+import { fileKey } from './ledger';
+import { migrate } from './migrations';
+import { canTransition, TransitionError } from './transitions';
+
+export interface SqliteLedgerOptions {
+  /** The database file; ':memory:' for a throwaway ledger. */
+  file: string;
+  now: () => number;
+  /** A better-sqlite3 binary built for the host runtime (Electron). */
+  nativeBinding?: string;
+}
+
+/** States whose announcement must survive a power cut (a side effect that costs follows). */
+const DURABLE_STATES: ReadonlySet<JobState> = new Set(['creating', 'uploading', 'finalizing']);
+
+interface Column {
+  col: string;
+  to: (v: unknown) => unknown;
+}
+const plain: Column['to'] = (v) => (v === undefined ? null : v);
+const bool: Column['to'] = (v) => (v ? 1 : 0);
+const json: Column['to'] = (v) => (v === undefined || v === null ? null : JSON.stringify(v));
+const int: Column['to'] = (v) => (typeof v === 'number' ? Math.floor(v) : null);
+
+/** Where each patchable field lives. */
+const COLUMNS: Record<keyof JobPatch, Column> = {
+  path: { col: 'path', to: plain },
+  name: { col: 'name', to: plain },
+  folderId: { col: 'folder_id', to: plain },
+  size: { col: 'size', to: int },
+  mtimeMs: { col: 'mtime_ms', to: int },
+  sha256: { col: 'sha256', to: plain },
+  contentType: { col: 'content_type', to: plain },
+  kind: { col: 'kind', to: plain },
+  model: { col: 'model', to: plain },
+  generation: { col: 'generation', to: plain },
+  remoteId: { col: 'remote_id', to: plain },
+  uploadUrl: { col: 'upload_url', to: plain },
+  uploadExpiresAt: { col: 'upload_expires_at', to: int },
+  attempts: { col: 'attempts', to: int },
+  nextAttemptAt: { col: 'next_attempt_at', to: int },
+  bytesSent: { col: 'bytes_sent', to: int },
+  verdict: { col: 'verdict_json', to: json },
+  raw: { col: 'raw_json', to: json },
+  errorCode: { col: 'error_code', to: plain },
+  errorKind: { col: 'error_kind', to: plain },
+  errorMessage: { col: 'error_message', to: plain },
+  duplicateOf: { col: 'duplicate_of', to: plain },
+  profileId: { col: 'profile_id', to: plain },
+  simulated: { col: 'simulated', to: bool },
+  resumeState: { col: 'resume_state', to: plain },
+  doneAt: { col: 'done_at', to: int },
+  uploadedAt: { col: 'uploaded_at', to: int },
+  pollingSince: { col: 'polling_since', to: int },
+  pendingSeenMs: { col: 'pending_seen_ms', to: int },
+  forceRecheck: { col: 'force_recheck', to: bool },
+};
+
+interface Row {
+  id: number;
+  path: string;
+  folder_id: string | null;
+  name: string;
+  size: number;
+  mtime_ms: number;
+  sha256: string | null;
+  content_type: string | null;
+  kind: string | null;
+  model: string | null;
+  generation: string | null;
+  remote_id: string | null;
+  upload_url: string | null;
+  upload_expires_at: number | null;
+  state: string;
+  resume_state: string | null;
+  attempts: number;
+  next_attempt_at: number | null;
+  bytes_sent: number;
+  verdict_json: string | null;
+  raw_json: string | null;
+  error_code: string | null;
+  error_kind: string | null;
+  error_message: string | null;
+  duplicate_of: number | null;
+  profile_id: string;
+  simulated: number;
+  force_recheck: number;
+  uploaded_at: number | null;
+  polling_since: number | null;
+  pending_seen_ms: number | null;
+  created_at: number;
+  updated_at: number;
+  done_at: number | null;
+}
+
+function parseJson(text: string | null): unknown {
+  if (text === null) return null;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return null;
+  }
+}
+
+function toRecord(r: Row): JobRecord {
+  return {
+    id: r.id,
+    path: r.path,
+    name: r.name,
+    folderId: r.folder_id,
+    size: r.size,
+    mtimeMs: r.mtime_ms,
+    sha256: r.sha256,
+    contentType: r.content_type,
+    kind: r.kind as JobRecord['kind'],
+    model: r.model,
+    generation: r.generation as JobRecord['generation'],
+    remoteId: r.remote_id,
+    state: r.state as JobState,
+    attempts: r.attempts,
+    bytesSent: r.bytes_sent,
+    verdict: parseJson(r.verdict_json) as Verdict | null,
+    errorCode: r.error_code,
+    errorKind: r.error_kind as JobRecord['errorKind'],
+    errorMessage: r.error_message,
+    duplicateOf: r.duplicate_of,
+    profileId: r.profile_id,
+    simulated: r.simulated === 1,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+    doneAt: r.done_at,
+    nextAttemptAt: r.next_attempt_at,
+    uploadUrl: r.upload_url,
+    uploadExpiresAt: r.upload_expires_at,
+    resumeState: r.resume_state as JobState | null,
+    raw: parseJson(r.raw_json),
+    uploadedAt: r.uploaded_at,
+    pollingSince: r.polling_since,
+    pendingSeenMs: r.pending_seen_ms,
+    forceRecheck: r.force_recheck === 1,
+  };
+}
+
+const SORT_COLUMNS: Record<NormalisedJobQuery['sort'], string> = {
+  createdAt: 'created_at',
+  updatedAt: 'updated_at',
+  name: 'LOWER(name)',
+  size: 'size',
+  state: 'state',
+};
+
+function placeholders(n: number): string {
+  return Array.from({ length: n }, () => '?').join(', ');
+}
+
+/** Escape LIKE wildcards so a search for "50%" finds "50%". */
+function likePattern(search: string): string {
+  return `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/** The SQLite Ledger. Construct with `SqliteLedger.open`. */
+export class SqliteLedger implements Ledger {
+  private readonly db: Database.Database;
+  private readonly now: () => number;
+  private closed = false;
+
+  private constructor(db: Database.Database, now: () => number) {
+    this.db = db;
+    this.now = now;
+  }
+
+  /** Open (creating and migrating as needed) the ledger at `options.file`. */
+  static open(options: SqliteLedgerOptions): SqliteLedger {
+    if (options.file !== ':memory:') mkdirSync(dirname(options.file), { recursive: true });
+    const db = new Database(
+      options.file,
+      options.nativeBinding ? { nativeBinding: options.nativeBinding } : undefined,
+    );
+    try {
+      db.pragma('journal_mode = WAL');
+      db.pragma('synchronous = NORMAL');
+      db.pragma('foreign_keys = ON');
+      db.pragma('busy_timeout = 5000');
+      migrate(db, options.now());
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+    return new SqliteLedger(db, options.now);
+  }
+
+  /** The underlying connection, for migration tests only. */
+  get connection(): Database.Database {
+    return this.db;
+  }
+
+  async insert(job: NewJob): Promise<JobRecord> {
+    const now = this.now();
+    const row = this.db.transaction(() => {
+      const inserted = this.stmt(
+        `INSERT INTO jobs (path, folder_id, name, size, mtime_ms, sha256, content_type, kind, model, state,
+             profile_id, simulated, force_recheck, created_at, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+      ).get(
+        job.path,
+        job.folderId,
+        job.name,
+        Math.floor(job.size),
+        Math.floor(job.mtimeMs),
+        job.sha256 ?? null,
+        job.contentType ?? null,
+        job.kind ?? null,
+        job.model ?? null,
+        job.state,
+        job.profileId,
+        job.simulated ? 1 : 0,
+        job.forceRecheck ? 1 : 0,
+        now,
+        now,
+      ) as Row;
+      this.insertTransition(inserted.id, job.state, now, job.note ?? null);
+      return inserted;
+    })();
+    return toRecord(row);
+  }
+
+  async get(id: number): Promise<JobRecord | null> {
+    const row = this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  async transition(
+    id: number,
+    from: JobState | readonly JobState[],
+    to: JobState,
+    patch: JobPatch = {},
+    note: string | null = null,
+  ): Promise<JobRecord | null> {
+    const fromList: readonly JobState[] = typeof from === 'string' ? [from] : from;
+    for (const f of fromList) if (!canTransition(f, to)) throw new TransitionError(id, f, to);
+    const now = this.now();
+    const { sets, values } = this.patchSql(patch);
+    const sql = `UPDATE jobs SET state = ?, ${sets.map((s) => `${s}, `).join('')}updated_at = ?
+      WHERE id = ? AND state IN (${placeholders(fromList.length)}) RETURNING *`;
+    const run = (): Row | undefined => {
+      const row = this.stmt(sql).get(to, ...values, now, id, ...fromList) as Row | undefined;
+      if (row) this.insertTransition(id, to, now, note);
+      return row;
+    };
+    const row = DURABLE_STATES.has(to) ? this.durably(run) : this.db.transaction(run)();
+    return row ? toRecord(row) : null;
+  }
+
+  async update(id: number, patch: JobPatch, inState?: readonly JobState[]): Promise<JobRecord | null> {
+    const { sets, values } = this.patchSql(patch);
+    const stateClause = inState ? ` AND state IN (${placeholders(inState.length)})` : '';
+    const row = this.stmt(
+      `UPDATE jobs SET ${sets.map((s) => `${s}, `).join('')}updated_at = ? WHERE id = ?${stateClause} RETURNING *`,
+    ).get(...values, this.now(), id, ...(inState ?? [])) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  async addNote(id: number, note: string): Promise<void> {
+    const now = this.now();
+    this.db.transaction(() => {
+      const row = this.stmt('SELECT state FROM jobs WHERE id = ?').get(id) as { state: string } | undefined;
+      if (row) this.insertTransition(id, row.state as JobState, now, note);
+    })();
+  }
+
+  async claimNextQueued(
+    now: number,
+    pausedFolderIds: readonly string[],
+    profile: ClaimProfile,
+  ): Promise<JobRecord | null> {
+    const folderClause = pausedFolderIds.length
+      ? `AND (q.folder_id IS NULL OR q.folder_id NOT IN (${placeholders(pausedFolderIds.length)}))`
+      : '';
+    // One statement picks and claims: PostgreSQL adds FOR UPDATE SKIP LOCKED to the subquery.
+    const sql = `UPDATE jobs SET state = 'creating', profile_id = ?, simulated = ?, generation = ?,
+        next_attempt_at = NULL, updated_at = ?
+      WHERE id = (
+        SELECT q.id FROM jobs q
+        WHERE q.state = 'queued' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= ?) ${folderClause}
+          AND NOT EXISTS (
+            SELECT 1 FROM jobs e
+            WHERE e.sha256 = q.sha256 AND e.model = q.model AND e.id < q.id AND e.simulated = ?
+              AND e.state IN ('queued', 'creating', 'uploading', 'finalizing', 'processing', 'blocked')
+          )
+        ORDER BY q.id LIMIT 1
+      ) AND state = 'queued'
+      RETURNING *`;
+    const sim = profile.simulated ? 1 : 0;
+    const row = this.durably(() => {
+      const claimed = this.stmt(sql).get(
+        profile.profileId,
+        sim,
+        profile.generation,
+        now,
+        now,
+        ...pausedFolderIds,
+        sim,
+      ) as Row | undefined;
+      if (claimed) this.insertTransition(claimed.id, 'creating', now, null);
+      return claimed;
+    });
+    return row ? toRecord(row) : null;
+  }
+
+  async list(query: NormalisedJobQuery): Promise<{ total: number; jobs: JobRecord[] }> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    if (query.states?.length) {
+      where.push(`state IN (${placeholders(query.states.length)})`);
+      values.push(...query.states);
+    }
+    if (query.verdicts?.length) {
+      where.push(`verdict_label IN (${placeholders(query.verdicts.length)})`);
+      values.push(...query.verdicts);
+    }
+    if (query.folderId !== undefined) {
+      where.push('folder_id = ?');
+      values.push(query.folderId);
+    }
+    if (query.since !== undefined) {
+      where.push('created_at >= ?');
+      values.push(query.since);
+    }
+    if (query.until !== undefined) {
+      where.push('created_at < ?');
+      values.push(query.until);
+    }
+    if (query.search) {
+      where.push(`LOWER(name) LIKE ? ESCAPE '\\'`);
+      values.push(likePattern(query.search));
+    }
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const dir = query.order === 'asc' ? 'ASC' : 'DESC';
+    const total = (this.stmt(`SELECT COUNT(*) AS n FROM jobs ${whereSql}`).get(...values) as { n: number }).n;
+    const rows = this.stmt(
+      `SELECT * FROM jobs ${whereSql} ORDER BY ${SORT_COLUMNS[query.sort]} ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+    ).all(...values, query.limit, query.offset) as Row[];
+    return { total, jobs: rows.map(toRecord) };
+  }
+
+  async listByStates(states: readonly JobState[]): Promise<JobRecord[]> {
+    if (!states.length) return [];
+    const rows = this.stmt(
+      `SELECT * FROM jobs WHERE state IN (${placeholders(states.length)}) ORDER BY id`,
+    ).all(...states) as Row[];
+    return rows.map(toRecord);
+  }
+
+  async counts(): Promise<Record<JobState, number>> {
+    const counts = emptyCounts();
+    const rows = this.stmt('SELECT state, COUNT(*) AS n FROM jobs GROUP BY state').all() as {
+      state: JobState;
+      n: number;
+    }[];
+    for (const r of rows) if (r.state in counts) counts[r.state] = r.n;
+    return counts;
+  }
+
+  async findDoneByHash(sha256: string, model: string, simulated: boolean): Promise<JobRecord | null> {
+    const row = this.stmt(
+      `SELECT * FROM jobs WHERE sha256 = ? AND model = ? AND state = 'done' AND simulated = ? ORDER BY id LIMIT 1`,
+    ).get(sha256, model, simulated ? 1 : 0) as Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  async listQueuedTwins(sha256: string, model: string, simulated: boolean): Promise<JobRecord[]> {
+    const rows = this.stmt(
+      `SELECT * FROM jobs WHERE sha256 = ? AND model = ? AND state = 'queued' AND simulated = ?
+           AND force_recheck = 0 ORDER BY id`,
+    ).all(sha256, model, simulated ? 1 : 0) as Row[];
+    return rows.map(toRecord);
+  }
+
+  async findLatestByPath(path: string): Promise<JobRecord | null> {
+    const row = this.stmt('SELECT * FROM jobs WHERE path = ? ORDER BY id DESC LIMIT 1').get(path) as
+      Row | undefined;
+    return row ? toRecord(row) : null;
+  }
+
+  async knownFileKeys(): Promise<string[]> {
+    const keys: string[] = [];
+    const stmt = this.stmt(`SELECT path, size, mtime_ms FROM jobs WHERE state <> 'waiting'`).raw();
+    for (const r of stmt.iterate() as Iterable<[string, number, number]>)
+      keys.push(fileKey(r[0], r[1], r[2]));
+    return keys;
+  }
+
+  async timeline(id: number): Promise<JobTransition[]> {
+    return this.stmt('SELECT state, at, note FROM job_transitions WHERE job_id = ? ORDER BY id').all(
+      id,
+    ) as JobTransition[];
+  }
+
+  async processingSamples(limit: number): Promise<ProcessingSample[]> {
+    const rows = this.stmt(
+      `SELECT model, kind, size, pending_seen_ms AS low, done_at - uploaded_at AS high FROM jobs
+         WHERE state = 'done' AND uploaded_at IS NOT NULL AND duplicate_of IS NULL AND done_at IS NOT NULL
+           AND model IS NOT NULL AND kind IS NOT NULL
+         ORDER BY done_at DESC LIMIT ?`,
+    ).all(limit) as { model: string; kind: string; size: number; low: number | null; high: number }[];
+    return rows.map((r) => ({
+      model: r.model,
+      kind: r.kind as ProcessingSample['kind'],
+      size: r.size,
+      lowMs: Math.max(0, r.low ?? 0),
+      highMs: Math.max(0, r.high),
+    }));
+  }
+
+  async addCalls(day: string, quota: QuotaKind, n: number): Promise<void> {
+    this.stmt(
+      `INSERT INTO api_calls (day, quota, count) VALUES (?, ?, ?)
+         ON CONFLICT (day, quota) DO UPDATE SET count = api_calls.count + excluded.count`,
+    ).run(day, quota, n);
+  }
+
+  async callsOn(day: string): Promise<Record<QuotaKind, number>> {
+    const result: Record<QuotaKind, number> = { query: 0, mutation: 0 };
+    const rows = this.stmt('SELECT quota, count FROM api_calls WHERE day = ?').all(day) as {
+      quota: QuotaKind;
+      count: number;
+    }[];
+    for (const r of rows) if (r.quota === 'query' || r.quota === 'mutation') result[r.quota] = r.count;
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    this.db.close();
+  }
+
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** Prepared statements, kept: the same few queries run for every file. */
+  private stmt(sql: string): Database.Statement {
+    let s = this.statements.get(sql);
+    if (!s) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s;
+  }
+
+  private insertTransition(id: number, state: JobState, at: number, note: string | null): void {
+    this.stmt('INSERT INTO job_transitions (job_id, state, at, note) VALUES (?, ?, ?, ?)').run(
+      id,
+      state,
+      at,
+      note,
+    );
+  }
+
+  private patchSql(patch: JobPatch): { sets: string[]; values: unknown[] } {
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [key, value] of Object.entries(patch) as [keyof JobPatch, unknown][]) {
+      if (value === undefined) continue;
+      const column = COLUMNS[key];
+      if (!column) throw new Error(`Unknown job field ${String(key)}.`);
+      sets.push(`${column.col} = ?`);
+      values.push(column.to(value));
+      if (key === 'verdict') {
+        sets.push('verdict_label = ?');
+        values.push((value as Verdict | null)?.label ?? null);
+      }
+    }
+    return { sets, values };
+  }
+
+  /** Run `fn` in a transaction that is on disk when it returns (synchronous=FULL for this commit). */
+  private durably<T>(fn: () => T): T {
+    this.db.pragma('synchronous = FULL');
+    try {
+      return this.db.transaction(fn)();
+    } finally {
+      this.db.pragma('synchronous = NORMAL');
+    }
+  }
+}

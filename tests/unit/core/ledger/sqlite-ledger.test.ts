@@ -1,0 +1,247 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JobQuerySchema, type JobQuery } from '../../../../src/shared/contract';
+import { fileKey, type NewJob } from '../../../../src/main/core/ledger/ledger';
+import { SqliteLedger } from '../../../../src/main/core/ledger/sqlite-ledger';
+import { TransitionError } from '../../../../src/main/core/ledger/transitions';
+
+let dir: string;
+let ledger: SqliteLedger;
+let now = 1_000;
+const PROFILE = { profileId: 'p1', simulated: false, generation: 'media-client' as const };
+
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'aw-ledger-'));
+  now = 1_000;
+  ledger = SqliteLedger.open({ file: join(dir, 'ledger.sqlite'), now: () => now });
+});
+afterEach(async () => {
+  await ledger.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function job(over: Partial<NewJob> = {}): NewJob {
+  const name = over.name ?? 'a.png';
+  return {
+    path: `/in/${name}`,
+    name,
+    folderId: 'f1',
+    size: 100,
+    mtimeMs: 5_000.75,
+    profileId: 'p1',
+    simulated: false,
+    state: 'queued',
+    sha256: 'h-' + name,
+    contentType: 'image/png',
+    kind: 'image',
+    model: 'AC-1',
+    ...over,
+  };
+}
+const q = (query: JobQuery) => JobQuerySchema.parse(query);
+
+describe('SqliteLedger rows and transitions', () => {
+  it('stores a row with its first timeline entry', async () => {
+    const j = await ledger.insert(job({ state: 'waiting', note: 'seen by the watcher' }));
+    expect(j).toMatchObject({ id: 1, state: 'waiting', mtimeMs: 5_000, attempts: 0, verdict: null });
+    expect(await ledger.timeline(j.id)).toEqual([
+      { state: 'waiting', at: 1_000, note: 'seen by the watcher' },
+    ]);
+  });
+
+  it('moves a job only from the state it is in (compare and set)', async () => {
+    const j = await ledger.insert(job());
+    now = 2_000;
+    const claimed = await ledger.transition(j.id, 'queued', 'creating', { attempts: 1 }, 'POST /media');
+    expect(claimed).toMatchObject({ state: 'creating', attempts: 1, updatedAt: 2_000 });
+    // A second writer that still believes the job is queued loses, and nothing is written.
+    expect(await ledger.transition(j.id, 'queued', 'creating')).toBeNull();
+    expect((await ledger.timeline(j.id)).map((t) => t.state)).toEqual(['queued', 'creating']);
+  });
+
+  it('refuses an illegal move before touching the row', async () => {
+    const j = await ledger.insert(job());
+    await expect(ledger.transition(j.id, 'queued', 'processing')).rejects.toBeInstanceOf(TransitionError);
+    expect((await ledger.get(j.id))?.state).toBe('queued');
+  });
+
+  it('keeps the verdict, its label for filters and the raw record', async () => {
+    const j = await ledger.insert(job());
+    await ledger.transition(j.id, 'queued', 'creating');
+    await ledger.transition(j.id, 'creating', 'uploading', {
+      remoteId: 'mid-1',
+      uploadUrl: 'http://s3/x?sig=1',
+      uploadExpiresAt: 9_999,
+    });
+    await ledger.transition(j.id, 'uploading', 'processing', { uploadedAt: 3_000 });
+    now = 7_000;
+    const done = await ledger.transition(j.id, 'processing', 'done', {
+      verdict: { label: 'fake', confidence: 0.9 },
+      raw: { mid: 'mid-1', status: 'PROCESSED' },
+      doneAt: 7_000,
+    });
+    expect(done).toMatchObject({
+      remoteId: 'mid-1',
+      verdict: { label: 'fake', confidence: 0.9 },
+      raw: { status: 'PROCESSED' },
+      doneAt: 7_000,
+    });
+    const page = await ledger.list(q({ verdicts: ['fake'] }));
+    expect(page.jobs.map((x) => x.id)).toEqual([j.id]);
+    expect((await ledger.list(q({ verdicts: ['authentic'] }))).total).toBe(0);
+  });
+
+  it('writes fields without a state change only in the expected states', async () => {
+    const j = await ledger.insert(job());
+    expect(await ledger.update(j.id, { bytesSent: 50 }, ['uploading'])).toBeNull();
+    expect((await ledger.update(j.id, { bytesSent: 50 }, ['queued']))?.bytesSent).toBe(50);
+  });
+
+  it('keeps everything across a reopen', async () => {
+    const j = await ledger.insert(job());
+    await ledger.transition(j.id, 'queued', 'creating');
+    await ledger.close();
+    ledger = SqliteLedger.open({ file: join(dir, 'ledger.sqlite'), now: () => now });
+    expect((await ledger.get(j.id))?.state).toBe('creating');
+  });
+});
+
+describe('SqliteLedger claims', () => {
+  it('claims the oldest due queued job and stamps the profile on it', async () => {
+    const a = await ledger.insert(job({ name: 'a.png' }));
+    const b = await ledger.insert(job({ name: 'b.png' }));
+    const c1 = await ledger.claimNextQueued(now, [], PROFILE);
+    expect(c1).toMatchObject({ id: a.id, state: 'creating', profileId: 'p1', generation: 'media-client' });
+    expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(b.id);
+    expect(await ledger.claimNextQueued(now, [], PROFILE)).toBeNull();
+  });
+
+  it('waits for a retry time and skips paused folders', async () => {
+    const a = await ledger.insert(job({ name: 'a.png', folderId: 'paused' }));
+    const b = await ledger.insert(job({ name: 'b.png' }));
+    await ledger.update(b.id, { nextAttemptAt: 5_000 });
+    expect(await ledger.claimNextQueued(now, ['paused'], PROFILE)).toBeNull();
+    expect((await ledger.claimNextQueued(5_000, ['paused'], PROFILE))?.id).toBe(b.id);
+    expect((await ledger.claimNextQueued(5_000, [], PROFILE))?.id).toBe(a.id);
+  });
+
+  it('holds back a twin while the first copy of the same bytes is on its way', async () => {
+    const first = await ledger.insert(job({ name: 'a.png', sha256: 'same' }));
+    const twin = await ledger.insert(job({ name: 'copy.png', sha256: 'same' }));
+    const other = await ledger.insert(job({ name: 'other.png', sha256: 'different' }));
+    expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(first.id);
+    expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(other.id);
+    expect(await ledger.claimNextQueued(now, [], PROFILE)).toBeNull();
+    expect((await ledger.listQueuedTwins('same', 'AC-1', false)).map((x) => x.id)).toEqual([twin.id]);
+    // Another model is another check.
+    const video = await ledger.insert(job({ name: 'v.png', sha256: 'same', model: 'FD-1' }));
+    expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(video.id);
+    // Once the first one failed, the twin goes.
+    await ledger.transition(first.id, 'creating', 'failed', { errorCode: 'X' });
+    expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(twin.id);
+  });
+
+  it('finds an earlier verdict for the same bytes and model, real only for real', async () => {
+    const a = await ledger.insert(job({ sha256: 'h', simulated: true }));
+    await ledger.transition(a.id, 'queued', 'creating');
+    await ledger.transition(a.id, 'creating', 'uploading');
+    await ledger.transition(a.id, 'uploading', 'processing');
+    await ledger.transition(a.id, 'processing', 'done', { verdict: { label: 'authentic' } });
+    expect((await ledger.findDoneByHash('h', 'AC-1', true))?.id).toBe(a.id);
+    expect(await ledger.findDoneByHash('h', 'AC-1', false)).toBeNull();
+    expect(await ledger.findDoneByHash('h', 'FD-1', true)).toBeNull();
+  });
+});
+
+describe('SqliteLedger queries', () => {
+  async function seed(): Promise<void> {
+    const names = ['Beach.png', 'city.jpg', 'clip_50%.mp4', 'dog.png', 'Eve.mp4'];
+    for (const [i, name] of names.entries()) {
+      now = 1_000 + i * 1_000;
+      await ledger.insert(
+        job({ name, size: 100 * (5 - i), folderId: i % 2 ? 'f2' : 'f1', state: 'waiting' }),
+      );
+    }
+    await ledger.transition(2, 'waiting', 'skipped', { errorCode: 'UNSUPPORTED' });
+  }
+
+  it('filters by state, folder, time and name, with the total', async () => {
+    await seed();
+    expect((await ledger.list(q({ states: ['skipped'] }))).jobs.map((j) => j.name)).toEqual(['city.jpg']);
+    expect((await ledger.list(q({ folderId: 'f2' }))).total).toBe(2);
+    expect((await ledger.list(q({ since: 2_000, until: 4_000 }))).jobs.map((j) => j.name)).toEqual([
+      'clip_50%.mp4',
+      'city.jpg',
+    ]);
+    expect((await ledger.list(q({ search: 'E' }))).jobs.map((j) => j.name).sort()).toEqual([
+      'Beach.png',
+      'Eve.mp4',
+    ]);
+    // Wildcards are literal.
+    expect((await ledger.list(q({ search: '50%' }))).jobs.map((j) => j.name)).toEqual(['clip_50%.mp4']);
+    expect((await ledger.list(q({ search: '_' }))).total).toBe(1);
+  });
+
+  it('sorts and pages', async () => {
+    await seed();
+    const byName = await ledger.list(q({ sort: 'name', order: 'asc', limit: 2, offset: 1 }));
+    expect(byName.total).toBe(5);
+    expect(byName.jobs.map((j) => j.name)).toEqual(['city.jpg', 'clip_50%.mp4']);
+    const bySize = await ledger.list(q({ sort: 'size', order: 'desc', limit: 1 }));
+    expect(bySize.jobs[0]?.name).toBe('Beach.png');
+    const newest = await ledger.list(q({}));
+    expect(newest.jobs[0]?.name).toBe('Eve.mp4');
+  });
+
+  it('counts by state', async () => {
+    await seed();
+    const counts = await ledger.counts();
+    expect(counts).toMatchObject({ waiting: 4, skipped: 1, done: 0 });
+  });
+
+  it('knows every file version past waiting, by path, size and mtime', async () => {
+    await seed();
+    const keys = new Set(await ledger.knownFileKeys());
+    expect(keys.has(fileKey('/in/city.jpg', 400, 5_000.75))).toBe(true);
+    expect(keys.has(fileKey('/in/city.jpg', 401, 5_000.75))).toBe(false);
+    expect(keys.has(fileKey('/in/Beach.png', 500, 5_000.75))).toBe(false); // still waiting
+    expect((await ledger.findLatestByPath('/in/dog.png'))?.name).toBe('dog.png');
+  });
+
+  it('loads a large known set in one pass', async () => {
+    const insert = ledger.connection.prepare(
+      `INSERT INTO jobs (path, name, size, mtime_ms, state, profile_id, created_at, updated_at)
+       VALUES (?, ?, ?, 1, 'done', 'p1', 1, 1)`,
+    );
+    ledger.connection.transaction(() => {
+      for (let i = 0; i < 100_000; i++) insert.run(`/big/${i}.jpg`, `${i}.jpg`, i);
+    })();
+    const keys = await ledger.knownFileKeys();
+    expect(keys.length).toBe(100_000);
+    expect(new Set(keys).has(fileKey('/big/99999.jpg', 99_999, 1))).toBe(true);
+    expect((await ledger.list(q({ search: '99999', limit: 5 }))).total).toBe(1);
+  });
+
+  it('gives processing samples of finished, non-duplicate jobs', async () => {
+    const a = await ledger.insert(job());
+    await ledger.transition(a.id, 'queued', 'creating');
+    await ledger.transition(a.id, 'creating', 'uploading');
+    await ledger.transition(a.id, 'uploading', 'processing', { uploadedAt: 10_000 });
+    await ledger.update(a.id, { pendingSeenMs: 2_000 });
+    await ledger.transition(a.id, 'processing', 'done', { doneAt: 13_500, verdict: { label: 'fake' } });
+    expect(await ledger.processingSamples(10)).toEqual([
+      { model: 'AC-1', kind: 'image', size: 100, lowMs: 2_000, highMs: 3_500 },
+    ]);
+  });
+
+  it('counts API calls per day and quota kind', async () => {
+    await ledger.addCalls('2026-03-01', 'query', 2);
+    await ledger.addCalls('2026-03-01', 'query', 1);
+    await ledger.addCalls('2026-03-01', 'mutation', 1);
+    await ledger.addCalls('2026-03-02', 'query', 7);
+    expect(await ledger.callsOn('2026-03-01')).toEqual({ query: 3, mutation: 1 });
+    expect(await ledger.callsOn('2026-02-28')).toEqual({ query: 0, mutation: 0 });
+  });
+});
