@@ -4,6 +4,9 @@
  */
 import type { ErrorKind } from '../../../shared/domain';
 
+/** Which call quota an AA001 used up: Query (GET) or Mutation (POST, DELETE). */
+export type QuotaKind = 'query' | 'mutation';
+
 export interface AuthentaErrorInit {
   code: string;
   kind: ErrorKind;
@@ -12,8 +15,26 @@ export interface AuthentaErrorInit {
   mid?: string | null;
   /** From a Retry-After header, in ms. */
   retryAfterMs?: number | null;
+  /** For kind 'quota': which quota ran out. */
+  quota?: QuotaKind | null;
+  /** What the user can do about it; defaults to the advice for the kind. */
+  action?: string;
   cause?: unknown;
 }
+
+/** The advice shown beside an error of each kind, in one sentence. */
+export const ACTION_BY_KIND: Readonly<Record<ErrorKind, string>> = {
+  auth: 'Check the client ID and secret (or the API key) of this profile in Settings.',
+  permission: 'Give this API key the missing permission (read, write or delete) in the Authenta console.',
+  quota: 'Wait for the quota window to reset or raise the quota in the Authenta console.',
+  credits: 'Buy more credits in the Authenta console, then resume the queue.',
+  invalid: 'Retry the file; if it fails again, report it with the code shown.',
+  'not-found': 'The record no longer exists on Authenta; retry the file to send it again.',
+  transient: 'Nothing to do: it will be retried automatically.',
+  'expired-url': 'Nothing to do: a new upload URL will be requested.',
+  unsupported: 'Convert the file to a supported format (JPEG, PNG or MP4).',
+  local: 'Check that the file is still there and no longer being written, then retry.',
+};
 
 export class AuthentaError extends Error {
   override readonly name = 'AuthentaError';
@@ -24,6 +45,10 @@ export class AuthentaError extends Error {
   readonly status: number | null;
   readonly mid: string | null;
   readonly retryAfterMs: number | null;
+  /** For kind 'quota': 'query' when a GET hit AA001, 'mutation' for POST/DELETE; otherwise null. */
+  readonly quota: QuotaKind | null;
+  /** What the user can do about it, in one sentence. */
+  readonly action: string;
 
   constructor(init: AuthentaErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -32,9 +57,25 @@ export class AuthentaError extends Error {
     this.status = init.status ?? null;
     this.mid = init.mid ?? null;
     this.retryAfterMs = init.retryAfterMs ?? null;
+    this.quota = init.quota ?? null;
+    this.action = init.action ?? ACTION_BY_KIND[init.kind];
+  }
+
+  /** The fields worth logging or storing: never a secret, never a URL. */
+  toJSON(): Record<string, unknown> {
+    return {
+      code: this.code,
+      kind: this.kind,
+      status: this.status,
+      message: this.message,
+      mid: this.mid,
+      quota: this.quota,
+      retryAfterMs: this.retryAfterMs,
+    };
   }
 }
 
+/** True for an AuthentaError. */
 export function isAuthentaError(e: unknown): e is AuthentaError {
   return e instanceof AuthentaError;
 }

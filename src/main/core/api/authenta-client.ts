@@ -1,0 +1,527 @@
+/**
+ * A typed client of the Authenta media API (authenta-api.md, sections 1 and 2): the four routes,
+ * the streamed upload to the pre-signed URL, auth headers for both credential kinds, timeouts,
+ * and one AuthentaError for every failure. It never retries by itself (see retry-policy.ts) and
+ * never logs a secret or a pre-signed URL.
+ */
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { z } from 'zod';
+import type { Clock, Credentials, Logger } from '../ports';
+import { systemClock } from '../ports';
+import { normaliseBaseUrl } from './base-url';
+import {
+  abortedError,
+  errorFromApiAnswer,
+  errorFromNetwork,
+  errorFromS3Answer,
+  quotaOfMethod,
+  timeoutError,
+} from './error-mapping';
+import { AuthentaError, isAuthentaError } from './errors';
+import {
+  CreateMediaAnswerSchema,
+  MediaListAnswerSchema,
+  MediaRecordSchema,
+  type CreateMediaAnswer,
+  type MediaListAnswer,
+  type MediaRecord,
+} from './schemas';
+
+/** What the client reports about each call it made, so the engine can count calls per quota. */
+export interface ApiCall {
+  /** 'query' (GET) and 'mutation' (POST, DELETE) spend the API quotas; 'upload' spends none. */
+  kind: 'query' | 'mutation' | 'upload';
+  method: string;
+  /** The route template: `/media`, `/media/:mid`, or `upload`. */
+  route: string;
+  /** HTTP status, or null when no answer came. */
+  status: number | null;
+  /** The error code when it failed (IAM001, AA001, TIMEOUT, ...), null on success. */
+  code: string | null;
+  mid: string | null;
+  durationMs: number;
+}
+
+export interface AuthentaClientOptions {
+  /** Any accepted form; normalised with normaliseBaseUrl. */
+  baseUrl: string;
+  credentials: Credentials;
+  logger?: Logger;
+  /** Called once per request made, success or not. Must not throw. */
+  onCall?: (call: ApiCall) => void;
+  /** Timeout of each API call, the body included; default 30 s. */
+  fetchTimeoutMs?: number;
+  /** An upload that makes no progress this long fails as transient; default 60 s. */
+  uploadIdleTimeoutMs?: number;
+  clock?: Clock;
+}
+
+/** A parsed answer and the JSON exactly as received. */
+export interface ApiAnswer<T> {
+  data: T;
+  raw: unknown;
+  status: number;
+}
+
+/** Body of `POST /media`. */
+export interface CreateMediaRequest {
+  name: string;
+  contentType: string;
+  size: number;
+  modelType: string;
+}
+
+export interface UploadSource {
+  path: string;
+  contentType: string;
+  size: number;
+}
+
+export interface ClientUploadOptions {
+  signal?: AbortSignal;
+  /** Bytes handed to the connection so far; called as they go and once more with the total. */
+  onProgress?: (bytesSent: number) => void;
+  /** The record this upload belongs to, for errors and log lines. */
+  mid?: string | null;
+}
+
+/** Default timeout of one API call. */
+export const DEFAULT_FETCH_TIMEOUT_MS = 30_000;
+/** Default no-progress timeout of an upload. */
+export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 60_000;
+/** The slowest throughput an upload may average before its overall timeout ends it (100 kB/s). */
+export const MIN_UPLOAD_BYTES_PER_SECOND = 100_000;
+const UPLOAD_BASE_TIMEOUT_MS = 60_000;
+const MAX_ERROR_BODY = 64 * 1024;
+
+/**
+ * The overall timeout of uploading `size` bytes: a minute plus the time the file takes at
+ * MIN_UPLOAD_BYTES_PER_SECOND (1 GiB: about three hours). Pure. The idle timeout catches stalls sooner.
+ */
+export function uploadTimeoutMs(size: number): number {
+  const bytes = Number.isFinite(size) && size > 0 ? size : 0;
+  return UPLOAD_BASE_TIMEOUT_MS + Math.ceil((bytes / MIN_UPLOAD_BYTES_PER_SECOND) * 1000);
+}
+
+/** The auth headers of a request: two client headers, or one Bearer API key. */
+export function authHeaders(credentials: Credentials): Record<string, string> {
+  return credentials.kind === 'client'
+    ? { 'x-client-id': credentials.clientId, 'x-client-secret': credentials.clientSecret }
+    : { authorization: `Bearer ${credentials.apiKey}` };
+}
+
+/** The Authenta media API over HTTP. One instance per profile; stateless between calls. */
+export class AuthentaClient {
+  /** The canonical base URL (ends in /api). */
+  readonly baseUrl: string;
+  private readonly credentials: Credentials;
+  private readonly logger: Logger | undefined;
+  private readonly onCall: ((call: ApiCall) => void) | undefined;
+  private readonly fetchTimeoutMs: number;
+  private readonly uploadIdleTimeoutMs: number;
+  private readonly clock: Clock;
+
+  constructor(options: AuthentaClientOptions) {
+    this.baseUrl = normaliseBaseUrl(options.baseUrl);
+    this.credentials = options.credentials;
+    this.logger = options.logger;
+    this.onCall = options.onCall;
+    this.fetchTimeoutMs = options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
+    this.uploadIdleTimeoutMs = options.uploadIdleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** `POST /media`: creates a record in INITED with a pre-signed upload URL. A Mutation call. */
+  createMedia(request: CreateMediaRequest, signal?: AbortSignal): Promise<ApiAnswer<CreateMediaAnswer>> {
+    return this.call('POST', '/media', '/media', CreateMediaAnswerSchema, { body: request, signal });
+  }
+
+  /** `GET /media?limit&offset`: a page of the account's records. A Query call. */
+  listMedia(
+    page: { limit: number; offset: number },
+    signal?: AbortSignal,
+  ): Promise<ApiAnswer<MediaListAnswer>> {
+    const q = new URLSearchParams({ limit: String(page.limit), offset: String(page.offset) });
+    return this.call('GET', `/media?${q.toString()}`, '/media', MediaListAnswerSchema, { signal });
+  }
+
+  /** `GET /media/{mid}`: one record, with its verdict once PROCESSED. A Query call. */
+  getMedia(mid: string, signal?: AbortSignal): Promise<ApiAnswer<MediaRecord>> {
+    return this.call('GET', `/media/${encodeURIComponent(mid)}`, '/media/:mid', MediaRecordSchema, {
+      mid,
+      signal,
+    });
+  }
+
+  /** `DELETE /media/{mid}`. A Mutation call; needs the delete permission. */
+  async deleteMedia(mid: string, signal?: AbortSignal): Promise<void> {
+    await this.call('DELETE', `/media/${encodeURIComponent(mid)}`, '/media/:mid', null, { mid, signal });
+  }
+
+  /**
+   * Streams the file to a pre-signed URL with a PUT carrying exactly its Content-Type and
+   * Content-Length and no API headers. Never buffers the file. Fails with a 'local' error before
+   * sending when the file's size no longer matches, and with an AuthentaError for every other failure.
+   */
+  async upload(uploadUrl: string, source: UploadSource, options: ClientUploadOptions = {}): Promise<void> {
+    const mid = options.mid ?? null;
+    const started = this.clock.now();
+    let url: URL;
+    try {
+      url = new URL(uploadUrl);
+      if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(url.protocol);
+    } catch {
+      throw new AuthentaError({
+        code: 'BAD_UPLOAD_URL',
+        kind: 'invalid',
+        mid,
+        message: 'Authenta gave an upload URL that is not an http(s) address',
+      });
+    }
+    if (options.signal?.aborted) throw abortedError('The upload', mid, options.signal.reason);
+
+    const handle = await openForUpload(source, mid);
+    let status: number | null = null;
+    try {
+      await this.streamUpload(url, source, handle, options, (s) => (status = s));
+      this.report({ kind: 'upload', method: 'PUT', route: 'upload', status, code: null, mid, started });
+      this.logger?.debug('Upload finished', {
+        mid,
+        bytes: source.size,
+        host: url.host,
+        ms: this.clock.now() - started,
+      });
+    } catch (e) {
+      const error = isAuthentaError(e) ? e : errorFromNetwork(e, 'the upload', mid);
+      this.report({
+        kind: 'upload',
+        method: 'PUT',
+        route: 'upload',
+        status: error.status,
+        code: error.code,
+        mid,
+        started,
+      });
+      this.logFailure('Upload failed', error, { host: url.host });
+      throw error;
+    }
+  }
+
+  private streamUpload(
+    url: URL,
+    source: UploadSource,
+    handle: fs.promises.FileHandle,
+    options: ClientUploadOptions,
+    setStatus: (status: number) => void,
+  ): Promise<void> {
+    const mid = options.mid ?? null;
+    const size = source.size;
+    const transport = url.protocol === 'https:' ? https : http;
+    return new Promise<void>((resolve, reject) => {
+      let settled = false;
+      let sent = 0;
+      let responded = false;
+      const req = transport.request(url, {
+        method: 'PUT',
+        // One connection per upload: nothing to reuse and no idle socket left behind.
+        agent: false,
+        headers: { 'Content-Type': source.contentType, 'Content-Length': String(size) },
+      });
+      const body =
+        size > 0 ? handle.createReadStream({ start: 0, end: size - 1, highWaterMark: 256 * 1024 }) : null;
+      if (!body) void handle.close();
+
+      const overall = uploadTimeoutMs(size);
+      const timer = this.clock.setTimeout(() => finish(timeoutError('The upload', overall, mid)), overall);
+      const onAbort = () => finish(abortedError('The upload', mid, options.signal?.reason));
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+
+      const finish = (error?: AuthentaError) => {
+        if (settled) return;
+        settled = true;
+        timer.dispose();
+        options.signal?.removeEventListener('abort', onAbort);
+        if (error) {
+          req.destroy();
+          body?.destroy();
+          reject(error);
+        } else {
+          body?.destroy();
+          resolve();
+        }
+      };
+
+      req.setTimeout(this.uploadIdleTimeoutMs, () => {
+        finish(
+          new AuthentaError({
+            code: 'TIMEOUT',
+            kind: 'transient',
+            mid,
+            message: `The upload made no progress for ${Math.round(this.uploadIdleTimeoutMs / 1000)} s`,
+          }),
+        );
+      });
+      req.on('error', (e) => {
+        // Storage may answer early (an expired URL) and close while we still send: its answer wins.
+        if (responded) return;
+        finish(errorFromNetwork(e, 'the upload', mid));
+      });
+      req.on('response', (res) => {
+        responded = true;
+        const status = res.statusCode ?? 0;
+        setStatus(status);
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        res.on('data', (chunk: Buffer) => {
+          if (kept < MAX_ERROR_BODY) {
+            chunks.push(chunk);
+            kept += chunk.length;
+          }
+        });
+        res.on('error', (e) => finish(errorFromNetwork(e, 'the upload', mid)));
+        res.on('end', () => {
+          if (status >= 200 && status < 300) {
+            if (sent !== size) {
+              finish(
+                new AuthentaError({
+                  code: 'UPLOAD_INCOMPLETE',
+                  kind: 'transient',
+                  status,
+                  mid,
+                  message: `Storage accepted the upload after ${sent} of ${size} bytes`,
+                }),
+              );
+              return;
+            }
+            options.onProgress?.(size);
+            finish();
+            return;
+          }
+          finish(
+            errorFromS3Answer({
+              status,
+              bodyText: Buffer.concat(chunks).toString('utf8'),
+              retryAfter: headerValue(res.headers['retry-after']),
+              mid,
+              nowMs: this.clock.now(),
+            }),
+          );
+        });
+      });
+
+      if (!body) {
+        req.end();
+        return;
+      }
+      body.on('data', (chunk: Buffer | string) => {
+        sent += chunk.length;
+        options.onProgress?.(sent);
+      });
+      body.on('error', (e) => finish(localFileError(e, source.path, mid)));
+      body.on('end', () => {
+        if (sent !== size) {
+          finish(sizeChangedError(source.path, sent, size, mid));
+        }
+      });
+      body.pipe(req);
+    });
+  }
+
+  private async call<S extends z.ZodType>(
+    method: 'GET' | 'POST' | 'DELETE',
+    pathAndQuery: string,
+    route: string,
+    schema: S | null,
+    extra: { body?: unknown; mid?: string; signal?: AbortSignal | undefined },
+  ): Promise<ApiAnswer<z.infer<S>>> {
+    const mid = extra.mid ?? null;
+    const started = this.clock.now();
+    const kind = quotaOfMethod(method);
+    const what = `Authenta (${method} ${route})`;
+    if (extra.signal?.aborted) throw abortedError(what, mid, extra.signal.reason);
+
+    const timeout = AbortSignal.timeout(this.fetchTimeoutMs);
+    const signal = extra.signal ? AbortSignal.any([extra.signal, timeout]) : timeout;
+    const headers: Record<string, string> = { accept: 'application/json', ...authHeaders(this.credentials) };
+    if (extra.body !== undefined) headers['content-type'] = 'application/json';
+
+    let status: number | null = null;
+    try {
+      let res: Response;
+      let text: string;
+      try {
+        res = await fetch(`${this.baseUrl}${pathAndQuery}`, {
+          method,
+          headers,
+          body: extra.body === undefined ? undefined : JSON.stringify(extra.body),
+          // Never follow a redirect: the secret headers would go along to wherever it points.
+          redirect: 'manual',
+          signal,
+        });
+        status = res.status;
+        text = await res.text();
+      } catch (e) {
+        if (extra.signal?.aborted) throw abortedError(what, mid, extra.signal.reason);
+        if (timeout.aborted) throw timeoutError(what, this.fetchTimeoutMs, mid);
+        throw errorFromNetwork(e, 'Authenta', mid);
+      }
+
+      if (status >= 300 && status < 400) {
+        throw new AuthentaError({
+          code: `HTTP_${status}`,
+          kind: 'invalid',
+          status,
+          mid,
+          message: `Authenta answered with a redirect${res.headers.get('location') ? ` to ${safeLocation(res.headers.get('location'))}` : ''}`,
+          action: 'Set the API address of this profile to where the service now lives.',
+        });
+      }
+      if (status < 200 || status >= 300) {
+        throw errorFromApiAnswer({
+          status,
+          bodyText: text,
+          method,
+          retryAfter: res.headers.get('retry-after'),
+          mid,
+          nowMs: this.clock.now(),
+        });
+      }
+
+      let raw: unknown = null;
+      if (text.trim() !== '') {
+        try {
+          raw = JSON.parse(text);
+        } catch {
+          throw badResponse(what, status, mid, 'it is not JSON');
+        }
+      }
+      let data: z.infer<S> = raw as z.infer<S>;
+      if (schema) {
+        const parsed = schema.safeParse(raw);
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw badResponse(
+            what,
+            status,
+            mid,
+            issue ? `${issue.path.join('.') || 'body'}: ${issue.message}` : 'unexpected shape',
+          );
+        }
+        data = parsed.data as z.infer<S>;
+      }
+      this.report({ kind, method, route, status, code: null, mid, started });
+      this.logger?.debug('Authenta call', { method, route, status, mid, ms: this.clock.now() - started });
+      return { data, raw, status };
+    } catch (e) {
+      const error = isAuthentaError(e) ? e : errorFromNetwork(e, 'Authenta', mid);
+      this.report({ kind, method, route, status: error.status ?? status, code: error.code, mid, started });
+      this.logFailure('Authenta call failed', error, { method, route });
+      throw error;
+    }
+  }
+
+  private report(call: Omit<ApiCall, 'durationMs'> & { started: number }): void {
+    if (!this.onCall) return;
+    const { started, ...rest } = call;
+    try {
+      this.onCall({ ...rest, durationMs: Math.max(0, this.clock.now() - started) });
+    } catch (e) {
+      this.logger?.warn('onCall listener threw', { error: e instanceof Error ? e.message : String(e) });
+    }
+  }
+
+  private logFailure(msg: string, error: AuthentaError, fields: Record<string, unknown>): void {
+    if (!this.logger) return;
+    const line = {
+      ...fields,
+      code: error.code,
+      kind: error.kind,
+      status: error.status,
+      message: error.message,
+      mid: error.mid,
+    };
+    if (error.code === 'ABORTED') this.logger.debug(msg, line);
+    else if (error.kind === 'transient' || error.kind === 'expired-url') this.logger.info(msg, line);
+    else this.logger.warn(msg, line);
+  }
+}
+
+function headerValue(v: string | string[] | undefined): string | null {
+  return Array.isArray(v) ? (v[0] ?? null) : (v ?? null);
+}
+
+/** A redirect target without its query string (it may carry a signature). */
+function safeLocation(location: string | null): string {
+  if (!location) return '';
+  try {
+    const u = new URL(location);
+    return `${u.origin}${u.pathname}`;
+  } catch {
+    return '(an unreadable address)';
+  }
+}
+
+function badResponse(what: string, status: number, mid: string | null, why: string): AuthentaError {
+  return new AuthentaError({
+    code: 'BAD_RESPONSE',
+    kind: 'invalid',
+    status,
+    mid,
+    message: `${what} answered something this app cannot read (${why})`,
+    action: 'Check the API address of this profile; if it is right, report this with the code shown.',
+  });
+}
+
+async function openForUpload(source: UploadSource, mid: string | null): Promise<fs.promises.FileHandle> {
+  let handle: fs.promises.FileHandle;
+  try {
+    handle = await fs.promises.open(source.path, 'r');
+  } catch (e) {
+    throw localFileError(e, source.path, mid);
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) {
+      throw new AuthentaError({
+        code: 'NOT_A_FILE',
+        kind: 'local',
+        mid,
+        message: `${source.path} is not a regular file`,
+      });
+    }
+    if (stat.size !== source.size) throw sizeChangedError(source.path, stat.size, source.size, mid);
+    return handle;
+  } catch (e) {
+    await handle.close();
+    throw isAuthentaError(e) ? e : localFileError(e, source.path, mid);
+  }
+}
+
+function sizeChangedError(file: string, actual: number, expected: number, mid: string | null): AuthentaError {
+  return new AuthentaError({
+    code: 'SIZE_CHANGED',
+    kind: 'local',
+    mid,
+    message: `${file} is now ${actual} bytes but its record was created for ${expected} bytes: the file changed after it was queued`,
+    action: 'Nothing was sent. Wait until the file is completely written; it will be checked again.',
+  });
+}
+
+function localFileError(e: unknown, file: string, mid: string | null): AuthentaError {
+  const code = (e as { code?: unknown }).code;
+  const why =
+    code === 'ENOENT'
+      ? 'it no longer exists'
+      : code === 'EACCES' || code === 'EPERM'
+        ? 'permission denied'
+        : String(code ?? e);
+  return new AuthentaError({
+    code: 'FILE_UNREADABLE',
+    kind: 'local',
+    mid,
+    cause: e,
+    message: `Could not read ${file}: ${why}`,
+  });
+}
