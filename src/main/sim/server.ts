@@ -733,7 +733,7 @@ export class SimulatorServer implements Simulator {
         'SignatureDoesNotMatch',
         'The request signature we calculated does not match the signature you provided.',
       );
-    if (Date.now() / 1000 > expires) return xmlError(403, 'AccessDenied', 'Request has expired');
+    if (Date.now() / 1000 >= expires) return xmlError(403, 'AccessDenied', 'Request has expired');
     const contentType = req.headers['content-type'] ?? '';
     if (contentType.trim() !== target.grant.contentType)
       return xmlError(
@@ -824,7 +824,7 @@ export class SimulatorServer implements Simulator {
         'SignatureDoesNotMatch',
         'The request signature we calculated does not match the signature you provided.',
       );
-    if (Date.now() / 1000 > expires) return xmlError(403, 'AccessDenied', 'Request has expired');
+    if (Date.now() / 1000 >= expires) return xmlError(403, 'AccessDenied', 'Request has expired');
     const rec = this.media.get(mid);
     if (!rec || rec.status === 'INITED')
       return xmlError(404, 'NoSuchKey', 'The specified key does not exist.');
