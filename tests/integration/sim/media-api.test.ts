@@ -9,7 +9,6 @@ import {
   keyHeaders,
   put,
   screen,
-  waitFor,
   waitForVerdict,
 } from './helpers';
 
