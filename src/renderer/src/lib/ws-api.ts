@@ -1,0 +1,418 @@
+/**
+ * The browser's `window.authenta`: the contract spoken over the web host's WebSocket
+ * (src/shared/wire.ts). It reconnects by itself with backoff, keeps every listener across
+ * reconnects, and never leaves a call hanging: a call the host did not answer before the
+ * connection dropped is rejected with a message that says so.
+ */
+import {
+  EVENT_NAMES,
+  type AuthentaWatchApi,
+  type CommandName,
+  type EventName,
+  type EventPayloads,
+  type Unsubscribe,
+} from '../../../shared/contract';
+import {
+  UPLOAD_PATH,
+  WIRE_ERROR_CODES,
+  WS_PATH,
+  commandMessage,
+  parseServerMessage,
+  type HttpErrorBody,
+  type ServerMessage,
+  type UploadResponse,
+} from '../../../shared/wire';
+
+/** The part of the WebSocket API this client uses (browsers' WebSocket; `ws` in tests). */
+export interface SocketLike {
+  readonly readyState: number;
+  send(data: string): void;
+  close(code?: number, reason?: string): void;
+  onopen: ((ev: unknown) => void) | null;
+  onmessage: ((ev: { data: unknown }) => void) | null;
+  onclose: ((ev: unknown) => void) | null;
+  onerror: ((ev: unknown) => void) | null;
+}
+export type SocketConstructor = new (url: string) => SocketLike;
+
+export interface WsApiOptions {
+  /** The WebSocket address; default: this page's host, path /ws. */
+  url?: string;
+  /** Default: the browser's WebSocket. */
+  WebSocketImpl?: SocketConstructor;
+  /** How long a call made while disconnected waits for the connection (default 15 s). */
+  callTimeoutMs?: number;
+  /** Reconnect delays: from `initialMs`, doubling, at most `maxMs` (defaults 250 ms and 10 s). */
+  backoff?: { initialMs?: number; maxMs?: number };
+}
+
+/** `connecting`: first attempt; `reconnecting`: lost and trying again; `closed`: by `close()`. */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** The contract plus what only a remote connection has. */
+export interface WsApi extends AuthentaWatchApi {
+  /** Called on every change of the connection; after a reconnect ('open' again) reload lists. */
+  onConnection(listener: (state: ConnectionState) => void): Unsubscribe;
+  connectionState(): ConnectionState;
+  /** Close for good: pending calls are rejected, no reconnect. */
+  close(): void;
+}
+
+/** A call that failed: the host's message, and the API's or the host's code when there is one. */
+export class WsApiError extends Error {
+  override readonly name = 'WsApiError';
+  constructor(
+    message: string,
+    readonly code: string | null,
+  ) {
+    super(message);
+  }
+}
+
+interface Pending {
+  command: CommandName;
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+interface Queued extends Pending {
+  id: number;
+  args: unknown[];
+  /** Set while the call waits for a connection. */
+  timer?: ReturnType<typeof setTimeout>;
+}
+
+const OPEN = 1;
+
+/** The largest upload the host said it accepts (from its hello); null until a hello came. */
+let hostMaxUploadBytes: number | null = null;
+
+/** Connect to the web host and return the contract over the connection. */
+export function createWsApi(options: WsApiOptions = {}): WsApi {
+  const url = options.url ?? defaultSocketUrl();
+  const Impl = options.WebSocketImpl ?? (globalThis.WebSocket as unknown as SocketConstructor);
+  const callTimeoutMs = options.callTimeoutMs ?? 15_000;
+  const initialMs = options.backoff?.initialMs ?? 250;
+  const maxMs = options.backoff?.maxMs ?? 10_000;
+
+  let socket: SocketLike | null = null;
+  let state: ConnectionState = 'connecting';
+  let everOpened = false;
+  let closedForGood = false;
+  let attempt = 0;
+  let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
+  let nextId = 1;
+  const inflight = new Map<number, Pending>();
+  const queued: Queued[] = [];
+  const listeners = new Map<EventName, Set<(payload: never) => void>>(EVENT_NAMES.map((e) => [e, new Set()]));
+  const connectionListeners = new Set<(state: ConnectionState) => void>();
+
+  function setState(next: ConnectionState): void {
+    if (state === next) return;
+    state = next;
+    for (const l of [...connectionListeners]) safely(() => l(next));
+  }
+
+  function connect(): void {
+    reconnectTimer = null;
+    setState(everOpened ? 'reconnecting' : 'connecting');
+    let ws: SocketLike;
+    try {
+      ws = new Impl(url);
+    } catch {
+      scheduleReconnect();
+      return;
+    }
+    socket = ws;
+    ws.onopen = () => {
+      if (socket !== ws) return;
+      attempt = 0;
+      sendSubscription();
+      for (const q of queued.splice(0)) {
+        clearTimeout(q.timer);
+        transmit(q);
+      }
+      const reconnected = everOpened;
+      everOpened = true;
+      setState('open');
+      if (reconnected) refreshStatus();
+    };
+    ws.onmessage = (ev) => {
+      if (socket !== ws) return;
+      const message = parseServerMessage(typeof ev.data === 'string' ? ev.data : String(ev.data));
+      if (message) handle(message);
+    };
+    ws.onclose = () => {
+      if (socket !== ws) return;
+      socket = null;
+      failInflight();
+      if (closedForGood) setState('closed');
+      else scheduleReconnect();
+    };
+    ws.onerror = () => {
+      // A close event always follows; it decides what to do.
+    };
+  }
+
+  function scheduleReconnect(): void {
+    if (closedForGood || reconnectTimer !== null) return;
+    setState(everOpened ? 'reconnecting' : 'connecting');
+    const base = Math.min(maxMs, initialMs * 2 ** attempt);
+    attempt = Math.min(attempt + 1, 16);
+    reconnectTimer = setTimeout(connect, base / 2 + Math.random() * (base / 2));
+  }
+
+  function failInflight(): void {
+    for (const [id, p] of inflight) {
+      inflight.delete(id);
+      p.reject(
+        new WsApiError(
+          `The connection to Authenta Watch was lost before it answered "${p.command}". ` +
+            'It reconnects by itself; check the result, then try again if needed.',
+          WIRE_ERROR_CODES.disconnected,
+        ),
+      );
+    }
+  }
+
+  function handle(message: ServerMessage): void {
+    if ('hello' in message) {
+      hostMaxUploadBytes = message.hello.maxUploadBytes;
+      return;
+    }
+    if ('event' in message) {
+      const set = listeners.get(message.event);
+      for (const l of [...(set ?? [])]) safely(() => (l as (p: unknown) => void)(message.payload));
+      return;
+    }
+    const pending = inflight.get(message.id);
+    if (!pending) return;
+    inflight.delete(message.id);
+    if (message.ok) pending.resolve(message.result);
+    else pending.reject(new WsApiError(message.error.message, message.error.code));
+  }
+
+  function transmit(call: Queued): void {
+    inflight.set(call.id, call);
+    try {
+      socket?.send(JSON.stringify(commandMessage(call.id, call.command, call.args)));
+    } catch (e) {
+      inflight.delete(call.id);
+      call.reject(
+        new WsApiError(`Could not send "${call.command}": ${String(e)}`, WIRE_ERROR_CODES.disconnected),
+      );
+    }
+  }
+
+  function call<T>(command: CommandName, args: unknown[]): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      if (closedForGood) {
+        reject(
+          new WsApiError(
+            'This connection to Authenta Watch was closed; reload the page.',
+            WIRE_ERROR_CODES.disconnected,
+          ),
+        );
+        return;
+      }
+      const id = nextId++;
+      const entry = { id, command, args, resolve: resolve as (v: unknown) => void, reject };
+      if (socket && socket.readyState === OPEN) {
+        transmit(entry);
+        return;
+      }
+      const timer = setTimeout(() => {
+        const at = queued.findIndex((q) => q.id === id);
+        if (at >= 0) queued.splice(at, 1);
+        reject(
+          new WsApiError(
+            `Cannot reach Authenta Watch at ${hostOf(url)}. Check that \`authenta-watch --ui\` is still running, then reload the page.`,
+            WIRE_ERROR_CODES.unreachable,
+          ),
+        );
+      }, callTimeoutMs);
+      queued.push({ ...entry, timer });
+    });
+  }
+
+  function sendSubscription(): void {
+    if (!socket || socket.readyState !== OPEN) return;
+    const wanted = EVENT_NAMES.filter((e) => (listeners.get(e)?.size ?? 0) > 0);
+    socket.send(JSON.stringify({ subscribe: wanted }));
+  }
+
+  function on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): Unsubscribe {
+    const set = listeners.get(event) as Set<(payload: EventPayloads[E]) => void>;
+    const first = set.size === 0;
+    set.add(listener);
+    if (first) sendSubscription();
+    return () => {
+      if (set.delete(listener) && set.size === 0) sendSubscription();
+    };
+  }
+
+  /** After a reconnect the status may have moved on: hand the listeners a fresh one. */
+  function refreshStatus(): void {
+    if ((listeners.get('status')?.size ?? 0) === 0) return;
+    call<EventPayloads['status']>('getStatus', []).then(
+      (status) => handle({ event: 'status', payload: status }),
+      () => undefined,
+    );
+  }
+
+  connect();
+
+  const api: WsApi = {
+    getCapabilities: () => call('getCapabilities', []),
+    getStatus: () => call('getStatus', []),
+    listJobs: (query) => call('listJobs', [query]),
+    getJob: (id) => call('getJob', [id]),
+    retryJob: (id) => call('retryJob', [id]),
+    cancelJob: (id) => call('cancelJob', [id]),
+    deleteRemote: (id) => call('deleteRemote', [id]),
+    revealJob: (id) => call('revealJob', [id]),
+    openLink: (link) => call('openLink', [link]),
+    pauseAll: () => call('pauseAll', []),
+    resumeAll: () => call('resumeAll', []),
+    pauseFolder: (id) => call('pauseFolder', [id]),
+    resumeFolder: (id) => call('resumeFolder', [id]),
+    addFolder: (folder) => call('addFolder', [folder]),
+    updateFolder: (id, options) => call('updateFolder', [id, options]),
+    removeFolder: (id) => call('removeFolder', [id]),
+    pickFolder: () => call('pickFolder', []),
+    addPaths: (paths) => call('addPaths', [paths]),
+    listProfiles: () => call('listProfiles', []),
+    saveProfile: (profile) => call('saveProfile', [profile]),
+    removeProfile: (id) => call('removeProfile', [id]),
+    selectProfile: (id) => call('selectProfile', [id]),
+    setSecret: (profileId, secret) => call('setSecret', [profileId, secret]),
+    clearSecret: (profileId) => call('clearSecret', [profileId]),
+    testConnection: (profileId, opts) =>
+      call('testConnection', opts === undefined ? [profileId] : [profileId, opts]),
+    exportReport: (query, format) => call('exportReport', [query, format]),
+    onJobsChanged: (listener) => on('jobsChanged', listener),
+    onStatus: (listener) => on('status', listener),
+    onProgress: (listener) => on('progress', listener),
+    onOpenJob: (listener) => on('openJob', listener),
+    onConnection(listener) {
+      connectionListeners.add(listener);
+      return () => connectionListeners.delete(listener);
+    },
+    connectionState: () => state,
+    close() {
+      if (closedForGood) return;
+      closedForGood = true;
+      if (reconnectTimer !== null) clearTimeout(reconnectTimer);
+      reconnectTimer = null;
+      for (const q of queued.splice(0)) {
+        clearTimeout(q.timer);
+        q.reject(
+          new WsApiError('This connection to Authenta Watch was closed.', WIRE_ERROR_CODES.disconnected),
+        );
+      }
+      const ws = socket;
+      socket = null;
+      failInflight();
+      ws?.close(1000, 'closed by the page');
+      setState('closed');
+    },
+  };
+  return api;
+}
+
+/** What a drop of files did: the same shape as `addPaths`, with files named as the user knows them. */
+export interface DropUploadResult {
+  accepted: number;
+  rejected: { path: string; reason: string }[];
+}
+
+export interface UploadOptions {
+  /** Where the web host is; default: this page. */
+  baseUrl?: string;
+  /** Default: the browser's fetch (same-origin, with the token cookie). */
+  fetchImpl?: typeof fetch;
+}
+
+/**
+ * `window.authentaDrop` in a browser: streams each dropped file to the web host's inbox (one at
+ * a time), which hands it to the engine. Never rejects: a file that could not be sent is listed
+ * in `rejected` with the reason.
+ */
+export async function uploadDroppedFiles(
+  files: File[],
+  options: UploadOptions = {},
+): Promise<DropUploadResult> {
+  const doFetch = options.fetchImpl ?? globalThis.fetch.bind(globalThis);
+  const base = options.baseUrl ?? '';
+  const result: DropUploadResult = { accepted: 0, rejected: [] };
+  for (const file of files) {
+    if (hostMaxUploadBytes !== null && file.size > hostMaxUploadBytes) {
+      result.rejected.push({
+        path: file.name,
+        reason: 'The file is larger than this host accepts; copy it into a watched folder instead.',
+      });
+      continue;
+    }
+    try {
+      const res = await doFetch(`${base}${UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`, {
+        method: 'POST',
+        body: file,
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/octet-stream' },
+      });
+      const body: unknown = await res.json().catch(() => null);
+      if (res.ok && isUploadResponse(body)) {
+        result.accepted += body.accepted;
+        for (const r of body.rejected) result.rejected.push({ path: file.name, reason: r.reason });
+      } else {
+        const message = (body as Partial<HttpErrorBody> | null)?.error?.message;
+        result.rejected.push({
+          path: file.name,
+          reason:
+            message ??
+            (res.status === 401
+              ? 'The access token is no longer valid: open the address authenta-watch printed at start.'
+              : `The host refused the file (HTTP ${res.status}).`),
+        });
+      }
+    } catch (e) {
+      result.rejected.push({
+        path: file.name,
+        reason: `The upload was interrupted (${e instanceof Error ? e.message : String(e)}); check that authenta-watch is running and drop the file again.`,
+      });
+    }
+  }
+  return result;
+}
+
+function isUploadResponse(v: unknown): v is UploadResponse {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as UploadResponse).accepted === 'number' &&
+    Array.isArray((v as UploadResponse).rejected)
+  );
+}
+
+function defaultSocketUrl(): string {
+  // Written without DOM types so the Node-side tests can import this module too.
+  const loc = (globalThis as unknown as { location: { protocol: string; host: string } }).location;
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}${WS_PATH}`;
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch (e) {
+    // One broken listener must not starve the others.
+    console.error(e);
+  }
+}

@@ -1,0 +1,469 @@
+/**
+ * The web host over real HTTP and WebSocket on 127.0.0.1: the token, the cookie flow, Host and
+ * Origin checks, body limits, path traversal, uploads into the inbox, the command bridge and
+ * events fanned out to several browsers.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { mkdtemp, mkdir, readdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type WebSocket from 'ws';
+import { startWebHost, WEB_CAPABILITIES, type WebHost } from '../../../src/main/headless/web-host';
+import type { Logger } from '../../../src/main/core/ports';
+import { RecordingApi, sampleJob } from './recording-api';
+import { collect, eventsOf, loginCookie, openSocket, rawRequest, waitFor } from './http-client';
+
+const SECRET_TEXT = 'TOP-SECRET-OUTSIDE-THE-RENDERER';
+
+interface LogLine {
+  level: string;
+  msg: string;
+  fields?: Record<string, unknown>;
+}
+
+function memoryLogger(lines: LogLine[]): Logger {
+  const at =
+    (level: string) =>
+    (msg: string, fields?: Record<string, unknown>): void => {
+      lines.push({ level, msg, fields });
+    };
+  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
+}
+
+let dir: string;
+let rendererDir: string;
+let inboxDir: string;
+let recording: RecordingApi;
+let host: WebHost;
+let logs: LogLine[];
+const sockets: WebSocket[] = [];
+
+async function start(extra: { maxUploadBytes?: number; maxMessageBytes?: number } = {}): Promise<WebHost> {
+  host = await startWebHost({
+    api: recording.api,
+    rendererDir,
+    inboxDir,
+    logger: memoryLogger(logs),
+    ...extra,
+  });
+  return host;
+}
+
+async function socket(cookie: string): Promise<WebSocket> {
+  const ws = await openSocket({ port: host.port, cookie });
+  sockets.push(ws);
+  return ws;
+}
+
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'authenta-webhost-'));
+  rendererDir = join(dir, 'renderer');
+  inboxDir = join(dir, 'data', 'inbox');
+  await mkdir(join(rendererDir, 'assets'), { recursive: true });
+  await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Authenta Watch</title>');
+  await writeFile(join(rendererDir, 'assets', 'app.js'), 'console.log("app")');
+  await writeFile(join(dir, 'secret.txt'), SECRET_TEXT);
+  await symlink(join(dir, 'secret.txt'), join(rendererDir, 'assets', 'link.txt'));
+  recording = new RecordingApi();
+  logs = [];
+  await start();
+});
+
+afterEach(async () => {
+  for (const ws of sockets.splice(0)) ws.terminate();
+  await host.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('the token', () => {
+  it('is required: no token and a wrong token get 401 with a hint', async () => {
+    const none = await rawRequest({ port: host.port, path: '/' });
+    expect(none.status).toBe(401);
+    expect(JSON.parse(none.body).error.message).toMatch(/address authenta-watch printed/);
+    const wrong = await rawRequest({ port: host.port, path: '/?token=nope' });
+    expect(wrong.status).toBe(401);
+    const wrongCookie = await rawRequest({
+      port: host.port,
+      path: '/assets/app.js',
+      headers: { cookie: `authenta_token_${host.port}=nope` },
+    });
+    expect(wrongCookie.status).toBe(401);
+    expect(wrongCookie.body).not.toContain('console.log');
+  });
+
+  it('in the URL becomes an HttpOnly SameSite=Strict cookie, and the URL loses it', async () => {
+    expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
+    const first = await rawRequest({ port: host.port, path: `/?token=${host.token}&view=queue` });
+    expect(first.status).toBe(303);
+    expect(first.headers.location).toBe('/?view=queue');
+    const cookie = String(first.headers['set-cookie']);
+    expect(cookie).toContain(`authenta_token_${host.port}=${host.token}`);
+    expect(cookie).toContain('HttpOnly');
+    expect(cookie).toContain('SameSite=Strict');
+
+    const page = await rawRequest({
+      port: host.port,
+      path: '/',
+      headers: { cookie: await loginCookie(host.port, host.token) },
+    });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>Authenta Watch</title>');
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+  });
+
+  it('never reaches the log', async () => {
+    await rawRequest({ port: host.port, path: `/?token=${host.token}` });
+    await rawRequest({ port: host.port, path: '/?token=wrong-token-value' });
+    const text = JSON.stringify(logs);
+    expect(logs.some((l) => l.msg.includes('refused'))).toBe(true);
+    expect(text).not.toContain(host.token);
+    expect(text).not.toContain('wrong-token-value');
+  });
+});
+
+describe('every answer', () => {
+  it('carries the security headers', async () => {
+    const cookie = await loginCookie(host.port, host.token);
+    for (const res of [
+      await rawRequest({ port: host.port, path: '/', headers: { cookie } }),
+      await rawRequest({ port: host.port, path: '/' }),
+      await rawRequest({ port: host.port, path: '/missing', headers: { cookie } }),
+    ]) {
+      const csp = String(res.headers['content-security-policy']);
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+    }
+  });
+});
+
+describe('the Host header', () => {
+  it('must name this server (DNS rebinding)', async () => {
+    const cookie = await loginCookie(host.port, host.token);
+    const evil = await rawRequest({
+      port: host.port,
+      path: '/',
+      headers: { cookie, host: `evil.example:${host.port}` },
+    });
+    expect(evil.status).toBe(421);
+    expect(evil.body).not.toContain('Authenta Watch</title>');
+    const otherPort = await rawRequest({
+      port: host.port,
+      path: '/',
+      headers: { cookie, host: '127.0.0.1:1' },
+    });
+    expect(otherPort.status).toBe(421);
+    const local = await rawRequest({
+      port: host.port,
+      path: '/',
+      headers: { cookie, host: `localhost:${host.port}` },
+    });
+    expect(local.status).toBe(200);
+  });
+});
+
+describe('static files', () => {
+  it('serves the built renderer and nothing outside it', async () => {
+    const cookie = await loginCookie(host.port, host.token);
+    const js = await rawRequest({ port: host.port, path: '/assets/app.js', headers: { cookie } });
+    expect(js.status).toBe(200);
+    expect(js.headers['content-type']).toMatch(/javascript/);
+
+    const attempts = [
+      '/../secret.txt',
+      '/assets/../../secret.txt',
+      '/%2e%2e/secret.txt',
+      '/assets/%2e%2e%2f%2e%2e%2fsecret.txt',
+      '/..%2fsecret.txt',
+      '/..%5csecret.txt',
+      '/assets/..%5c..%5csecret.txt',
+      `/${encodeURIComponent(join(dir, 'secret.txt'))}`,
+      `/${join(dir, 'secret.txt')}`,
+      '//../secret.txt',
+      '/assets/link.txt',
+      '/%00index.html',
+      '/%E0%A4%A',
+    ];
+    for (const path of attempts) {
+      const res = await rawRequest({ port: host.port, path, headers: { cookie } });
+      expect(res.body, path).not.toContain(SECRET_TEXT);
+      expect([400, 404], path).toContain(res.status);
+    }
+  });
+
+  it('refuses other methods and bodies on GET', async () => {
+    const cookie = await loginCookie(host.port, host.token);
+    const origin = `http://127.0.0.1:${host.port}`;
+    const post = await rawRequest({
+      port: host.port,
+      method: 'POST',
+      path: '/',
+      headers: { cookie, origin },
+      body: 'x',
+    });
+    expect(post.status).toBe(405);
+    const put = await rawRequest({
+      port: host.port,
+      method: 'PUT',
+      path: '/index.html',
+      headers: { cookie, origin },
+      body: 'x',
+    });
+    expect(put.status).toBe(405);
+    const getBody = await rawRequest({
+      port: host.port,
+      path: '/',
+      headers: { cookie },
+      body: 'x'.repeat(1000),
+    });
+    expect(getBody.status).toBe(413);
+  });
+});
+
+describe('uploads', () => {
+  const upload = async (
+    name: string,
+    body: Buffer | string,
+    headers: Record<string, string>,
+    chunked = false,
+  ): Promise<{ status: number; json: { name?: string; accepted?: number; error?: { message: string } } }> => {
+    const res = await rawRequest({
+      port: host.port,
+      method: 'POST',
+      path: `/upload?name=${encodeURIComponent(name)}`,
+      headers,
+      body,
+      chunked,
+    });
+    return { status: res.status, json: JSON.parse(res.body || '{}') };
+  };
+
+  it('stream into the inbox under a safe name and enter the pipeline', async () => {
+    const cookie = await loginCookie(host.port, host.token);
+    const origin = `http://127.0.0.1:${host.port}`;
+    const bytes = Buffer.alloc(300_000, 7);
+    const first = await upload('../../evil name.mp4', bytes, { cookie, origin });
+    expect(first.status).toBe(200);
+    expect(first.json).toMatchObject({ name: 'evil name.mp4', accepted: 1 });
+    const second = await upload('evil name.mp4', 'other', { cookie, origin });
+    expect(second.json.name).toBe('evil name (2).mp4');
+
+    expect((await readdir(inboxDir)).sort()).toEqual(['evil name (2).mp4', 'evil name.mp4']);
+    expect(await readFile(join(inboxDir, 'evil name.mp4'))).toEqual(bytes);
+    expect(recording.callsOf('addPaths').map((c) => c.args[0])).toEqual([
+      [join(inboxDir, 'evil name.mp4')],
+      [join(inboxDir, 'evil name (2).mp4')],
+    ]);
+    await expect(readdir(dir)).resolves.not.toContain('evil name.mp4');
+  });
+
+  it('removes a file the engine rejects and says why', async () => {
+    recording.addPathsAnswer = (paths) => ({
+      accepted: 0,
+      rejected: paths.map((p) => ({ path: p, reason: 'Not a photo or video.' })),
+    });
+    const cookie = await loginCookie(host.port, host.token);
+    const res = await upload('notes.txt', 'hello', { cookie, origin: `http://127.0.0.1:${host.port}` });
+    expect(res.status).toBe(200);
+    expect(res.json).toMatchObject({
+      accepted: 0,
+      rejected: [{ path: 'notes.txt', reason: 'Not a photo or video.' }],
+    });
+    expect(JSON.stringify(res.json)).not.toContain(inboxDir);
+    expect(await readdir(inboxDir)).toEqual([]);
+  });
+
+  it('need this page as Origin and the token', async () => {
+    const cookie = await loginCookie(host.port, host.token);
+    expect((await upload('a.jpg', 'x', { cookie, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await upload('a.jpg', 'x', { cookie })).status).toBe(403);
+    expect((await upload('a.jpg', 'x', { cookie, origin: `http://localhost:${host.port}` })).status).toBe(
+      403,
+    );
+    expect((await upload('a.jpg', 'x', { origin: `http://127.0.0.1:${host.port}` })).status).toBe(401);
+    expect(recording.callsOf('addPaths')).toEqual([]);
+    await expect(readdir(inboxDir)).rejects.toThrow();
+  });
+
+  it('larger than the limit are refused and leave nothing behind', async () => {
+    await host.close();
+    await start({ maxUploadBytes: 1000 });
+    const cookie = await loginCookie(host.port, host.token);
+    const origin = `http://127.0.0.1:${host.port}`;
+    const declared = await upload('big.mp4', Buffer.alloc(5000), { cookie, origin });
+    expect(declared.status).toBe(413);
+    expect(declared.json.error?.message).toMatch(/larger than this host accepts/);
+
+    // Without a Content-Length the limit is found while streaming; the host may cut the socket.
+    const streamed = await upload('big.mp4', Buffer.alloc(200_000), { cookie, origin }, true).catch(
+      (e: NodeJS.ErrnoException) => ({ status: e.code ?? 'error', json: {} }),
+    );
+    expect([413, 'ECONNRESET', 'EPIPE']).toContain(streamed.status);
+    await waitFor(() => recording.callsOf('addPaths').length === 0, 'no addPaths');
+    const left = await readdir(inboxDir).catch(() => []);
+    expect(left).toEqual([]);
+
+    const fits = await upload('small.jpg', Buffer.alloc(1000, 1), { cookie, origin });
+    expect(fits.status).toBe(200);
+    expect(await readdir(inboxDir)).toEqual(['small.jpg']);
+  });
+
+  it('refuse an empty file and a missing name', async () => {
+    const cookie = await loginCookie(host.port, host.token);
+    const origin = `http://127.0.0.1:${host.port}`;
+    expect((await upload('empty.jpg', '', { cookie, origin })).status).toBe(400);
+    const noName = await rawRequest({
+      port: host.port,
+      method: 'POST',
+      path: '/upload',
+      headers: { cookie, origin },
+      body: 'x',
+    });
+    expect(noName.status).toBe(400);
+    expect(recording.callsOf('addPaths')).toEqual([]);
+  });
+});
+
+describe('the WebSocket', () => {
+  it('refuses a missing token, a foreign Origin, no Origin and a foreign Host', async () => {
+    const cookie = await loginCookie(host.port, host.token);
+    await expect(openSocket({ port: host.port })).rejects.toMatchObject({ status: 401 });
+    await expect(
+      openSocket({ port: host.port, cookie: `authenta_token_${host.port}=x` }),
+    ).rejects.toMatchObject({
+      status: 401,
+    });
+    await expect(
+      openSocket({ port: host.port, cookie, origin: 'http://evil.example' }),
+    ).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(openSocket({ port: host.port, cookie, origin: null })).rejects.toMatchObject({
+      status: 403,
+    });
+    await expect(
+      openSocket({
+        port: host.port,
+        cookie,
+        host: `evil.example:${host.port}`,
+        origin: `http://evil.example:${host.port}`,
+      }),
+    ).rejects.toMatchObject({ status: 421 });
+    await expect(openSocket({ port: host.port, cookie, path: '/other' })).rejects.toMatchObject({
+      status: 404,
+    });
+    expect(host.clientCount()).toBe(0);
+  });
+
+  it('greets, answers commands with the web capabilities, and validates arguments', async () => {
+    const ws = await socket(await loginCookie(host.port, host.token));
+    const seen = collect(ws);
+    const send = (m: unknown): void => ws.send(JSON.stringify(m));
+    send({ id: 1, command: 'getCapabilities', args: [] });
+    send({ id: 2, command: 'getJob', args: ['seven'] });
+    send({ id: 3, command: 'listJobs', args: [{ limit: 5 }] });
+    send({ id: 4, command: 'launchMissiles', args: [] });
+    send({ id: 5, command: 'revealJob', args: [1] });
+    send({ id: 6, command: 'pickFolder', args: [] });
+    send({ id: 7, command: 'addFolder', args: [{ path: '/nowhere' }] });
+    send({ id: 8, command: 'retryJob', args: [4] });
+    send({ id: 9, args: 'not an array' });
+    await waitFor(() => seen.length >= 10, 'ten messages');
+    const byId = new Map(
+      seen
+        .filter((m): m is { id: number } => typeof m === 'object' && m !== null && 'id' in m)
+        .map((m) => [m.id, m]),
+    );
+
+    expect(seen[0]).toEqual({
+      hello: { protocol: 1, capabilities: WEB_CAPABILITIES, maxUploadBytes: 20 * 1024 ** 3 },
+    });
+    expect(byId.get(1)).toEqual({ id: 1, ok: true, result: WEB_CAPABILITIES });
+    expect(byId.get(2)).toMatchObject({ id: 2, ok: false, error: { code: 'INVALID_ARGS' } });
+    expect((byId.get(2) as { error: { message: string } }).error.message).toMatch(/getJob/);
+    expect(byId.get(3)).toMatchObject({ ok: true, result: { total: 1, jobs: [{ id: 1 }] } });
+    expect(byId.get(4)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
+    expect(byId.get(5)).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });
+    expect(byId.get(6)).toEqual({ id: 6, ok: true, result: null });
+    expect(byId.get(7)).toEqual({
+      id: 7,
+      ok: false,
+      error: { message: 'No folder at /nowhere.', code: 'NO_FOLDER' },
+    });
+    expect(byId.get(8)).toEqual({ id: 8, ok: true });
+    expect(byId.get(9)).toMatchObject({ ok: false, error: { code: 'BAD_MESSAGE' } });
+
+    // The engine saw only valid calls, with the contract's defaults filled in.
+    expect(recording.callsOf('getJob')).toEqual([]);
+    expect(recording.callsOf('revealJob')).toEqual([]);
+    expect(recording.callsOf('listJobs')[0]?.args[0]).toMatchObject({
+      limit: 5,
+      offset: 0,
+      sort: 'createdAt',
+    });
+    expect(recording.callsOf('retryJob')).toEqual([{ command: 'retryJob', args: [4] }]);
+  });
+
+  it('closes on a message that is not JSON or is too large', async () => {
+    await host.close();
+    await start({ maxMessageBytes: 4096 });
+    const cookie = await loginCookie(host.port, host.token);
+    const a = await socket(cookie);
+    const aClosed = new Promise<number>((r) => a.once('close', (code) => r(code)));
+    a.send('this is not json');
+    expect(await aClosed).toBe(1008);
+    const b = await socket(cookie);
+    const bClosed = new Promise<number>((r) => b.once('close', (code) => r(code)));
+    b.send(JSON.stringify({ id: 1, command: 'addPaths', args: [['x'.repeat(10_000)]] }));
+    expect(await bClosed).toBe(1009);
+    expect(recording.callsOf('addPaths')).toEqual([]);
+  });
+
+  it('pushes the same events to every browser, as each subscribed', async () => {
+    const cookie = await loginCookie(host.port, host.token);
+    const a = await socket(cookie);
+    const b = await socket(cookie);
+    const c = await socket(cookie);
+    const [seenA, seenB, seenC] = [collect(a), collect(b), collect(c)];
+    c.send(JSON.stringify({ subscribe: ['status'] }));
+    // The subscription is applied in order with the messages that follow it.
+    c.send(JSON.stringify({ id: 1, command: 'pauseAll', args: [] }));
+    await waitFor(() => seenC.length >= 2, 'the answer to c');
+    await waitFor(() => host.clientCount() === 3, 'three browsers');
+
+    const job = sampleJob(42);
+    recording.emit('jobsChanged', [{ type: 'upsert', job }]);
+    recording.emit('progress', [{ id: 42, bytesSent: 10, size: 100, bytesPerSecond: 5 }]);
+    recording.emit('openJob', 42);
+    await waitFor(() => eventsOf(seenA).length >= 3 && eventsOf(seenB).length >= 3, 'events at a and b');
+    for (const seen of [seenA, seenB]) {
+      expect(eventsOf(seen)).toEqual([
+        { event: 'jobsChanged', payload: [{ type: 'upsert', job }] },
+        { event: 'progress', payload: [{ id: 42, bytesSent: 10, size: 100, bytesPerSecond: 5 }] },
+        { event: 'openJob', payload: 42 },
+      ]);
+    }
+    const status = await recording.api.getStatus();
+    recording.emit('status', status);
+    await waitFor(() => seenC.length >= 3, 'the status at c');
+    expect(seenC.slice(1)).toEqual([
+      { id: 1, ok: true },
+      { event: 'status', payload: status },
+    ]);
+  });
+
+  it('close() ends every connection, drops the engine listeners and frees the port', async () => {
+    const cookie = await loginCookie(host.port, host.token);
+    const ws = await socket(cookie);
+    const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+    expect(recording.listenerCount()).toBe(4);
+    const port = host.port;
+    await host.close();
+    expect(await closed).toBe(1001);
+    expect(recording.listenerCount()).toBe(0);
+    await expect(rawRequest({ port, path: '/' })).rejects.toThrow();
+    await start();
+  });
+});
