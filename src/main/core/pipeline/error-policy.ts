@@ -1,0 +1,185 @@
+/**
+ * What a failed call means for the queue (authenta-api.md, "Errors"), decided by the error's kind,
+ * never its text. Pure and table-tested. AA001 stops the calls of the exhausted quota, credits stop
+ * record creation, credentials and permissions stop everything and ask; none of these is retried
+ * blindly. Transient failures retry the job with backoff; a network that is down becomes an
+ * `offline` block so every call waits instead of each failing on its own.
+ */
+import type { Block, BlockKind, ErrorKind } from '../../../shared/domain';
+import { AuthentaError, isAuthentaError } from '../api/errors';
+import { retryDecision, type RetryPolicy } from '../api/retry-policy';
+
+/** The calls the pipeline makes. `probe` is the single call that checks whether a block lifted. */
+export type Operation = 'create' | 'upload' | 'finalize' | 'get' | 'list' | 'remove' | 'probe';
+
+/** The quota an operation spends; uploads go to storage and spend none. */
+export function quotaOf(op: Operation): 'query' | 'mutation' | null {
+  if (op === 'get' || op === 'list' || op === 'probe') return 'query';
+  if (op === 'upload') return null;
+  return 'mutation';
+}
+
+/** Which operations each block stops. */
+const BLOCKED_OPERATIONS: Readonly<Record<BlockKind, readonly Operation[]>> = {
+  auth: ['create', 'upload', 'finalize', 'get', 'list', 'remove'],
+  permission: ['create', 'upload', 'finalize', 'get', 'list', 'remove'],
+  'quota-query': ['get', 'list'],
+  'quota-mutation': ['create', 'finalize', 'remove'],
+  credits: ['create'],
+  offline: ['create', 'upload', 'finalize', 'get', 'list', 'remove'],
+};
+
+/** Whether an operation may run now, given the current blocks. */
+export function isBlocked(op: Operation, blocks: readonly Block[]): boolean {
+  return blocks.some((b) => BLOCKED_OPERATIONS[b.kind].includes(op));
+}
+
+/** The blocks that stop an operation. */
+export function blocksOf(op: Operation, blocks: readonly Block[]): Block[] {
+  return blocks.filter((b) => BLOCKED_OPERATIONS[b.kind].includes(op));
+}
+
+/** What to do about a failed call. */
+export type ErrorOutcome =
+  /** Stop the calls this block covers; the job keeps its place. */
+  | { type: 'block'; block: BlockKind }
+  /** Try this job again after `delayMs`; `offline`: the network itself is down. */
+  | { type: 'retry'; delayMs: number; offline: boolean }
+  /** The upload URL no longer works: create a new record. */
+  | { type: 'renew-url' }
+  /** The remote record is gone. */
+  | { type: 'gone' }
+  /** This job cannot succeed as it is. */
+  | { type: 'fail'; code: string; kind: ErrorKind; message: string };
+
+/** Job-level retries of transient failures: 8 attempts, 2 s doubling to 5 min, Retry-After up to an hour. */
+export const JOB_RETRY_POLICY: Readonly<RetryPolicy> = {
+  maxAttempts: 8,
+  baseDelayMs: 2_000,
+  maxDelayMs: 5 * 60_000,
+  maxRetryAfterMs: 60 * 60_000,
+};
+
+/** No answer at all: the network (or the server) is unreachable, as opposed to a reset or a 5xx. */
+export function isOffline(error: unknown): boolean {
+  return (
+    isAuthentaError(error) && error.kind === 'transient' && error.status === null && error.code === 'NETWORK'
+  );
+}
+
+/**
+ * Decide what a failed call means. `attempt` counts this job's failed attempts (1 after the first).
+ * `random` gives the jitter. An offline network is retried without limit (the attempt count does
+ * not grow the delay past the cap); a server that keeps failing ends the job after the policy's attempts.
+ */
+export function decideOnError(
+  op: Operation,
+  error: unknown,
+  attempt: number,
+  random: () => number,
+  policy: RetryPolicy = JOB_RETRY_POLICY,
+): ErrorOutcome {
+  if (!isAuthentaError(error)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return { type: 'fail', code: 'INTERNAL', kind: 'local', message: `Unexpected error: ${message}` };
+  }
+  switch (error.kind) {
+    case 'auth':
+      return { type: 'block', block: 'auth' };
+    case 'permission':
+      // A key without delete permission must not stop the queue: the delete alone fails.
+      if (op === 'remove') return fail(error);
+      return { type: 'block', block: 'permission' };
+    case 'quota': {
+      const quota = error.quota ?? quotaOf(op) ?? 'mutation';
+      return { type: 'block', block: quota === 'query' ? 'quota-query' : 'quota-mutation' };
+    }
+    case 'credits':
+      return { type: 'block', block: 'credits' };
+    case 'expired-url':
+      return op === 'upload' ? { type: 'renew-url' } : fail(error);
+    case 'not-found':
+      if (op === 'upload') return { type: 'renew-url' };
+      if (op === 'get' || op === 'remove' || op === 'finalize') return { type: 'gone' };
+      return fail(error);
+    case 'transient': {
+      if (isOffline(error)) {
+        const capped = Math.min(attempt, policy.maxAttempts - 1);
+        const d = retryDecision(error, capped, policy, random);
+        return { type: 'retry', delayMs: Math.max(1_000, d.delayMs), offline: true };
+      }
+      const d = retryDecision(error, attempt, policy, random);
+      if (d.retry) return { type: 'retry', delayMs: Math.max(500, d.delayMs), offline: false };
+      return {
+        type: 'fail',
+        code: error.code,
+        kind: 'transient',
+        message: `${error.message}; gave up after ${attempt} attempts. Retry the file when Authenta works again.`,
+      };
+    }
+    default:
+      return fail(error);
+  }
+}
+
+function fail(error: AuthentaError): ErrorOutcome {
+  return { type: 'fail', code: error.code, kind: error.kind, message: error.message };
+}
+
+/** What a block asks of the user and when it lifts by itself. */
+export function describeBlock(
+  kind: BlockKind,
+  error: { code: string; message: string; action?: string } | null,
+  now: number,
+  retryAt: number | null,
+): Block {
+  const code = error?.code ?? kind.toUpperCase();
+  const base = {
+    kind,
+    code,
+    since: now,
+    retryAt,
+  };
+  switch (kind) {
+    case 'auth':
+      return {
+        ...base,
+        message: `${error?.message ?? 'Authenta did not accept the credentials'}. Nothing is sent until this is fixed.`,
+        action: 'Check the client ID and secret (or API key) of this profile in Settings, then resume.',
+      };
+    case 'permission':
+      return {
+        ...base,
+        message: `${error?.message ?? 'The key lacks a permission'}. Nothing is sent until this is fixed.`,
+        action:
+          'Give this key read and write permission in the Authenta console (or use another profile), then resume.',
+      };
+    case 'quota-query':
+      return {
+        ...base,
+        message: 'The Authenta Query quota is used up (AA001): checking for verdicts is paused.',
+        action:
+          'Wait: one check is made when the cool-down ends. Or raise the quota in the Authenta console and resume.',
+      };
+    case 'quota-mutation':
+      return {
+        ...base,
+        message: 'The Authenta Mutation quota is used up (AA001): no new files are sent.',
+        action:
+          'Wait: the next file is tried when the cool-down ends. Or raise the quota in the Authenta console and resume.',
+      };
+    case 'credits':
+      return {
+        ...base,
+        message: `${error?.message ?? 'The account has no credits left'}. No new files are sent; files already sent still get their verdicts.`,
+        action: 'Buy credits in the Authenta console, then resume.',
+      };
+    case 'offline':
+      return {
+        ...base,
+        message: `${error?.message ?? 'Authenta cannot be reached'}. Everything waits for the network.`,
+        action:
+          'Nothing to do if the network comes back: the next try is automatic. Check the connection or proxy.',
+      };
+  }
+}

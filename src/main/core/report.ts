@@ -1,0 +1,92 @@
+/**
+ * The report of a set of jobs, as CSV (RFC 4180, CRLF, every awkward cell quoted, formula-looking
+ * text defused for spreadsheets) or JSON. Pure: the engine picks the jobs, this only formats them.
+ */
+import type { Job } from '../../shared/domain';
+import type { ReportFormat } from '../../shared/contract';
+
+/** The columns, in order: the CSV header and the keys of each JSON row. */
+export const REPORT_COLUMNS = [
+  'path',
+  'name',
+  'sha256',
+  'size',
+  'contentType',
+  'model',
+  'generation',
+  'remoteId',
+  'state',
+  'verdict',
+  'confidence',
+  'faces',
+  'deepFakes',
+  'errorCode',
+  'errorMessage',
+  'createdAt',
+  'doneAt',
+  'duplicateOf',
+  'simulated',
+] as const;
+export type ReportColumn = (typeof REPORT_COLUMNS)[number];
+export type ReportRow = Record<ReportColumn, string | number | boolean | null>;
+
+function iso(ms: number | null): string | null {
+  return ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
+}
+
+/** One job as a report row: confidence 0..1, times in ISO 8601 (UTC). */
+export function reportRow(job: Job): ReportRow {
+  const v = job.verdict;
+  return {
+    path: job.path,
+    name: job.name,
+    sha256: job.sha256,
+    size: job.size,
+    contentType: job.contentType,
+    model: job.model,
+    generation: job.generation,
+    remoteId: job.remoteId,
+    state: job.state,
+    verdict: v?.label ?? null,
+    confidence: v?.confidence === undefined ? null : Math.round(v.confidence * 10_000) / 10_000,
+    faces: v?.faces ?? null,
+    deepFakes: v?.deepFakes ?? null,
+    errorCode: job.errorCode,
+    errorMessage: job.errorMessage,
+    createdAt: iso(job.createdAt),
+    doneAt: iso(job.doneAt),
+    duplicateOf: job.duplicateOf,
+    simulated: job.simulated,
+  };
+}
+
+/**
+ * One CSV cell. Text starting like a formula (= + - @, tab, CR) gets a leading apostrophe so a
+ * spreadsheet shows it instead of running it (a file named "=HYPERLINK(...).jpg" is possible).
+ */
+export function csvCell(value: string | number | boolean | null): string {
+  if (value === null) return '';
+  if (typeof value !== 'string') return String(value);
+  const text = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** CSV text with a header row, CRLF line ends, UTF-8. */
+export function toCsv(jobs: readonly Job[]): string {
+  const lines = [REPORT_COLUMNS.join(',')];
+  for (const job of jobs) {
+    const row = reportRow(job);
+    lines.push(REPORT_COLUMNS.map((c) => csvCell(row[c])).join(','));
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** JSON text: `{generatedAt, count, jobs: [row...]}`. */
+export function toJson(jobs: readonly Job[], generatedAt: number): string {
+  return `${JSON.stringify({ generatedAt: iso(generatedAt), count: jobs.length, jobs: jobs.map(reportRow) }, null, 2)}\n`;
+}
+
+/** The report in the asked format. */
+export function formatReport(jobs: readonly Job[], format: ReportFormat, generatedAt: number): string {
+  return format === 'csv' ? toCsv(jobs) : toJson(jobs, generatedAt);
+}

@@ -1,0 +1,196 @@
+import { describe, expect, it } from 'vitest';
+import type { Block, BlockKind, ErrorKind } from '../../../../src/shared/domain';
+import { AuthentaError } from '../../../../src/main/core/api/errors';
+import {
+  decideOnError,
+  describeBlock,
+  isBlocked,
+  JOB_RETRY_POLICY,
+  type ErrorOutcome,
+  type Operation,
+} from '../../../../src/main/core/pipeline/error-policy';
+
+function err(
+  code: string,
+  kind: ErrorKind,
+  extra: Partial<{ status: number | null; quota: 'query' | 'mutation' }> = {},
+) {
+  return new AuthentaError({
+    code,
+    kind,
+    message: `${code} happened`,
+    status: extra.status === undefined ? 400 : extra.status,
+    quota: extra.quota ?? null,
+  });
+}
+const half = () => 0.5;
+
+describe('decideOnError', () => {
+  it.each<[string, Operation, AuthentaError, Partial<ErrorOutcome>]>([
+    ['IAM001 on create stops everything', 'create', err('IAM001', 'auth'), { type: 'block', block: 'auth' }],
+    [
+      'INVALID_API_KEY on a poll stops everything',
+      'list',
+      err('INVALID_API_KEY', 'auth'),
+      { type: 'block', block: 'auth' },
+    ],
+    [
+      'IAM002 on create stops everything',
+      'create',
+      err('IAM002', 'permission'),
+      { type: 'block', block: 'permission' },
+    ],
+    [
+      'FORBIDDEN on get stops everything',
+      'get',
+      err('FORBIDDEN', 'permission'),
+      { type: 'block', block: 'permission' },
+    ],
+    [
+      'IAM002 on delete fails only the delete',
+      'remove',
+      err('IAM002', 'permission'),
+      { type: 'fail', code: 'IAM002' },
+    ],
+    [
+      'AA001 on GET stops Query calls',
+      'get',
+      err('AA001', 'quota', { quota: 'query' }),
+      { type: 'block', block: 'quota-query' },
+    ],
+    [
+      'AA001 on POST stops Mutation calls',
+      'create',
+      err('AA001', 'quota', { quota: 'mutation' }),
+      { type: 'block', block: 'quota-mutation' },
+    ],
+    [
+      'AA001 without a quota field: by the operation',
+      'list',
+      err('AA001', 'quota'),
+      { type: 'block', block: 'quota-query' },
+    ],
+    ['U007 stops record creation', 'create', err('U007', 'credits'), { type: 'block', block: 'credits' }],
+    [
+      'INSUFFICIENT_BALANCE stops record creation',
+      'create',
+      err('INSUFFICIENT_BALANCE', 'credits', { status: 402 }),
+      { type: 'block', block: 'credits' },
+    ],
+    [
+      'expired upload URL: a new record',
+      'upload',
+      err('AccessDenied', 'expired-url', { status: 403 }),
+      { type: 'renew-url' },
+    ],
+    [
+      'upload target gone: a new record',
+      'upload',
+      err('NoSuchUpload', 'not-found', { status: 404 }),
+      { type: 'renew-url' },
+    ],
+    ['record gone while polling', 'get', err('HTTP_404', 'not-found', { status: 404 }), { type: 'gone' }],
+    [
+      'bad request: fail with its code',
+      'create',
+      err('HTTP_400', 'invalid'),
+      { type: 'fail', code: 'HTTP_400', kind: 'invalid' },
+    ],
+    [
+      'signature mismatch on upload: fail',
+      'upload',
+      err('SignatureDoesNotMatch', 'invalid', { status: 403 }),
+      { type: 'fail' },
+    ],
+    [
+      '500: retry',
+      'create',
+      err('HTTP_500', 'transient', { status: 500 }),
+      { type: 'retry', offline: false },
+    ],
+    [
+      'reset during upload: retry',
+      'upload',
+      err('RESET', 'transient', { status: null }),
+      { type: 'retry', offline: false },
+    ],
+    [
+      'network down: retry, offline',
+      'get',
+      err('NETWORK', 'transient', { status: null }),
+      { type: 'retry', offline: true },
+    ],
+  ])('%s', (_name, op, e, expected) => {
+    expect(decideOnError(op, e, 1, half)).toMatchObject(expected);
+  });
+
+  it('gives up on a server that keeps failing, saying what to do', () => {
+    const e = err('HTTP_503', 'transient', { status: 503 });
+    expect(decideOnError('create', e, JOB_RETRY_POLICY.maxAttempts - 1, half).type).toBe('retry');
+    const last = decideOnError('create', e, JOB_RETRY_POLICY.maxAttempts, half);
+    expect(last).toMatchObject({ type: 'fail', code: 'HTTP_503' });
+    expect(last.type === 'fail' && last.message).toMatch(/Retry the file/);
+  });
+
+  it('never gives up on a network that is down, and never waits past the cap', () => {
+    const e = err('NETWORK', 'transient', { status: null });
+    const d = decideOnError('create', e, 500, () => 0.999);
+    expect(d.type).toBe('retry');
+    expect(d.type === 'retry' && d.delayMs).toBeLessThanOrEqual(JOB_RETRY_POLICY.maxDelayMs);
+  });
+
+  it('backs off as attempts grow', () => {
+    const e = err('HTTP_500', 'transient', { status: 500 });
+    const delay = (a: number) => {
+      const d = decideOnError('create', e, a, () => 0.999);
+      return d.type === 'retry' ? d.delayMs : NaN;
+    };
+    expect(delay(1)).toBeLessThan(delay(3));
+    expect(delay(3)).toBeLessThan(delay(5));
+  });
+
+  it('fails a job on a non-Authenta error instead of looping', () => {
+    expect(decideOnError('create', new TypeError('boom'), 1, half)).toMatchObject({
+      type: 'fail',
+      code: 'INTERNAL',
+    });
+  });
+});
+
+describe('blocks', () => {
+  const block = (kind: BlockKind): Block => describeBlock(kind, null, 0, null);
+  it.each<[BlockKind, Operation, boolean]>([
+    ['quota-query', 'get', true],
+    ['quota-query', 'list', true],
+    ['quota-query', 'create', false], // uploads go on while polling waits
+    ['quota-query', 'upload', false],
+    ['quota-mutation', 'create', true],
+    ['quota-mutation', 'remove', true],
+    ['quota-mutation', 'get', false], // verdicts of files already sent still arrive
+    ['credits', 'create', true],
+    ['credits', 'upload', false], // a record already created may still get its bytes
+    ['credits', 'list', false],
+    ['auth', 'list', true],
+    ['auth', 'upload', true],
+    ['permission', 'create', true],
+    ['offline', 'get', true],
+  ])('%s blocks %s: %s', (kind, op, blocked) => {
+    expect(isBlocked(op, [block(kind)])).toBe(blocked);
+  });
+
+  it('says what happened and what to do, for every kind', () => {
+    for (const kind of [
+      'auth',
+      'permission',
+      'quota-query',
+      'quota-mutation',
+      'credits',
+      'offline',
+    ] as const) {
+      const b = describeBlock(kind, { code: 'X1', message: 'It broke' }, 5, 10);
+      expect(b).toMatchObject({ kind, code: 'X1', since: 5, retryAt: 10 });
+      expect(b.message.length).toBeGreaterThan(10);
+      expect(b.action.length).toBeGreaterThan(10);
+    }
+  });
+});

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { describeBlock } from '../../../../src/main/core/pipeline/error-policy';
+import { hintFor, type HintInput } from '../../../../src/main/core/pipeline/hints';
+
+const base: HintInput = { state: 'failed', errorCode: null, errorKind: null, duplicateOf: null };
+
+describe('hintFor', () => {
+  it.each<[string, Partial<HintInput>, RegExp | null]>([
+    ['done: nothing to do', { state: 'done' }, null],
+    ['processing: nothing to do', { state: 'processing' }, null],
+    [
+      'duplicate: points at the earlier job',
+      { state: 'skipped', duplicateOf: 7, errorCode: 'DUPLICATE' },
+      /job #7/,
+    ],
+    [
+      'unsupported type: convert it',
+      { state: 'skipped', errorCode: 'UNSUPPORTED_TYPE' },
+      /JPEG, PNG and MP4/,
+    ],
+    ['too large: the limit in Settings', { state: 'skipped', errorCode: 'TOO_LARGE' }, /limit in Settings/],
+    ['cancelled: retry to check it', { errorCode: 'CANCELLED' }, /Retry it/],
+    ['deadline: retry is free', { errorCode: 'DEADLINE' }, /not sent or paid for twice/],
+    ['remote failure: spends a credit', { errorCode: 'REMOTE_FAILED' }, /credit/],
+    ['unknown code of a known kind', { errorCode: 'HTTP_418', errorKind: 'invalid' }, /Authenta refused/],
+    ['unknown everything', { errorCode: 'ZZZ' }, /Retry the file/],
+  ])('%s', (_n, over, expected) => {
+    const hint = hintFor({ ...base, ...over }, [], 0);
+    if (expected === null) expect(hint).toBeNull();
+    else expect(hint).toMatch(expected);
+  });
+
+  it('tells a blocked job what the block asks', () => {
+    const block = describeBlock('credits', { code: 'U007', message: 'No credits' }, 0, null);
+    expect(hintFor({ ...base, state: 'blocked', errorCode: 'U007' }, [block], 0)).toMatch(/Buy credits/);
+  });
+
+  it('tells a job waiting for a retry when it will be tried', () => {
+    const hint = hintFor(
+      { ...base, state: 'queued', errorCode: 'HTTP_500', nextAttemptAt: 60_000 },
+      [],
+      1_000,
+    );
+    expect(hint).toMatch(/HTTP_500.*retrying automatically/);
+  });
+});
