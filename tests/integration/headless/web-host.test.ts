@@ -382,7 +382,7 @@ describe('the WebSocket', () => {
     });
     expect(byId.get(1)).toEqual({ id: 1, ok: true, result: WEB_CAPABILITIES });
     expect(byId.get(2)).toMatchObject({ id: 2, ok: false, error: { code: 'INVALID_ARGS' } });
-    expect((byId.get(2) as { error: { message: string } }).error.message).toMatch(/getJob/);
+    expect((byId.get(2) as unknown as { error: { message: string } }).error.message).toMatch(/getJob/);
     expect(byId.get(3)).toMatchObject({ ok: true, result: { total: 1, jobs: [{ id: 1 }] } });
     expect(byId.get(4)).toMatchObject({ ok: false, error: { code: 'UNKNOWN_COMMAND' } });
     expect(byId.get(5)).toMatchObject({ ok: false, error: { code: 'NOT_SUPPORTED' } });

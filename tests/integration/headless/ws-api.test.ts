@@ -18,7 +18,7 @@ import {
   type WsApi,
 } from '../../../src/renderer/src/lib/ws-api';
 import type { Logger } from '../../../src/main/core/ports';
-import type { JobChange } from '../../../src/shared/contract';
+import type { JobChange } from '../../../src/shared/domain';
 import { RecordingApi, sampleJob } from './recording-api';
 import { loginCookie, waitFor } from './http-client';
 
