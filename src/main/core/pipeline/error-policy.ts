@@ -6,7 +6,8 @@
  * `offline` block so every call waits instead of each failing on its own.
  */
 import type { Block, BlockKind, ErrorKind } from '../../../shared/domain';
-import { AuthentaError, isAuthentaError } from '../api/errors';
+import type { AuthentaError } from '../api/errors';
+import { isAuthentaError } from '../api/errors';
 import { retryDecision, type RetryPolicy } from '../api/retry-policy';
 
 /** The calls the pipeline makes. `probe` is the single call that checks whether a block lifted. */
