@@ -11,10 +11,10 @@ export function sendJson(
   const text = body === undefined ? '' : JSON.stringify(body);
   res.writeHead(status, {
     ...(text ? { 'content-type': 'application/json; charset=utf-8' } : {}),
-    'content-length': String(Buffer.byteLength(text)),
+    ...(status === 204 ? {} : { 'content-length': String(Buffer.byteLength(text)) }),
     ...headers,
   });
-  res.end(text);
+  res.end(status === 204 ? undefined : text);
 }
 
 const xmlEscape = (s: string): string =>

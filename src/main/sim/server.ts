@@ -18,10 +18,21 @@ import {
   type ApiError,
   type Demand,
   type Family,
-  type Principal,
   type QuotaState,
 } from './rules';
-import { signDownload, signUpload, signatureMatches, signedQuery, type UploadGrant } from './signing';
+import { signDownload, signUpload, signatureMatches, signedQuery } from './signing';
+import {
+  CREATE,
+  READ,
+  REMOVE,
+  type ApiContext,
+  type CompletedUpload,
+  type RouteDef,
+  type SimHost,
+  type SimMediaKind,
+  type UploadTarget,
+} from './host';
+import { JobsApi } from './jobs';
 import { MARKER_SCAN_BYTES, confidenceForModel, decideOutcome, findMarker, type Outcome } from './verdict';
 import {
   ALL_PERMISSIONS,
@@ -45,7 +56,6 @@ const DEFAULT_PROCESSING_MS = 4000;
 const DEFAULT_URL_EXPIRY_SEC = 900;
 
 type MediaStatus = 'INITED' | 'UPLOADED' | 'PROCESSED' | 'FAILED';
-type MediaKind = 'image' | 'video' | 'audio' | 'document';
 
 interface MediaRecord {
   mid: string;
@@ -61,51 +71,15 @@ interface MediaRecord {
   failureReason: string | null;
 }
 
-/** Where an upload PUT lands: the object it fills and what happens once it is complete. */
-interface UploadTarget {
-  grant: Omit<UploadGrant, 'expires'>;
-  /** Whether bytes are still awaited (a second PUT is accepted but changes nothing). */
-  awaiting(): boolean;
-  complete(upload: CompletedUpload): void;
-}
-
-/** What a finished upload delivered. */
-export interface CompletedUpload {
-  digest: Buffer;
-  head: Buffer;
-  etag: string;
-}
-
 /** A matched API route. */
 interface ApiRoute {
   pattern: string;
   params: string[];
   demand: Demand;
-  /** Jobs API routes speak only API keys. */
   keysOnly: boolean;
   creates: boolean;
   handler: (ctx: ApiContext) => Promise<void> | void;
 }
-
-/** Everything a route handler needs. */
-export interface ApiContext {
-  req: IncomingMessage;
-  res: ServerResponse;
-  url: URL;
-  params: string[];
-  principal: Principal;
-  entry: RequestLogEntry;
-}
-
-type RouteDef = {
-  method: string;
-  re: RegExp;
-  pattern: string;
-  demand: Demand;
-  keysOnly?: boolean;
-  creates?: boolean;
-  handler: (ctx: ApiContext) => Promise<void> | void;
-};
 
 /** Deterministic pseudo-random numbers (mulberry32) for the fault rates. */
 function seededRandom(seed: number): () => number {
@@ -126,10 +100,6 @@ function objectId(counter: number): string {
     .padStart(8, '0');
   return ts + randomBytes(5).toString('hex') + (counter & 0xffffff).toString(16).padStart(6, '0');
 }
-
-const READ: Demand = { permission: 'read', quota: 'query', needsCredit: false };
-const CREATE: Demand = { permission: 'write', quota: 'mutation', needsCredit: true };
-const DELETE: Demand = { permission: 'delete', quota: 'mutation', needsCredit: false };
 
 /** Tiny placeholder bodies for signed downloads: the simulator never stores uploaded bytes. */
 const PLACEHOLDER_MP4 = Buffer.from(
@@ -194,7 +164,7 @@ export class SimulatorServer implements Simulator {
     this.apiKey = keys[0]!.key;
     this.quota = { limit: { ...options.quota }, used: { query: 0, mutation: 0 } };
     this.credits = options.credits ?? null;
-    this.routes = this.mediaRoutes();
+    this.routes = [...this.mediaRoutes(), ...new JobsApi(this.host()).routes()];
     this.server = createServer((req, res) => void this.handle(req, res));
     this.server.on('connection', (s: Socket) => {
       this.sockets.add(s);
@@ -275,7 +245,7 @@ export class SimulatorServer implements Simulator {
   // ---- shared machinery ------------------------------------------------------------------
 
   /** setTimeout that never keeps the process alive and is cleared by close(). */
-  protected later(ms: number, fn: () => void): NodeJS.Timeout {
+  private later(ms: number, fn: () => void): NodeJS.Timeout {
     const t = setTimeout(() => {
       this.timers.delete(t);
       if (!this.closed) fn();
@@ -285,7 +255,7 @@ export class SimulatorServer implements Simulator {
     return t;
   }
 
-  protected cancel(t: NodeJS.Timeout | null | undefined): void {
+  private cancel(t: NodeJS.Timeout | null | undefined): void {
     if (!t) return;
     clearTimeout(t);
     this.timers.delete(t);
@@ -295,27 +265,27 @@ export class SimulatorServer implements Simulator {
     return new Promise((resolve) => this.later(ms, resolve));
   }
 
-  protected nextId(): string {
+  private nextId(): string {
     this.idCounter = (this.idCounter + 1) & 0xffffff;
     return objectId(this.idCounter);
   }
 
   /** Seconds every URL issued now stays valid. */
-  protected expirySec(): number {
-    return this.faults.urlExpirySec ?? this.options.urlExpirySec ?? DEFAULT_URL_EXPIRY_SEC;
+  private expirySec(fallback = DEFAULT_URL_EXPIRY_SEC): number {
+    return this.faults.urlExpirySec ?? this.options.urlExpirySec ?? fallback;
   }
 
   /** Processing time for media of `kind` started now. */
-  protected processingMsFor(kind: MediaKind): number {
+  private processingMsFor(kind: SimMediaKind): number {
     const byKind: ProcessingMsByKind = this.options.processingMsByKind ?? {};
     return this.faults.processingMs ?? byKind[kind] ?? this.options.processingMs ?? DEFAULT_PROCESSING_MS;
   }
 
-  protected get failShare(): number {
+  private get failShare(): number {
     return this.options.failShare ?? 0;
   }
 
-  protected get labelled(): boolean {
+  private get labelled(): boolean {
     return this.options.simulatedLabel ?? true;
   }
 
@@ -323,7 +293,7 @@ export class SimulatorServer implements Simulator {
    * Spend a credit for processing that starts now. False when none is left (processing then
    * fails: the credit check of POST only looks at the balance when the record is created).
    */
-  protected spendCredit(): boolean {
+  private spendCredit(): boolean {
     if (this.credits !== null) {
       if (this.credits <= 0) return false;
       this.credits -= 1;
@@ -333,23 +303,38 @@ export class SimulatorServer implements Simulator {
   }
 
   /** Register where PUTs to `path` land, and return the pre-signed URL. */
-  protected registerUpload(path: string, target: UploadTarget, expires: number): string {
+  private registerUpload(path: string, target: UploadTarget, expires: number): string {
     this.uploads.set(path, target);
     return `${this.origin}${path}?${signedQuery(expires, signUpload(this.signingKey, { ...target.grant, expires }))}`;
   }
 
-  protected unregisterUpload(path: string): void {
+  private unregisterUpload(path: string): void {
     this.uploads.delete(path);
   }
 
   /** A pre-signed GET URL for `path`, valid for the current expiry setting. */
-  protected downloadUrl(path: string): string {
+  private downloadUrl(path: string): string {
     const expires = Math.floor(Date.now() / 1000) + this.expirySec();
     return `${this.origin}${path}?${signedQuery(expires, signDownload(this.signingKey, path, expires))}`;
   }
 
-  protected addRoutes(defs: RouteDef[]): void {
-    this.routes.push(...defs);
+  /** The services lent to the API modules. */
+  private host(): SimHost {
+    return {
+      origin: () => this.origin,
+      later: (ms, fn) => this.later(ms, fn),
+      cancel: (t) => this.cancel(t),
+      expirySec: (fallback) => this.expirySec(fallback),
+      processingMsFor: (kind) => this.processingMsFor(kind),
+      failShare: () => this.failShare,
+      labelled: () => this.labelled,
+      spendCredit: () => this.spendCredit(),
+      registerUpload: (path, target, expires) => this.registerUpload(path, target, expires),
+      unregisterUpload: (path) => this.unregisterUpload(path),
+      readJson: (ctx) => this.readJson(ctx),
+      answer: (ctx, e) => this.answer(ctx.res, ctx.entry, e),
+      ok: (ctx, status, body) => this.ok(ctx.res, ctx.entry, status, body),
+    };
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -384,14 +369,14 @@ export class SimulatorServer implements Simulator {
   }
 
   /** Send an API error and log it. */
-  protected answer(res: ServerResponse, entry: RequestLogEntry, e: ApiError): void {
+  private answer(res: ServerResponse, entry: RequestLogEntry, e: ApiError): void {
     entry.status = e.status;
     entry.code = e.code;
     sendJson(res, e.status, e.body, e.headers);
   }
 
   /** Send a success and log it. */
-  protected ok(res: ServerResponse, entry: RequestLogEntry, status: number, body: unknown): void {
+  private ok(res: ServerResponse, entry: RequestLogEntry, status: number, body: unknown): void {
     entry.status = status;
     sendJson(res, status, body);
   }
@@ -472,7 +457,7 @@ export class SimulatorServer implements Simulator {
   }
 
   /** Read a JSON body; on failure answers 400 and returns undefined. */
-  protected async readJson(ctx: ApiContext): Promise<{ value: unknown } | undefined> {
+  private async readJson(ctx: ApiContext): Promise<{ value: unknown } | undefined> {
     const { req, res, entry, principal } = ctx;
     let raw: Buffer;
     try {
@@ -526,7 +511,7 @@ export class SimulatorServer implements Simulator {
         method: 'DELETE',
         re: /^\/media\/([^/]+)\/?$/,
         pattern: '/media/:mid',
-        demand: DELETE,
+        demand: REMOVE,
         handler: (c) => this.deleteMedia(c),
       },
     ];
