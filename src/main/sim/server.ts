@@ -422,25 +422,31 @@ export class SimulatorServer implements Simulator {
     if (this.closed) return;
     if (this.faults.serverErrorBurst > 0) {
       this.faults.serverErrorBurst -= 1;
-      return this.drainThen(req, () =>
-        this.answer(res, entry, injectedServerError(family, this.faults.retryAfterSec)),
+      return this.drainThen(
+        req,
+        () => this.answer(res, entry, injectedServerError(family, this.faults.retryAfterSec)),
+        entry,
       );
     }
     if (this.faults.serverErrorRate > 0 && this.random() < this.faults.serverErrorRate)
-      return this.drainThen(req, () =>
-        this.answer(res, entry, injectedServerError(family, this.faults.retryAfterSec)),
+      return this.drainThen(
+        req,
+        () => this.answer(res, entry, injectedServerError(family, this.faults.retryAfterSec)),
+        entry,
       );
 
     if (!route)
-      return this.drainThen(req, () =>
-        this.answer(res, entry, apiError(family, 'route', `No such route: ${method} /api${sub}`)),
+      return this.drainThen(
+        req,
+        () => this.answer(res, entry, apiError(family, 'route', `No such route: ${method} /api${sub}`)),
+        entry,
       );
 
     const who = identify(req.headers, family, this.book);
-    if ('status' in who) return this.drainThen(req, () => this.answer(res, entry, who));
+    if ('status' in who) return this.drainThen(req, () => this.answer(res, entry, who), entry);
     entry.auth = who.family;
     const refused = checkAccess(who, route.demand, this.quota, this.credits);
-    if (refused) return this.drainThen(req, () => this.answer(res, entry, refused));
+    if (refused) return this.drainThen(req, () => this.answer(res, entry, refused), entry);
     if (who.family === 'client') {
       this.quota.used[route.demand.quota] += 1;
       entry.quota = route.demand.quota;
@@ -449,8 +455,9 @@ export class SimulatorServer implements Simulator {
   }
 
   /** Read and drop the request body, then answer (so clients never see a reset mid-send). */
-  private drainThen(req: IncomingMessage, fn: () => void): void {
+  private drainThen(req: IncomingMessage, fn: () => void, entry?: RequestLogEntry): void {
     if (req.readableEnded) return fn();
+    if (entry) req.on('data', (c: Buffer) => (entry.bytes += c.length));
     req.on('end', fn);
     req.on('error', () => undefined);
     req.resume();
