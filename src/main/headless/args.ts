@@ -1,0 +1,314 @@
+/**
+ * The `authenta-watch` command line, parsed into a plain description of what to do. Pure: it
+ * reads only its arguments (argv, environment, platform), prints nothing and never exits; the
+ * CLI acts on the result.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { join, resolve as resolvePath } from 'node:path';
+import { AFTER_ACTIONS, type AfterAction } from '../../shared/domain';
+import { REPORT_FORMATS, type ReportFormat } from '../../shared/contract';
+import { normaliseBaseUrl, BaseUrlError } from '../core/api/base-url';
+
+/** Where the public Authenta API lives; `--base-url` and AUTHENTA_BASE_URL change it. */
+export const DEFAULT_BASE_URL = 'https://platform.authenta.ai/api';
+export const DEFAULT_VIDEO_MODEL = 'DF-1';
+export const DEFAULT_IMAGE_MODEL = 'AC-1';
+/** The profile the CLI uses (and `login` fills) when `--profile` is not given. */
+export const DEFAULT_PROFILE_ID = 'default';
+const DEFAULT_POLL_MS = 2_000;
+
+/** The environment variables the CLI reads. */
+export interface CliEnv {
+  AUTHENTA_BASE_URL?: string;
+  AUTHENTA_DATA_DIR?: string;
+  AUTHENTA_CLIENT_ID?: string;
+  AUTHENTA_CLIENT_SECRET?: string;
+  AUTHENTA_API_KEY?: string;
+  APPDATA?: string;
+  XDG_CONFIG_HOME?: string;
+  [name: string]: string | undefined;
+}
+
+export interface CliContext {
+  env: CliEnv;
+  platform: NodeJS.Platform;
+  homeDir: string;
+  cwd: string;
+}
+
+/** `authenta-watch [options] <folder...>`: watch (or, with --once, drain) the folders. */
+export interface RunCommand {
+  kind: 'run';
+  /** Absolute paths, in the order given. */
+  folders: string[];
+  once: boolean;
+  json: boolean;
+  simulate: boolean;
+  /** Canonical base URL when given by flag or environment; null: keep the profile's. */
+  baseUrl: string | null;
+  dataDir: string;
+  profile: string | null;
+  videoModel: string;
+  imageModel: string;
+  concurrency: number | null;
+  recursive: boolean;
+  /** Polling interval in ms (network shares), or null for native file events. */
+  pollMs: number | null;
+  stabilityMs: number | null;
+  after: AfterAction;
+  /** Also serve the web UI. */
+  ui: { host: string; port: number } | null;
+}
+
+export interface ReportCommand {
+  kind: 'report';
+  dataDir: string;
+  format: ReportFormat;
+}
+
+export interface LoginCommand {
+  kind: 'login';
+  dataDir: string;
+  profile: string;
+  /** Given by flag; otherwise read from AUTHENTA_CLIENT_ID or asked for. */
+  clientId: string | null;
+  /** Store an API key instead of a client id and secret. */
+  apiKey: boolean;
+  baseUrl: string | null;
+}
+
+export interface LogoutCommand {
+  kind: 'logout';
+  dataDir: string;
+  profile: string;
+}
+
+/** Help or version: print `text` on stdout and exit 0. */
+export interface InfoCommand {
+  kind: 'info';
+  text: string;
+}
+
+/** Bad usage: print `message` on stderr and exit 2. */
+export interface UsageError {
+  kind: 'usage-error';
+  message: string;
+}
+
+export type CliCommand = RunCommand | ReportCommand | LoginCommand | LogoutCommand | InfoCommand | UsageError;
+
+/**
+ * The app data folder: `~/.config/authenta-watch` on Linux (or under XDG_CONFIG_HOME),
+ * `~/Library/Application Support/Authenta Watch` on macOS, `%APPDATA%\Authenta Watch` on Windows.
+ */
+export function defaultDataDir(platform: NodeJS.Platform, env: CliEnv, homeDir: string): string {
+  if (platform === 'darwin') return join(homeDir, 'Library', 'Application Support', 'Authenta Watch');
+  if (platform === 'win32') return join(env.APPDATA || join(homeDir, 'AppData', 'Roaming'), 'Authenta Watch');
+  return join(env.XDG_CONFIG_HOME || join(homeDir, '.config'), 'authenta-watch');
+}
+
+class UsageProblem extends Error {}
+
+function intIn(name: string, min: number, max: number): (value: string) => number {
+  return (value) => {
+    if (!/^\d+$/.test(value.trim()))
+      throw new UsageProblem(`${name} must be a whole number, got "${value}".`);
+    const n = Number(value);
+    if (n < min || n > max) throw new UsageProblem(`${name} must be between ${min} and ${max}, got ${n}.`);
+    return n;
+  };
+}
+
+function baseUrlOf(input: string | undefined, source: string): string | null {
+  if (input === undefined || input.trim() === '') return null;
+  try {
+    return normaliseBaseUrl(input);
+  } catch (e) {
+    throw new UsageProblem(`${source}: ${e instanceof BaseUrlError ? e.message : String(e)}`);
+  }
+}
+
+const RUN_USAGE = '[options] <folder...>';
+
+/** `--poll=500` becomes `--poll --poll-ms 500`, so a bare `--poll` never swallows a folder name. */
+function expandPoll(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (const a of argv) {
+    const m = /^--poll=(.*)$/.exec(a);
+    if (m) out.push('--poll', '--poll-ms', m[1] ?? '');
+    else out.push(a);
+  }
+  return out;
+}
+
+/** Parse `argv` (without node and the script). Never throws: problems come back as UsageError. */
+export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
+  let result: CliCommand | null = null;
+  let output = '';
+  const dataDirOf = (flag: string | undefined): string =>
+    resolvePath(
+      ctx.cwd,
+      flag || ctx.env.AUTHENTA_DATA_DIR || defaultDataDir(ctx.platform, ctx.env, ctx.homeDir),
+    );
+
+  const program = new Command('authenta-watch')
+    .description('Watch folders and check every new photo and video for deepfakes with Authenta.')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Credentials: AUTHENTA_CLIENT_ID and AUTHENTA_CLIENT_SECRET (or AUTHENTA_API_KEY),',
+        '  else the keychain entry stored by `authenta-watch login`.',
+        'Exit codes: 0 every file has a verdict or was skipped; 1 a file failed; 2 usage;',
+        '  3 credentials or permission; 4 quota or credits.',
+      ].join('\n'),
+    )
+    .usage(RUN_USAGE)
+    .version(ctx.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .argument('[folder...]', 'folders to watch')
+    .option('--once', 'check what is in the folders now, wait for every verdict, then exit')
+    .option('--json', 'one JSON object per line on stdout for every job state change')
+    .option('--base-url <url>', `API address (default ${DEFAULT_BASE_URL}; env AUTHENTA_BASE_URL)`)
+    .option('--simulate', 'use the built-in simulator (Sandbox profile); no credentials needed')
+    .option(
+      '--data-dir <dir>',
+      'ledger, settings and logs (default: the app data folder; env AUTHENTA_DATA_DIR)',
+    )
+    .option('--video-model <model>', 'model for videos', DEFAULT_VIDEO_MODEL)
+    .option('--image-model <model>', 'model for images', DEFAULT_IMAGE_MODEL)
+    .option('--concurrency <n>', 'uploads at once (1-16)', intIn('--concurrency', 1, 16))
+    .option('--recursive', 'include subfolders')
+    .addOption(
+      new Option('--poll', 'poll instead of file events (network shares); --poll=MS sets the interval'),
+    )
+    .addOption(new Option('--poll-ms <ms>').hideHelp().argParser(intIn('--poll', 100, 600_000)))
+    .option(
+      '--stability <ms>',
+      'how long a file must stay unchanged before it is read',
+      intIn('--stability', 0, 600_000),
+    )
+    .addOption(
+      new Option(
+        '--after <action>',
+        'after a verdict: none, sidecar (NAME.authenta.json beside the file) or move (into _<verdict>/)',
+      )
+        .choices(AFTER_ACTIONS)
+        .default('none'),
+    )
+    .option('--ui', 'also serve the web UI (prints its address with the access token)')
+    .option('--port <n>', 'web UI port (with --ui; default: a free one)', intIn('--port', 0, 65_535))
+    .option('--host <host>', 'web UI address (with --ui; default 127.0.0.1, loopback only)')
+    .option('--profile <profile>', 'connection profile (id or name) from the settings')
+    .enablePositionalOptions()
+    .showHelpAfterError('(run authenta-watch --help for the options)')
+    .action((folders: string[], o: Record<string, unknown>) => {
+      const ui = o.ui === true;
+      if (!ui && (o.port !== undefined || o.host !== undefined)) {
+        throw new UsageProblem('--port and --host set up the web UI: add --ui.');
+      }
+      if (o.simulate && o.profile !== undefined) {
+        throw new UsageProblem('--simulate uses the Sandbox profile: leave out --profile.');
+      }
+      if (o.pollMs !== undefined && !o.poll)
+        throw new UsageProblem('Write the polling interval as --poll=MS.');
+      if (folders.length === 0 && !ui) {
+        throw new UsageProblem('Name at least one folder to watch, e.g. authenta-watch ~/Incoming.');
+      }
+      if (folders.length === 0 && o.once) throw new UsageProblem('--once needs at least one folder.');
+      const baseUrl =
+        baseUrlOf(o.baseUrl as string | undefined, '--base-url') ??
+        baseUrlOf(ctx.env.AUTHENTA_BASE_URL, 'AUTHENTA_BASE_URL');
+      if (o.simulate && baseUrl !== null && o.baseUrl !== undefined) {
+        throw new UsageProblem('--simulate runs the built-in simulator: leave out --base-url.');
+      }
+      result = {
+        kind: 'run',
+        folders: folders.map((f) => resolvePath(ctx.cwd, f)),
+        once: o.once === true,
+        json: o.json === true,
+        simulate: o.simulate === true,
+        baseUrl: o.simulate ? null : baseUrl,
+        dataDir: dataDirOf(o.dataDir as string | undefined),
+        profile: (o.profile as string | undefined) ?? null,
+        videoModel: String(o.videoModel),
+        imageModel: String(o.imageModel),
+        concurrency: (o.concurrency as number | undefined) ?? null,
+        recursive: o.recursive === true,
+        pollMs: o.poll ? ((o.pollMs as number | undefined) ?? DEFAULT_POLL_MS) : null,
+        stabilityMs: (o.stability as number | undefined) ?? null,
+        after: o.after as AfterAction,
+        ui: ui
+          ? { host: (o.host as string | undefined) ?? '127.0.0.1', port: (o.port as number | undefined) ?? 0 }
+          : null,
+      };
+    });
+
+  program
+    .command('report')
+    .description('print every job: path, sha256, size, type, model, mid, state, verdict, error, times')
+    .option(
+      '--data-dir <dir>',
+      'the data folder to read (default: the app data folder; env AUTHENTA_DATA_DIR)',
+    )
+    .addOption(new Option('--format <format>', 'csv or json').choices(REPORT_FORMATS).default('json'))
+    .action((o: { dataDir?: string; format: ReportFormat }) => {
+      result = { kind: 'report', dataDir: dataDirOf(o.dataDir), format: o.format };
+    });
+
+  program
+    .command('login')
+    .description(
+      'store credentials in the OS keychain (the secret is asked for without echo, or read from stdin)',
+    )
+    .option('--profile <profile>', 'profile to store them for', DEFAULT_PROFILE_ID)
+    .option('--client-id <id>', 'client id (default: AUTHENTA_CLIENT_ID, else asked for)')
+    .option('--api-key', 'store an API key instead of a client id and secret')
+    .option('--base-url <url>', 'API address of this profile')
+    .option('--data-dir <dir>', 'the data folder (default: the app data folder; env AUTHENTA_DATA_DIR)')
+    .action(
+      (o: { profile: string; clientId?: string; apiKey?: boolean; baseUrl?: string; dataDir?: string }) => {
+        if (o.apiKey && o.clientId !== undefined)
+          throw new UsageProblem('Give either --client-id or --api-key.');
+        result = {
+          kind: 'login',
+          dataDir: dataDirOf(o.dataDir),
+          profile: o.profile,
+          clientId: o.apiKey ? null : (o.clientId ?? ctx.env.AUTHENTA_CLIENT_ID ?? null),
+          apiKey: o.apiKey === true,
+          baseUrl: baseUrlOf(o.baseUrl, '--base-url'),
+        };
+      },
+    );
+
+  program
+    .command('logout')
+    .description('remove the stored credentials of a profile from the OS keychain')
+    .option('--profile <profile>', 'profile', DEFAULT_PROFILE_ID)
+    .option('--data-dir <dir>', 'the data folder (default: the app data folder; env AUTHENTA_DATA_DIR)')
+    .action((o: { profile: string; dataDir?: string }) => {
+      result = { kind: 'logout', dataDir: dataDirOf(o.dataDir), profile: o.profile };
+    });
+
+  for (const cmd of [program, ...program.commands]) {
+    cmd.exitOverride();
+    cmd.configureOutput({
+      writeOut: (s) => (output += s),
+      writeErr: (s) => (output += s),
+      outputError: () => undefined,
+    });
+  }
+
+  try {
+    program.parse(expandPoll(argv), { from: 'user' });
+  } catch (e) {
+    if (e instanceof UsageProblem) return { kind: 'usage-error', message: e.message };
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) {
+        return { kind: 'info', text: output };
+      }
+      return { kind: 'usage-error', message: e.message.replace(/^error: /, '') };
+    }
+    return { kind: 'usage-error', message: e instanceof Error ? e.message : String(e) };
+  }
+  return result ?? { kind: 'usage-error', message: 'Nothing to do.' };
+}

@@ -1,0 +1,75 @@
+/**
+ * The CLI's exit code, decided from what happened to the jobs and what blocks the queue.
+ * Scripts branch on it: 0 all done or skipped, 1 something else went wrong (a file failed),
+ * 2 usage, 3 credentials or permission, 4 quota or credits.
+ */
+import type { Block, ErrorKind, Job } from '../../shared/domain';
+
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  usage: 2,
+  credentials: 3,
+  quota: 4,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** API codes (both generations) meaning the credentials are wrong or lack a permission. */
+export const CREDENTIAL_CODES: readonly string[] = ['IAM001', 'IAM002', 'INVALID_API_KEY', 'FORBIDDEN'];
+/** API codes meaning a call quota or the credits ran out. */
+export const QUOTA_CODES: readonly string[] = ['AA001', 'U007', 'INSUFFICIENT_BALANCE'];
+
+const CREDENTIAL_KINDS: readonly ErrorKind[] = ['auth', 'permission'];
+const QUOTA_KINDS: readonly ErrorKind[] = ['quota', 'credits'];
+
+/** Which exit class an error belongs to, by its code or else its kind; null: an ordinary failure. */
+export function errorClass(code: string | null, kind: ErrorKind | null): 'credentials' | 'quota' | null {
+  if (code !== null && CREDENTIAL_CODES.includes(code)) return 'credentials';
+  if (code !== null && QUOTA_CODES.includes(code)) return 'quota';
+  if (kind !== null && CREDENTIAL_KINDS.includes(kind)) return 'credentials';
+  if (kind !== null && QUOTA_KINDS.includes(kind)) return 'quota';
+  return null;
+}
+
+/** Which exit class a queue block belongs to; null for blocks that clear by themselves (offline). */
+export function blockClass(block: Pick<Block, 'kind' | 'code'>): 'credentials' | 'quota' | null {
+  if (block.kind === 'auth' || block.kind === 'permission') return 'credentials';
+  if (block.kind === 'credits' || block.kind === 'quota-query' || block.kind === 'quota-mutation')
+    return 'quota';
+  return errorClass(block.code, null);
+}
+
+export interface RunOutcome {
+  jobs: readonly Pick<Job, 'state' | 'errorCode' | 'errorKind'>[];
+  blocks: readonly Pick<Block, 'kind' | 'code'>[];
+}
+
+/**
+ * The exit code of a finished (or stopped) run. Credentials win over quota, quota over other
+ * failures: the first thing the user must fix is reported. Jobs still open count as failures.
+ */
+export function exitCodeFor(outcome: RunOutcome): ExitCode {
+  const classes = new Set<string>();
+  for (const b of outcome.blocks) {
+    const c = blockClass(b);
+    if (c) classes.add(c);
+  }
+  let unfinished = false;
+  for (const j of outcome.jobs) {
+    if (j.state === 'done' || j.state === 'skipped') continue;
+    unfinished = true;
+    const c = errorClass(j.errorCode, j.errorKind);
+    if (c) classes.add(c);
+  }
+  if (classes.has('credentials')) return EXIT.credentials;
+  if (classes.has('quota')) return EXIT.quota;
+  return unfinished ? EXIT.failed : EXIT.ok;
+}
+
+/**
+ * Whether `--once` must stop now instead of waiting: a block that only the user can clear
+ * (credentials, permission, credits, quota) stops the queue, so waiting would never end.
+ */
+export function stopsOnceRun(blocks: readonly Pick<Block, 'kind' | 'code'>[]): boolean {
+  return blocks.some((b) => blockClass(b) !== null);
+}

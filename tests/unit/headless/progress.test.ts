@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import {
+  ProgressReporter,
+  fit,
+  formatBytes,
+  jobEventText,
+  progressLine,
+  verdictText,
+  type ProgressSnapshot,
+} from '../../../src/main/headless/progress';
+import { emptyCounts, type Block, type JobState, type Verdict } from '../../../src/shared/domain';
+import { job } from './job-fixture';
+
+const snapshot = (
+  counts: Partial<Record<JobState, number>>,
+  extra: Partial<ProgressSnapshot> = {},
+): ProgressSnapshot => ({
+  counts: { ...emptyCounts(), ...counts },
+  uploads: { inFlight: 0, bytesPerSecond: 0 },
+  blocks: [],
+  paused: false,
+  ...extra,
+});
+
+const block: Block = {
+  kind: 'auth',
+  code: 'IAM001',
+  message: 'The client secret was refused.',
+  action: 'Run authenta-watch login.',
+  since: 0,
+  retryAt: null,
+};
+
+describe('formatBytes', () => {
+  it.each([
+    [0, '0 B'],
+    [999, '999 B'],
+    [1000, '1.0 kB'],
+    [1_500_000, '1.5 MB'],
+    [250_000_000, '250 MB'],
+    [3_200_000_000_000, '3.2 TB'],
+  ])('%d -> %s', (n, text) => expect(formatBytes(n)).toBe(text));
+});
+
+describe('verdictText', () => {
+  it.each<[Verdict, string]>([
+    [{ label: 'fake', confidence: 0.974 }, 'fake, 97% confidence'],
+    [{ label: 'authentic', confidence: 0.02 }, 'authentic, 2% confidence'],
+    [{ label: 'fake', faces: 3, deepFakes: 2 }, 'fake (2 of 3 faces fake)'],
+    [{ label: 'authentic', faces: 1, deepFakes: 0 }, 'authentic (0 of 1 face fake)'],
+    [
+      { label: 'inconclusive', faces: 0, deepFakes: 0, reason: 'no face found' },
+      'inconclusive: no face found',
+    ],
+  ])('%j', (v, text) => expect(verdictText(v)).toBe(text));
+});
+
+describe('fit', () => {
+  it.each([
+    ['short', 10, 'short'],
+    ['exactly10!', 10, 'exactly10!'],
+    ['much too long', 8, 'much to…'],
+    ['ünïcödé✓✓', 5, 'ünïc…'],
+    ['x', 0, ''],
+  ])('%s in %d', (text, width, out) => expect(fit(text, width)).toBe(out));
+});
+
+describe('progressLine', () => {
+  it.each<[ProgressSnapshot, string]>([
+    [snapshot({}), '0/0 checked'],
+    [
+      snapshot({ done: 3, skipped: 1, failed: 1, queued: 5 }),
+      '5/10 checked · 5 queued · 1 failed · 1 skipped',
+    ],
+    [
+      snapshot(
+        { uploading: 2, creating: 1, processing: 4 },
+        { uploads: { inFlight: 2, bytesPerSecond: 2_100_000 } },
+      ),
+      '0/7 checked · 3 uploading 2.1 MB/s · 4 processing',
+    ],
+    [snapshot({ waiting: 2 }, { paused: true }), '0/2 checked · 2 settling · paused'],
+    [
+      snapshot({ blocked: 4 }, { blocks: [block] }),
+      '0/4 checked · 4 blocked · blocked: The client secret was refused.',
+    ],
+  ])('%#', (s, text) => expect(progressLine(s, 200)).toBe(text));
+
+  it('fits the terminal', () => {
+    expect([...progressLine(snapshot({ done: 1, queued: 2, failed: 3, skipped: 4 }), 20)]).toHaveLength(20);
+  });
+});
+
+describe('jobEventText', () => {
+  it.each<[Parameters<typeof job>[0], string | null]>([
+    [{ state: 'queued' }, null],
+    [{ state: 'uploading' }, null],
+    [{ state: 'processing' }, null],
+    [
+      { state: 'done', verdict: { label: 'fake', confidence: 0.9 } },
+      'done     /in/clip.mp4  fake, 90% confidence',
+    ],
+    [
+      { state: 'done', verdict: { label: 'authentic' }, simulated: true },
+      'done     /in/clip.mp4  authentic [simulated]',
+    ],
+    [{ state: 'failed', errorCode: 'E42', errorMessage: 'Broken.' }, 'failed   /in/clip.mp4  E42: Broken.'],
+    [{ state: 'skipped', duplicateOf: 7 }, 'skipped  /in/clip.mp4  same content as job #7'],
+    [
+      { state: 'skipped', errorMessage: 'Not a photo or video.' },
+      'skipped  /in/clip.mp4  Not a photo or video.',
+    ],
+    [{ state: 'blocked', errorMessage: 'Out of credits.' }, 'blocked  /in/clip.mp4  Out of credits.'],
+  ])('%j', (over, text) => expect(jobEventText(job(over))).toBe(text));
+});
+
+describe('ProgressReporter', () => {
+  const sink = (isTTY: boolean) => {
+    const writes: string[] = [];
+    return { writes, out: { isTTY, columns: 60, write: (s: string) => writes.push(s) } };
+  };
+
+  it('writes plain lines without control characters when not on a terminal', () => {
+    const { writes, out } = sink(false);
+    const r = new ProgressReporter(out, () => 0);
+    r.status(snapshot({ queued: 1 }));
+    r.job(job({ state: 'uploading' }));
+    r.job(job({ state: 'done', verdict: { label: 'authentic' } }));
+    r.block(block);
+    r.status(snapshot({ done: 1 }));
+    r.finish();
+    expect(writes.join('')).toBe(
+      'done     /in/clip.mp4  authentic\n' +
+        'blocked: The client secret was refused. (IAM001). Run authenta-watch login.\n' +
+        '1/1 checked\n',
+    );
+    expect(writes.join('')).not.toMatch(/[\r\x1b]/);
+  });
+
+  it('redraws one line in place on a terminal, printing events above it', () => {
+    const { writes, out } = sink(true);
+    let t = 0;
+    const r = new ProgressReporter(out, () => t, 100);
+    r.status(snapshot({ queued: 2 }));
+    t = 50;
+    r.status(snapshot({ queued: 1, uploading: 1 })); // too soon: not drawn
+    t = 200;
+    r.job(job({ state: 'done', verdict: { label: 'fake' } }));
+    r.finish();
+    expect(writes).toEqual([
+      '\r\x1b[2K0/2 checked · 2 queued',
+      '\r\x1b[2Kdone     /in/clip.mp4  fake\n',
+      '\r\x1b[2K0/2 checked · 1 uploading · 1 queued',
+      '\r\x1b[2K',
+      '0/2 checked · 1 uploading · 1 queued\n',
+    ]);
+  });
+});
