@@ -134,7 +134,8 @@ describe('ProgressReporter', () => {
         'blocked: The client secret was refused. (IAM001). Run authenta-watch login.\n' +
         '1/1 checked\n',
     );
-    expect(writes.join('')).not.toMatch(/[\r\x1b]/);
+    expect(writes.join('')).not.toContain('\x1b');
+    expect(writes.join('')).not.toContain('\r');
   });
 
   it('redraws one line in place on a terminal, printing events above it', () => {
