@@ -36,7 +36,7 @@ export const SECRET_FIELD_PATTERN =
 
 /** Query parameters of pre-signed URLs that act as short-lived credentials. */
 const URL_SECRET_PARAMS =
-  /([?&](?:X-Amz-Signature|X-Amz-Credential|X-Amz-Security-Token|Signature|AWSAccessKeyId|sig|token|key)=)[^&\s"'<>]+/gi;
+  /([?&](?:[\w.-]*(?:signature|credential|security-token|token|sig)|AWSAccessKeyId|key)=)[^&\s"'<>]+/gi;
 
 /** A Bearer token or an Authenta API key written anywhere in a string. */
 const BEARER = /(Bearer\s+)[A-Za-z0-9._~+/=-]+/g;

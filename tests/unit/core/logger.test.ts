@@ -62,6 +62,11 @@ describe('redaction', () => {
       { url: 'https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=deadbeef&x=1' },
       { url: `https://b.s3.amazonaws.com/k?X-Amz-Credential=${REDACTED}&X-Amz-Signature=${REDACTED}&x=1` },
     ],
+    [
+      'a simulator-style signature',
+      { url: 'http://127.0.0.1:1/s3/u?X-Expires=17&X-Signature=abc123' },
+      { url: `http://127.0.0.1:1/s3/u?X-Expires=17&X-Signature=${REDACTED}` },
+    ],
     ['a flag about a secret is kept', { hasSecret: true }, { hasSecret: true }],
     [
       'ordinary fields untouched',

@@ -194,7 +194,7 @@ export class AuthentaClient {
         ms: this.clock.now() - started,
       });
     } catch (e) {
-      const error = isAuthentaError(e) ? e : errorFromNetwork(e, 'the upload', mid);
+      const error = isAuthentaError(e) ? e : errorFromNetwork(e, 'the storage service', mid);
       this.report({
         kind: 'upload',
         method: 'PUT',
@@ -221,6 +221,7 @@ export class AuthentaClient {
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise<void>((resolve, reject) => {
       let settled = false;
+      /** Bytes the socket has taken (reported as progress) and bytes handed to the request. */
       let sent = 0;
       let responded = false;
       const req = transport.request(url, {
@@ -229,9 +230,7 @@ export class AuthentaClient {
         agent: false,
         headers: { 'Content-Type': source.contentType, 'Content-Length': String(size) },
       });
-      const body =
-        size > 0 ? handle.createReadStream({ start: 0, end: size - 1, highWaterMark: 256 * 1024 }) : null;
-      if (!body) void handle.close();
+      let handed = 0;
 
       const overall = uploadTimeoutMs(size);
       const timer = this.clock.setTimeout(() => finish(timeoutError('The upload', overall, mid)), overall);
@@ -245,10 +244,8 @@ export class AuthentaClient {
         options.signal?.removeEventListener('abort', onAbort);
         if (error) {
           req.destroy();
-          body?.destroy();
           reject(error);
         } else {
-          body?.destroy();
           resolve();
         }
       };
@@ -266,7 +263,7 @@ export class AuthentaClient {
       req.on('error', (e) => {
         // Storage may answer early (an expired URL) and close while we still send: its answer wins.
         if (responded) return;
-        finish(errorFromNetwork(e, 'the upload', mid));
+        finish(errorFromNetwork(e, 'the storage service', mid));
       });
       req.on('response', (res) => {
         responded = true;
@@ -280,17 +277,17 @@ export class AuthentaClient {
             kept += chunk.length;
           }
         });
-        res.on('error', (e) => finish(errorFromNetwork(e, 'the upload', mid)));
+        res.on('error', (e) => finish(errorFromNetwork(e, 'the storage service', mid)));
         res.on('end', () => {
           if (status >= 200 && status < 300) {
-            if (sent !== size) {
+            if (handed !== size) {
               finish(
                 new AuthentaError({
                   code: 'UPLOAD_INCOMPLETE',
                   kind: 'transient',
                   status,
                   mid,
-                  message: `Storage accepted the upload after ${sent} of ${size} bytes`,
+                  message: `Storage accepted the upload after ${handed} of ${size} bytes`,
                 }),
               );
               return;
@@ -311,21 +308,19 @@ export class AuthentaClient {
         });
       });
 
-      if (!body) {
-        req.end();
-        return;
-      }
-      body.on('data', (chunk: Buffer | string) => {
-        sent += chunk.length;
-        options.onProgress?.(sent);
-      });
-      body.on('error', (e) => finish(localFileError(e, source.path, mid)));
-      body.on('end', () => {
-        if (sent !== size) {
-          finish(sizeChangedError(source.path, sent, size, mid));
-        }
-      });
-      body.pipe(req);
+      pumpFile(handle, req, size, {
+        stopped: () => settled,
+        onHanded: (n) => (handed = n),
+        fileEnded: (n) => sizeChangedError(source.path, n, size, mid),
+        onSent: (n) => {
+          if (!settled && n > sent) {
+            sent = n;
+            options.onProgress?.(n);
+          }
+        },
+      })
+        .catch((e: unknown) => finish(isAuthentaError(e) ? e : localFileError(e, source.path, mid)))
+        .finally(() => void handle.close().catch(() => undefined));
     });
   }
 
@@ -445,6 +440,75 @@ export class AuthentaClient {
     if (error.code === 'ABORTED') this.logger.debug(msg, line);
     else if (error.kind === 'transient' || error.kind === 'expired-url') this.logger.info(msg, line);
     else this.logger.warn(msg, line);
+  }
+}
+
+/** Bytes read from disk per write, and how many such buffers one upload may hold at once (1 MiB). */
+const UPLOAD_CHUNK_BYTES = 256 * 1024;
+const UPLOAD_POOL_SIZE = 4;
+
+interface PumpHooks {
+  /** True once the upload has ended (failed, cancelled, answered): stop reading. */
+  stopped(): boolean;
+  /** Bytes handed to the request so far. */
+  onHanded(bytes: number): void;
+  /** Bytes the socket has taken so far (each write's callback). */
+  onSent(bytes: number): void;
+  /** The error for a file that ended after `bytes` bytes, before `size`. */
+  fileEnded(bytes: number): AuthentaError;
+}
+
+/**
+ * Writes `size` bytes of the file into the request from a fixed pool of buffers, each reused only
+ * once the socket has taken its bytes: memory stays flat whatever the file's size and no garbage
+ * piles up for the collector. Honours backpressure; ends the request after the last byte.
+ */
+async function pumpFile(
+  handle: fs.promises.FileHandle,
+  req: http.ClientRequest,
+  size: number,
+  hooks: PumpHooks,
+): Promise<void> {
+  const free: Buffer[] = [];
+  const poolSize = Math.max(1, Math.min(UPLOAD_POOL_SIZE, Math.ceil(size / UPLOAD_CHUNK_BYTES)));
+  for (let i = 0; i < poolSize; i++)
+    free.push(Buffer.allocUnsafe(Math.min(UPLOAD_CHUNK_BYTES, Math.max(1, size))));
+  let wake: (() => void) | null = null;
+  const nudge = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  req.on('drain', nudge);
+  req.on('close', nudge);
+  let read = 0;
+  let sent = 0;
+  try {
+    while (read < size) {
+      while (free.length === 0 || req.writableNeedDrain) {
+        if (hooks.stopped() || req.destroyed) return;
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      if (hooks.stopped() || req.destroyed) return;
+      const buf = free.pop()!;
+      const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, size - read), read);
+      if (bytesRead === 0) throw hooks.fileEnded(read);
+      if (hooks.stopped() || req.destroyed) return;
+      read += bytesRead;
+      hooks.onHanded(read);
+      req.write(buf.subarray(0, bytesRead), (err) => {
+        if (!err) {
+          sent += bytesRead;
+          hooks.onSent(sent);
+        }
+        free.push(buf);
+        nudge();
+      });
+    }
+    if (!hooks.stopped() && !req.destroyed) req.end();
+  } finally {
+    req.off('drain', nudge);
+    req.off('close', nudge);
   }
 }
 

@@ -231,12 +231,13 @@ export function errorFromNetwork(e: unknown, what: string, mid: string | null = 
     });
   }
   const transient = sys === null || NETWORK_CODES.has(sys) || sys.startsWith('UND_ERR');
+  const reset = sys === 'ECONNRESET' || sys === 'EPIPE' || sys === 'UND_ERR_SOCKET';
   return new AuthentaError({
-    code: sys === 'ECONNRESET' || sys === 'EPIPE' || sys === 'UND_ERR_SOCKET' ? 'RESET' : 'NETWORK',
+    code: reset ? 'RESET' : 'NETWORK',
     kind: transient ? 'transient' : 'invalid',
     mid,
     cause: e,
-    message: `Could not reach ${what} (${detail})`,
+    message: reset ? `The connection to ${what} was cut (${detail})` : `Could not reach ${what} (${detail})`,
     action: transient
       ? 'Nothing to do if the network comes back: it will be retried automatically.'
       : undefined,

@@ -257,6 +257,29 @@ describe('upload', () => {
     }
   });
 
+  it('a file that shrinks while it is sent fails as local SIZE_CHANGED, not as a network fault', async () => {
+    const sink = await startSink({ respond: false });
+    try {
+      const size = 8 * 1024 * 1024;
+      const file = writeFile('shrinking.mp4', size);
+      const c = new AuthentaClient({ baseUrl: server.url, credentials: clientCreds });
+      let truncated = false;
+      const p = c.upload(
+        sink.url,
+        { path: file, contentType: 'video/mp4', size },
+        {
+          onProgress: () => {
+            if (!truncated) fs.truncateSync(file, 0);
+            truncated = true;
+          },
+        },
+      );
+      await expect(p).rejects.toMatchObject({ code: 'SIZE_CHANGED', kind: 'local' });
+    } finally {
+      await sink.close();
+    }
+  });
+
   it('a missing file is a local error naming the file', async () => {
     const c = new AuthentaClient({ baseUrl: server.url, credentials: clientCreds });
     const missing = path.join(dir, 'gone.jpg');
