@@ -161,6 +161,25 @@ export class AuthentaClient {
   }
 
   /**
+   * One JSON call to any route under the base URL (the Jobs API client speaks through this), with
+   * the same auth headers, timeout, error mapping, onCall report and logging as the media routes.
+   * `route` is the template reported and logged; `id` names the record in errors (their `mid`).
+   */
+  request<S extends z.ZodType>(
+    method: 'GET' | 'POST' | 'DELETE',
+    pathAndQuery: string,
+    route: string,
+    schema: S | null,
+    options: { body?: unknown; id?: string; signal?: AbortSignal } = {},
+  ): Promise<ApiAnswer<z.infer<S>>> {
+    return this.call(method, pathAndQuery, route, schema, {
+      body: options.body,
+      mid: options.id,
+      signal: options.signal,
+    });
+  }
+
+  /**
    * Streams the file to a pre-signed URL with a PUT carrying exactly its Content-Type and
    * Content-Length and no API headers. Never buffers the file. Fails with a 'local' error before
    * sending when the file's size no longer matches, and with an AuthentaError for every other failure.
@@ -221,7 +240,7 @@ export class AuthentaClient {
     const transport = url.protocol === 'https:' ? https : http;
     return new Promise<void>((resolve, reject) => {
       let settled = false;
-      /** Bytes the socket has taken (reported as progress) and bytes handed to the request. */
+      // Bytes the socket has taken: what progress reports.
       let sent = 0;
       let responded = false;
       const req = transport.request(url, {
@@ -230,6 +249,7 @@ export class AuthentaClient {
         agent: false,
         headers: { 'Content-Type': source.contentType, 'Content-Length': String(size) },
       });
+      // Bytes read from the file and handed to the request.
       let handed = 0;
 
       const overall = uploadTimeoutMs(size);
@@ -278,6 +298,12 @@ export class AuthentaClient {
           }
         });
         res.on('error', (e) => finish(errorFromNetwork(e, 'the storage service', mid)));
+        res.on('close', () => {
+          if (!res.complete) {
+            const cut = Object.assign(new Error('the answer was cut off'), { code: 'ECONNRESET' });
+            finish(errorFromNetwork(cut, 'the storage service', mid));
+          }
+        });
         res.on('end', () => {
           if (status >= 200 && status < 300) {
             if (handed !== size) {
@@ -292,7 +318,10 @@ export class AuthentaClient {
               );
               return;
             }
-            options.onProgress?.(size);
+            if (sent < size) {
+              sent = size;
+              options.onProgress?.(size);
+            }
             finish();
             return;
           }
