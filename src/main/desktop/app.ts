@@ -1,0 +1,430 @@
+/**
+ * The desktop host: builds the window, tray, IPC, notifications, power and login handling around
+ * an engine, and shuts them down in order. The adapters (engine, settings file, keychain) come
+ * from the composition root (src/main/index.ts), so tests hand in any AuthentaWatchApi.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { app, dialog, Notification, powerMonitor, session, shell } from 'electron';
+import { parseArgs, type AuthentaWatchApi } from '../../shared/contract';
+import type { EngineStatus } from '../../shared/domain';
+import { createLogger, FileLogSink, type RedactingLogger } from '../core/logger';
+import { systemClock, type Clock, type Logger, type SecretStore, type SettingsStore } from '../core/ports';
+import { forwardEvents, registerCommands } from '../ipc';
+import { createDesktopApi, type DesktopApi, type NativeHost } from './host-api';
+import { LoginItem, startsHidden } from './login-item';
+import { MainWindow } from './main-window';
+import { createNativeNotifier, Notifier } from './notifications';
+import { appPaths, type AppPaths } from './paths';
+import { PowerCoordinator, type PowerAwareEngine } from './power';
+import { appTarget, applySessionPolicy, guardWebContents, isTrustedSender, type AppTarget } from './security';
+import { SettingsHub } from './settings-hub';
+import { handedOverPaths, pathsFromArgv, type HandoverData } from './single-instance';
+import { TrayController } from './tray';
+import type { TrayAction } from './tray-model';
+import { placementFor } from './window-state';
+
+/** What the desktop hands the engine it builds. */
+export interface DesktopEngineDeps {
+  dataDir: string;
+  clock: Clock;
+  logger: Logger;
+  settings: SettingsStore;
+  secrets: SecretStore;
+  /** A better-sqlite3 binary built for this Electron (development only, see scripts/start.mjs). */
+  nativeBinding?: string;
+}
+
+/** The engine as the desktop drives it. */
+export type DesktopEngine = AuthentaWatchApi &
+  PowerAwareEngine & {
+    start(): Promise<void>;
+    dispose(): void | Promise<void>;
+  };
+
+export interface DesktopOptions {
+  createEngine(deps: DesktopEngineDeps): DesktopEngine;
+  createSettingsStore(dataDir: string): SettingsStore;
+  createSecretStore(): SecretStore;
+  platform?: NodeJS.Platform;
+  argv?: readonly string[];
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** True when run as `electron .` (process.defaultApp). */
+  defaultApp?: boolean;
+  resourcesPath?: string;
+  execPath?: string;
+  clock?: Clock;
+}
+
+/** The env variable scripts/start.mjs uses to hand over the Electron build of better-sqlite3. */
+export const NATIVE_BINDING_ENV = 'AUTHENTA_SQLITE_BINDING';
+
+/** What each tray action does, for an error message ("Could not pause the queue: ..."). */
+const TRAY_ACTION_WORDS: Readonly<Record<TrayAction['type'], string>> = {
+  open: 'open the window',
+  pauseAll: 'pause the queue',
+  resumeAll: 'resume the queue',
+  pauseFolder: 'pause the folder',
+  resumeFolder: 'resume the folder',
+  showFolder: 'show the folder',
+  addFolder: 'add the folder',
+  openLogs: 'open the logs folder',
+  quit: 'quit',
+};
+
+/** The once-only notice when closing hides the window. */
+export const CLOSE_TO_TRAY_NOTICE = {
+  title: 'Authenta Watch is still running',
+  body: 'It keeps watching your folders from the tray. To stop it, choose Quit Authenta Watch in the tray menu.',
+};
+
+/**
+ * Starts the desktop app, or hands this launch's paths to the instance already running and
+ * quits (null). Resolves once the engine runs and the tray is up.
+ */
+export async function runDesktop(options: DesktopOptions): Promise<DesktopApp | null> {
+  const argv = options.argv ?? process.argv;
+  const cwd = options.cwd ?? process.cwd();
+  const defaultApp = options.defaultApp ?? process.defaultApp === true;
+  const paths = pathsFromArgv(argv, cwd, defaultApp);
+  const handover: HandoverData = { paths };
+  if (!app.requestSingleInstanceLock(handover)) {
+    app.quit();
+    return null;
+  }
+  const desktop = new DesktopApp(options);
+  app.on('second-instance', (_event, otherArgv, workingDirectory, additionalData) => {
+    desktop.handOver(handedOverPaths(additionalData, otherArgv, workingDirectory, defaultApp));
+  });
+  await app.whenReady();
+  try {
+    await desktop.start(paths);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    dialog.showErrorBox('Authenta Watch could not start', message);
+    await desktop.shutdown();
+    app.exit(1);
+    return null;
+  }
+  return desktop;
+}
+
+/** The running desktop host. */
+export class DesktopApp {
+  private readonly platform: NodeJS.Platform;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly clock: Clock;
+  private logger: RedactingLogger | null = null;
+  private logSink: FileLogSink | null = null;
+  private hub: SettingsHub | null = null;
+  private engine: DesktopEngine | null = null;
+  private api: DesktopApi | null = null;
+  private window: MainWindow | null = null;
+  private tray: TrayController | null = null;
+  private readonly disposables: { dispose(): void | Promise<void> }[] = [];
+  private readonly pendingPaths: string[][] = [];
+  private started = false;
+  private quitting = false;
+  private disposed = false;
+  private shuttingDown: Promise<void> | null = null;
+  private paths: AppPaths | null = null;
+
+  constructor(private readonly options: DesktopOptions) {
+    this.platform = options.platform ?? process.platform;
+    this.env = options.env ?? process.env;
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** The contract as the window sees it (after start). */
+  get desktopApi(): DesktopApi | null {
+    return this.api;
+  }
+
+  /** The main window (after start). */
+  get mainWindow(): MainWindow | null {
+    return this.window;
+  }
+
+  /** Builds everything; `paths` came on this launch's command line. */
+  async start(paths: readonly string[]): Promise<void> {
+    const env = this.env;
+    this.paths = appPaths({
+      appPath: app.getAppPath(),
+      isPackaged: app.isPackaged,
+      resourcesPath: this.options.resourcesPath ?? process.resourcesPath,
+    });
+    const target = appTarget({
+      isPackaged: app.isPackaged,
+      devServerUrl: env.ELECTRON_RENDERER_URL,
+      rendererIndex: this.paths.rendererIndex,
+    });
+
+    this.logSink = new FileLogSink({ dir: app.getPath('logs') });
+    const envSecrets = [env.AUTHENTA_CLIENT_SECRET, env.AUTHENTA_API_KEY].filter((s): s is string => !!s);
+    const logger = createLogger({ sinks: [this.logSink], secrets: () => envSecrets }).child({
+      host: 'electron',
+    });
+    this.logger = logger;
+    logger.info('Authenta Watch starting', { version: app.getVersion(), packaged: app.isPackaged });
+
+    this.harden(target, logger);
+    this.registerAppEvents();
+
+    const dataDir = app.getPath('userData');
+    const hub = new SettingsHub(this.options.createSettingsStore(dataDir));
+    this.hub = hub;
+    await hub.load();
+
+    const nativeBinding = app.isPackaged ? undefined : env[NATIVE_BINDING_ENV] || undefined;
+    const engine = this.options.createEngine({
+      dataDir,
+      clock: this.clock,
+      logger,
+      settings: hub,
+      secrets: this.options.createSecretStore(),
+      ...(nativeBinding ? { nativeBinding } : {}),
+    });
+    this.engine = engine;
+    await engine.start();
+
+    const native: NativeHost = {
+      pickFolder: () => this.pickFolder(),
+      showItemInFolder: (path) => shell.showItemInFolder(path),
+      openExternal: (url) => shell.openExternal(url),
+    };
+    const api = createDesktopApi(engine, native);
+    this.api = api;
+
+    const window = new MainWindow({
+      preloadPath: this.paths.preload,
+      target,
+      iconPath: this.platform === 'linux' ? this.paths.appIcon : null,
+      placement: (workAreas) => placementFor(hub.current().preferences.window, workAreas),
+      saveBounds: (bounds) =>
+        this.background('save the window bounds', hub.updateHostPreferences({ window: bounds })),
+      hideOnClose: () => !this.quitting && hub.current().preferences.closeToTray,
+      onHiddenToTray: () => this.noticeHiddenToTray(),
+      onClosed: () => {
+        if (!this.quitting) app.quit();
+      },
+      clock: this.clock,
+      logger,
+    });
+    this.window = window;
+    this.disposables.push(window);
+
+    this.disposables.push(
+      registerCommands(
+        api,
+        (sender) => isTrustedSender(sender, { webContentsId: window.webContentsId, target }),
+        logger,
+      ),
+      forwardEvents(api, () => window.webContents),
+    );
+
+    const tray = new TrayController({
+      iconDir: this.paths.trayIconDir,
+      platform: this.platform,
+      onAction: (action) => this.background(TRAY_ACTION_WORDS[action.type], this.runTrayAction(action), true),
+      logger,
+    });
+    this.tray = tray;
+    this.disposables.push(tray);
+    const status = await api.getStatus();
+    tray.update(status);
+    const unsubscribeStatus = api.onStatus((s: EngineStatus) => tray.update(s));
+    this.disposables.push({ dispose: unsubscribeStatus });
+
+    const notifier = new Notifier({
+      api,
+      enabled: () => hub.current().preferences.notifications,
+      show: createNativeNotifier({
+        iconPath: this.paths.appIcon,
+        onClick: (spec) => {
+          window.show();
+          const jobId = spec.jobId;
+          if (jobId !== null) void window.whenLoaded().then(() => api.emitOpenJob(jobId));
+        },
+      }),
+      clock: this.clock,
+    });
+    notifier.seed(status);
+    this.disposables.push(notifier);
+
+    this.disposables.push(new PowerCoordinator(powerMonitor, engine, logger));
+
+    const loginItem = new LoginItem({
+      app,
+      platform: this.platform,
+      execPath: this.options.execPath ?? process.execPath,
+      env,
+      configDir: env.XDG_CONFIG_HOME || join(homedir(), '.config'),
+      logger,
+    });
+    const applyLogin = (enabled: boolean): void =>
+      this.background('apply start at login', loginItem.apply(enabled));
+    applyLogin(hub.current().preferences.startAtLogin);
+    this.disposables.push({ dispose: hub.onDidChange((s) => applyLogin(s.preferences.startAtLogin)) });
+
+    const argv = this.options.argv ?? process.argv;
+    const openedAtLogin = this.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin;
+    if (startsHidden(argv, openedAtLogin)) window.prepare();
+    else window.show();
+
+    this.started = true;
+    if (paths.length > 0) this.pendingPaths.push([...paths]);
+    await this.drainPaths();
+    logger.info('Authenta Watch started');
+  }
+
+  /** A second launch: show the window and add the paths it brought. */
+  handOver(paths: string[]): void {
+    if (paths.length > 0) this.pendingPaths.push(paths);
+    if (!this.started) return;
+    this.window?.show();
+    this.background('add the files handed over by the second launch', this.drainPaths(), true);
+  }
+
+  /** Quits the app (the tray's Quit, or the OS). */
+  quit(): void {
+    this.quitting = true;
+    app.quit();
+  }
+
+  /** Disposes everything in reverse order, then the engine; safe to call twice. */
+  shutdown(): Promise<void> {
+    this.shuttingDown ??= this.disposeAll();
+    return this.shuttingDown;
+  }
+
+  private async disposeAll(): Promise<void> {
+    this.quitting = true;
+    this.started = false;
+    for (const item of this.disposables.splice(0).reverse()) {
+      try {
+        await item.dispose();
+      } catch (error) {
+        this.logger?.error('Shutdown step failed', { error });
+      }
+    }
+    try {
+      await this.engine?.dispose();
+    } catch (error) {
+      this.logger?.error('The engine did not shut down cleanly', { error });
+    }
+    await this.hub?.flush();
+    this.logger?.info('Authenta Watch stopped');
+    this.logSink?.dispose();
+    this.disposed = true;
+  }
+
+  private harden(target: AppTarget, logger: Logger): void {
+    const openExternal = (url: string): void =>
+      this.background('open a link in the browser', shell.openExternal(url));
+    app.on('web-contents-created', (_event, contents) =>
+      guardWebContents(contents, { target, openExternal, logger }),
+    );
+    applySessionPolicy(session.defaultSession, target, logger);
+  }
+
+  private registerAppEvents(): void {
+    app.on('before-quit', (event) => {
+      this.quitting = true;
+      if (this.disposed) return;
+      event.preventDefault();
+      if (!this.shuttingDown) void this.shutdown().finally(() => app.quit());
+    });
+    // The app lives in the tray: closing the last window does not quit it.
+    app.on('window-all-closed', () => undefined);
+    // macOS: a click on the Dock icon opens the window.
+    app.on('activate', () => this.window?.show());
+  }
+
+  private async drainPaths(): Promise<void> {
+    const api = this.api;
+    if (!api) return;
+    for (const paths of this.pendingPaths.splice(0)) {
+      const [valid] = parseArgs('addPaths', [paths]);
+      const result = await api.addPaths(valid);
+      this.logger?.info('Paths handed over', { accepted: result.accepted, rejected: result.rejected.length });
+    }
+  }
+
+  private async pickFolder(): Promise<string | null> {
+    const owner = this.window?.isVisible() ? this.window.browserWindow : null;
+    const options: Electron.OpenDialogOptions = {
+      title: 'Choose a folder to watch',
+      buttonLabel: 'Watch this folder',
+      properties: ['openDirectory', 'createDirectory'],
+    };
+    const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? null : (result.filePaths[0] ?? null);
+  }
+
+  private async runTrayAction(action: TrayAction): Promise<void> {
+    const api = this.api;
+    if (!api) return;
+    switch (action.type) {
+      case 'open':
+        return this.window?.show();
+      case 'pauseAll':
+        return api.pauseAll();
+      case 'resumeAll':
+        return api.resumeAll();
+      case 'pauseFolder':
+        return api.pauseFolder(action.folderId);
+      case 'resumeFolder':
+        return api.resumeFolder(action.folderId);
+      case 'showFolder':
+        return this.openPath(action.path);
+      case 'addFolder': {
+        const path = await api.pickFolder();
+        if (path) await api.addFolder({ path });
+        return;
+      }
+      case 'openLogs':
+        return this.openPath(app.getPath('logs'));
+      case 'quit':
+        return this.quit();
+    }
+  }
+
+  private async openPath(path: string): Promise<void> {
+    const error = await shell.openPath(path);
+    if (error) throw new Error(`${path} could not be opened: ${error}`);
+  }
+
+  private noticeHiddenToTray(): void {
+    const hub = this.hub;
+    if (!hub || hub.current().preferences.closeToTrayNoticeShown) return;
+    if (Notification.isSupported()) {
+      new Notification({ title: CLOSE_TO_TRAY_NOTICE.title, body: CLOSE_TO_TRAY_NOTICE.body }).show();
+    } else {
+      this.background(
+        'show the close-to-tray notice',
+        dialog.showMessageBox({
+          type: 'info',
+          message: CLOSE_TO_TRAY_NOTICE.title,
+          detail: CLOSE_TO_TRAY_NOTICE.body,
+        }),
+      );
+    }
+    this.background(
+      'remember the close-to-tray notice',
+      hub.updateHostPreferences({ closeToTrayNoticeShown: true }),
+    );
+  }
+
+  /** Runs a promise nobody awaits; a failure is logged and, when the user asked for it, shown. */
+  private background(what: string, work: Promise<unknown> | void, tellUser = false): void {
+    if (!work) return;
+    work.catch((error: unknown) => {
+      this.logger?.error(`Could not ${what}`, { error });
+      if (tellUser) {
+        const message = error instanceof Error ? error.message : String(error);
+        dialog.showErrorBox('Authenta Watch', `Could not ${what}: ${message}`);
+      }
+    });
+  }
+}

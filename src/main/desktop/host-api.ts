@@ -1,0 +1,93 @@
+/**
+ * The contract as the desktop serves it: the engine's API with the few commands only a desktop
+ * can do (native folder picker, reveal in the file manager, open a link in the browser) and the
+ * host's own `openJob` event (a notification was clicked) merged into the engine's.
+ */
+import { access } from 'node:fs/promises';
+import type { AuthentaWatchApi, CommandApi, HostCapabilities, JobId } from '../../shared/contract';
+import { COMMAND_NAMES } from '../ipc-channels';
+import { isSafeExternalUrl } from './security';
+
+/** What the desktop host can do in Electron. */
+export const ELECTRON_CAPABILITIES: HostCapabilities = {
+  host: 'electron',
+  nativeFolderPicker: true,
+  revealInFolder: true,
+  dropUploads: false,
+};
+
+/** The native abilities the desktop adds (dialog, shell), handed in so tests can fake them. */
+export interface NativeHost {
+  /** The folder the user chose, or null when cancelled. */
+  pickFolder(): Promise<string | null>;
+  showItemInFolder(path: string): void;
+  openExternal(url: string): Promise<void>;
+}
+
+/** An error with a code, as the UI shows it. */
+export class HostError extends Error {
+  override readonly name = 'HostError';
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+/** The desktop's API, plus the host's way to ask the UI to show a job. */
+export interface DesktopApi extends AuthentaWatchApi {
+  /** Tells every window to show this job (a notification was clicked). */
+  emitOpenJob(id: JobId): void;
+}
+
+/** Wraps the engine: desktop-only commands answered here, everything else passed through. */
+export function createDesktopApi(engine: AuthentaWatchApi, native: NativeHost): DesktopApi {
+  const passThrough = Object.fromEntries(
+    COMMAND_NAMES.map((name) => {
+      const method = engine[name] as unknown as (...args: unknown[]) => Promise<unknown>;
+      return [name, (...args: unknown[]) => method.apply(engine, args)];
+    }),
+  ) as unknown as CommandApi;
+  const openJobListeners = new Set<(id: JobId) => void>();
+
+  return {
+    ...passThrough,
+    getCapabilities: () => Promise.resolve({ ...ELECTRON_CAPABILITIES }),
+    pickFolder: () => native.pickFolder(),
+    async revealJob(id) {
+      const { job } = await engine.getJob(id);
+      try {
+        await access(job.path);
+      } catch {
+        throw new HostError(
+          `${job.path} is no longer there: it was moved or deleted after it was checked.`,
+          'FILE_GONE',
+        );
+      }
+      native.showItemInFolder(job.path);
+    },
+    async openLink(link) {
+      const url = await engine.openLink(link);
+      if (!isSafeExternalUrl(url)) {
+        throw new HostError('This link is not an https address, so it was not opened.', 'UNSAFE_LINK');
+      }
+      await native.openExternal(url);
+      return url;
+    },
+    onJobsChanged: (listener) => engine.onJobsChanged(listener),
+    onStatus: (listener) => engine.onStatus(listener),
+    onProgress: (listener) => engine.onProgress(listener),
+    onOpenJob(listener) {
+      const unsubscribe = engine.onOpenJob(listener);
+      openJobListeners.add(listener);
+      return () => {
+        unsubscribe();
+        openJobListeners.delete(listener);
+      };
+    },
+    emitOpenJob(id) {
+      for (const listener of [...openJobListeners]) listener(id);
+    },
+  };
+}
