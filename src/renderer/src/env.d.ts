@@ -2,9 +2,20 @@
 /// <reference types="vite/client" />
 import type { AuthentaWatchApi } from '../../shared/contract';
 
+/** What a host answers when files are dropped on the window. */
+export interface DropResult {
+  accepted: number;
+  rejected: { path: string; reason: string }[];
+}
+
 declare global {
   interface Window {
-    /** The contract: provided by the preload in Electron, by the WebSocket client in a browser. */
-    authenta: AuthentaWatchApi;
+    /** The contract: provided by the preload in Electron; absent in a browser until the WebSocket client is made. */
+    authenta?: AuthentaWatchApi;
+    /**
+     * Hands dropped files to the host: the preload turns them into paths (addPaths), the web
+     * client uploads them into the web host's inbox. Absent when the host takes no drops.
+     */
+    authentaDrop?: (files: File[]) => Promise<DropResult>;
   }
 }

@@ -1,0 +1,138 @@
+/**
+ * The whole UI's state, built from the contract and the UI's side effects, and subscribed to the
+ * engine's events. `start()` loads everything; `dispose()` unsubscribes.
+ */
+import type { AuthentaWatchApi, Unsubscribe } from '../../../shared/contract';
+import type { DropResult } from '../env';
+import type { UiEffects } from '../lib/effects';
+import { errorText } from '../lib/format';
+import { AccountState } from './account-state.svelte';
+import { DetailsState } from './details-state.svelte';
+import { FoldersState } from './folders-state.svelte';
+import { JobsState, type JobsStateOptions } from './jobs-state.svelte';
+import { StatusState } from './status-state.svelte';
+
+export const VIEWS = ['queue', 'folders', 'account'] as const;
+export type View = (typeof VIEWS)[number];
+
+/** What happened to dropped files, for the notice under the header. */
+export type DropOutcome =
+  { kind: 'done'; result: DropResult } | { kind: 'unsupported' } | { kind: 'error'; message: string };
+
+/** The state of a remote host's connection (the WebSocket client's; Electron has none). */
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+/** A host connection the UI can watch: after a reconnect it loads everything again. */
+export interface HostConnection {
+  onConnection(listener: (state: ConnectionState) => void): Unsubscribe;
+}
+
+export class AppState {
+  readonly status: StatusState;
+  readonly jobs: JobsState;
+  readonly details: DetailsState;
+  readonly folders: FoldersState;
+  readonly account: AccountState;
+  view = $state<View>('queue');
+  dropping = $state(false);
+  drop = $state.raw<DropOutcome | null>(null);
+  /** The connection to a remote host; 'open' in Electron. */
+  connection = $state<ConnectionState>('open');
+
+  readonly effects: UiEffects;
+  readonly #api: AuthentaWatchApi;
+  readonly #host: HostConnection | null;
+  #subscriptions: Unsubscribe[] = [];
+
+  constructor(
+    api: AuthentaWatchApi,
+    effects: UiEffects,
+    options: { jobs?: JobsStateOptions; connection?: HostConnection } = {},
+  ) {
+    this.#api = api;
+    this.#host = options.connection ?? null;
+    const jobsOptions = options.jobs ?? {};
+    this.effects = effects;
+    this.status = new StatusState(api);
+    this.jobs = new JobsState(api, { now: effects.now, ...jobsOptions });
+    this.details = new DetailsState(api, effects, () => this.status.capabilities);
+    this.folders = new FoldersState(api, this.status);
+    this.account = new AccountState(api);
+  }
+
+  /** Subscribe to the engine's events, then load the status, the queue and the profiles. */
+  async start(): Promise<void> {
+    const api = this.#api;
+    this.#subscriptions.push(
+      api.onJobsChanged((changes) => {
+        this.jobs.applyChanges(changes);
+        this.details.onJobsChanged(changes);
+      }),
+      api.onProgress((progress) => this.jobs.applyProgress(progress)),
+      api.onStatus((status) => {
+        const profileChanged = status.profile?.id !== this.status.status?.profile?.id;
+        this.status.apply(status);
+        if (profileChanged && this.account.loaded) void this.account.load();
+      }),
+      api.onOpenJob((id) => this.openJob(id)),
+    );
+    if (this.#host) {
+      this.#subscriptions.push(
+        this.#host.onConnection((state) => {
+          const wasLost = this.connection === 'reconnecting';
+          this.connection = state;
+          // Events sent while the connection was down are lost: load everything again.
+          if (state === 'open' && wasLost) void this.#loadAll();
+        }),
+      );
+    }
+    await this.#loadAll();
+  }
+
+  async #loadAll(): Promise<void> {
+    await Promise.all([this.status.load(), this.jobs.reload(), this.account.load(), this.details.refresh()]);
+  }
+
+  dispose(): void {
+    for (const unsubscribe of this.#subscriptions.splice(0)) unsubscribe();
+  }
+
+  /** Show a job's details (a notification was clicked, or a row was chosen). */
+  openJob(id: number): void {
+    this.view = 'queue';
+    this.jobs.select(id);
+    void this.details.open(id);
+  }
+
+  closeDetails(): void {
+    this.jobs.select(null);
+    this.details.close();
+  }
+
+  /** Whether this host takes dropped files at all. */
+  get acceptsDrops(): boolean {
+    return this.effects.dropHook() !== undefined;
+  }
+
+  /** Hand dropped or chosen files to the host and keep what it answered. */
+  async dropFiles(files: File[]): Promise<void> {
+    if (files.length === 0) return;
+    const hook = this.effects.dropHook();
+    if (!hook) {
+      this.drop = { kind: 'unsupported' };
+      return;
+    }
+    this.dropping = true;
+    try {
+      this.drop = { kind: 'done', result: await hook(files) };
+    } catch (error) {
+      this.drop = { kind: 'error', message: errorText(error) };
+    } finally {
+      this.dropping = false;
+    }
+  }
+
+  dismissDrop(): void {
+    this.drop = null;
+  }
+}

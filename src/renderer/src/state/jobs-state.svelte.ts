@@ -1,0 +1,291 @@
+/**
+ * The queue as the user sees it: the loaded rows for the current filter and sort, upload
+ * progress, the keyboard's active row and the selected job. Rows load page by page and are then
+ * patched in place by the engine's change events, never reloaded for them.
+ */
+import type { AuthentaWatchApi, ReportFormat } from '../../../shared/contract';
+import type { Job, JobChange, JobState, UploadProgress, VerdictLabel } from '../../../shared/domain';
+import {
+  DEFAULT_FILTER,
+  appendPage,
+  applyChanges,
+  isFiltering,
+  toQuery,
+  type JobFilter,
+  type JobSortKey,
+} from './job-query';
+import { errorText } from '../lib/format';
+import { DAY, parseDay, reportFileName, startOfDay } from '../lib/dates';
+import { SvelteMap } from 'svelte/reactivity';
+
+/** The date choices of the filter; 'custom' uses `customFrom`/`customTo`. */
+export const DATE_PRESETS = ['any', 'today', '24h', '7d', '30d', 'custom'] as const;
+export type DatePreset = (typeof DATE_PRESETS)[number];
+
+/** The state choices of the filter, each a set of ledger states. */
+export const STATE_FILTERS = {
+  all: null,
+  active: ['waiting', 'queued', 'creating', 'uploading', 'finalizing', 'processing'],
+  verdict: ['finalizing', 'processing'],
+  done: ['done'],
+  failed: ['failed'],
+  blocked: ['blocked'],
+  skipped: ['skipped'],
+} as const satisfies Record<string, readonly JobState[] | null>;
+export type StateFilter = keyof typeof STATE_FILTERS;
+
+export type VerdictFilter = 'all' | VerdictLabel;
+
+/** Progress of one upload as shown in its row. */
+export interface RowProgress {
+  /** 0..1 */
+  fraction: number;
+  bytesSent: number;
+  bytesPerSecond: number;
+  /** null when the speed is not known yet. */
+  msLeft: number | null;
+}
+
+export interface JobsStateOptions {
+  now?: () => number;
+  /** Rows of the first page (shown at once). */
+  firstPageSize?: number;
+  /** Rows of each later page. */
+  pageSize?: number;
+}
+
+/** A report ready to save. */
+export interface ReportFile {
+  fileName: string;
+  content: string;
+  mimeType: string;
+}
+
+export class JobsState {
+  /** The loaded rows, in list order. Replaced (never mutated) so the list re-renders. */
+  rows = $state.raw<Job[]>([]);
+  /** How many jobs match the filter (the engine's count, kept up to date by changes). */
+  total = $state(0);
+  loading = $state(false);
+  /** All pages of the current filter are loaded. */
+  complete = $state(false);
+  error = $state<string | null>(null);
+  filter = $state.raw<JobFilter>({ ...DEFAULT_FILTER });
+  stateFilter = $state<StateFilter>('all');
+  verdictFilter = $state<VerdictFilter>('all');
+  datePreset = $state<DatePreset>('any');
+  customFrom = $state('');
+  customTo = $state('');
+  /** Live upload progress by job id (a row re-renders only when its own entry changes). */
+  readonly progress = new SvelteMap<number, UploadProgress>();
+  /** The row the keyboard is on. */
+  activeId = $state<number | null>(null);
+  /** The job open in the details panel. */
+  selectedId = $state<number | null>(null);
+
+  readonly #api: Pick<AuthentaWatchApi, 'listJobs' | 'exportReport'>;
+  readonly #now: () => number;
+  readonly #firstPageSize: number;
+  readonly #pageSize: number;
+  #generation = 0;
+
+  constructor(api: Pick<AuthentaWatchApi, 'listJobs' | 'exportReport'>, options: JobsStateOptions = {}) {
+    this.#api = api;
+    this.#now = options.now ?? Date.now;
+    this.#firstPageSize = options.firstPageSize ?? 500;
+    this.#pageSize = options.pageSize ?? 2000;
+  }
+
+  /** Whether the filter hides some jobs. */
+  get isFiltered(): boolean {
+    return isFiltering(this.filter);
+  }
+
+  /** The index of the keyboard's row, or -1. */
+  readonly activeIndex = $derived.by(() => {
+    const id = this.activeId;
+    return id === null ? -1 : this.rows.findIndex((j) => j.id === id);
+  });
+
+  /** Load the current filter from the first page on; later pages follow in the background. */
+  async reload(): Promise<void> {
+    const generation = ++this.#generation;
+    this.loading = true;
+    this.complete = false;
+    this.error = null;
+    try {
+      let offset = 0;
+      let first = true;
+      for (;;) {
+        const limit = first ? this.#firstPageSize : this.#pageSize;
+        const page = await this.#api.listJobs(toQuery(this.filter, offset, limit));
+        if (generation !== this.#generation) return;
+        this.rows = first ? page.jobs.slice() : appendPage(this.rows, page.jobs);
+        this.total = Math.max(page.total, this.rows.length);
+        first = false;
+        offset += page.jobs.length;
+        if (page.jobs.length < limit || offset >= page.total) break;
+      }
+      this.complete = true;
+      this.total = this.rows.length;
+    } catch (error) {
+      if (generation === this.#generation) this.error = `The queue could not be loaded: ${errorText(error)}`;
+    } finally {
+      if (generation === this.#generation) this.loading = false;
+    }
+  }
+
+  /** Change part of the filter and load the list for it. */
+  setFilter(patch: Partial<JobFilter>): Promise<void> {
+    this.filter = { ...this.filter, ...patch };
+    return this.reload();
+  }
+
+  setStateFilter(value: StateFilter): Promise<void> {
+    this.stateFilter = value;
+    const states = STATE_FILTERS[value];
+    return this.setFilter({ states: states ? [...states] : null });
+  }
+
+  setVerdictFilter(value: VerdictFilter): Promise<void> {
+    this.verdictFilter = value;
+    return this.setFilter({ verdicts: value === 'all' ? null : [value] });
+  }
+
+  setFolderFilter(folderId: string | null): Promise<void> {
+    return this.setFilter({ folderId });
+  }
+
+  setSearch(search: string): Promise<void> {
+    if (search.trim() === this.filter.search.trim()) return Promise.resolve();
+    return this.setFilter({ search });
+  }
+
+  /** Choose a date range; for 'custom', `from`/`to` are "YYYY-MM-DD" (either may be empty). */
+  setDate(preset: DatePreset, from = this.customFrom, to = this.customTo): Promise<void> {
+    this.datePreset = preset;
+    this.customFrom = from;
+    this.customTo = to;
+    const now = this.#now();
+    let since: number | null = null;
+    let until: number | null = null;
+    switch (preset) {
+      case 'today':
+        since = startOfDay(now);
+        break;
+      case '24h':
+        since = now - DAY;
+        break;
+      case '7d':
+        since = now - 7 * DAY;
+        break;
+      case '30d':
+        since = now - 30 * DAY;
+        break;
+      case 'custom':
+        since = parseDay(from, false);
+        until = parseDay(to, true);
+        break;
+      case 'any':
+        break;
+    }
+    return this.setFilter({ since, until });
+  }
+
+  /** Sort by a key; choosing the current key again flips the order. Names start A-Z, the rest newest/largest first. */
+  setSort(sort: JobSortKey): Promise<void> {
+    const order =
+      this.filter.sort === sort
+        ? this.filter.order === 'asc'
+          ? 'desc'
+          : 'asc'
+        : sort === 'name' || sort === 'state'
+          ? 'asc'
+          : 'desc';
+    return this.setFilter({ sort, order });
+  }
+
+  /** Clear every filter (the sort stays). */
+  clearFilters(): Promise<void> {
+    this.stateFilter = 'all';
+    this.verdictFilter = 'all';
+    this.datePreset = 'any';
+    this.customFrom = '';
+    this.customTo = '';
+    return this.setFilter({
+      states: null,
+      verdicts: null,
+      folderId: null,
+      since: null,
+      until: null,
+      search: '',
+    });
+  }
+
+  /** Patch the loaded rows with the engine's changes (no reload). */
+  applyChanges(changes: readonly JobChange[]): void {
+    const result = applyChanges(this.rows, changes, this.filter, this.complete);
+    if (result.changed) this.rows = result.rows;
+    if (result.totalDelta !== 0) this.total = Math.max(this.rows.length, this.total + result.totalDelta);
+    // An upload that ended leaves no progress behind.
+    for (const change of changes) {
+      const id = change.type === 'removed' ? change.id : change.job.id;
+      if (change.type === 'removed' || change.job.state !== 'uploading') this.progress.delete(id);
+    }
+  }
+
+  /** Merge upload progress reports. */
+  applyProgress(reports: readonly UploadProgress[]): void {
+    for (const report of reports) this.progress.set(report.id, report);
+  }
+
+  /** The progress to draw for a job that is uploading; null for any other state. */
+  progressOf(job: Job): RowProgress | null {
+    if (job.state !== 'uploading') return null;
+    const live = this.progress.get(job.id);
+    const size = live?.size ?? job.size;
+    const sent = Math.min(live?.bytesSent ?? job.bytesSent, size);
+    const speed = live?.bytesPerSecond ?? 0;
+    return {
+      fraction: size > 0 ? sent / size : 0,
+      bytesSent: sent,
+      bytesPerSecond: speed,
+      msLeft: speed > 0 ? ((size - sent) / speed) * 1000 : null,
+    };
+  }
+
+  /** Put the keyboard on a row by index (clamped). Returns the job there, if any. */
+  setActiveIndex(index: number): Job | null {
+    if (this.rows.length === 0) {
+      this.activeId = null;
+      return null;
+    }
+    const clamped = Math.min(this.rows.length - 1, Math.max(0, index));
+    const job = this.rows[clamped] ?? null;
+    this.activeId = job?.id ?? null;
+    return job;
+  }
+
+  /** Move the keyboard's row by `delta` rows. */
+  moveActive(delta: number): Job | null {
+    const current = this.activeIndex;
+    return this.setActiveIndex(current < 0 ? 0 : current + delta);
+  }
+
+  /** Open a job's details (null closes them); the keyboard follows. */
+  select(id: number | null): void {
+    this.selectedId = id;
+    if (id !== null) this.activeId = id;
+  }
+
+  /** The report of every job matching the current filter, named and typed for saving. */
+  async exportReport(format: ReportFormat): Promise<ReportFile> {
+    const query = toQuery(this.filter, 0, 20_000);
+    const content = await this.#api.exportReport(query, format);
+    return {
+      fileName: reportFileName(this.#now(), format),
+      content,
+      mimeType: format === 'csv' ? 'text/csv;charset=utf-8' : 'application/json',
+    };
+  }
+}

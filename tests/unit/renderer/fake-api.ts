@@ -1,0 +1,365 @@
+/**
+ * An in-memory AuthentaWatchApi for the renderer's tests. The engine is tested for real elsewhere
+ * and the e2e suite drives the real web host; here the UI needs a host that answers at once,
+ * records every call and lets a test push events. Its listJobs filters and sorts on its own
+ * (written independently of the renderer's job-query.ts) so the two check each other.
+ */
+import type {
+  AuthentaWatchApi,
+  ConnectionTest,
+  HostCapabilities,
+  JobPage,
+  JobQuery,
+  ProfileInput,
+  ReportFormat,
+  SecretInput,
+} from '../../../src/shared/contract';
+import {
+  emptyCounts,
+  type EngineStatus,
+  type FolderStatus,
+  type Job,
+  type JobChange,
+  type JobDetails,
+  type Profile,
+  type UploadProgress,
+} from '../../../src/shared/domain';
+
+type Listener<T> = (value: T) => void;
+
+export interface FakeCall {
+  name: string;
+  args: unknown[];
+}
+
+let nextId = 1;
+
+/** A job with sensible defaults. */
+export function makeJob(partial: Partial<Job> = {}): Job {
+  const id = partial.id ?? nextId++;
+  const name = partial.name ?? `file-${id}.jpg`;
+  return {
+    id,
+    path: partial.path ?? `/watch/${name}`,
+    name,
+    folderId: 'f1',
+    size: 1_048_576,
+    mtimeMs: 1_700_000_000_000,
+    sha256: null,
+    contentType: 'image/jpeg',
+    kind: 'image',
+    model: 'AC-1',
+    generation: 'media-client',
+    remoteId: null,
+    state: 'queued',
+    attempts: 0,
+    bytesSent: 0,
+    verdict: null,
+    errorCode: null,
+    errorKind: null,
+    errorMessage: null,
+    duplicateOf: null,
+    profileId: 'p1',
+    simulated: false,
+    createdAt: 1_700_000_000_000 + id * 1000,
+    updatedAt: 1_700_000_000_000 + id * 1000,
+    doneAt: null,
+    ...partial,
+  };
+}
+
+/** A folder with default options. */
+export function makeFolder(partial: Partial<FolderStatus> = {}): FolderStatus {
+  return {
+    id: 'f1',
+    path: '/watch/inbox',
+    paused: false,
+    recursive: true,
+    images: true,
+    videos: true,
+    imageModel: 'AC-1',
+    videoModel: 'DF-1',
+    stabilityMs: 2000,
+    usePolling: false,
+    pollIntervalMs: 2000,
+    ignore: [],
+    after: 'none',
+    forceRecheck: false,
+    health: { state: 'watching', message: null, lastEventAt: null },
+    ...partial,
+  };
+}
+
+export function makeStatus(partial: Partial<EngineStatus> = {}): EngineStatus {
+  return {
+    paused: false,
+    blocks: [],
+    counts: emptyCounts(),
+    uploads: { inFlight: 0, bytesPerSecond: 0 },
+    callsToday: { query: 0, mutation: 0 },
+    folders: [],
+    profile: {
+      id: 'p1',
+      name: 'Newsroom',
+      baseUrl: 'https://platform.authenta.ai/api',
+      generation: 'media-client',
+      simulated: false,
+      hasSecret: true,
+    },
+    keychain: { available: true, message: null },
+    ...partial,
+  };
+}
+
+function sortValue(job: Job, key: NonNullable<JobQuery['sort']>): string | number {
+  if (key === 'name') return job.name.toLowerCase();
+  if (key === 'state') return job.state;
+  return job[key];
+}
+
+export class FakeApi implements AuthentaWatchApi {
+  jobs: Job[] = [];
+  details = new Map<number, Partial<JobDetails>>();
+  status: EngineStatus = makeStatus();
+  capabilities: HostCapabilities = {
+    host: 'web',
+    nativeFolderPicker: false,
+    revealInFolder: false,
+    dropUploads: true,
+  };
+  profiles: Profile[] = [];
+  activeProfileId: string | null = null;
+  calls: FakeCall[] = [];
+  /** Make the next call of a command fail with this message. */
+  failures = new Map<string, string>();
+  connection: ConnectionTest = {
+    ok: true,
+    generation: 'media-client',
+    code: null,
+    message: 'Reached the server.',
+  };
+  pickedFolder: string | null = '/picked/folder';
+  report = 'name,verdict\n';
+  linkUrl = 'https://s3.example/heatmap?X-Amz-Expires=60';
+  /** Secrets set through the API (the UI must never read these back). */
+  secrets = new Map<string, SecretInput>();
+
+  readonly #listeners = {
+    jobsChanged: new Set<Listener<JobChange[]>>(),
+    status: new Set<Listener<EngineStatus>>(),
+    progress: new Set<Listener<UploadProgress[]>>(),
+    openJob: new Set<Listener<number>>(),
+  };
+
+  #record(name: string, args: unknown[]): void {
+    this.calls.push({ name, args });
+    const failure = this.failures.get(name);
+    if (failure !== undefined) {
+      this.failures.delete(name);
+      throw new Error(failure);
+    }
+  }
+
+  callsOf(name: string): FakeCall[] {
+    return this.calls.filter((c) => c.name === name);
+  }
+
+  // Events -------------------------------------------------------------------------------------
+
+  emitJobs(changes: JobChange[]): void {
+    for (const change of changes) {
+      if (change.type === 'removed') this.jobs = this.jobs.filter((j) => j.id !== change.id);
+      else {
+        const at = this.jobs.findIndex((j) => j.id === change.job.id);
+        if (at >= 0) this.jobs[at] = change.job;
+        else this.jobs.push(change.job);
+      }
+    }
+    for (const l of this.#listeners.jobsChanged) l(changes);
+  }
+
+  emitStatus(status: EngineStatus): void {
+    this.status = status;
+    for (const l of this.#listeners.status) l(status);
+  }
+
+  emitProgress(progress: UploadProgress[]): void {
+    for (const l of this.#listeners.progress) l(progress);
+  }
+
+  emitOpenJob(id: number): void {
+    for (const l of this.#listeners.openJob) l(id);
+  }
+
+  listenerCount(): number {
+    return Object.values(this.#listeners).reduce((n, s) => n + s.size, 0);
+  }
+
+  #subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): () => void {
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
+  onJobsChanged(listener: Listener<JobChange[]>) {
+    return this.#subscribe(this.#listeners.jobsChanged, listener);
+  }
+  onStatus(listener: Listener<EngineStatus>) {
+    return this.#subscribe(this.#listeners.status, listener);
+  }
+  onProgress(listener: Listener<UploadProgress[]>) {
+    return this.#subscribe(this.#listeners.progress, listener);
+  }
+  onOpenJob(listener: Listener<number>) {
+    return this.#subscribe(this.#listeners.openJob, listener);
+  }
+
+  // Commands -----------------------------------------------------------------------------------
+
+  async getCapabilities() {
+    this.#record('getCapabilities', []);
+    return this.capabilities;
+  }
+  async getStatus() {
+    this.#record('getStatus', []);
+    return this.status;
+  }
+
+  /** The matching jobs in order, without paging. */
+  select(query: JobQuery): Job[] {
+    const search = query.search?.toLowerCase();
+    const rows = this.jobs.filter(
+      (j) =>
+        (!query.states || query.states.includes(j.state)) &&
+        (!query.verdicts || (j.verdict !== null && query.verdicts.includes(j.verdict.label))) &&
+        (query.folderId === undefined || j.folderId === query.folderId) &&
+        (query.since === undefined || j.createdAt >= query.since) &&
+        (query.until === undefined || j.createdAt <= query.until) &&
+        (!search || j.name.toLowerCase().includes(search)),
+    );
+    const key = query.sort ?? 'createdAt';
+    const dir = query.order === 'asc' ? 1 : -1;
+    return rows.sort((a, b) => {
+      const x = sortValue(a, key);
+      const y = sortValue(b, key);
+      if (x !== y) return (x < y ? -1 : 1) * dir;
+      return (a.id - b.id) * dir;
+    });
+  }
+
+  async listJobs(query: JobQuery): Promise<JobPage> {
+    this.#record('listJobs', [query]);
+    const rows = this.select(query);
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? 200;
+    return { total: rows.length, offset, jobs: rows.slice(offset, offset + limit) };
+  }
+
+  async getJob(id: number): Promise<JobDetails> {
+    this.#record('getJob', [id]);
+    const job = this.jobs.find((j) => j.id === id);
+    if (!job) throw new Error(`No job ${id}.`);
+    const extra = this.details.get(id) ?? {};
+    return {
+      job,
+      timeline: extra.timeline ?? [{ state: job.state, at: job.updatedAt, note: null }],
+      raw: extra.raw ?? null,
+      hint: extra.hint ?? null,
+    };
+  }
+
+  async retryJob(id: number) {
+    this.#record('retryJob', [id]);
+  }
+  async cancelJob(id: number) {
+    this.#record('cancelJob', [id]);
+  }
+  async deleteRemote(id: number) {
+    this.#record('deleteRemote', [id]);
+  }
+  async revealJob(id: number) {
+    this.#record('revealJob', [id]);
+  }
+  async openLink(link: { id: number; kind: 'heatmap' | 'result' | 'source'; participantId?: string }) {
+    this.#record('openLink', [link]);
+    return this.linkUrl;
+  }
+  async pauseAll() {
+    this.#record('pauseAll', []);
+    this.status = { ...this.status, paused: true };
+  }
+  async resumeAll() {
+    this.#record('resumeAll', []);
+    this.status = { ...this.status, paused: false };
+  }
+  async pauseFolder(id: string) {
+    this.#record('pauseFolder', [id]);
+  }
+  async resumeFolder(id: string) {
+    this.#record('resumeFolder', [id]);
+  }
+  async addFolder(folder: { path: string }) {
+    this.#record('addFolder', [folder]);
+    const added = makeFolder({ id: `f${this.status.folders.length + 1}`, path: folder.path });
+    this.status = { ...this.status, folders: [...this.status.folders, added] };
+    return added;
+  }
+  async updateFolder(id: string, options: Partial<FolderStatus>) {
+    this.#record('updateFolder', [id, options]);
+    const folders = this.status.folders.map((f) => (f.id === id ? { ...f, ...options } : f));
+    this.status = { ...this.status, folders };
+    return folders.find((f) => f.id === id) as FolderStatus;
+  }
+  async removeFolder(id: string) {
+    this.#record('removeFolder', [id]);
+    this.status = { ...this.status, folders: this.status.folders.filter((f) => f.id !== id) };
+  }
+  async pickFolder() {
+    this.#record('pickFolder', []);
+    return this.pickedFolder;
+  }
+  async addPaths(paths: string[]) {
+    this.#record('addPaths', [paths]);
+    return { accepted: paths.length, rejected: [] };
+  }
+  async listProfiles() {
+    this.#record('listProfiles', []);
+    return { profiles: this.profiles.map((p) => ({ ...p })), activeId: this.activeProfileId };
+  }
+  async saveProfile(input: ProfileInput) {
+    this.#record('saveProfile', [input]);
+    const existing = this.profiles.find((p) => p.id === input.id);
+    const saved: Profile = existing
+      ? { ...existing, ...input, id: existing.id }
+      : { id: `p${this.profiles.length + 1}`, simulated: false, hasSecret: false, ...input };
+    this.profiles = existing
+      ? this.profiles.map((p) => (p.id === saved.id ? saved : p))
+      : [...this.profiles, saved];
+    return saved;
+  }
+  async removeProfile(id: string) {
+    this.#record('removeProfile', [id]);
+    this.profiles = this.profiles.filter((p) => p.id !== id);
+  }
+  async selectProfile(id: string) {
+    this.#record('selectProfile', [id]);
+    this.activeProfileId = id;
+  }
+  async setSecret(profileId: string, secret: SecretInput) {
+    this.#record('setSecret', [profileId, '<redacted>']);
+    this.secrets.set(profileId, secret);
+    this.profiles = this.profiles.map((p) => (p.id === profileId ? { ...p, hasSecret: true } : p));
+  }
+  async clearSecret(profileId: string) {
+    this.#record('clearSecret', [profileId]);
+    this.secrets.delete(profileId);
+    this.profiles = this.profiles.map((p) => (p.id === profileId ? { ...p, hasSecret: false } : p));
+  }
+  async testConnection(profileId: string, options?: { detect?: boolean }) {
+    this.#record('testConnection', [profileId, options]);
+    return this.connection;
+  }
+  async exportReport(query: JobQuery, format: ReportFormat) {
+    this.#record('exportReport', [query, format]);
+    return this.report;
+  }
+}

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import {
+  baseName,
+  describeVerdict,
+  errorText,
+  formatBytes,
+  formatDuration,
+  formatFaces,
+  formatPercent,
+  formatTime,
+} from '../../../../src/renderer/src/lib/format';
+
+describe('formatBytes', () => {
+  it.each([
+    [0, '0 B'],
+    [-5, '0 B'],
+    [Number.NaN, '0 B'],
+    [512, '512 B'],
+    [1023, '1023 B'],
+    [1024, '1.0 KB'],
+    [1536, '1.5 KB'],
+    [10 * 1024, '10 KB'],
+    [5.25 * 1024 ** 2, '5.3 MB'],
+    [120 * 1024 ** 2, '120 MB'],
+    [3 * 1024 ** 3, '3.0 GB'],
+    [2 * 1024 ** 5, '2048 TB'],
+  ])('%s bytes reads "%s"', (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text);
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [0, 'under 1 s'],
+    [999, 'under 1 s'],
+    [Number.POSITIVE_INFINITY, 'under 1 s'],
+    [1000, '1 s'],
+    [42_400, '42 s'],
+    [60_000, '1 min'],
+    [185_000, '3 min 5 s'],
+    [3_600_000, '1 h'],
+    [4_800_000, '1 h 20 min'],
+  ])('%s ms reads "%s"', (ms, text) => {
+    expect(formatDuration(ms)).toBe(text);
+  });
+});
+
+describe('formatPercent', () => {
+  it.each([
+    [0, '0%'],
+    [0.973, '97%'],
+    [0.995, '100%'],
+    [1, '100%'],
+    [1.4, '100%'],
+    [-0.2, '0%'],
+  ])('%s reads "%s"', (fraction, text) => {
+    expect(formatPercent(fraction)).toBe(text);
+  });
+});
+
+describe('faces and verdicts', () => {
+  it.each([
+    [{ label: 'fake' as const, faces: 3, deepFakes: 1 }, '1/3 faces fake'],
+    [{ label: 'authentic' as const, faces: 2 }, '0/2 faces fake'],
+    [{ label: 'inconclusive' as const, faces: 0, deepFakes: 0 }, 'no face'],
+    [{ label: 'fake' as const, confidence: 0.9 }, null],
+  ])('%o shows faces as %s', (verdict, text) => {
+    expect(formatFaces(verdict)).toBe(text);
+  });
+
+  it('describes a verdict in words for screen readers', () => {
+    expect(describeVerdict({ label: 'fake', confidence: 0.97, faces: 3, deepFakes: 1 })).toBe(
+      'Fake, 97% confidence, 1/3 faces fake',
+    );
+    expect(describeVerdict({ label: 'authentic' })).toBe('Authentic');
+  });
+});
+
+describe('formatTime', () => {
+  const now = new Date(2025, 2, 12, 18, 0).getTime();
+  it('shows only the clock time today', () => {
+    const text = formatTime(new Date(2025, 2, 12, 14, 5).getTime(), now, 'en-GB');
+    expect(text).toBe('14:05');
+  });
+  it('adds the day earlier this year', () => {
+    const text = formatTime(new Date(2025, 0, 3, 9, 7).getTime(), now, 'en-GB');
+    expect(text).toContain('3 Jan');
+    expect(text).toContain('09:07');
+  });
+  it('shows the date in an earlier year', () => {
+    expect(formatTime(new Date(2023, 10, 30, 9, 7).getTime(), now, 'en-GB')).toBe('30 Nov 2023');
+  });
+});
+
+describe('baseName and errorText', () => {
+  it.each([
+    ['/watch/inbox', 'inbox'],
+    ['/watch/inbox/', 'inbox'],
+    ['C:\\Users\\desk\\Drop', 'Drop'],
+    ['relative', 'relative'],
+    ['/', '/'],
+  ])('baseName(%s) is %s', (path, name) => {
+    expect(baseName(path)).toBe(name);
+  });
+
+  it('reads messages from errors, wire failures and anything else', () => {
+    expect(errorText(new Error('boom'))).toBe('boom');
+    expect(errorText({ name: 'AuthentaWatchError', message: 'IAM001: bad secret', code: 'IAM001' })).toBe(
+      'IAM001: bad secret',
+    );
+    expect(errorText('plain')).toBe('plain');
+  });
+});
