@@ -153,7 +153,7 @@ export function makeMp4(opts: FixtureOptions & { brand?: string; mdatBytes?: num
 }
 
 /** A QuickTime (MOV) file: valid ISO media that the media API does not accept. */
-export function makeMov(opts: FixtureOptions = {}): Buffer {
+export function makeMov(opts: FixtureOptions & { mdatBytes?: number } = {}): Buffer {
   return makeMp4({ ...opts, brand: 'qt  ' });
 }
 

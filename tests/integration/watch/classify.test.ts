@@ -4,8 +4,7 @@ import { createWriteStream } from 'node:fs';
 import { chmod, mkdir, unlink, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type {
-  FileProblemError} from '../../../src/main/core/watch/classify';
+import type { FileProblemError } from '../../../src/main/core/watch/classify';
 import {
   DEFAULT_SUPPORTED_TYPES,
   hashFile,
@@ -183,7 +182,7 @@ describe('hashFile', () => {
       chunk.writeUInt32BE(i, 0);
       expected.update(chunk);
       size += chunk.length;
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(chunk)) await new Promise<void>((r) => out.once('drain', () => r()));
     }
     await new Promise<void>((r, j) => out.end((e?: Error | null) => (e ? j(e) : r())));
     expect(await hashFile(path)).toEqual({ sha256: expected.digest('hex'), size });

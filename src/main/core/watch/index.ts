@@ -1,0 +1,29 @@
+/** Watching folders and classifying files: the engine's intake (issue 3). */
+export { applyAfterAction, numberedName, sidecarName } from './after-verdict';
+export {
+  DEFAULT_SUPPORTED_TYPES,
+  FILE_PROBLEM_CODES,
+  FileProblemError,
+  describeContentType,
+  describeSupported,
+  formatBytes,
+  hashFile,
+  isKindWanted,
+  problemFromError,
+  sniffFile,
+  statFile,
+  type FileProblemCode,
+  type SniffOptions,
+  type SniffResult,
+} from './classify';
+export { expandPaths, type RejectedPath } from './expand-paths';
+export {
+  FolderWatcher,
+  type FileCandidate,
+  type FolderWatcherDeps,
+  type FolderWatcherEvents,
+  type WatchFactory,
+} from './folder-watcher';
+export { SIDECAR_SUFFIX, VERDICT_FOLDERS, createIgnoreMatcher, isJunkName, isJunkPath } from './junk';
+export { stabilise } from './stabilise';
+export { walkFolder, type WalkOptions, type WalkedFile } from './walk';
