@@ -44,10 +44,11 @@ export interface DesktopApi extends AuthentaWatchApi {
 /** Wraps the engine: desktop-only commands answered here, everything else passed through. */
 export function createDesktopApi(engine: AuthentaWatchApi, native: NativeHost): DesktopApi {
   const passThrough = Object.fromEntries(
-    COMMAND_NAMES.map((name) => {
-      const method = engine[name] as unknown as (...args: unknown[]) => Promise<unknown>;
-      return [name, (...args: unknown[]) => method.apply(engine, args)];
-    }),
+    COMMAND_NAMES.map((name) => [
+      name,
+      (...args: unknown[]) =>
+        (engine[name] as unknown as (...a: unknown[]) => Promise<unknown>).apply(engine, args),
+    ]),
   ) as unknown as CommandApi;
   const openJobListeners = new Set<(id: JobId) => void>();
 

@@ -1,0 +1,335 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { defaultSettings } from '../../../src/shared/settings';
+import { commandChannel, eventChannel } from '../../../src/main/ipc-channels';
+import {
+  CLOSE_TO_TRAY_NOTICE,
+  runDesktop,
+  type DesktopApp,
+  type DesktopEngineDeps,
+} from '../../../src/main/desktop/app';
+import { secureWebPreferences } from '../../../src/main/desktop/security';
+import {
+  FakeBrowserWindow,
+  FakeEvent,
+  FakeNotification,
+  FakeTray,
+  fake,
+  resetFakeElectron,
+} from './fake-electron';
+import { FakeEngine, makeFolder, makeJob, makeStatus } from './fake-engine';
+import { InMemorySecretStore, InMemorySettingsStore } from './in-memory-stores';
+import { ManualClock } from './manual-clock';
+
+vi.mock('electron', async () => (await import('./fake-electron')).electronModule());
+
+const ROOT = resolve('.');
+const EXE = '/opt/Authenta Watch/authenta-watch';
+let dirs: { userData: string; logs: string; config: string };
+let engine: FakeEngine;
+let engineDeps: DesktopEngineDeps | null;
+let settings: InMemorySettingsStore;
+let clock: ManualClock;
+let running: DesktopApp | null = null;
+
+beforeEach(() => {
+  resetFakeElectron();
+  const base = mkdtempSync(join(tmpdir(), 'aw-desktop-'));
+  dirs = { userData: join(base, 'data'), logs: join(base, 'logs'), config: join(base, 'config') };
+  fake.app.paths.set('userData', dirs.userData);
+  fake.app.paths.set('logs', dirs.logs);
+  fake.app.appPath = ROOT;
+  engine = new FakeEngine();
+  engineDeps = null;
+  settings = new InMemorySettingsStore();
+  clock = new ManualClock();
+});
+
+afterEach(async () => {
+  await running?.shutdown();
+  running = null;
+  rmSync(join(dirs.userData, '..'), { recursive: true, force: true });
+});
+
+async function start(argv: string[] = [EXE], extra: { platform?: NodeJS.Platform } = {}) {
+  running = await runDesktop({
+    createEngine: (deps) => {
+      engineDeps = deps;
+      return engine;
+    },
+    createSettingsStore: () => settings,
+    createSecretStore: () => new InMemorySecretStore(),
+    platform: extra.platform ?? 'linux',
+    argv,
+    cwd: '/home/desk',
+    env: { XDG_CONFIG_HOME: dirs.config },
+    defaultApp: false,
+    resourcesPath: '/nonexistent/resources',
+    execPath: EXE,
+    clock,
+  });
+  return running;
+}
+
+const window = () => FakeBrowserWindow.instances[0]!;
+const tray = () => FakeTray.instances[0]!;
+const painted = () => new Promise((r) => setImmediate(r));
+
+describe('the desktop host', () => {
+  it('starts the engine with the Electron adapters and opens one secure window', async () => {
+    const desktop = await start();
+    expect(desktop).not.toBeNull();
+    expect(engine.started).toBe(true);
+    expect(engineDeps).toMatchObject({ dataDir: dirs.userData, clock });
+    expect(engineDeps!.nativeBinding).toBeUndefined();
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+    expect(window().options.webPreferences).toEqual(
+      secureWebPreferences(join(ROOT, 'out', 'preload', 'index.cjs')),
+    );
+    expect(window().loaded).toBe(pathToFileURL(join(ROOT, 'out', 'renderer', 'index.html')).href);
+    await painted();
+    expect(window().visible).toBe(true);
+    expect(fake.session.headersFor(window().loaded!)['Content-Security-Policy']).toHaveLength(1);
+    expect(fake.session.allows('https://cdn.example/x.js')).toBe(false);
+  });
+
+  it('answers the window over IPC, as Electron', async () => {
+    await start();
+    const reply = await fake.ipcMain.invoke(commandChannel('getCapabilities'), window().webContents, []);
+    expect(reply).toEqual({
+      ok: true,
+      value: { host: 'electron', nativeFolderPicker: true, revealInFolder: true, dropUploads: false },
+    });
+  });
+
+  it('guards the window: no navigation away, no new window', async () => {
+    await start();
+    const contents = window().webContents;
+    expect(contents.navigate('https://evil.example/').defaultPrevented).toBe(true);
+    expect(contents.windowOpenHandler!({ url: 'https://platform.authenta.ai/' })).toEqual({ action: 'deny' });
+    await vi.waitFor(() => expect(fake.shell.openedExternal).toContain('https://platform.authenta.ai/'));
+  });
+
+  it('writes its log to the logs folder', async () => {
+    await start();
+    const log = readFileSync(join(dirs.logs, 'authenta-watch.log'), 'utf8');
+    expect(log).toContain('Authenta Watch started');
+  });
+
+  it('a second launch hands its paths to the first and quits', async () => {
+    fake.app.singleInstanceLock = false;
+    const desktop = await start([EXE, 'clip.mp4', '/media/card/DCIM']);
+    expect(desktop).toBeNull();
+    expect(fake.app.lockData).toEqual({ paths: ['/home/desk/clip.mp4', '/media/card/DCIM'] });
+    expect(fake.app.quitCalls).toBe(1);
+    expect(engineDeps).toBeNull();
+    expect(FakeBrowserWindow.instances).toHaveLength(0);
+  });
+
+  it('the first instance shows itself and adds what a second launch handed over', async () => {
+    await start();
+    await painted();
+    window().hide();
+    fake.app.emit('second-instance', new FakeEvent(), [EXE, 'ignored.jpg'], '/w', {
+      paths: ['/home/desk/clip.mp4'],
+    });
+    await vi.waitFor(() => expect(engine.called('addPaths')).toEqual([[['/home/desk/clip.mp4']]]));
+    expect(window().visible).toBe(true);
+    fake.app.emit('second-instance', new FakeEvent(), [EXE], '/w', undefined);
+    expect(engine.called('addPaths')).toHaveLength(1);
+  });
+
+  it('adds the paths of its own command line', async () => {
+    await start([EXE, '/home/desk/a.jpg']);
+    expect(engine.called('addPaths')).toEqual([[['/home/desk/a.jpg']]]);
+  });
+
+  it('closing keeps it in the tray, with a notice the first time only', async () => {
+    await start();
+    await painted();
+    expect(window().close().defaultPrevented).toBe(true);
+    expect(window().visible).toBe(false);
+    expect(FakeNotification.instances.map((n) => n.options.title)).toEqual([CLOSE_TO_TRAY_NOTICE.title]);
+    await vi.waitFor(() => expect(settings.settings.preferences.closeToTrayNoticeShown).toBe(true));
+    tray().click('Open Authenta Watch');
+    expect(window().visible).toBe(true);
+    window().close();
+    expect(FakeNotification.instances).toHaveLength(1);
+    expect(engine.disposed).toBe(false);
+  });
+
+  it('closing quits when close-to-tray is off, and quitting disposes everything', async () => {
+    settings.settings = {
+      ...defaultSettings(),
+      preferences: { ...defaultSettings().preferences, closeToTray: false },
+    };
+    await start();
+    window().close();
+    await vi.waitFor(() => expect(fake.app.quitted).toBe(true));
+    expect(engine.disposed).toBe(true);
+    expect(engine.listenerCount()).toBe(0);
+    expect(fake.ipcMain.handlers.size).toBe(0);
+    expect(tray().destroyed).toBe(true);
+  });
+
+  it('Quit in the tray menu shuts the engine down cleanly', async () => {
+    await start();
+    tray().click('Quit Authenta Watch');
+    await vi.waitFor(() => expect(fake.app.quitted).toBe(true));
+    expect(engine.disposed).toBe(true);
+    expect(window().destroyed).toBe(true);
+    expect(readFileSync(join(dirs.logs, 'authenta-watch.log'), 'utf8')).toContain('Authenta Watch stopped');
+  });
+
+  it('remembers the window size and place in preferences.window', async () => {
+    await start();
+    await painted();
+    window().setBounds({ x: 50, y: 60, width: 1100, height: 750 });
+    clock.advance(1_000);
+    await vi.waitFor(() =>
+      expect(settings.settings.preferences.window).toEqual({
+        x: 50,
+        y: 60,
+        width: 1100,
+        height: 750,
+        maximized: false,
+      }),
+    );
+  });
+
+  it('pauses on suspend and continues on resume', async () => {
+    await start();
+    fake.powerMonitor.emit('suspend');
+    await vi.waitFor(() => expect(engine.called('pauseAll')).toHaveLength(1));
+    fake.powerMonitor.emit('resume');
+    await vi.waitFor(() => expect(engine.called('resumeAll')).toHaveLength(1));
+  });
+
+  it('the tray follows the engine and its menu drives it', async () => {
+    fake.dialog.openDialogAnswer = { canceled: false, filePaths: ['/srv/Inbox'] };
+    await start();
+    engine.emitStatus(makeStatus({ counts: { ...makeStatus().counts, uploading: 2 } }));
+    expect(tray().tooltip).toBe('Authenta Watch: 2 uploading');
+    tray().click('Pause all');
+    tray().click('Add a folder…');
+    tray().click('Open the logs folder');
+    await vi.waitFor(() => expect(engine.called('addFolder')).toEqual([[{ path: '/srv/Inbox' }]]));
+    expect(engine.called('pauseAll')).toHaveLength(1);
+    expect(fake.shell.openedPaths).toEqual([dirs.logs]);
+  });
+
+  it('a tray action that fails says so', async () => {
+    await start();
+    engine.pauseAll = async () => {
+      throw new Error('The engine is busy.');
+    };
+    tray().click('Pause all');
+    await vi.waitFor(() =>
+      expect(fake.dialog.errorBoxes).toEqual([
+        { title: 'Authenta Watch', content: 'Could not pause the queue: The engine is busy.' },
+      ]),
+    );
+  });
+
+  it('notifies a fake verdict; a click opens the window on that job', async () => {
+    await start();
+    await painted();
+    window().hide();
+    engine.emitJobs([
+      { type: 'upsert', job: makeJob({ id: 42, name: 'clip.mp4', doneAt: clock.now() + 1 }) },
+    ]);
+    const notification = FakeNotification.instances.find((n) => n.options.title === 'Likely fake: clip.mp4');
+    expect(notification?.shown).toBe(true);
+    notification!.click();
+    expect(window().visible).toBe(true);
+    await vi.waitFor(() =>
+      expect(window().webContents.sent).toContainEqual({ channel: eventChannel('openJob'), payload: 42 }),
+    );
+  });
+
+  it('notifies a blocked queue and an unavailable folder', async () => {
+    await start();
+    engine.emitStatus(
+      makeStatus({
+        blocks: [
+          {
+            kind: 'credits',
+            code: 'INSUFFICIENT_BALANCE',
+            message: 'Out of credits.',
+            action: 'Buy more.',
+            since: 0,
+            retryAt: null,
+          },
+        ],
+        folders: [
+          makeFolder({
+            path: '/media/card',
+            health: { state: 'unavailable', message: 'The card was removed.', lastEventAt: null },
+          }),
+        ],
+      }),
+    );
+    expect(FakeNotification.instances.map((n) => n.options.title)).toEqual([
+      'Checking stopped: out of credits',
+      'Folder unavailable: card',
+    ]);
+  });
+
+  it('stays silent when notifications are off', async () => {
+    settings.settings = {
+      ...defaultSettings(),
+      preferences: { ...defaultSettings().preferences, notifications: false },
+    };
+    await start();
+    engine.emitStatus(
+      makeStatus({
+        blocks: [{ kind: 'auth', code: 'IAM001', message: 'x', action: 'y', since: 0, retryAt: null }],
+      }),
+    );
+    engine.emitJobs([{ type: 'upsert', job: makeJob({ id: 42, doneAt: clock.now() + 1 }) }]);
+    expect(FakeNotification.instances).toEqual([]);
+  });
+
+  it('starts hidden in the tray when started at login', async () => {
+    await start([EXE, '--hidden']);
+    await painted();
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+    expect(window().visible).toBe(false);
+    expect(engine.called('addPaths')).toEqual([]);
+  });
+
+  it('registers start at login when the setting is on (installed app)', async () => {
+    fake.app.isPackaged = true;
+    settings.settings = {
+      ...defaultSettings(),
+      preferences: { ...defaultSettings().preferences, startAtLogin: true },
+    };
+    await start([EXE], { platform: 'win32' });
+    await vi.waitFor(() =>
+      expect(fake.app.loginItemCalls).toEqual([{ openAtLogin: true, args: ['--hidden'] }]),
+    );
+    const changed = await engineDeps!.settings.load();
+    changed.preferences.startAtLogin = false;
+    await engineDeps!.settings.save(changed);
+    await vi.waitFor(() =>
+      expect(fake.app.loginItemCalls.at(-1)).toEqual({ openAtLogin: false, args: ['--hidden'] }),
+    );
+  });
+
+  it('says why it could not start, and exits', async () => {
+    engine.start = async () => {
+      throw new Error('The ledger at /data is locked by another program.');
+    };
+    expect(await start()).toBeNull();
+    expect(fake.dialog.errorBoxes).toEqual([
+      {
+        title: 'Authenta Watch could not start',
+        content: 'The ledger at /data is locked by another program.',
+      },
+    ]);
+    expect(fake.app.exitCode).toBe(1);
+  });
+});
