@@ -1,0 +1,180 @@
+/**
+ * One run of `authenta-watch [options] <folder...>`: start the engine on the prepared settings,
+ * report every job state change (NDJSON on stdout, progress on stderr), optionally serve the web
+ * UI, and stop cleanly: with --once when every file of the run's folders has its verdict (or a
+ * block only the user can clear stops the queue), otherwise on SIGINT/SIGTERM.
+ */
+import type { AuthentaWatchApi, JobQuery } from '../../shared/contract';
+import { JOB_STATES, TERMINAL_STATES, type Block, type EngineStatus, type Job } from '../../shared/domain';
+import type { Logger } from '../core/ports';
+import { EXIT, exitCodeFor, stopsOnceRun, type ExitCode } from './exit-codes';
+import { StateChanges, blockLine, jobLine, newBlocks, serialise, summaryLine } from './ndjson';
+import { ProgressReporter, type ProgressOutput } from './progress';
+import type { WebHost } from './web-host';
+
+/** What a run needs of the engine: the contract plus its lifecycle. */
+export interface HeadlessEngine extends AuthentaWatchApi {
+  start(): Promise<void>;
+  /** Resolves when the engine has nothing left to do for now. */
+  whenIdle(): Promise<void>;
+  dispose(): Promise<void>;
+}
+
+export interface RunOptions {
+  engine: HeadlessEngine;
+  once: boolean;
+  json: boolean;
+  /** Only jobs of these folders decide the exit code of a --once run. */
+  folderIds: readonly string[];
+  stdout: { write(text: string): unknown };
+  stderr: ProgressOutput;
+  logger: Logger;
+  now?: () => number;
+  /** Starts the web UI once the engine runs; its address is printed. */
+  startUi?: (engine: HeadlessEngine) => Promise<WebHost>;
+  /** How often a --once run re-checks when no event came (default 1 s). */
+  recheckMs?: number;
+}
+
+/** A run in progress. `stop()` asks it to finish (SIGINT/SIGTERM); `done` resolves with the exit code. */
+export class HeadlessRun {
+  readonly done: Promise<ExitCode>;
+  private stopRequested = false;
+  private wake: () => void = () => undefined;
+  private readonly changes = new StateChanges();
+  private readonly progress: ProgressReporter;
+  private blocks: Block[] = [];
+  private status: EngineStatus | null = null;
+  private ui: WebHost | null = null;
+  private readonly now: () => number;
+
+  constructor(private readonly o: RunOptions) {
+    this.now = o.now ?? Date.now;
+    this.progress = new ProgressReporter(o.stderr, this.now);
+    this.done = this.run();
+  }
+
+  /** Finish as soon as possible, leaving every job resumable. */
+  stop(): void {
+    this.stopRequested = true;
+    this.wake();
+  }
+
+  private async run(): Promise<ExitCode> {
+    const { engine } = this.o;
+    const unsubscribe = [
+      engine.onJobsChanged((changes) => {
+        for (const { job, previous } of this.changes.take(changes)) {
+          if (this.o.json) this.o.stdout.write(serialise(jobLine(job, previous, this.now())));
+          this.progress.job(job);
+        }
+        this.wake();
+      }),
+      engine.onStatus((status) => this.onStatus(status)),
+    ];
+    let code: ExitCode = EXIT.failed;
+    try {
+      await engine.start();
+      this.changes.seed(await this.allJobs());
+      this.onStatus(await engine.getStatus());
+      if (this.o.startUi) {
+        this.ui = await this.o.startUi(engine);
+        this.progress.note(`Web UI: ${this.ui.url}`);
+      }
+      code = this.o.once ? await this.drain() : await this.watch();
+    } finally {
+      for (const u of unsubscribe) u();
+      await this.ui?.close().catch(() => undefined);
+      await engine.dispose();
+    }
+    if (this.o.json) {
+      const counts = this.status?.counts;
+      if (counts) this.o.stdout.write(serialise(summaryLine(counts, code, this.now())));
+    }
+    this.progress.finish();
+    return code;
+  }
+
+  /** --once: until every job of the run's folders is finished, a block stops the queue, or a signal. */
+  private async drain(): Promise<ExitCode> {
+    const { engine } = this.o;
+    let idle = false;
+    void engine.whenIdle().then(() => {
+      idle = true;
+      this.wake();
+    });
+    for (;;) {
+      const open = await this.openJobs();
+      const finished = open.every((j) => TERMINAL_STATES.includes(j.state));
+      if ((idle && finished) || stopsOnceRun(this.blocks) || this.stopRequested) {
+        return exitCodeFor({ jobs: open, blocks: this.blocks });
+      }
+      if (idle && !finished) {
+        idle = false;
+        void engine.whenIdle().then(() => {
+          idle = true;
+          this.wake();
+        });
+      }
+      await this.sleep(this.o.recheckMs ?? 1_000);
+    }
+  }
+
+  /** Watch mode: until a signal. Exit 0, or 3/4 when a block only the user can clear remains. */
+  private async watch(): Promise<ExitCode> {
+    while (!this.stopRequested) await this.sleep(60_000);
+    const code = exitCodeFor({ jobs: [], blocks: this.blocks });
+    return code;
+  }
+
+  private onStatus(status: EngineStatus): void {
+    for (const block of newBlocks(this.blocks, status.blocks)) {
+      if (this.o.json) this.o.stdout.write(serialise(blockLine(block, this.now())));
+      this.progress.block(block);
+      this.o.logger.warn('cli: queue blocked', {
+        kind: block.kind,
+        code: block.code,
+        message: block.message,
+      });
+    }
+    this.blocks = status.blocks;
+    this.status = status;
+    this.progress.status(status);
+    this.wake();
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    });
+  }
+
+  private async allJobs(query: JobQuery = {}): Promise<Job[]> {
+    const out: Job[] = [];
+    for (let offset = 0; ;) {
+      const page = await this.o.engine.listJobs({
+        ...query,
+        offset,
+        limit: 5_000,
+        sort: 'createdAt',
+        order: 'asc',
+      });
+      out.push(...page.jobs);
+      offset += page.jobs.length;
+      if (page.jobs.length === 0 || offset >= page.total) return out;
+    }
+  }
+
+  /** Jobs of the run's folders that have no verdict and were not skipped (failed ones included). */
+  private async openJobs(): Promise<Job[]> {
+    const states = JOB_STATES.filter((s) => s !== 'done' && s !== 'skipped');
+    const out: Job[] = [];
+    for (const folderId of this.o.folderIds) out.push(...(await this.allJobs({ folderId, states })));
+    return out;
+  }
+}
