@@ -17,6 +17,7 @@ import { relative, resolve, sep } from 'node:path';
 import type { FolderHealth, FolderHealthState, FolderSettings } from '../../../shared/domain';
 import type { Clock, Disposable, Logger } from '../ports';
 import { createIgnoreMatcher, isJunkPath } from './junk';
+import { nextSweepAt, stabilityStep, type WaitingFile } from './stability';
 import { walkFolder } from './walk';
 import {
   isWatchLimitError,
@@ -72,11 +73,7 @@ export interface FolderWatcherDeps {
   platform?: NodeJS.Platform;
 }
 
-interface PendingFile {
-  size: number;
-  mtimeMs: number;
-  /** When the file may be examined next (ms, clock time). */
-  checkAt: number;
+interface PendingFile extends WaitingFile {
   /** Consecutive failed opens with unchanged size and mtime. */
   openFailures: number;
 }
@@ -617,9 +614,8 @@ export class FolderWatcher implements Disposable {
       });
     } finally {
       this.sweeping = false;
-      let next = Infinity;
-      for (const entry of this.pending.values()) if (entry.checkAt < next) next = entry.checkAt;
-      if (next !== Infinity) this.ensureSweep(next);
+      const next = nextSweepAt(this.pending.values());
+      if (next !== null) this.ensureSweep(next);
     }
   }
 
@@ -641,14 +637,15 @@ export class FolderWatcher implements Disposable {
       return;
     }
     const now = this.deps.clock.now();
-    if (st.size !== entry.size || st.mtimeMs !== entry.mtimeMs) {
+    const step = stabilityStep(entry, st, now);
+    if (step === 'changed') {
       entry.size = st.size;
       entry.mtimeMs = st.mtimeMs;
       entry.openFailures = 0;
       entry.checkAt = now + this.settings.stabilityMs;
       return;
     }
-    if (entry.checkAt > now) return; // pushed back by an event meanwhile
+    if (step === 'wait') return; // pushed back by an event meanwhile
     try {
       const handle = await open(path, 'r');
       await handle.close();

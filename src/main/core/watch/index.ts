@@ -26,4 +26,7 @@ export {
 } from './folder-watcher';
 export { SIDECAR_SUFFIX, VERDICT_FOLDERS, createIgnoreMatcher, isJunkName, isJunkPath } from './junk';
 export { stabilise } from './stabilise';
+export { nextSweepAt, stabilityStep, type WaitingFile } from './stability';
 export { walkFolder, type WalkOptions, type WalkedFile } from './walk';
+export { isWatchLimitError, networkFsName, unavailableMessage, watchLimitMessage } from './watch-health';
+export { checkIsoMedia, checkJpeg, checkPng, structureCheckFor, type StructureVerdict } from './structure';
