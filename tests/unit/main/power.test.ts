@@ -6,7 +6,11 @@ import { FakeEngine } from './fake-engine';
 
 function setup(engine: PowerAwareEngine) {
   const monitor = new EventEmitter();
-  const power = new PowerCoordinator(monitor, engine, createLogger({ sinks: [] }));
+  const power = new PowerCoordinator(
+    monitor as unknown as Pick<Electron.PowerMonitor, 'on' | 'removeListener'>,
+    engine,
+    createLogger({ sinks: [] }),
+  );
   return { monitor, power };
 }
 
