@@ -155,8 +155,14 @@ export interface Ledger {
   listQueuedTwins(sha256: string, model: string, simulated: boolean): Promise<JobRecord[]>;
   /** The newest row for this path. */
   findLatestByPath(path: string): Promise<JobRecord | null>;
-  /** Keys (fileKey) of every file version that has a row past `waiting`: the watcher skips these. */
+  /**
+   * Keys (fileKey) of every file version that has an outcome or is on its way: the watcher skips
+   * these. Rows still `waiting`, and versions that vanished or whose folder was removed, are not
+   * known: if the file shows up again it is checked.
+   */
   knownFileKeys(): Promise<string[]>;
+  /** The earliest retry time after `now` among jobs in these states (to wake up then). */
+  nextAttemptAfter(states: readonly JobState[], now: number): Promise<number | null>;
   timeline(id: number): Promise<JobTransition[]>;
   /** The most recent processing samples, newest first. */
   processingSamples(limit: number): Promise<ProcessingSample[]>;

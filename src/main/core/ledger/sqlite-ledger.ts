@@ -30,6 +30,9 @@ export interface SqliteLedgerOptions {
   nativeBinding?: string;
 }
 
+/** Outcomes that say nothing about the file's content: when it shows up again, it is checked. */
+export const UNKNOWN_AGAIN_CODES: readonly string[] = ['VANISHED', 'FOLDER_REMOVED', 'CHANGED'];
+
 /** States whose announcement must survive a power cut (a side effect that costs follows). */
 const DURABLE_STATES: ReadonlySet<JobState> = new Set(['creating', 'uploading', 'finalizing']);
 
@@ -404,10 +407,21 @@ export class SqliteLedger implements Ledger {
 
   async knownFileKeys(): Promise<string[]> {
     const keys: string[] = [];
-    const stmt = this.stmt(`SELECT path, size, mtime_ms FROM jobs WHERE state <> 'waiting'`).raw();
+    const stmt = this.stmt(
+      `SELECT path, size, mtime_ms FROM jobs WHERE state <> 'waiting'
+         AND (error_code IS NULL OR error_code NOT IN (${UNKNOWN_AGAIN_CODES.map((c) => `'${c}'`).join(', ')}))`,
+    ).raw();
     for (const r of stmt.iterate() as Iterable<[string, number, number]>)
       keys.push(fileKey(r[0], r[1], r[2]));
     return keys;
+  }
+
+  async nextAttemptAfter(states: readonly JobState[], now: number): Promise<number | null> {
+    if (!states.length) return null;
+    const row = this.stmt(
+      `SELECT MIN(next_attempt_at) AS t FROM jobs WHERE state IN (${placeholders(states.length)}) AND next_attempt_at > ?`,
+    ).get(...states, now) as { t: number | null };
+    return row.t;
   }
 
   async timeline(id: number): Promise<JobTransition[]> {

@@ -208,6 +208,19 @@ describe('SqliteLedger queries', () => {
     expect(keys.has(fileKey('/in/city.jpg', 401, 5_000.75))).toBe(false);
     expect(keys.has(fileKey('/in/Beach.png', 500, 5_000.75))).toBe(false); // still waiting
     expect((await ledger.findLatestByPath('/in/dog.png'))?.name).toBe('dog.png');
+    // A version that vanished before it could be checked is checked if it comes back.
+    await ledger.transition(4, 'waiting', 'skipped', { errorCode: 'VANISHED' });
+    expect(new Set(await ledger.knownFileKeys()).has(fileKey('/in/dog.png', 200, 5_000.75))).toBe(false);
+  });
+
+  it('tells when the next retry is due', async () => {
+    const a = await ledger.insert(job({ name: 'a.png' }));
+    const b = await ledger.insert(job({ name: 'b.png' }));
+    await ledger.update(a.id, { nextAttemptAt: 9_000 });
+    await ledger.update(b.id, { nextAttemptAt: 4_000 });
+    expect(await ledger.nextAttemptAfter(['queued'], 1_000)).toBe(4_000);
+    expect(await ledger.nextAttemptAfter(['queued'], 4_000)).toBe(9_000);
+    expect(await ledger.nextAttemptAfter(['uploading'], 1_000)).toBeNull();
   });
 
   it('loads a large known set in one pass', async () => {

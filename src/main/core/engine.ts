@@ -1,0 +1,1111 @@
+/**
+ * The engine: the one implementation of the UI contract (AuthentaWatchApi), for every host. It
+ * owns the ledger, the folder watchers, the pipeline, the profiles and their services, and turns
+ * what happens into throttled events. Hosts construct it with their ports (settings storage, the
+ * keychain, a logger, a clock) and override only what the host itself does (pick a folder, reveal
+ * a file, capabilities).
+ */
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  JobQuerySchema,
+  ProfileInputSchema,
+  SecretInputSchema,
+  type AuthentaWatchApi,
+  type ConnectionTest,
+  type HostCapabilities,
+  type JobId,
+  type JobPage,
+  type JobQuery,
+  type OpenLinkSchema,
+  type AddFolderSchema,
+  type ProfileInput,
+  type ReportFormat,
+  type SecretInput,
+  type Unsubscribe,
+} from '../../shared/contract';
+import {
+  FolderOptionsSchema,
+  type EngineStatus,
+  type FolderHealth,
+  type FolderStatus,
+  type Job,
+  type JobChange,
+  type JobDetails,
+  type Profile,
+  type UploadProgress,
+} from '../../shared/domain';
+import {
+  FolderRecordSchema,
+  ProfileRecordSchema,
+  SANDBOX_BASE_URL,
+  SANDBOX_PROFILE,
+  SANDBOX_PROFILE_ID,
+  type FolderRecord,
+  type ProfileRecord,
+  type Settings,
+} from '../../shared/settings';
+import type { z } from 'zod';
+import { normaliseBaseUrl } from './api/base-url';
+import { AuthentaError, isAuthentaError } from './api/errors';
+import { createDetectionService } from './api/media-service';
+import { fileKey, type JobRecord } from './ledger/ledger';
+import { SqliteLedger } from './ledger/sqlite-ledger';
+import { ACTIVE_STATES } from './ledger/transitions';
+import type {
+  Clock,
+  Credentials,
+  DetectionService,
+  Disposable,
+  Logger,
+  SecretStore,
+  SettingsStore,
+} from './ports';
+import { systemClock } from './ports';
+import { BlockBoard } from './pipeline/blocks';
+import type { ActiveService, PipelineContext } from './pipeline/context';
+import { CountingService, localDay } from './pipeline/counting-service';
+import { blocksOf, type Operation } from './pipeline/error-policy';
+import { hintFor, LOCAL_CODES } from './pipeline/hints';
+import { Pipeline } from './pipeline/pipeline';
+import { DEFAULT_POLL_TUNING, type PollTuning } from './pipeline/poll-schedule';
+import { formatReport } from './report';
+import type { Simulator, SimulatorOptions } from '../sim/types';
+import { expandPaths } from './watch/expand-paths';
+import { FolderWatcher, type FolderWatcherDeps } from './watch/folder-watcher';
+
+/** Where Authenta lives unless a profile says otherwise. */
+export const DEFAULT_BASE_URL = 'https://platform.authenta.ai/api';
+/** The id of the profile made for credentials given in the environment when no profile exists. */
+export const ENV_PROFILE_ID = 'default';
+
+/** What the engine is built from. Only dataDir, logger, settings and secrets are required. */
+export interface EngineOptions {
+  /** Where the ledger (ledger.sqlite) lives. */
+  dataDir: string;
+  logger: Logger;
+  settings: SettingsStore;
+  secrets: SecretStore;
+  clock?: Clock;
+  /** Builds the service of a profile; default: the media API client for the credentials' kind. */
+  serviceFactory?: (profile: ProfileRecord, credentials: Credentials) => DetectionService;
+  /** better-sqlite3 binary for the host runtime (Electron). */
+  nativeBinding?: string;
+  /** Starts the Sandbox's simulator; default: `startSimulator` of src/main/sim. */
+  simulatorFactory?: (options: SimulatorOptions) => Promise<Simulator>;
+  /** Processing time of the Sandbox's simulator (default 3000 ms). */
+  sandboxProcessingMs?: number;
+  /** Credentials from the environment (AUTHENTA_CLIENT_ID/SECRET or AUTHENTA_API_KEY): they override the keychain. */
+  envCredentials?: Credentials | null;
+  /** The base URL of the profile made for environment credentials (default DEFAULT_BASE_URL). */
+  envBaseUrl?: string;
+  /** What the host can do; default: the web host's. */
+  capabilities?: Partial<HostCapabilities>;
+  /** Polling knobs (tests shorten them; defaults are in poll-schedule.ts). */
+  pollTuning?: Partial<PollTuning>;
+  /** Files sniffed and hashed at once (default 2). */
+  hashConcurrency?: number;
+  /** Extra options of every FolderWatcher (tests shorten health checks). */
+  watcher?: Partial<Omit<FolderWatcherDeps, 'clock' | 'logger' | 'isKnown'>>;
+  /** Jitter source (tests make it fixed). */
+  random?: () => number;
+  /** Batching of jobsChanged (default 100 ms) and progress events (default 250 ms). */
+  eventIntervalMs?: number;
+  progressIntervalMs?: number;
+}
+
+interface WatchedFolder {
+  watcher: FolderWatcher;
+  health: FolderHealth;
+  ready: Promise<void>;
+  started: boolean;
+}
+
+interface ProgressEntry {
+  bytesSent: number;
+  size: number;
+  bytesPerSecond: number;
+  lastAt: number;
+  lastBytes: number;
+  dirty: boolean;
+}
+
+type Listener<T> = (value: T) => void;
+
+/** The Job the UI sees: the row without what only the engine may know (upload URL, raw record). */
+export function toJob(r: JobRecord): Job {
+  return {
+    id: r.id,
+    path: r.path,
+    name: r.name,
+    folderId: r.folderId,
+    size: r.size,
+    mtimeMs: r.mtimeMs,
+    sha256: r.sha256,
+    contentType: r.contentType,
+    kind: r.kind,
+    model: r.model,
+    generation: r.generation,
+    remoteId: r.remoteId,
+    state: r.state,
+    attempts: r.attempts,
+    bytesSent: r.bytesSent,
+    verdict: r.verdict,
+    errorCode: r.errorCode,
+    errorKind: r.errorKind,
+    errorMessage: r.errorMessage,
+    duplicateOf: r.duplicateOf,
+    profileId: r.profileId,
+    simulated: r.simulated,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+    doneAt: r.doneAt,
+  };
+}
+
+function isSandbox(p: ProfileRecord): boolean {
+  return p.id === SANDBOX_PROFILE_ID || p.baseUrl === SANDBOX_BASE_URL;
+}
+
+function credentialsOf(secret: SecretInput): Credentials {
+  return 'apiKey' in secret
+    ? { kind: 'apikey', apiKey: secret.apiKey }
+    : { kind: 'client', clientId: secret.clientId, clientSecret: secret.clientSecret };
+}
+
+/** An error the UI can show: the message says what to do. */
+function userError(message: string, code = 'INVALID_REQUEST'): AuthentaError {
+  return new AuthentaError({ code, kind: 'local', message });
+}
+
+/** The engine; see the module comment. Call `start()` before anything else and `dispose()` at the end. */
+export class Engine implements AuthentaWatchApi, Disposable {
+  protected readonly clock: Clock;
+  protected readonly logger: Logger;
+  private readonly board: BlockBoard;
+  private readonly tuning: PollTuning;
+  private readonly random: () => number;
+  private readonly watchers = new Map<string, WatchedFolder>();
+  private readonly known = new Set<string>();
+  private readonly progressEntries = new Map<number, ProgressEntry>();
+  private readonly pendingChanges = new Map<number, Job>();
+  private readonly listeners = {
+    jobsChanged: new Set<Listener<JobChange[]>>(),
+    status: new Set<Listener<EngineStatus>>(),
+    progress: new Set<Listener<UploadProgress[]>>(),
+    openJob: new Set<Listener<JobId>>(),
+  };
+  private settings!: Settings;
+  private ledgerInstance: SqliteLedger | null = null;
+  private pipelineInstance: Pipeline | null = null;
+  private active: ActiveService | null = null;
+  private activeId: string = SANDBOX_PROFILE_ID;
+  private activation: Promise<void> = Promise.resolve();
+  private sim: Simulator | null = null;
+  private simStarting: Promise<Simulator> | null = null;
+  private paused = false;
+  private started = false;
+  private disposed = false;
+  private calls = { day: '', query: 0, mutation: 0 };
+  private flushTimer: Disposable | null = null;
+  private progressTimer: Disposable | null = null;
+  private statusTimer: Disposable | null = null;
+  private idleTimer: Disposable | null = null;
+  private idleWaiters: (() => void)[] = [];
+  private idleChecking = false;
+  private boardListener: Disposable | null = null;
+
+  constructor(protected readonly options: EngineOptions) {
+    this.clock = options.clock ?? systemClock;
+    this.logger = options.logger;
+    this.random = options.random ?? Math.random;
+    this.tuning = { ...DEFAULT_POLL_TUNING, ...options.pollTuning };
+    this.board = new BlockBoard(this.clock);
+  }
+
+  // --- lifecycle ----------------------------------------------------------------------------
+
+  /** Open the ledger, recover what a crash left, choose the profile, start watching. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.started = true;
+    this.settings = await this.options.settings.load();
+    this.ledgerInstance = SqliteLedger.open({
+      file: join(this.options.dataDir, 'ledger.sqlite'),
+      now: () => this.clock.now(),
+      nativeBinding: this.options.nativeBinding,
+    });
+    for (const key of await this.ledger.knownFileKeys()) this.known.add(key);
+    const day = localDay(this.clock.now());
+    this.calls = { day, ...(await this.ledger.callsOn(day)) };
+    this.pipelineInstance = new Pipeline(this.context(), { hashConcurrency: this.options.hashConcurrency });
+    this.boardListener = this.board.onChange(() => this.statusChanged());
+    await this.ensureEnvProfile();
+    await this.activateProfile();
+    await this.pipeline.start();
+    for (const folder of this.settings.folders) this.startWatcher(folder);
+    this.statusChanged();
+    this.logger.info('engine started', { profile: this.activeId, folders: this.settings.folders.length });
+  }
+
+  /**
+   * Stop everything: watchers, timers, uploads (aborted; their rows stay resumable), polling, the
+   * Sandbox's simulator; then close the ledger. No row is left half-written.
+   */
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    await Promise.allSettled([...this.watchers.values()].map((w) => w.watcher.dispose()));
+    this.watchers.clear();
+    await this.pipelineInstance?.dispose();
+    this.boardListener?.dispose();
+    this.board.dispose();
+    for (const t of [this.flushTimer, this.progressTimer, this.statusTimer, this.idleTimer]) t?.dispose();
+    await this.ledgerInstance?.close();
+    const sim = this.sim ?? (await this.simStarting?.catch(() => null)) ?? null;
+    await sim?.close();
+    for (const l of Object.values(this.listeners)) l.clear();
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /**
+   * Resolves when no job can move without the user: every job is done, failed or skipped, or what
+   * remains waits for an action (the queue is paused, or a block such as wrong credentials).
+   * Folders finish their first scan and files their stability wait first. For the CLI's `--once`.
+   */
+  whenIdle(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    return new Promise((res) => {
+      this.idleWaiters.push(res);
+      this.scheduleIdleCheck(0);
+    });
+  }
+
+  // --- the contract ---------------------------------------------------------------------------
+
+  async getCapabilities(): Promise<HostCapabilities> {
+    return {
+      host: 'web',
+      nativeFolderPicker: false,
+      revealInFolder: false,
+      dropUploads: true,
+      ...this.options.capabilities,
+    };
+  }
+
+  async getStatus(): Promise<EngineStatus> {
+    const counts = await this.ledger.counts();
+    let bytesPerSecond = 0;
+    for (const p of this.progressEntries.values()) bytesPerSecond += p.bytesPerSecond;
+    this.rollCallsDay();
+    return {
+      paused: this.paused,
+      blocks: this.board.list(),
+      counts,
+      uploads: { inFlight: this.pipeline.uploader.inFlight, bytesPerSecond: Math.round(bytesPerSecond) },
+      callsToday: { query: this.calls.query, mutation: this.calls.mutation },
+      folders: this.settings.folders.map((f) => this.folderStatus(f)),
+      profile: await this.toProfile(this.profileRecord(this.activeId) ?? SANDBOX_PROFILE),
+      keychain: await this.options.secrets.availability(),
+    };
+  }
+
+  async listJobs(query: JobQuery): Promise<JobPage> {
+    const q = JobQuerySchema.parse(query);
+    const page = await this.ledger.list(q);
+    return { total: page.total, offset: q.offset, jobs: page.jobs.map(toJob) };
+  }
+
+  async getJob(id: JobId): Promise<JobDetails> {
+    const job = await this.requireJob(id);
+    return {
+      job: toJob(job),
+      timeline: await this.ledger.timeline(id),
+      raw: job.raw,
+      hint: hintFor(job, this.relevantBlocks(job), this.clock.now()),
+    };
+  }
+
+  async retryJob(id: JobId): Promise<void> {
+    await this.pipeline.retry(id);
+  }
+
+  async cancelJob(id: JobId): Promise<void> {
+    await this.pipeline.cancel(id);
+  }
+
+  async deleteRemote(id: JobId): Promise<void> {
+    await this.activation;
+    await this.pipeline.deleteRemote(id);
+  }
+
+  /** Hosts with a file manager override this. */
+  async revealJob(_id: JobId): Promise<void> {
+    throw userError(
+      'Showing a file in its folder is not available in this host; open the folder yourself.',
+      'NOT_AVAILABLE',
+    );
+  }
+
+  async openLink(link: z.input<typeof OpenLinkSchema>): Promise<string> {
+    await this.activation;
+    let job = await this.requireJob(link.id);
+    if (!job.remoteId && job.duplicateOf !== null) job = await this.requireJob(job.duplicateOf);
+    if (!job.remoteId)
+      throw userError(`Job #${link.id} has no record on Authenta, so there is nothing to open.`);
+    const active = this.active;
+    if (!active || active.profile.id !== job.profileId) {
+      throw userError('This record belongs to another profile: select that profile to open its links.');
+    }
+    const blocked = blocksOf('get', this.board.list())[0];
+    if (blocked)
+      throw new AuthentaError({
+        code: blocked.code,
+        kind: 'quota',
+        message: `${blocked.message} ${blocked.action}`,
+      });
+    const record = await active.service.get(job.remoteId);
+    await this.ledger.update(job.id, { raw: record.raw });
+    const raw = (record.raw ?? {}) as Record<string, unknown>;
+    let url: unknown;
+    if (link.kind === 'source') url = raw.srcURL;
+    else if (link.kind === 'result') url = raw.resultURL;
+    else {
+      const participants = Array.isArray(raw.participants)
+        ? (raw.participants as Record<string, unknown>[])
+        : [];
+      const chosen =
+        link.participantId === undefined
+          ? participants.find((p) => typeof p.heatmap === 'string')
+          : participants.find((p) => String(p.id) === link.participantId);
+      url = chosen?.heatmap;
+    }
+    if (typeof url !== 'string' || url === '') {
+      const what = {
+        heatmap: 'a heatmap (only videos with faces have one)',
+        result: 'a detailed result',
+        source: 'a source link',
+      }[link.kind];
+      throw userError(`Authenta gave no ${what} for this record.`, 'NO_LINK');
+    }
+    return url;
+  }
+
+  async pauseAll(): Promise<void> {
+    this.paused = true;
+    this.statusChanged();
+  }
+
+  async resumeAll(): Promise<void> {
+    this.paused = false;
+    this.board.clear();
+    await this.pipeline.resumeBlocked(() => true);
+    this.pipeline.kick();
+    this.statusChanged();
+  }
+
+  async pauseFolder(id: string): Promise<void> {
+    const folder = this.requireFolder(id);
+    if (folder.paused) return;
+    folder.paused = true;
+    await this.saveSettings();
+    await this.watchers.get(id)?.watcher.pause();
+    this.statusChanged();
+  }
+
+  async resumeFolder(id: string): Promise<void> {
+    const folder = this.requireFolder(id);
+    if (!folder.paused) return;
+    folder.paused = false;
+    await this.saveSettings();
+    const w = this.watchers.get(id);
+    if (w && !w.started) this.restartWatcher(folder);
+    else await w?.watcher.resume();
+    this.pipeline.kick();
+    this.statusChanged();
+  }
+
+  async addFolder(input: z.input<typeof AddFolderSchema>): Promise<FolderStatus> {
+    const path = resolve(input.path);
+    let isDir = false;
+    try {
+      isDir = (await stat(path)).isDirectory();
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      throw userError(
+        code === 'ENOENT'
+          ? `${path} does not exist. Check the path, or connect the drive or share first.`
+          : `${path} cannot be opened (${code ?? 'error'}). Check that this account may read it.`,
+        'FOLDER_UNAVAILABLE',
+      );
+    }
+    if (!isDir)
+      throw userError(
+        `${path} is a file, not a folder. Choose the folder that receives the files.`,
+        'NOT_A_FOLDER',
+      );
+    if (this.settings.folders.some((f) => resolve(f.path) === path)) {
+      throw userError(`${path} is already watched.`, 'ALREADY_WATCHED');
+    }
+    const options = FolderOptionsSchema.parse(input.options ?? {});
+    const record = FolderRecordSchema.parse({
+      ...options,
+      id: `f-${randomUUID().slice(0, 8)}`,
+      path,
+      paused: false,
+    });
+    this.settings.folders.push(record);
+    await this.saveSettings();
+    this.startWatcher(record);
+    this.statusChanged();
+    return this.folderStatus(record);
+  }
+
+  async updateFolder(
+    id: string,
+    options: Partial<z.input<typeof FolderOptionsSchema>>,
+  ): Promise<FolderStatus> {
+    const current = this.requireFolder(id);
+    const next = FolderRecordSchema.parse({
+      ...current,
+      ...options,
+      id: current.id,
+      path: current.path,
+      paused: current.paused,
+    });
+    const index = this.settings.folders.indexOf(current);
+    this.settings.folders[index] = next;
+    await this.saveSettings();
+    const watchKeys = ['recursive', 'stabilityMs', 'usePolling', 'pollIntervalMs', 'ignore'] as const;
+    if (watchKeys.some((k) => JSON.stringify(current[k]) !== JSON.stringify(next[k])))
+      await this.restartWatcher(next);
+    this.pipeline.kick();
+    this.statusChanged();
+    return this.folderStatus(next);
+  }
+
+  async removeFolder(id: string): Promise<void> {
+    const folder = this.requireFolder(id);
+    this.settings.folders = this.settings.folders.filter((f) => f.id !== id);
+    await this.saveSettings();
+    const w = this.watchers.get(id);
+    this.watchers.delete(id);
+    await w?.watcher.dispose();
+    // Files of the folder not yet sent are not sent: the folder is no longer wanted.
+    for (const row of await this.ledger.listByStates(['waiting', 'queued'])) {
+      if (row.folderId !== id) continue;
+      const skipped = await this.ledger.transition(row.id, row.state, 'skipped', {
+        errorCode: LOCAL_CODES.folderRemoved,
+        errorKind: 'local',
+        errorMessage: `${row.name} was not sent: its folder ${folder.path} is no longer watched.`,
+      });
+      if (skipped) this.changed(skipped);
+    }
+    this.statusChanged();
+  }
+
+  /** Hosts with a native picker override this. */
+  async pickFolder(): Promise<string | null> {
+    return null;
+  }
+
+  async addPaths(
+    paths: string[],
+  ): Promise<{ accepted: number; rejected: { path: string; reason: string }[] }> {
+    const { files, rejected } = await expandPaths(paths);
+    for (const f of files) await this.pipeline.addDropped(f);
+    return { accepted: files.length, rejected: rejected.map((r) => ({ path: r.path, reason: r.reason })) };
+  }
+
+  async listProfiles(): Promise<{ profiles: Profile[]; activeId: string | null }> {
+    const profiles = await Promise.all(this.settings.profiles.map((p) => this.toProfile(p)));
+    return { profiles, activeId: this.activeId };
+  }
+
+  async saveProfile(input: ProfileInput): Promise<Profile> {
+    const parsed = ProfileInputSchema.parse(input);
+    if (parsed.id === SANDBOX_PROFILE_ID)
+      throw userError('The Sandbox profile is built in and cannot be changed.');
+    if (parsed.baseUrl.trim() === SANDBOX_BASE_URL)
+      throw userError(`${SANDBOX_BASE_URL} is reserved for the Sandbox profile.`);
+    const baseUrl = (() => {
+      try {
+        return normaliseBaseUrl(parsed.baseUrl);
+      } catch (e) {
+        throw userError(e instanceof Error ? e.message : String(e), 'INVALID_BASE_URL');
+      }
+    })();
+    const id = parsed.id ?? `p-${randomUUID().slice(0, 8)}`;
+    const record = ProfileRecordSchema.parse({
+      id,
+      name: parsed.name,
+      baseUrl,
+      generation: parsed.generation,
+      simulated: false,
+    });
+    const index = this.settings.profiles.findIndex((p) => p.id === id);
+    if (parsed.id !== undefined && index < 0) throw userError(`There is no profile ${parsed.id}.`);
+    if (index >= 0) this.settings.profiles[index] = record;
+    else this.settings.profiles.push(record);
+    await this.saveSettings();
+    if (id === this.activeId) await this.reactivate(true);
+    return this.toProfile(record);
+  }
+
+  async removeProfile(id: string): Promise<void> {
+    if (id === SANDBOX_PROFILE_ID) throw userError('The Sandbox profile is built in and cannot be removed.');
+    this.requireProfile(id);
+    this.settings.profiles = this.settings.profiles.filter((p) => p.id !== id);
+    if (this.settings.activeProfileId === id) this.settings.activeProfileId = null;
+    await this.saveSettings();
+    await this.options.secrets
+      .delete(id)
+      .catch((e: unknown) => this.logger.warn('could not delete a secret', { message: String(e) }));
+    if (id === this.activeId) await this.reactivate(true);
+  }
+
+  async selectProfile(id: string): Promise<void> {
+    this.requireProfile(id);
+    this.settings.activeProfileId = id;
+    await this.saveSettings();
+    await this.reactivate(true);
+  }
+
+  async setSecret(profileId: string, secret: SecretInput): Promise<void> {
+    const profile = this.requireProfile(profileId);
+    if (isSandbox(profile))
+      throw userError('The Sandbox profile uses built-in demo credentials; it needs no secret.');
+    await this.options.secrets.set(profileId, credentialsOf(SecretInputSchema.parse(secret)));
+    if (profileId === this.activeId || this.settings.activeProfileId === null) await this.reactivate(true);
+  }
+
+  async clearSecret(profileId: string): Promise<void> {
+    this.requireProfile(profileId);
+    await this.options.secrets.delete(profileId);
+    if (profileId === this.activeId) await this.reactivate(true);
+  }
+
+  async testConnection(profileId: string, options?: { detect?: boolean }): Promise<ConnectionTest> {
+    const profile = this.requireProfile(profileId);
+    let service: DetectionService;
+    try {
+      const built = await this.buildService(profile);
+      if (!built) {
+        return {
+          ok: false,
+          generation: null,
+          code: 'NO_CREDENTIALS',
+          message:
+            'No secret is stored for this profile: enter the client ID and secret (or an API key), then test again.',
+        };
+      }
+      service = built.service;
+    } catch (e) {
+      return {
+        ok: false,
+        generation: null,
+        code: isAuthentaError(e) ? e.code : 'INVALID',
+        message: String((e as Error).message ?? e),
+      };
+    }
+    try {
+      const page = await service.list({ limit: 1, offset: 0 });
+      return {
+        ok: true,
+        generation: options?.detect ? service.generation : null,
+        code: null,
+        message: `Connected to ${isSandbox(profile) ? 'the Sandbox (simulated Authenta)' : 'Authenta'}: the account has ${page.total} record${page.total === 1 ? '' : 's'}.`,
+      };
+    } catch (e) {
+      if (!isAuthentaError(e)) return { ok: false, generation: null, code: 'INTERNAL', message: String(e) };
+      const jobsHint =
+        options?.detect && e.kind === 'not-found' && service.generation === 'media-apikey'
+          ? ' The server has no media API here: this may be a Jobs API (v1) address, which this version does not support yet.'
+          : '';
+      return { ok: false, generation: null, code: e.code, message: `${e.message}. ${e.action}${jobsHint}` };
+    }
+  }
+
+  async exportReport(query: JobQuery, format: ReportFormat): Promise<string> {
+    const base = JobQuerySchema.parse(query);
+    const jobs: Job[] = [];
+    for (let offset = 0; ; offset += 20_000) {
+      const page = await this.ledger.list({ ...base, offset, limit: 20_000 });
+      jobs.push(...page.jobs.map(toJob));
+      if (page.jobs.length < 20_000 || jobs.length >= page.total) break;
+    }
+    return formatReport(jobs, format, this.clock.now());
+  }
+
+  onJobsChanged(listener: (changes: JobChange[]) => void): Unsubscribe {
+    return this.subscribe(this.listeners.jobsChanged, listener);
+  }
+  onStatus(listener: (status: EngineStatus) => void): Unsubscribe {
+    return this.subscribe(this.listeners.status, listener);
+  }
+  onProgress(listener: (progress: UploadProgress[]) => void): Unsubscribe {
+    return this.subscribe(this.listeners.progress, listener);
+  }
+  onOpenJob(listener: (id: JobId) => void): Unsubscribe {
+    return this.subscribe(this.listeners.openJob, listener);
+  }
+
+  /** A host asks the UI to show a job (a notification was clicked). */
+  openJob(id: JobId): void {
+    for (const l of [...this.listeners.openJob]) l(id);
+  }
+
+  // --- internals: parts -------------------------------------------------------------------
+
+  private get ledger(): SqliteLedger {
+    if (!this.ledgerInstance) throw new Error('The engine has not been started.');
+    return this.ledgerInstance;
+  }
+
+  private get pipeline(): Pipeline {
+    if (!this.pipelineInstance) throw new Error('The engine has not been started.');
+    return this.pipelineInstance;
+  }
+
+  private context(): PipelineContext {
+    return {
+      ledger: this.ledger,
+      clock: this.clock,
+      logger: this.logger,
+      random: this.random,
+      blocks: this.board,
+      tuning: this.tuning,
+      active: () => this.active,
+      activeProfileId: () => this.activeId,
+      folder: (id) => (id === null ? null : (this.settings.folders.find((f) => f.id === id) ?? null)),
+      preferences: () => this.settings.preferences,
+      paused: () => this.paused || this.disposed,
+      pausedFolderIds: () => this.settings.folders.filter((f) => f.paused).map((f) => f.id),
+      changed: (job) => this.changed(job),
+      progress: (id, sent, size) => this.progress(id, sent, size),
+      markKnown: (path, size, mtimeMs) => this.known.add(fileKey(path, size, mtimeMs)),
+    };
+  }
+
+  private async saveSettings(): Promise<void> {
+    await this.options.settings.save(this.settings);
+  }
+
+  private requireFolder(id: string): FolderRecord {
+    const f = this.settings.folders.find((x) => x.id === id);
+    if (!f) throw userError(`There is no watched folder ${id}.`, 'NOT_FOUND');
+    return f;
+  }
+
+  private profileRecord(id: string): ProfileRecord | null {
+    return (
+      this.settings.profiles.find((p) => p.id === id) ?? (id === SANDBOX_PROFILE_ID ? SANDBOX_PROFILE : null)
+    );
+  }
+
+  private requireProfile(id: string): ProfileRecord {
+    const p = this.profileRecord(id);
+    if (!p) throw userError(`There is no profile ${id}.`, 'NOT_FOUND');
+    return p;
+  }
+
+  private async requireJob(id: number): Promise<JobRecord> {
+    const job = await this.ledger.get(id);
+    if (!job) throw userError(`There is no job #${id}.`, 'NOT_FOUND');
+    return job;
+  }
+
+  // --- internals: profiles and services -----------------------------------------------------
+
+  /** Credentials in the environment and no profile to use them: make one. */
+  private async ensureEnvProfile(): Promise<void> {
+    const env = this.options.envCredentials;
+    if (!env || this.settings.activeProfileId !== null) return;
+    if (this.settings.profiles.some((p) => !isSandbox(p))) return;
+    this.settings.profiles.push({
+      id: ENV_PROFILE_ID,
+      name: 'Authenta',
+      baseUrl: normaliseBaseUrl(this.options.envBaseUrl ?? DEFAULT_BASE_URL),
+      generation: env.kind === 'client' ? 'media-client' : 'media-apikey',
+      simulated: false,
+    });
+    await this.saveSettings();
+  }
+
+  /** The profile in use: the chosen one; else the one the environment's credentials are for; else one with a secret; else the Sandbox. */
+  private async chooseProfile(): Promise<ProfileRecord> {
+    const chosen = this.settings.activeProfileId ? this.profileRecord(this.settings.activeProfileId) : null;
+    if (chosen) return chosen;
+    const real = this.settings.profiles.filter((p) => !isSandbox(p));
+    if (this.options.envCredentials && real[0]) return real[0];
+    for (const p of real) if (await this.options.secrets.get(p.id).catch(() => null)) return p;
+    return this.profileRecord(SANDBOX_PROFILE_ID) ?? SANDBOX_PROFILE;
+  }
+
+  private async credentialsFor(profile: ProfileRecord): Promise<Credentials | null> {
+    const env = this.options.envCredentials;
+    if (env && profile.id === this.activeId && !isSandbox(profile)) return env;
+    return this.options.secrets.get(profile.id).catch(() => null);
+  }
+
+  private async sandbox(): Promise<Simulator> {
+    if (this.sim) return this.sim;
+    if (!this.simStarting) {
+      const processingMs = this.options.sandboxProcessingMs ?? 3_000;
+      const factory =
+        this.options.simulatorFactory ??
+        (async (o: SimulatorOptions) => (await import('../sim/index')).startSimulator(o));
+      this.simStarting = factory({ processingMs }).then((s) => {
+        this.sim = s;
+        return s;
+      });
+    }
+    return this.simStarting;
+  }
+
+  /** A counted service for a profile, or null when it has no credentials. */
+  private async buildService(
+    profile: ProfileRecord,
+  ): Promise<{ service: DetectionService; simulated: boolean } | null> {
+    let baseUrl = profile.baseUrl;
+    let credentials: Credentials | null;
+    const sandbox = isSandbox(profile);
+    if (sandbox) {
+      const sim = await this.sandbox();
+      baseUrl = sim.url;
+      credentials = { kind: 'client', ...sim.credentials };
+    } else {
+      credentials = await this.credentialsFor(profile);
+    }
+    if (!credentials) return null;
+    if (profile.generation === 'jobs-v1' && !this.options.serviceFactory) {
+      throw new AuthentaError({
+        code: 'UNSUPPORTED_GENERATION',
+        kind: 'unsupported',
+        message: 'The Jobs API (v1) is not supported by this version yet',
+        action: 'Use a profile for the media API (client ID and secret, or an API key).',
+      });
+    }
+    const inner = this.options.serviceFactory
+      ? this.options.serviceFactory({ ...profile, baseUrl }, credentials)
+      : createDetectionService({ baseUrl, credentials, logger: this.logger, clock: this.clock });
+    return {
+      service: new CountingService(inner, (q) => this.countCall(q)),
+      simulated: sandbox || profile.simulated,
+    };
+  }
+
+  private reactivate(resume: boolean): Promise<void> {
+    this.activation = this.activation.then(async () => {
+      this.board.clear();
+      await this.activateProfile();
+      if (resume && this.pipelineInstance) {
+        await this.pipeline.resumeBlocked(() => true);
+        this.pipeline.kick();
+      }
+      this.statusChanged();
+    });
+    return this.activation;
+  }
+
+  private async activateProfile(): Promise<void> {
+    const profile = await this.chooseProfile();
+    this.activeId = profile.id;
+    this.active = null;
+    try {
+      const built = await this.buildService(profile);
+      if (!built) {
+        this.board.set(
+          'auth',
+          { code: 'NO_CREDENTIALS', message: `The profile "${profile.name}" has no credentials` },
+          null,
+        );
+        return;
+      }
+      const processingMs = this.options.sandboxProcessingMs ?? 3_000;
+      this.active = {
+        profile,
+        service: built.service,
+        simulated: built.simulated,
+        defaults: isSandbox(profile)
+          ? { defaultImageMs: processingMs, defaultVideoMs: processingMs }
+          : undefined,
+      };
+    } catch (e) {
+      const err = isAuthentaError(e) ? e : null;
+      this.logger.error('the profile cannot be used', {
+        profile: profile.id,
+        code: err?.code,
+        message: String((e as Error).message),
+      });
+      this.board.set(
+        'auth',
+        { code: err?.code ?? 'PROFILE_UNUSABLE', message: err?.message ?? String(e) },
+        null,
+      );
+    }
+  }
+
+  private async toProfile(p: ProfileRecord): Promise<Profile> {
+    const sandbox = isSandbox(p);
+    const hasSecret =
+      sandbox ||
+      (this.options.envCredentials != null && p.id === this.activeId) ||
+      (await this.options.secrets.get(p.id).catch(() => null)) !== null;
+    return {
+      id: p.id,
+      name: p.name,
+      baseUrl: p.baseUrl,
+      generation: p.generation,
+      simulated: sandbox || p.simulated,
+      hasSecret,
+    };
+  }
+
+  private countCall(quota: 'query' | 'mutation'): void {
+    this.rollCallsDay();
+    this.calls[quota] += 1;
+    if (!this.disposed) {
+      this.ledger
+        .addCalls(this.calls.day, quota, 1)
+        .catch((e: unknown) => this.logger.warn('could not count a call', { message: String(e) }));
+    }
+    this.statusChanged();
+  }
+
+  private rollCallsDay(): void {
+    const day = localDay(this.clock.now());
+    if (day !== this.calls.day) this.calls = { day, query: 0, mutation: 0 };
+  }
+
+  /** The blocks that matter to one job (a credits block says nothing to a job awaiting its verdict). */
+  private relevantBlocks(job: JobRecord): ReturnType<BlockBoard['list']> {
+    const op: Operation =
+      job.state === 'processing'
+        ? 'list'
+        : job.state === 'uploading' || job.state === 'finalizing'
+          ? 'get'
+          : job.state === 'blocked' && job.resumeState && job.resumeState !== 'queued'
+            ? job.resumeState === 'processing'
+              ? 'list'
+              : 'get'
+            : 'create';
+    return blocksOf(op, this.board.list());
+  }
+
+  // --- internals: folders ---------------------------------------------------------------------
+
+  private folderStatus(f: FolderRecord): FolderStatus {
+    const w = this.watchers.get(f.id);
+    const health: FolderHealth = f.paused
+      ? { state: 'paused', message: null, lastEventAt: w?.health.lastEventAt ?? null }
+      : (w?.health ?? { state: 'starting', message: null, lastEventAt: null });
+    return { ...f, health };
+  }
+
+  private startWatcher(folder: FolderRecord): void {
+    if (this.disposed) return;
+    const entry: WatchedFolder = {
+      watcher: null as unknown as FolderWatcher,
+      health: { state: folder.paused ? 'paused' : 'starting', message: null, lastEventAt: null },
+      ready: Promise.resolve(),
+      started: false,
+    };
+    entry.watcher = new FolderWatcher(
+      folder,
+      {
+        onSeen: (c) => this.pipeline.seen(c),
+        onStable: (c) => this.pipeline.stable(c),
+        onGone: (p) => this.pipeline.gone(p),
+        onHealth: (h) => {
+          entry.health = h;
+          this.statusChanged();
+        },
+      },
+      {
+        ...this.options.watcher,
+        clock: this.clock,
+        logger: this.logger,
+        isKnown: (path, size, mtimeMs) => this.known.has(fileKey(path, size, mtimeMs)),
+      },
+    );
+    this.watchers.set(folder.id, entry);
+    entry.ready = entry.watcher
+      .start()
+      .catch((e: unknown) =>
+        this.logger.error('watching failed', { folder: folder.path, message: String(e) }),
+      )
+      .finally(() => {
+        entry.started = true;
+        this.scheduleIdleCheck(0);
+      });
+  }
+
+  private async restartWatcher(folder: FolderRecord): Promise<void> {
+    const old = this.watchers.get(folder.id);
+    this.watchers.delete(folder.id);
+    await old?.watcher.dispose();
+    this.startWatcher(folder);
+  }
+
+  // --- internals: events ----------------------------------------------------------------------
+
+  private subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): Unsubscribe {
+    set.add(listener);
+    return () => {
+      set.delete(listener);
+    };
+  }
+
+  private emit<T>(set: Set<Listener<T>>, value: T): void {
+    for (const l of [...set]) {
+      try {
+        l(value);
+      } catch (e) {
+        this.logger.warn('an event listener failed', { message: String(e) });
+      }
+    }
+  }
+
+  private changed(job: JobRecord): void {
+    if (this.disposed) return;
+    this.pendingChanges.set(job.id, toJob(job));
+    if (!['creating', 'uploading'].includes(job.state)) this.progressEntries.delete(job.id);
+    if (!this.flushTimer) {
+      this.flushTimer = this.clock.setTimeout(() => {
+        this.flushTimer = null;
+        const changes: JobChange[] = [...this.pendingChanges.values()].map((j) => ({
+          type: 'upsert',
+          job: j,
+        }));
+        this.pendingChanges.clear();
+        if (changes.length) this.emit(this.listeners.jobsChanged, changes);
+        this.scheduleIdleCheck(0);
+      }, this.options.eventIntervalMs ?? 100);
+    }
+    this.statusChanged();
+  }
+
+  private progress(id: number, bytesSent: number, size: number): void {
+    if (this.disposed) return;
+    const now = this.clock.now();
+    const entry = this.progressEntries.get(id) ?? {
+      bytesSent: 0,
+      size,
+      bytesPerSecond: 0,
+      lastAt: now,
+      lastBytes: 0,
+      dirty: true,
+    };
+    const dt = now - entry.lastAt;
+    if (dt >= 200) {
+      const rate = ((bytesSent - entry.lastBytes) * 1000) / dt;
+      entry.bytesPerSecond = entry.bytesPerSecond === 0 ? rate : entry.bytesPerSecond * 0.5 + rate * 0.5;
+      entry.lastAt = now;
+      entry.lastBytes = bytesSent;
+    }
+    entry.bytesSent = bytesSent;
+    entry.size = size;
+    entry.dirty = true;
+    this.progressEntries.set(id, entry);
+    if (!this.progressTimer) {
+      this.progressTimer = this.clock.setTimeout(() => {
+        this.progressTimer = null;
+        const out: UploadProgress[] = [];
+        for (const [jobId, p] of this.progressEntries) {
+          if (!p.dirty) continue;
+          p.dirty = false;
+          out.push({
+            id: jobId,
+            bytesSent: p.bytesSent,
+            size: p.size,
+            bytesPerSecond: Math.round(p.bytesPerSecond),
+          });
+          if (p.bytesSent >= p.size) this.progressEntries.delete(jobId);
+        }
+        if (out.length) this.emit(this.listeners.progress, out);
+        this.statusChanged();
+      }, this.options.progressIntervalMs ?? 250);
+    }
+  }
+
+  private statusChanged(): void {
+    if (this.disposed || this.statusTimer || !this.ledgerInstance) return;
+    this.statusTimer = this.clock.setTimeout(() => {
+      this.statusTimer = null;
+      if (this.disposed) return;
+      this.getStatus()
+        .then((s) => this.emit(this.listeners.status, s))
+        .catch((e: unknown) => this.logger.warn('status failed', { message: String(e) }));
+    }, 250);
+  }
+
+  // --- internals: idle ------------------------------------------------------------------------
+
+  private scheduleIdleCheck(delayMs: number): void {
+    if (!this.idleWaiters.length || this.disposed || this.idleTimer) return;
+    this.idleTimer = this.clock.setTimeout(() => {
+      this.idleTimer = null;
+      void this.checkIdle();
+    }, delayMs);
+  }
+
+  private async checkIdle(): Promise<void> {
+    if (this.idleChecking || !this.idleWaiters.length) return;
+    this.idleChecking = true;
+    let idle = false;
+    try {
+      idle = await this.isIdle();
+    } catch (e) {
+      this.logger.warn('idle check failed', { message: String(e) });
+    } finally {
+      this.idleChecking = false;
+    }
+    if (idle) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const w of waiters) w();
+    } else {
+      this.scheduleIdleCheck(200);
+    }
+  }
+
+  private async isIdle(): Promise<boolean> {
+    if (!this.started || this.disposed) return this.disposed;
+    if (this.pipeline.busy || this.pendingChanges.size) return false;
+    for (const [id, w] of this.watchers) {
+      const folder = this.settings.folders.find((f) => f.id === id);
+      if (!folder || folder.paused) continue;
+      if (!w.started || w.watcher.waitingCount > 0) return false;
+    }
+    const rows = await this.ledger.listByStates(ACTIVE_STATES);
+    const now = this.clock.now();
+    const paused = new Set(this.settings.folders.filter((f) => f.paused).map((f) => f.id));
+    const waitsForUser = (op: Operation): boolean =>
+      !this.active || blocksOf(op, this.board.list()).some((b) => b.retryAt === null);
+    return rows.every((r) => {
+      if (this.paused || (r.folderId !== null && paused.has(r.folderId))) return true;
+      switch (r.state) {
+        case 'waiting':
+        case 'creating':
+        case 'finalizing':
+          return false;
+        case 'queued':
+          return (r.nextAttemptAt ?? 0) <= now && waitsForUser('create');
+        case 'uploading':
+          return !this.pipeline.uploader.isInFlight(r.id) && waitsForUser('get');
+        case 'processing':
+          return r.profileId !== this.activeId || waitsForUser('list');
+        case 'blocked':
+          return waitsForUser(
+            r.resumeState === 'processing' ? 'list' : r.resumeState === 'queued' ? 'create' : 'get',
+          );
+        default:
+          return true;
+      }
+    });
+  }
+}

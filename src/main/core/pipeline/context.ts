@@ -1,0 +1,45 @@
+/**
+ * What the parts of the pipeline (intake, uploader, poller) share: the ledger, time, the blocks
+ * and a view of the engine's current settings and profile. The Engine builds one.
+ */
+import type { FolderSettings } from '../../../shared/domain';
+import type { Preferences, ProfileRecord } from '../../../shared/settings';
+import type { JobRecord, Ledger } from '../ledger/ledger';
+import type { Clock, DetectionService, Logger } from '../ports';
+import type { BlockBoard } from './blocks';
+import type { PollTuning } from './poll-schedule';
+
+/** The service of the active profile. */
+export interface ActiveService {
+  profile: ProfileRecord;
+  service: DetectionService;
+  /** Verdicts come from the built-in simulator. */
+  simulated: boolean;
+  /** Expected processing times before anything is learned (the Sandbox knows its own). */
+  defaults?: Partial<Pick<PollTuning, 'defaultImageMs' | 'defaultVideoMs'>>;
+}
+
+export interface PipelineContext {
+  readonly ledger: Ledger;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly random: () => number;
+  readonly blocks: BlockBoard;
+  readonly tuning: PollTuning;
+  /** The active profile's service; null when it cannot be used (the board says why). */
+  active(): ActiveService | null;
+  /** The id of the active profile (set even when its service cannot be built). */
+  activeProfileId(): string;
+  /** A watched folder's settings; null for dropped files and removed folders. */
+  folder(id: string | null): FolderSettings | null;
+  preferences(): Preferences;
+  /** The whole queue is paused. */
+  paused(): boolean;
+  pausedFolderIds(): string[];
+  /** A row changed: the UI hears of it. */
+  changed(job: JobRecord): void;
+  /** Upload progress of one job. */
+  progress(id: number, bytesSent: number, size: number): void;
+  /** This file version has a row past `waiting`: the watcher need not report it again. */
+  markKnown(path: string, size: number, mtimeMs: number): void;
+}

@@ -1,0 +1,362 @@
+/**
+ * The way in: files the watcher reports (seen, stable, gone) and files dropped on the window
+ * become rows, then are sniffed (true type from the bytes) and hashed, with their own
+ * concurrency, and end `queued` or `skipped` (unsupported, unwanted kind, too large, empty,
+ * truncated, vanished, or a duplicate of bytes already checked with the same model).
+ */
+import { basename } from 'node:path';
+import PQueue from 'p-queue';
+import { FolderOptionsSchema, type ErrorKind } from '../../../shared/domain';
+import type { JobRecord } from '../ledger/ledger';
+import type { Disposable } from '../ports';
+import { FileProblemError, hashFile, isKindWanted, sniffFile, statFile } from '../watch/classify';
+import type { FileCandidate } from '../watch/folder-watcher';
+import type { PipelineContext } from './context';
+import { LOCAL_CODES } from './hints';
+
+const DEFAULT_OPTIONS = FolderOptionsSchema.parse({});
+
+/** The model a file is checked with: its folder's choice for its kind, or the defaults. */
+export function modelFor(
+  kind: 'image' | 'video',
+  folder: { imageModel: string; videoModel: string } | null,
+): string {
+  const f = folder ?? DEFAULT_OPTIONS;
+  return kind === 'video' ? f.videoModel : f.imageModel;
+}
+
+function kindOfProblem(code: string): ErrorKind {
+  return code === 'UNSUPPORTED_TYPE' ? 'unsupported' : 'local';
+}
+
+/** Same version of a file: same size and whole-millisecond mtime. */
+export function sameVersion(
+  a: { size: number; mtimeMs: number },
+  b: { size: number; mtimeMs: number },
+): boolean {
+  return a.size === b.size && Math.floor(a.mtimeMs) === Math.floor(b.mtimeMs);
+}
+
+export interface IntakeOptions {
+  /** Files sniffed and hashed at once (default 2). */
+  hashConcurrency?: number;
+  /** A job became `queued`. */
+  onQueued(): void;
+}
+
+export class Intake implements Disposable {
+  private readonly queue: PQueue;
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly classifying = new Map<number, AbortController>();
+  private readonly timers = new Set<Disposable>();
+  private busy = 0;
+  private disposed = false;
+
+  constructor(
+    private readonly ctx: PipelineContext,
+    private readonly options: IntakeOptions,
+  ) {
+    this.queue = new PQueue({ concurrency: Math.max(1, options.hashConcurrency ?? 2) });
+  }
+
+  /** Nothing being looked at or waiting to be. */
+  get idle(): boolean {
+    return this.busy === 0 && this.queue.size === 0 && this.queue.pending === 0 && this.timers.size === 0;
+  }
+
+  /** The watcher saw a file that is not yet stable: a `waiting` row (one per file version). */
+  seen(c: FileCandidate): void {
+    this.serial(c.path, () => this.onSeen(c));
+  }
+
+  /** The watcher found a file complete: sniff and hash it. */
+  stable(c: FileCandidate): void {
+    this.serial(c.path, () => this.onStable(c));
+  }
+
+  /** The watcher saw a file go. */
+  gone(path: string): void {
+    this.serial(path, () => this.onGone(path));
+  }
+
+  /** A dropped file: a new row, looked at at once. */
+  async addDropped(c: FileCandidate): Promise<JobRecord> {
+    const row = await this.insertWaiting(c, 'dropped on the window');
+    this.classify(row.id);
+    return row;
+  }
+
+  /** Look at a `waiting` row: sniff, hash, dedupe. */
+  classify(id: number, delayMs = 0): void {
+    if (this.disposed) return;
+    if (delayMs > 0) {
+      const t = this.ctx.clock.setTimeout(() => {
+        this.timers.delete(t);
+        this.classify(id);
+      }, delayMs);
+      this.timers.add(t);
+      return;
+    }
+    if (this.classifying.has(id)) return;
+    const controller = new AbortController();
+    this.classifying.set(id, controller);
+    void this.queue
+      .add(() => this.doClassify(id, controller.signal))
+      .catch((e: unknown) => this.ctx.logger.error('classify failed', { id, message: String(e) }))
+      .finally(() => {
+        if (this.classifying.get(id) === controller) this.classifying.delete(id);
+      });
+  }
+
+  /** Stop looking at a row (it was cancelled). */
+  abort(id: number): void {
+    this.classifying.get(id)?.abort(new Error('cancelled'));
+  }
+
+  /** Make sure the current version of a changed file has a row, and look at it. */
+  async requeueChanged(job: JobRecord): Promise<number | null> {
+    let latest = await this.ctx.ledger.findLatestByPath(job.path);
+    if (latest && latest.id !== job.id) return latest.id;
+    let st: { size: number; mtimeMs: number };
+    try {
+      st = await statFile(job.path);
+    } catch {
+      return null;
+    }
+    latest = await this.insertWaiting(
+      { folderId: job.folderId, path: job.path, size: st.size, mtimeMs: st.mtimeMs },
+      `new version of the file of job #${job.id}`,
+    );
+    this.classify(latest.id);
+    return latest.id;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    for (const t of this.timers) t.dispose();
+    this.timers.clear();
+    this.queue.clear();
+    for (const c of this.classifying.values()) c.abort(new Error('shutting down'));
+    await this.queue.onIdle();
+    await Promise.allSettled([...this.chains.values()]);
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  /** Events about one path run one after the other. */
+  private serial(path: string, fn: () => Promise<void>): void {
+    if (this.disposed) return;
+    this.busy += 1;
+    const prev = this.chains.get(path) ?? Promise.resolve();
+    const next = prev
+      .then(fn)
+      .catch((e: unknown) =>
+        this.ctx.logger.error('intake failed', { path, message: e instanceof Error ? e.message : String(e) }),
+      )
+      .finally(() => {
+        this.busy -= 1;
+        if (this.chains.get(path) === next) this.chains.delete(path);
+      });
+    this.chains.set(path, next);
+  }
+
+  private async insertWaiting(c: FileCandidate, note: string): Promise<JobRecord> {
+    const row = await this.ctx.ledger.insert({
+      path: c.path,
+      name: basename(c.path),
+      folderId: c.folderId,
+      size: c.size,
+      mtimeMs: c.mtimeMs,
+      profileId: this.ctx.activeProfileId(),
+      simulated: this.ctx.active()?.simulated ?? false,
+      state: 'waiting',
+      note,
+    });
+    this.ctx.changed(row);
+    return row;
+  }
+
+  private async onSeen(c: FileCandidate): Promise<void> {
+    const latest = await this.ctx.ledger.findLatestByPath(c.path);
+    if (latest?.state === 'waiting') {
+      if (!sameVersion(latest, c) || latest.folderId !== c.folderId) {
+        const row = await this.ctx.ledger.update(
+          latest.id,
+          { size: c.size, mtimeMs: c.mtimeMs, folderId: c.folderId },
+          ['waiting'],
+        );
+        if (row) this.ctx.changed(row);
+      }
+      return;
+    }
+    if (latest && sameVersion(latest, c) && latest.state !== 'skipped' && latest.state !== 'failed') return;
+    const row = await this.insertWaiting(
+      c,
+      latest ? `changed since job #${latest.id}` : 'seen in the folder',
+    );
+    // A queued older version is no longer the file: it is not sent.
+    if (latest?.state === 'queued') {
+      const old = await this.ctx.ledger.transition(
+        latest.id,
+        'queued',
+        'failed',
+        {
+          errorCode: LOCAL_CODES.changed,
+          errorKind: 'local',
+          errorMessage: `${latest.name} changed before it was sent; the new version is job #${row.id}.`,
+        },
+        'the file changed',
+      );
+      if (old) this.ctx.changed(old);
+    }
+  }
+
+  private async onStable(c: FileCandidate): Promise<void> {
+    let row = await this.ctx.ledger.findLatestByPath(c.path);
+    if (row && row.state !== 'waiting') {
+      if (sameVersion(row, c) && row.state !== 'skipped' && row.state !== 'failed') return;
+      row = null;
+    }
+    if (!row) row = await this.insertWaiting(c, 'seen in the folder');
+    else if (!sameVersion(row, c)) {
+      row = (await this.ctx.ledger.update(row.id, { size: c.size, mtimeMs: c.mtimeMs }, ['waiting'])) ?? row;
+    }
+    this.classify(row.id);
+  }
+
+  private async onGone(path: string): Promise<void> {
+    const latest = await this.ctx.ledger.findLatestByPath(path);
+    if (latest?.state !== 'waiting') return; // later states check the file themselves before sending
+    this.abort(latest.id);
+    const row = await this.ctx.ledger.transition(
+      latest.id,
+      'waiting',
+      'skipped',
+      {
+        errorCode: 'VANISHED',
+        errorKind: 'local',
+        errorMessage: `${latest.name} was moved or deleted before it could be checked. Put it back to check it.`,
+      },
+      'the file went away',
+    );
+    if (row) this.ctx.changed(row);
+  }
+
+  private async skip(row: JobRecord, code: string, kind: ErrorKind, message: string): Promise<void> {
+    const done = await this.ctx.ledger.transition(row.id, 'waiting', 'skipped', {
+      errorCode: code,
+      errorKind: kind,
+      errorMessage: message,
+    });
+    if (done) {
+      this.ctx.markKnown(done.path, done.size, done.mtimeMs);
+      this.ctx.changed(done);
+    }
+  }
+
+  private async doClassify(id: number, signal: AbortSignal): Promise<void> {
+    const row = await this.ctx.ledger.get(id);
+    if (!row || row.state !== 'waiting' || signal.aborted) return;
+    const folder = this.ctx.folder(row.folderId);
+    if (row.folderId !== null && folder === null) {
+      await this.skip(row, LOCAL_CODES.folderRemoved, 'local', `${row.name}'s folder is no longer watched.`);
+      return;
+    }
+    const prefs = this.ctx.preferences();
+    const sniff = await sniffFile(row.path, { maxSizeBytes: prefs.maxFileSizeBytes });
+    if (signal.aborted) return;
+    if (!sniff.ok) {
+      await this.skip(row, sniff.code, kindOfProblem(sniff.code), sniff.message);
+      return;
+    }
+    if (sniff.kind !== 'image' && sniff.kind !== 'video') {
+      await this.skip(row, 'UNSUPPORTED_TYPE', 'unsupported', `${row.name} is not an image or a video.`);
+      return;
+    }
+    if (folder && !isKindWanted(folder, sniff.kind)) {
+      await this.skip(
+        row,
+        LOCAL_CODES.kindDisabled,
+        'local',
+        `${row.name} is ${sniff.kind === 'video' ? 'a video' : 'an image'}, and this folder is set to skip ${sniff.kind}s.`,
+      );
+      return;
+    }
+    const model = modelFor(sniff.kind, folder);
+    let before: { size: number; mtimeMs: number };
+    let hashed: { sha256: string; size: number };
+    let after: { size: number; mtimeMs: number };
+    try {
+      before = await statFile(row.path);
+      hashed = await hashFile(row.path, signal);
+      after = await statFile(row.path);
+    } catch (e) {
+      if (signal.aborted) return;
+      if (e instanceof FileProblemError) {
+        await this.skip(row, e.code, 'local', e.message);
+        return;
+      }
+      throw e;
+    }
+    if (!sameVersion(before, after) || hashed.size !== after.size) {
+      // Still being written: look again once it settles (the watcher reports it again for folders).
+      const updated = await this.ctx.ledger.update(row.id, { size: after.size, mtimeMs: after.mtimeMs }, [
+        'waiting',
+      ]);
+      if (updated) this.ctx.changed(updated);
+      if (row.folderId === null) this.classify(row.id, 1_000);
+      return;
+    }
+    const active = this.ctx.active();
+    const simulated = active?.simulated ?? row.simulated;
+    const force = row.forceRecheck || (folder?.forceRecheck ?? false);
+    const patch = {
+      sha256: hashed.sha256,
+      contentType: sniff.contentType,
+      kind: sniff.kind,
+      model,
+      size: after.size,
+      mtimeMs: after.mtimeMs,
+      simulated,
+      profileId: this.ctx.activeProfileId(),
+    };
+    if (!force) {
+      const prior = await this.ctx.ledger.findDoneByHash(hashed.sha256, model, simulated);
+      if (prior) {
+        const dup = await this.ctx.ledger.transition(
+          row.id,
+          'waiting',
+          'skipped',
+          {
+            ...patch,
+            duplicateOf: prior.id,
+            verdict: prior.verdict,
+            raw: prior.raw,
+            doneAt: this.ctx.clock.now(),
+            errorCode: LOCAL_CODES.duplicate,
+            errorKind: null,
+            errorMessage: `Same bytes as job #${prior.id} (${prior.name}), already checked with ${model}: its verdict is shown.`,
+          },
+          `duplicate of job #${prior.id}`,
+        );
+        if (dup) {
+          this.ctx.markKnown(dup.path, dup.size, dup.mtimeMs);
+          this.ctx.changed(dup);
+        }
+        return;
+      }
+    }
+    const queued = await this.ctx.ledger.transition(
+      row.id,
+      'waiting',
+      'queued',
+      patch,
+      `${sniff.contentType}, sha256 ${hashed.sha256.slice(0, 12)}…, model ${model}`,
+    );
+    if (queued) {
+      this.ctx.markKnown(queued.path, queued.size, queued.mtimeMs);
+      this.ctx.changed(queued);
+      this.options.onQueued();
+    }
+  }
+}

@@ -1,0 +1,441 @@
+/**
+ * The pipeline: intake (sniff, hash, dedupe), the uploader (POST, PUT) and the poller (verdicts),
+ * plus what the user can do to a job (cancel, retry, delete the remote record) and what happens
+ * at start after a crash. The Engine owns one and hands it a PipelineContext.
+ */
+import { basename, dirname } from 'node:path';
+import type { JobState } from '../../../shared/domain';
+import { AuthentaError, isAuthentaError } from '../api/errors';
+import type { JobPatch, JobRecord } from '../ledger/ledger';
+import { ACTIVE_STATES } from '../ledger/transitions';
+import type { Disposable } from '../ports';
+import { applyAfterAction } from '../watch/after-verdict';
+import { statFile } from '../watch/classify';
+import type { FileCandidate } from '../watch/folder-watcher';
+import type { PipelineContext } from './context';
+import { blocksOf, decideOnError, type Operation } from './error-policy';
+import { LOCAL_CODES } from './hints';
+import { Intake } from './intake';
+import { Poller } from './poller';
+import { Uploader } from './uploader';
+
+export interface PipelineOptions {
+  hashConcurrency?: number;
+}
+
+/** Everything a retried job forgets. */
+const RESET: JobPatch = {
+  errorCode: null,
+  errorKind: null,
+  errorMessage: null,
+  remoteId: null,
+  uploadUrl: null,
+  uploadExpiresAt: null,
+  attempts: 0,
+  nextAttemptAt: null,
+  bytesSent: 0,
+  verdict: null,
+  raw: null,
+  duplicateOf: null,
+  doneAt: null,
+  uploadedAt: null,
+  pollingSince: null,
+  pendingSeenMs: null,
+  resumeState: null,
+};
+
+/** The operation a blocked job needs first when it resumes into `state`. */
+function firstOperation(state: JobState | null): Operation {
+  if (state === 'uploading' || state === 'finalizing') return 'get';
+  if (state === 'processing') return 'list';
+  return 'create';
+}
+
+export class Pipeline implements Disposable {
+  readonly intake: Intake;
+  readonly uploader: Uploader;
+  readonly poller: Poller;
+  private readonly boardListener: Disposable;
+  private boardRunning = false;
+  private boardAgain = false;
+  private boardWork: Promise<void> = Promise.resolve();
+  private disposed = false;
+
+  constructor(
+    private readonly ctx: PipelineContext,
+    options: PipelineOptions = {},
+  ) {
+    this.intake = new Intake(ctx, {
+      hashConcurrency: options.hashConcurrency,
+      onQueued: () => this.uploader.pump(),
+    });
+    this.uploader = new Uploader(ctx, {
+      toProcessing: (job, record) => this.poller.add(job, record),
+      changedFile: (job) => this.intake.requeueChanged(job),
+    });
+    this.poller = new Poller(ctx, { finished: (job) => this.finished(job) });
+    this.boardListener = ctx.blocks.onChange(() => this.onBoardChange());
+  }
+
+  /** Recover what a crash or a shutdown left half-way, then start working. */
+  async start(): Promise<void> {
+    const { ledger } = this.ctx;
+    for (const row of await ledger.listByStates(['creating'])) {
+      // The POST may have created a record before the crash; that record stays INITED and costs no credits.
+      const back = await ledger.transition(
+        row.id,
+        'creating',
+        'queued',
+        {},
+        'restarted before Authenta answered the POST: it is sent again (an unused INITED record may remain; it costs no credits)',
+      );
+      if (back) this.ctx.changed(back);
+    }
+    for (const row of await ledger.listByStates(['blocked'])) {
+      const back = await ledger.transition(
+        row.id,
+        'blocked',
+        row.resumeState ?? 'queued',
+        { resumeState: null },
+        'restarted: trying again',
+      );
+      if (back) this.ctx.changed(back);
+    }
+    for (const row of await ledger.listByStates(['waiting'])) {
+      const gone = await statFile(row.path).then(
+        () => false,
+        () => true,
+      );
+      if (gone) {
+        const skipped = await ledger.transition(row.id, 'waiting', 'skipped', {
+          errorCode: 'VANISHED',
+          errorKind: 'local',
+          errorMessage: `${row.name} was moved or deleted before it could be checked. Put it back to check it.`,
+        });
+        if (skipped) this.ctx.changed(skipped);
+      } else if (row.folderId === null || this.ctx.folder(row.folderId) === null) {
+        this.intake.classify(row.id);
+      }
+      // Rows of watched folders: the watcher reports the file again and it is looked at then.
+    }
+    await this.poller.load();
+    this.kick();
+  }
+
+  /** Look for work now (after resume, a profile change, a new preference). */
+  kick(): void {
+    this.uploader.pump();
+    this.poller.wake();
+  }
+
+  // --- the watcher and dropped files ------------------------------------------------------
+
+  seen(c: FileCandidate): void {
+    this.intake.seen(c);
+  }
+  stable(c: FileCandidate): void {
+    this.intake.stable(c);
+  }
+  gone(path: string): void {
+    this.intake.gone(path);
+  }
+  addDropped(c: FileCandidate): Promise<JobRecord> {
+    return this.intake.addDropped(c);
+  }
+
+  // --- what the user does -------------------------------------------------------------------
+
+  /** Stop a job before its verdict: it ends `failed` (CANCELLED); an upload under way is aborted. */
+  async cancel(id: number): Promise<void> {
+    const job = await this.ctx.ledger.get(id);
+    if (!job) throw new Error(`There is no job #${id}.`);
+    if (!ACTIVE_STATES.includes(job.state)) {
+      throw new Error(`Job #${id} is already ${job.state}; only jobs still on their way can be cancelled.`);
+    }
+    if (this.uploader.cancel(id)) return;
+    this.intake.abort(id);
+    this.poller.remove(id);
+    const row = await this.ctx.ledger.transition(
+      id,
+      ACTIVE_STATES,
+      'failed',
+      {
+        errorCode: LOCAL_CODES.cancelled,
+        errorKind: 'local',
+        errorMessage: 'Cancelled.',
+        nextAttemptAt: null,
+      },
+      'cancelled by the user',
+    );
+    if (row) this.ctx.changed(row);
+    else if (this.uploader.cancel(id)) return; // claimed meanwhile: abort it in flight
+  }
+
+  /** Put a failed, skipped or blocked job back on its way; a record already paid for is polled again, not re-sent. */
+  async retry(id: number): Promise<void> {
+    const { ledger } = this.ctx;
+    const job = await ledger.get(id);
+    if (!job) throw new Error(`There is no job #${id}.`);
+    if (job.state === 'blocked') {
+      this.ctx.blocks.clear();
+      await this.resumeBlocked(() => true);
+      this.kick();
+      return;
+    }
+    if (job.state === 'failed') {
+      const uploaded = job.remoteId !== null && job.pollingSince !== null;
+      const remoteProblem =
+        job.errorCode === LOCAL_CODES.remoteFailed || job.errorCode === LOCAL_CODES.remoteGone;
+      if (uploaded && !remoteProblem) {
+        const row = await ledger.transition(
+          id,
+          'failed',
+          'processing',
+          { errorCode: null, errorKind: null, errorMessage: null, pollingSince: this.ctx.clock.now() },
+          'retried: asking Authenta for the verdict again (nothing is sent twice)',
+        );
+        if (row) {
+          this.ctx.changed(row);
+          this.poller.add(row);
+        }
+        return;
+      }
+      await this.reexamine(job, 'failed');
+      return;
+    }
+    if (job.state === 'skipped') {
+      if (job.duplicateOf !== null && job.sha256 && job.model) {
+        const row = await ledger.transition(
+          id,
+          'skipped',
+          'queued',
+          { ...RESET, forceRecheck: true },
+          `checked again on request, although job #${job.duplicateOf} has a verdict for the same bytes`,
+        );
+        if (row) {
+          this.ctx.changed(row);
+          this.uploader.pump();
+        }
+        return;
+      }
+      await this.reexamine(job, 'skipped');
+      return;
+    }
+    throw new Error(`Job #${id} is ${job.state}; only failed, skipped or blocked jobs can be retried.`);
+  }
+
+  /** Delete the remote record; the row keeps its verdict. A key without delete permission fails only this. */
+  async deleteRemote(id: number): Promise<void> {
+    const { ctx } = this;
+    const job = await ctx.ledger.get(id);
+    if (!job) throw new Error(`There is no job #${id}.`);
+    if (!job.remoteId) throw new Error(`Job #${id} has no record on Authenta: nothing was sent for it.`);
+    const active = ctx.active();
+    if (!active)
+      throw new Error('No usable profile: check the active profile and its credentials in Settings.');
+    if (job.profileId !== active.profile.id) {
+      throw new Error(
+        `This record belongs to another profile (${job.profileId}); select that profile to delete it.`,
+      );
+    }
+    const blocking = blocksOf('remove', ctx.blocks.list())[0];
+    if (blocking) {
+      throw new AuthentaError({
+        code: blocking.code,
+        kind: 'local',
+        message: `${blocking.message} ${blocking.action}`,
+      });
+    }
+    if (ACTIVE_STATES.includes(job.state)) await this.cancel(id);
+    const startedAt = ctx.clock.now();
+    try {
+      await active.service.remove(job.remoteId);
+    } catch (e) {
+      const outcome = decideOnError('remove', e, 1, ctx.random);
+      const err = isAuthentaError(e) ? e : null;
+      if (outcome.type === 'gone') {
+        await ctx.ledger.addNote(id, `record ${job.remoteId} was already deleted`);
+        return;
+      }
+      if (outcome.type === 'block') {
+        const quota = outcome.block === 'quota-mutation' || outcome.block === 'quota-query';
+        ctx.blocks.set(
+          outcome.block,
+          err ? { code: err.code, message: err.message } : null,
+          quota ? ctx.clock.now() + ctx.preferences().quotaCooldownMs : null,
+        );
+      }
+      const message = err?.message ?? String(e);
+      await ctx.ledger.addNote(id, `deleting record ${job.remoteId} failed: ${message}`);
+      const row = await ctx.ledger.update(id, {
+        errorCode: err?.code ?? LOCAL_CODES.internal,
+        errorKind: err?.kind ?? 'local',
+        errorMessage: `Deleting the record on Authenta failed: ${message}`,
+      });
+      if (row) ctx.changed(row);
+      throw e;
+    }
+    ctx.blocks.succeeded('remove', startedAt);
+    await ctx.ledger.addNote(id, `record ${job.remoteId} deleted on Authenta`);
+    const row = await ctx.ledger.update(id, {});
+    if (row) ctx.changed(row);
+  }
+
+  /** Move blocked jobs back where they stood, when `allowed` says their first call may go. */
+  async resumeBlocked(allowed: (op: Operation) => boolean): Promise<void> {
+    for (const row of await this.ctx.ledger.listByStates(['blocked'])) {
+      const to = row.resumeState ?? 'queued';
+      if (!allowed(firstOperation(to))) continue;
+      const back = await this.ctx.ledger.transition(row.id, 'blocked', to, { resumeState: null }, 'resumed');
+      if (!back) continue;
+      this.ctx.changed(back);
+      if (to === 'processing') this.poller.add(back);
+    }
+  }
+
+  /** Nothing is being worked on right now (timers may still be set). */
+  get busy(): boolean {
+    return !this.intake.idle || this.uploader.inFlight > 0 || this.poller.busy || this.boardRunning;
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.boardListener.dispose();
+    await this.intake.dispose();
+    await this.uploader.dispose();
+    await this.poller.dispose();
+    await this.boardWork.catch(() => undefined);
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private async reexamine(job: JobRecord, from: 'failed' | 'skipped'): Promise<void> {
+    const row = await this.ctx.ledger.transition(
+      job.id,
+      from,
+      'waiting',
+      { ...RESET },
+      'retried: looking at the file again',
+    );
+    if (!row) return;
+    this.ctx.changed(row);
+    this.intake.classify(row.id);
+  }
+
+  /** A block was set, lifted, or reached its time: test it with one call, resume what may go. */
+  private onBoardChange(): void {
+    if (this.disposed) return;
+    if (this.boardRunning) {
+      this.boardAgain = true;
+      return;
+    }
+    this.boardRunning = true;
+    this.boardWork = (async () => {
+      try {
+        do {
+          this.boardAgain = false;
+          if (this.ctx.blocks.gate('list') === 'probe') await this.probeQuery();
+          await this.resumeBlocked((op) => this.ctx.blocks.isDueOrOpen(op));
+        } while (this.boardAgain && !this.disposed);
+      } catch (e) {
+        this.ctx.logger.error('resuming after a block failed', { message: String(e) });
+      } finally {
+        this.boardRunning = false;
+      }
+      if (!this.disposed) this.kick();
+    })();
+  }
+
+  /** After a cool-down: one `GET /media?limit=1` tells whether Query calls work again. */
+  private async probeQuery(): Promise<void> {
+    const { ctx } = this;
+    const active = ctx.active();
+    if (!active) {
+      ctx.blocks.probeAbandoned('list');
+      return;
+    }
+    const startedAt = ctx.clock.now();
+    try {
+      await active.service.list({ limit: 1, offset: 0 });
+      ctx.blocks.succeeded('list', startedAt);
+      ctx.logger.info('a block lifted', { check: 'GET /media?limit=1' });
+    } catch (e) {
+      const outcome = decideOnError('probe', e, 1, ctx.random);
+      const err = isAuthentaError(e) ? { code: e.code, message: e.message } : null;
+      if (outcome.type === 'block') {
+        const quota = outcome.block === 'quota-query' || outcome.block === 'quota-mutation';
+        ctx.blocks.set(
+          outcome.block,
+          err,
+          quota ? ctx.clock.now() + ctx.preferences().quotaCooldownMs : null,
+        );
+      } else if (outcome.type === 'retry') {
+        ctx.blocks.set('offline', err, ctx.clock.now() + outcome.delayMs);
+      } else {
+        ctx.blocks.succeeded('list', startedAt);
+      }
+    } finally {
+      ctx.blocks.probeAbandoned('list');
+    }
+  }
+
+  /** A verdict arrived: the folder's after-action, then the queued twins share it. */
+  private async finished(job: JobRecord): Promise<void> {
+    const { ctx } = this;
+    const folder = ctx.folder(job.folderId);
+    if (folder && folder.after !== 'none' && job.verdict) {
+      try {
+        const result = await applyAfterAction(
+          folder.after,
+          { path: job.path, folderPath: folder.path },
+          job.verdict,
+          (job.raw ?? {}) as object,
+          { now: ctx.clock.now() },
+        );
+        if (result.newPath) {
+          const moved = await ctx.ledger.update(job.id, {
+            path: result.newPath,
+            name: basename(result.newPath),
+          });
+          await ctx.ledger.addNote(job.id, `moved to ${dirname(result.newPath)}`);
+          if (moved) {
+            ctx.markKnown(moved.path, moved.size, moved.mtimeMs);
+            ctx.changed(moved);
+          }
+        }
+        if (result.sidecarPath)
+          await ctx.ledger.addNote(
+            job.id,
+            `verdict written beside the file (${basename(result.sidecarPath)})`,
+          );
+      } catch (e) {
+        const message = e instanceof Error ? e.message : String(e);
+        ctx.logger.warn('after-action failed', { id: job.id, action: folder.after, message });
+        await ctx.ledger.addNote(
+          job.id,
+          `${folder.after === 'move' ? 'moving the file' : 'writing the sidecar'} failed: ${message}`,
+        );
+      }
+    }
+    if (!job.sha256 || !job.model) return;
+    for (const twin of await ctx.ledger.listQueuedTwins(job.sha256, job.model, job.simulated)) {
+      if (twin.id === job.id || ctx.folder(twin.folderId)?.forceRecheck) continue;
+      const row = await ctx.ledger.transition(
+        twin.id,
+        'queued',
+        'skipped',
+        {
+          duplicateOf: job.id,
+          verdict: job.verdict,
+          raw: job.raw,
+          doneAt: ctx.clock.now(),
+          errorCode: LOCAL_CODES.duplicate,
+          errorKind: null,
+          errorMessage: `Same bytes as job #${job.id} (${job.name}), checked with ${job.model}: its verdict is shown.`,
+        },
+        `duplicate of job #${job.id}`,
+      );
+      if (row) ctx.changed(row);
+    }
+  }
+}

@@ -1,0 +1,414 @@
+/**
+ * Waits for verdicts: follows the pure schedule (poll-schedule.ts), makes one call at a time,
+ * and turns what Authenta answers into `done` or `failed` rows. One list page answers for every
+ * pending record it contains; the full record is fetched only for processed videos.
+ */
+import type { MediaKind } from '../../../shared/domain';
+import { isAuthentaError } from '../api/errors';
+import type { JobRecord } from '../ledger/ledger';
+import type { Disposable, RemoteRecord } from '../ports';
+import type { PipelineContext } from './context';
+import { decideOnError, JOB_RETRY_POLICY } from './error-policy';
+import { LOCAL_CODES } from './hints';
+import {
+  afterUnfinishedCheck,
+  expectedProcessingMs,
+  learnExpectations,
+  planPoll,
+  type Expectations,
+  type PendingCheck,
+  type PollTuning,
+} from './poll-schedule';
+
+interface Entry extends PendingCheck {
+  remoteId: string;
+  profileId: string;
+  model: string | null;
+  size: number;
+  /** Known upload time (learning uses only these). */
+  uploadedAt: number | null;
+  pendingSeenMs: number | null;
+}
+
+export interface PollerHooks {
+  /** A job got its verdict: run the folder's after-action and settle its twins. */
+  finished(job: JobRecord): Promise<void>;
+}
+
+export class Poller implements Disposable {
+  private readonly pending = new Map<number, Entry>();
+  private learned: Expectations = { byKey: new Map(), byModel: new Map() };
+  private timer: Disposable | null = null;
+  private running = false;
+  private loopQueued = false;
+  private again = false;
+  private controller = new AbortController();
+  private retryAttempts = 0;
+  private retryUntil = 0;
+  private disposed = false;
+  private current: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly ctx: PipelineContext,
+    private readonly hooks: PollerHooks,
+  ) {}
+
+  /** Records waiting for a verdict. */
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** A call is under way. */
+  get busy(): boolean {
+    return this.running;
+  }
+
+  /** Jobs waiting for a verdict, with their profile. */
+  pendingJobs(): { id: number; profileId: string }[] {
+    return [...this.pending.values()].map((e) => ({ id: e.id, profileId: e.profileId }));
+  }
+
+  /** Load the rows in `processing` (at start) and what finished jobs taught. */
+  async load(): Promise<void> {
+    await this.relearn();
+    for (const row of await this.ctx.ledger.listByStates(['processing'])) this.track(row);
+    this.wake();
+  }
+
+  /** A job entered `processing`; with `record`, its state is already known (no call needed). */
+  add(job: JobRecord, record?: RemoteRecord): void {
+    const entry = this.track(job);
+    if (record && entry && record.phase !== 'pending' && record.phase !== 'awaiting-upload') {
+      this.enqueue(() => this.apply(entry, record, true, this.ctx.clock.now(), false));
+    }
+    this.wake();
+  }
+
+  /** Stop waiting for a job (cancelled, retried elsewhere). */
+  remove(id: number): void {
+    this.pending.delete(id);
+  }
+
+  /** Look at the schedule again now (new record, block lifted, resumed). */
+  wake(): void {
+    if (this.disposed) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.timer?.dispose();
+    this.timer = null;
+    if (this.loopQueued) return;
+    this.loopQueued = true;
+    this.enqueue(() => {
+      this.loopQueued = false;
+      return this.loop();
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.timer?.dispose();
+    this.timer = null;
+    this.controller.abort(new Error('shutting down'));
+    await this.current.catch(() => undefined);
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private tuning(): PollTuning {
+    return { ...this.ctx.tuning, ...(this.ctx.active()?.defaults ?? {}) };
+  }
+
+  private expectedFor(e: { model: string | null; kind: MediaKind; size: number }): number {
+    return expectedProcessingMs(this.learned, e, this.tuning());
+  }
+
+  private async relearn(): Promise<void> {
+    this.learned = learnExpectations(await this.ctx.ledger.processingSamples(500), this.tuning());
+    for (const e of this.pending.values()) e.expectedMs = this.expectedFor(e);
+  }
+
+  private track(job: JobRecord): Entry | null {
+    if (!job.remoteId) return null;
+    const since = job.uploadedAt ?? job.pollingSince ?? job.updatedAt;
+    const kind: MediaKind = job.kind === 'video' ? 'video' : 'image';
+    const entry: Entry = {
+      id: job.id,
+      kind,
+      since,
+      pollingSince: job.pollingSince ?? since,
+      expectedMs: 0,
+      checks: 0,
+      lastCheckAt: null,
+      remoteId: job.remoteId,
+      profileId: job.profileId,
+      model: job.model,
+      size: job.size,
+      uploadedAt: job.uploadedAt,
+      pendingSeenMs: job.pendingSeenMs,
+    };
+    entry.expectedMs = this.expectedFor(entry);
+    this.pending.set(job.id, entry);
+    return entry;
+  }
+
+  /** Work runs one piece at a time, in order. */
+  private enqueue(fn: () => Promise<void>): void {
+    this.current = this.current
+      .then(fn)
+      .catch((e: unknown) =>
+        this.ctx.logger.error('poller failed', { message: e instanceof Error ? e.message : String(e) }),
+      );
+  }
+
+  private schedule(at: number): void {
+    if (this.disposed) return;
+    this.timer?.dispose();
+    this.timer = this.ctx.clock.setTimeout(
+      () => {
+        this.timer = null;
+        this.wake();
+      },
+      Math.max(0, at - this.ctx.clock.now()),
+    );
+  }
+
+  private async loop(): Promise<void> {
+    this.running = true;
+    try {
+      do {
+        this.again = false;
+        const more = await this.step();
+        if (more) this.again = true;
+      } while (this.again && !this.disposed);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  /** One step of the schedule; true when another step should follow at once. */
+  private async step(): Promise<boolean> {
+    const { ctx } = this;
+    if (this.disposed || ctx.paused()) return false;
+    const active = ctx.active();
+    if (!active) return false;
+    const now = ctx.clock.now();
+    if (now < this.retryUntil) {
+      this.schedule(this.retryUntil);
+      return false;
+    }
+    const mine = [...this.pending.values()].filter((e) => e.profileId === active.profile.id);
+    const tuning = this.tuning();
+    const plan = planPoll(mine, now, ctx.preferences().processingDeadlineMs, tuning);
+    switch (plan.type) {
+      case 'idle':
+        return false;
+      case 'wait':
+        this.schedule(plan.until);
+        return false;
+      case 'expire': {
+        const minutes = Math.round(ctx.preferences().processingDeadlineMs / 60_000);
+        for (const id of plan.ids) {
+          this.pending.delete(id);
+          const row = await ctx.ledger.transition(id, 'processing', 'failed', {
+            errorCode: LOCAL_CODES.deadline,
+            errorKind: 'transient',
+            errorMessage: `Authenta has not finished this file after ${minutes} minutes. Retry to look for its verdict again; it is not sent twice.`,
+          });
+          if (row) ctx.changed(row);
+        }
+        return true;
+      }
+      case 'get':
+      case 'list': {
+        if (!ctx.blocks.isOpen(plan.type)) return false; // a lifted block wakes the poller
+        const startedAt = now;
+        try {
+          if (plan.type === 'get') {
+            const entry = this.pending.get(plan.id)!;
+            const record = await active.service.get(entry.remoteId, this.controller.signal);
+            ctx.blocks.succeeded('get', startedAt);
+            await this.apply(entry, record, true, startedAt, false);
+          } else {
+            await this.listAndApply(plan.ids, plan.limit, tuning, startedAt);
+          }
+          this.retryAttempts = 0;
+          return true;
+        } catch (e) {
+          return this.onError(plan.type, e, plan.type === 'get' ? plan.id : null, startedAt);
+        }
+      }
+    }
+  }
+
+  private async listAndApply(
+    ids: number[],
+    limit: number,
+    tuning: PollTuning,
+    startedAt: number,
+  ): Promise<void> {
+    const active = this.ctx.active();
+    if (!active) return;
+    const asked = new Set(ids);
+    const byRemote = new Map<string, RemoteRecord>();
+    const wanted = () => ids.map((id) => this.pending.get(id)).filter((e) => e && !byRemote.has(e.remoteId));
+    for (let page = 0, offset = 0; page < tuning.maxListPages; page++, offset += limit) {
+      const answer = await active.service.list({ limit, offset }, this.controller.signal);
+      this.ctx.blocks.succeeded('list', startedAt);
+      for (const r of answer.records) byRemote.set(r.remoteId, r);
+      if (!wanted().length || answer.records.length < limit || offset + limit >= answer.total) break;
+    }
+    for (const entry of [...this.pending.values()]) {
+      if (entry.profileId !== active.profile.id) continue;
+      const record = byRemote.get(entry.remoteId);
+      if (record) await this.apply(entry, record, asked.has(entry.id), startedAt, true);
+    }
+    // Asked for but not in the pages read (an account with many newer records): one GET each.
+    for (const entry of wanted()) {
+      if (!entry || !this.pending.has(entry.id)) continue;
+      try {
+        const record = await active.service.get(entry.remoteId, this.controller.signal);
+        await this.apply(entry, record, true, this.ctx.clock.now(), false);
+      } catch (e) {
+        if (isAuthentaError(e) && e.kind === 'not-found') await this.gone(entry);
+        else throw e;
+      }
+    }
+  }
+
+  /** What one answer means for one pending record. */
+  private async apply(
+    entry: Entry,
+    record: RemoteRecord,
+    asked: boolean,
+    at: number,
+    fromList: boolean,
+  ): Promise<void> {
+    if (!this.pending.has(entry.id)) return;
+    if (record.phase === 'processed') {
+      let full = record;
+      if (
+        fromList &&
+        (record.partial || record.verdict === null) &&
+        (entry.kind === 'video' || record.verdict === null)
+      ) {
+        const active = this.ctx.active();
+        if (!active) return;
+        full = await active.service.get(entry.remoteId, this.controller.signal);
+        if (full.phase !== 'processed') full = record;
+      }
+      await this.finish(entry, full, at);
+      return;
+    }
+    if (record.phase === 'failed') {
+      this.pending.delete(entry.id);
+      const row = await this.ctx.ledger.transition(entry.id, 'processing', 'failed', {
+        errorCode: LOCAL_CODES.remoteFailed,
+        errorKind: 'invalid',
+        errorMessage: record.failure ?? `Authenta could not process this file (${record.status}).`,
+        raw: record.raw,
+      });
+      if (row) this.ctx.changed(row);
+      return;
+    }
+    if (entry.uploadedAt !== null)
+      entry.pendingSeenMs = Math.max(entry.pendingSeenMs ?? 0, at - entry.uploadedAt);
+    if (asked) Object.assign(entry, afterUnfinishedCheck(entry, at));
+  }
+
+  private async finish(entry: Entry, record: RemoteRecord, at: number): Promise<void> {
+    this.pending.delete(entry.id);
+    const verdict = record.verdict ?? {
+      label: 'inconclusive' as const,
+      reason: 'Authenta returned no verdict.',
+    };
+    const row = await this.ctx.ledger.transition(
+      entry.id,
+      'processing',
+      'done',
+      {
+        verdict,
+        raw: record.raw,
+        doneAt: at,
+        pendingSeenMs: entry.pendingSeenMs,
+        errorCode: null,
+        errorKind: null,
+        errorMessage: null,
+      },
+      `verdict: ${verdict.label}`,
+    );
+    if (!row) return;
+    this.ctx.changed(row);
+    await this.relearn();
+    await this.hooks.finished(row);
+  }
+
+  private async gone(entry: Entry): Promise<void> {
+    this.pending.delete(entry.id);
+    const row = await this.ctx.ledger.transition(entry.id, 'processing', 'failed', {
+      errorCode: LOCAL_CODES.remoteGone,
+      errorKind: 'not-found',
+      errorMessage:
+        'The record was deleted on Authenta before it had a verdict. Retry to send the file again.',
+    });
+    if (row) this.ctx.changed(row);
+  }
+
+  private async onError(
+    op: 'get' | 'list',
+    error: unknown,
+    id: number | null,
+    startedAt: number,
+  ): Promise<boolean> {
+    const { ctx } = this;
+    if (this.disposed || this.controller.signal.aborted) return false;
+    const e = isAuthentaError(error) ? error : null;
+    // Polling never gives up on a record because of the network: the deadline does that.
+    const attempt = Math.min(this.retryAttempts + 1, JOB_RETRY_POLICY.maxAttempts - 1);
+    const outcome = decideOnError(op, error, attempt, ctx.random);
+    ctx.logger.warn('poll failed', { op, code: e?.code, outcome: outcome.type });
+    switch (outcome.type) {
+      case 'block': {
+        const quota = outcome.block === 'quota-query' || outcome.block === 'quota-mutation';
+        ctx.blocks.set(
+          outcome.block,
+          e ? { code: e.code, message: e.message } : null,
+          quota ? ctx.clock.now() + ctx.preferences().quotaCooldownMs : null,
+        );
+        return false;
+      }
+      case 'retry':
+        this.retryAttempts += 1;
+        this.retryUntil = ctx.clock.now() + outcome.delayMs;
+        if (outcome.offline)
+          ctx.blocks.set('offline', e ? { code: e.code, message: e.message } : null, this.retryUntil);
+        this.schedule(this.retryUntil);
+        return false;
+      case 'gone': {
+        const entry = id === null ? undefined : this.pending.get(id);
+        if (entry) await this.gone(entry);
+        return true;
+      }
+      default: {
+        // A refused request (our bug, or a malformed id): that record fails, polling goes on.
+        ctx.blocks.succeeded(op, startedAt);
+        const entry = id === null ? undefined : this.pending.get(id);
+        if (entry) {
+          this.pending.delete(entry.id);
+          const row = await ctx.ledger.transition(entry.id, 'processing', 'failed', {
+            errorCode: outcome.type === 'fail' ? outcome.code : LOCAL_CODES.internal,
+            errorKind: outcome.type === 'fail' ? outcome.kind : 'local',
+            errorMessage: outcome.type === 'fail' ? outcome.message : 'Unexpected answer.',
+          });
+          if (row) ctx.changed(row);
+          return true;
+        }
+        this.retryAttempts = Math.min(this.retryAttempts + 1, JOB_RETRY_POLICY.maxAttempts - 1);
+        this.retryUntil = ctx.clock.now() + 5_000 * this.retryAttempts;
+        this.schedule(this.retryUntil);
+        return false;
+      }
+    }
+  }
+}

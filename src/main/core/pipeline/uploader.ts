@@ -1,0 +1,525 @@
+/**
+ * From `queued` to `processing`: claim a job, write `creating`, POST the record, write
+ * `uploading` with the mid, URL and expiry, stream the bytes, write `processing`. Every state is
+ * on disk before the call it announces, so after a crash a job in `uploading` asks Authenta
+ * (GET) before sending its bytes again: a second PUT could be processed, and charged, twice.
+ */
+import type { JobState } from '../../../shared/domain';
+import { isAuthentaError } from '../api/errors';
+import type { JobPatch, JobRecord } from '../ledger/ledger';
+import type { Disposable, RemoteRecord } from '../ports';
+import { FileProblemError, statFile } from '../watch/classify';
+import type { Gate } from './blocks';
+import type { ActiveService, PipelineContext } from './context';
+import { decideOnError, quotaOf, type Operation } from './error-policy';
+import { LOCAL_CODES } from './hints';
+import { sameVersion } from './intake';
+
+/** An upload URL this close to its expiry is not used: the PUT could outlive it. */
+export const URL_EXPIRY_MARGIN_MS = 10_000;
+
+const CLEAR_ERROR: JobPatch = { errorCode: null, errorKind: null, errorMessage: null, nextAttemptAt: null };
+
+/** Only the host part of an upload URL goes into a log line: the URL is a capability. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.origin}${u.pathname.split('/').slice(0, 2).join('/')}/…`;
+  } catch {
+    return '[url]';
+  }
+}
+
+/** One job's run through the slot: the service it uses, its abort signal, renewals so far. */
+interface Run {
+  active: ActiveService;
+  signal: AbortSignal;
+  renewals: number;
+}
+
+/** New records asked for in one run before giving up (URLs that expire at once: a clock problem). */
+const MAX_RENEWALS = 3;
+
+interface Task {
+  controller: AbortController;
+  cancelled: boolean;
+  promise: Promise<void>;
+}
+
+export interface UploaderHooks {
+  /** The job reached `processing` (with the record, when it is already known). */
+  toProcessing(job: JobRecord, record?: RemoteRecord): void;
+  /** The file changed after it was checked: make sure its new version has a job; returns its id. */
+  changedFile(job: JobRecord): Promise<number | null>;
+}
+
+export class Uploader implements Disposable {
+  private readonly tasks = new Map<number, Task>();
+  private pumping = false;
+  private again = false;
+  private wakeTimer: Disposable | null = null;
+  private disposed = false;
+
+  constructor(
+    private readonly ctx: PipelineContext,
+    private readonly hooks: UploaderHooks,
+  ) {}
+
+  /** Uploads (and POSTs) under way. */
+  get inFlight(): number {
+    return this.tasks.size;
+  }
+
+  isInFlight(id: number): boolean {
+    return this.tasks.has(id);
+  }
+
+  /** Start what can start now. Cheap to call often. */
+  pump(): void {
+    if (this.disposed) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    void this.doPump()
+      .catch((e: unknown) => this.ctx.logger.error('upload pump failed', { message: String(e) }))
+      .finally(() => {
+        this.pumping = false;
+        if (this.again) {
+          this.again = false;
+          this.pump();
+        }
+      });
+  }
+
+  /** Abort an in-flight job because the user cancelled it; it ends `failed` (CANCELLED). */
+  cancel(id: number): boolean {
+    const task = this.tasks.get(id);
+    if (!task) return false;
+    task.cancelled = true;
+    task.controller.abort(new Error('cancelled by the user'));
+    return true;
+  }
+
+  /** Abort everything in flight and wait: rows stay where they were, resumable at the next start. */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    this.wakeTimer?.dispose();
+    this.wakeTimer = null;
+    for (const t of this.tasks.values()) t.controller.abort(new Error('shutting down'));
+    await Promise.allSettled([...this.tasks.values()].map((t) => t.promise));
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private async doPump(): Promise<void> {
+    const { ctx } = this;
+    if (ctx.paused()) return;
+    const limit = ctx.preferences().concurrency;
+    const active = ctx.active();
+    if (!active) return;
+    const now = ctx.clock.now();
+    const pausedFolders = new Set(ctx.pausedFolderIds());
+
+    // Records that already exist come first: they were paid for in quota.
+    if (this.tasks.size < limit && ctx.blocks.isOpen('get')) {
+      const resumable = await ctx.ledger.listByStates(['uploading', 'finalizing']);
+      for (const row of resumable) {
+        if (this.tasks.size >= limit || this.disposed) break;
+        if (this.tasks.has(row.id) || (row.nextAttemptAt ?? 0) > now) continue;
+        if (row.folderId && pausedFolders.has(row.folderId)) continue;
+        if (row.profileId !== active.profile.id) continue;
+        this.start(row, 'open', 'get', (signal) => this.resume(row, { active, signal, renewals: 0 }));
+      }
+    }
+
+    while (this.tasks.size < limit && !this.disposed && !ctx.paused()) {
+      const gate = ctx.blocks.gate('create');
+      if (gate === 'blocked') break;
+      const job = await ctx.ledger.claimNextQueued(ctx.clock.now(), [...pausedFolders], {
+        profileId: active.profile.id,
+        simulated: active.simulated,
+        generation: active.service.generation,
+      });
+      if (!job) {
+        if (gate === 'probe') ctx.blocks.probeAbandoned('create');
+        break;
+      }
+      ctx.changed(job);
+      this.start(job, gate, 'create', (signal) => this.create(job, { active, signal, renewals: 0 }));
+      if (gate === 'probe') break; // one call tests the block
+    }
+    await this.scheduleWake();
+  }
+
+  /** Wake up when the next retry is due. */
+  private async scheduleWake(): Promise<void> {
+    const now = this.ctx.clock.now();
+    const next = await this.ctx.ledger.nextAttemptAfter(['queued', 'uploading', 'finalizing'], now);
+    this.wakeTimer?.dispose();
+    this.wakeTimer = null;
+    if (next === null || this.disposed) return;
+    this.wakeTimer = this.ctx.clock.setTimeout(
+      () => {
+        this.wakeTimer = null;
+        this.pump();
+      },
+      Math.max(0, next - now),
+    );
+  }
+
+  private start(
+    job: JobRecord,
+    gate: Gate,
+    op: Operation,
+    run: (signal: AbortSignal) => Promise<void>,
+  ): void {
+    const controller = new AbortController();
+    const task: Task = { controller, cancelled: false, promise: Promise.resolve() };
+    this.tasks.set(job.id, task);
+    task.promise = run(controller.signal)
+      .catch(async (e: unknown) => {
+        this.ctx.logger.error('upload task failed', {
+          id: job.id,
+          message: e instanceof Error ? e.message : String(e),
+        });
+        const current = await this.ctx.ledger.get(job.id);
+        if (current && ['creating', 'uploading', 'finalizing'].includes(current.state) && !this.disposed) {
+          await this.fail(current, LOCAL_CODES.internal, 'local', `Unexpected error: ${String(e)}`);
+        }
+      })
+      .finally(() => {
+        if (gate === 'probe') this.ctx.blocks.probeAbandoned(op);
+        this.tasks.delete(job.id);
+        this.pump();
+      });
+  }
+
+  private async transition(
+    job: JobRecord,
+    to: JobState,
+    patch: JobPatch,
+    note: string | null = null,
+  ): Promise<JobRecord | null> {
+    const row = await this.ctx.ledger.transition(job.id, job.state, to, patch, note);
+    if (row) this.ctx.changed(row);
+    return row;
+  }
+
+  private async fail(
+    job: JobRecord,
+    code: string,
+    kind: JobRecord['errorKind'],
+    message: string,
+  ): Promise<void> {
+    await this.transition(job, 'failed', {
+      errorCode: code,
+      errorKind: kind,
+      errorMessage: message,
+      nextAttemptAt: null,
+    });
+  }
+
+  /** Is the file still the version that was checked? Fails the job (and queues the new version) if not. */
+  private async fileStillThere(job: JobRecord): Promise<boolean> {
+    try {
+      const st = await statFile(job.path);
+      if (sameVersion(st, job)) return true;
+      const newer = await this.hooks.changedFile(job);
+      await this.fail(
+        job,
+        LOCAL_CODES.changed,
+        'local',
+        `${job.name} changed after it was checked, so that version was not sent.${newer ? ` The new version is job #${newer}.` : ''}`,
+      );
+    } catch (e) {
+      if (!(e instanceof FileProblemError)) throw e;
+      await this.fail(
+        job,
+        e.code,
+        'local',
+        e.code === 'VANISHED'
+          ? `${job.name} was moved or deleted before it was sent. Put it back to check it.`
+          : e.message,
+      );
+    }
+    return false;
+  }
+
+  /** `creating`: POST the record, then upload. */
+  private async create(claimed: JobRecord, run: Run): Promise<void> {
+    const { active, signal } = run;
+    let job = claimed;
+    if (!(await this.fileStillThere(job))) return;
+    const startedAt = this.ctx.clock.now();
+    let created;
+    try {
+      created = await active.service.create(
+        {
+          name: job.name,
+          contentType: job.contentType ?? 'application/octet-stream',
+          size: job.size,
+          model: job.model ?? '',
+          kind: job.kind ?? 'image',
+        },
+        signal,
+      );
+    } catch (e) {
+      await this.onError('create', job, e, run, startedAt);
+      return;
+    }
+    this.ctx.blocks.succeeded('create', startedAt);
+    this.ctx.logger.info('record created', {
+      id: job.id,
+      mid: created.remoteId,
+      url: redactUrl(created.uploadUrl),
+    });
+    const next = await this.transition(
+      job,
+      'uploading',
+      {
+        ...CLEAR_ERROR,
+        remoteId: created.remoteId,
+        uploadUrl: created.uploadUrl,
+        uploadExpiresAt: created.expiresAt,
+        raw: created.raw,
+        generation: active.service.generation,
+        bytesSent: 0,
+      },
+      `record ${created.remoteId} created`,
+    );
+    if (!next) return;
+    job = next;
+    if (signal.aborted) return this.aborted(job);
+    await this.upload(job, run);
+  }
+
+  /** `uploading`: stream the bytes, then `processing` (or `finalizing` for the Jobs API). */
+  private async upload(job: JobRecord, run: Run): Promise<void> {
+    const { active, signal } = run;
+    const now = this.ctx.clock.now();
+    if (!job.uploadUrl || !job.remoteId || (job.uploadExpiresAt ?? 0) - URL_EXPIRY_MARGIN_MS <= now) {
+      await this.renew(job, run, 'the upload URL expired before the upload');
+      return;
+    }
+    if (!(await this.fileStillThere(job))) return;
+    const size = job.size;
+    try {
+      await active.service.upload(
+        { remoteId: job.remoteId, uploadUrl: job.uploadUrl },
+        { path: job.path, contentType: job.contentType ?? 'application/octet-stream', size },
+        { signal, onProgress: (sent) => this.ctx.progress(job.id, sent, size) },
+      );
+    } catch (e) {
+      await this.onError('upload', job, e, run, now);
+      return;
+    }
+    const uploadedAt = this.ctx.clock.now();
+    this.ctx.progress(job.id, size, size);
+    if (active.service.finalize) {
+      const fin = await this.transition(
+        job,
+        'finalizing',
+        { bytesSent: size, uploadedAt, ...CLEAR_ERROR },
+        'uploaded',
+      );
+      if (!fin) return;
+      await this.finalize(fin, run);
+      return;
+    }
+    const processing = await this.transition(
+      job,
+      'processing',
+      { ...CLEAR_ERROR, bytesSent: size, uploadedAt, pollingSince: uploadedAt },
+      'uploaded; waiting for the verdict',
+    );
+    if (processing) this.hooks.toProcessing(processing);
+  }
+
+  /** Jobs API: processing starts only after finalize. */
+  private async finalize(job: JobRecord, run: Run): Promise<void> {
+    const { active, signal } = run;
+    const startedAt = this.ctx.clock.now();
+    try {
+      await active.service.finalize?.(job.remoteId ?? '', signal);
+    } catch (e) {
+      await this.onError('finalize', job, e, run, startedAt);
+      return;
+    }
+    this.ctx.blocks.succeeded('finalize', startedAt);
+    const now = this.ctx.clock.now();
+    const processing = await this.transition(
+      job,
+      'processing',
+      { ...CLEAR_ERROR, uploadedAt: job.uploadedAt ?? now, pollingSince: now },
+      'finalized; waiting for the verdict',
+    );
+    if (processing) this.hooks.toProcessing(processing);
+  }
+
+  /**
+   * A row in `uploading`/`finalizing` that is not being worked on (a restart, or a retry after a
+   * failed PUT): ask Authenta first. Bytes already there are never sent again.
+   */
+  private async resume(job: JobRecord, run: Run): Promise<void> {
+    const { active, signal } = run;
+    if (!job.remoteId) {
+      await this.renew(job, run, 'the record id was lost');
+      return;
+    }
+    const startedAt = this.ctx.clock.now();
+    let record: RemoteRecord;
+    try {
+      record = await active.service.get(job.remoteId, signal);
+    } catch (e) {
+      await this.onError('get', job, e, run, startedAt);
+      return;
+    }
+    this.ctx.blocks.succeeded('get', startedAt);
+    if (record.phase === 'awaiting-upload') {
+      if (job.state === 'finalizing') {
+        await this.finalize(job, run);
+        return;
+      }
+      await this.ctx.ledger.addNote(
+        job.id,
+        `record ${job.remoteId} still waits for its bytes (${record.status})`,
+      );
+      await this.upload(job, run);
+      return;
+    }
+    const now = this.ctx.clock.now();
+    const processing = await this.transition(
+      job,
+      'processing',
+      { ...CLEAR_ERROR, raw: record.raw, pollingSince: now, bytesSent: job.size },
+      `Authenta already has the bytes (${record.status}): not sent again`,
+    );
+    if (processing) this.hooks.toProcessing(processing, record);
+  }
+
+  /** The upload URL (or the record) is no longer usable: a new record, in this same slot when allowed. */
+  private async renew(job: JobRecord, run: Run, why: string): Promise<void> {
+    const old = job.remoteId;
+    run.renewals += 1;
+    if (run.renewals > MAX_RENEWALS) {
+      await this.fail(
+        job,
+        'URL_EXPIRED',
+        'expired-url',
+        `Every upload URL expired before it could be used (${why}). Check that this computer's clock is right, then retry.`,
+      );
+      return;
+    }
+    const creating = await this.transition(
+      job,
+      'creating',
+      { remoteId: null, uploadUrl: null, uploadExpiresAt: null, bytesSent: 0, raw: null },
+      `${why}: asking for a new record${old ? ` (record ${old} stays unused and costs no credits)` : ''}`,
+    );
+    if (!creating) return;
+    if (this.ctx.blocks.isOpen('create') && !run.signal.aborted) {
+      await this.create(creating, run);
+      return;
+    }
+    await this.transition(creating, 'queued', {}, 'waits for its turn to be created again');
+  }
+
+  /** The call was aborted: by the user (cancel) or by shutdown (leave the row to resume later). */
+  private async aborted(job: JobRecord): Promise<void> {
+    const task = this.tasks.get(job.id);
+    if (!task?.cancelled) return;
+    const current = await this.ctx.ledger.get(job.id);
+    if (!current || !['creating', 'uploading', 'finalizing', 'queued'].includes(current.state)) return;
+    await this.transition(current, 'failed', {
+      errorCode: LOCAL_CODES.cancelled,
+      errorKind: 'local',
+      errorMessage: `Cancelled${current.state === 'uploading' ? ' during the upload' : ''}.`,
+      nextAttemptAt: null,
+    });
+  }
+
+  private async onError(
+    op: Operation,
+    job: JobRecord,
+    error: unknown,
+    run: Run,
+    startedAt: number,
+  ): Promise<void> {
+    const { ctx } = this;
+    if (run.signal.aborted) return this.aborted(job);
+    const attempt = job.attempts + 1;
+    const outcome = decideOnError(op, error, attempt, ctx.random);
+    const e = isAuthentaError(error) ? error : null;
+    const errPatch: JobPatch = {
+      errorCode: e?.code ?? LOCAL_CODES.internal,
+      errorKind: e?.kind ?? 'local',
+      errorMessage: e?.message ?? String(error),
+      attempts: attempt,
+    };
+    ctx.logger.warn('call failed', {
+      id: job.id,
+      op,
+      code: e?.code,
+      mid: job.remoteId,
+      outcome: outcome.type,
+    });
+    switch (outcome.type) {
+      case 'block': {
+        const quota = outcome.block === 'quota-query' || outcome.block === 'quota-mutation';
+        ctx.blocks.set(
+          outcome.block,
+          e ? { code: e.code, message: e.message } : null,
+          quota ? ctx.clock.now() + ctx.preferences().quotaCooldownMs : null,
+        );
+        const resumeState: JobState = job.state === 'creating' ? 'queued' : job.state;
+        await this.transition(job, 'blocked', { ...errPatch, resumeState }, `stopped: ${e?.code ?? 'error'}`);
+        return;
+      }
+      case 'retry': {
+        const at = ctx.clock.now() + outcome.delayMs;
+        if (outcome.offline) ctx.blocks.set('offline', e ? { code: e.code, message: e.message } : null, at);
+        const note = `${e?.code ?? 'error'}: retrying at ${new Date(at).toISOString()}`;
+        if (job.state === 'creating') {
+          await this.transition(job, 'queued', { ...errPatch, nextAttemptAt: at }, note);
+        } else {
+          const row = await ctx.ledger.update(job.id, { ...errPatch, nextAttemptAt: at }, [job.state]);
+          if (row) {
+            await ctx.ledger.addNote(job.id, note);
+            ctx.changed(row);
+          }
+        }
+        return;
+      }
+      case 'renew-url':
+        await this.renew(job, run, e?.message ?? 'the upload URL expired');
+        return;
+      case 'gone':
+        if (job.state === 'uploading') {
+          await this.renew(job, run, 'the record no longer exists on Authenta');
+          return;
+        }
+        await this.fail(
+          job,
+          LOCAL_CODES.remoteGone,
+          'not-found',
+          'The record was deleted on Authenta before processing started. Retry to send the file again.',
+        );
+        return;
+      case 'fail':
+        // The server answered past its quota check: a block of this kind has lifted.
+        if (quotaOf(op) !== null && outcome.kind !== 'transient' && outcome.kind !== 'local') {
+          ctx.blocks.succeeded(op, startedAt);
+        }
+        await this.transition(job, 'failed', {
+          ...errPatch,
+          errorCode: outcome.code,
+          errorKind: outcome.kind,
+          errorMessage: outcome.message,
+          nextAttemptAt: null,
+        });
+        return;
+    }
+  }
+}
