@@ -1,2 +1,19 @@
-// Electron composition root (issue 4). Placeholder until the desktop host lands.
-export {};
+/**
+ * The Electron composition root: the engine with the desktop's adapters (electron-store for
+ * settings, the OS keychain for secrets) inside the desktop host (window, tray, IPC; see
+ * desktop/app.ts). Nothing else constructs adapters.
+ */
+import { app } from 'electron';
+import { Engine } from './core/engine';
+import { KeytarSecretStore } from './core/secrets/keytar-secret-store';
+import { runDesktop } from './desktop/app';
+import { ElectronSettingsStore } from './desktop/electron-settings-store';
+
+runDesktop({
+  createEngine: (deps) => new Engine(deps),
+  createSettingsStore: (dataDir) => new ElectronSettingsStore(dataDir),
+  createSecretStore: () => new KeytarSecretStore(),
+}).catch((error: unknown) => {
+  console.error('Authenta Watch could not start:', error);
+  app.exit(1);
+});

@@ -6,12 +6,21 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app, dialog, Notification, powerMonitor, session, shell } from 'electron';
-import { parseArgs, type AuthentaWatchApi } from '../../shared/contract';
+import { parseArgs, type AuthentaWatchApi, type HostCapabilities } from '../../shared/contract';
 import type { EngineStatus } from '../../shared/domain';
 import { createLogger, FileLogSink, type RedactingLogger } from '../core/logger';
-import { systemClock, type Clock, type Logger, type SecretStore, type SettingsStore } from '../core/ports';
+import {
+  systemClock,
+  type Clock,
+  type Credentials,
+  type Logger,
+  type SecretStore,
+  type SettingsStore,
+} from '../core/ports';
+import { defaultDataDir } from '../headless/args';
+import { credentialsFromEnv, RememberingSecretStore, secretValues } from '../headless/credentials';
 import { forwardEvents, registerCommands } from '../ipc';
-import { createDesktopApi, type DesktopApi, type NativeHost } from './host-api';
+import { createDesktopApi, ELECTRON_CAPABILITIES, type DesktopApi, type NativeHost } from './host-api';
 import { LoginItem, startsHidden } from './login-item';
 import { MainWindow } from './main-window';
 import { createNativeNotifier, Notifier } from './notifications';
@@ -31,6 +40,9 @@ export interface DesktopEngineDeps {
   logger: Logger;
   settings: SettingsStore;
   secrets: SecretStore;
+  /** AUTHENTA_CLIENT_ID/AUTHENTA_CLIENT_SECRET or AUTHENTA_API_KEY: they override the keychain. */
+  envCredentials: Credentials | null;
+  capabilities: HostCapabilities;
   /** A better-sqlite3 binary built for this Electron (development only, see scripts/start.mjs). */
   nativeBinding?: string;
 }
@@ -46,6 +58,8 @@ export interface DesktopOptions {
   createEngine(deps: DesktopEngineDeps): DesktopEngine;
   createSettingsStore(dataDir: string): SettingsStore;
   createSecretStore(): SecretStore;
+  /** Default: the folder the headless CLI uses too (see headless/args.ts defaultDataDir). */
+  dataDir?: string;
   platform?: NodeJS.Platform;
   argv?: readonly string[];
   cwd?: string;
@@ -87,6 +101,13 @@ export async function runDesktop(options: DesktopOptions): Promise<DesktopApp | 
   const argv = options.argv ?? process.argv;
   const cwd = options.cwd ?? process.cwd();
   const defaultApp = options.defaultApp ?? process.defaultApp === true;
+  // One data folder for the desktop and the CLI (the same settings file and ledger). Set before
+  // the single-instance lock, which Chromium keeps in this folder.
+  app.setPath(
+    'userData',
+    options.dataDir ??
+      defaultDataDir(options.platform ?? process.platform, options.env ?? process.env, homedir()),
+  );
   const paths = pathsFromArgv(argv, cwd, defaultApp);
   const handover: HandoverData = { paths };
   if (!app.requestSingleInstanceLock(handover)) {
@@ -160,13 +181,18 @@ export class DesktopApp {
       rendererIndex: this.paths.rendererIndex,
     });
 
+    // Every secret value the app comes to hold is cut out of every log line.
+    const knownSecrets = new Set<string>();
+    const fromEnv = credentialsFromEnv(env);
+    const envCredentials = 'credentials' in fromEnv ? fromEnv.credentials : null;
+    for (const secret of secretValues(envCredentials)) knownSecrets.add(secret);
     this.logSink = new FileLogSink({ dir: app.getPath('logs') });
-    const envSecrets = [env.AUTHENTA_CLIENT_SECRET, env.AUTHENTA_API_KEY].filter((s): s is string => !!s);
-    const logger = createLogger({ sinks: [this.logSink], secrets: () => envSecrets }).child({
+    const logger = createLogger({ sinks: [this.logSink], secrets: () => [...knownSecrets] }).child({
       host: 'electron',
     });
     this.logger = logger;
     logger.info('Authenta Watch starting', { version: app.getVersion(), packaged: app.isPackaged });
+    if ('problem' in fromEnv) logger.warn(`Environment credentials ignored: ${fromEnv.problem}`);
 
     this.harden(target, logger);
     this.registerAppEvents();
@@ -182,7 +208,9 @@ export class DesktopApp {
       clock: this.clock,
       logger,
       settings: hub,
-      secrets: this.options.createSecretStore(),
+      secrets: new RememberingSecretStore(this.options.createSecretStore(), knownSecrets),
+      envCredentials,
+      capabilities: { ...ELECTRON_CAPABILITIES },
       ...(nativeBinding ? { nativeBinding } : {}),
     });
     this.engine = engine;

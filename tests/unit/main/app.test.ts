@@ -39,7 +39,6 @@ beforeEach(() => {
   resetFakeElectron();
   const base = mkdtempSync(join(tmpdir(), 'aw-desktop-'));
   dirs = { userData: join(base, 'data'), logs: join(base, 'logs'), config: join(base, 'config') };
-  fake.app.paths.set('userData', dirs.userData);
   fake.app.paths.set('logs', dirs.logs);
   fake.app.appPath = ROOT;
   engine = new FakeEngine();
@@ -54,7 +53,10 @@ afterEach(async () => {
   rmSync(join(dirs.userData, '..'), { recursive: true, force: true });
 });
 
-async function start(argv: string[] = [EXE], extra: { platform?: NodeJS.Platform } = {}) {
+async function start(
+  argv: string[] = [EXE],
+  extra: { platform?: NodeJS.Platform; env?: NodeJS.ProcessEnv } = {},
+) {
   running = await runDesktop({
     createEngine: (deps) => {
       engineDeps = deps;
@@ -62,10 +64,11 @@ async function start(argv: string[] = [EXE], extra: { platform?: NodeJS.Platform
     },
     createSettingsStore: () => settings,
     createSecretStore: () => new InMemorySecretStore(),
+    dataDir: dirs.userData,
     platform: extra.platform ?? 'linux',
     argv,
     cwd: '/home/desk',
-    env: { XDG_CONFIG_HOME: dirs.config },
+    env: { XDG_CONFIG_HOME: dirs.config, ...extra.env },
     defaultApp: false,
     resourcesPath: '/nonexistent/resources',
     execPath: EXE,
@@ -83,7 +86,13 @@ describe('the desktop host', () => {
     const desktop = await start();
     expect(desktop).not.toBeNull();
     expect(engine.started).toBe(true);
-    expect(engineDeps).toMatchObject({ dataDir: dirs.userData, clock });
+    expect(engineDeps).toMatchObject({
+      dataDir: dirs.userData,
+      clock,
+      envCredentials: null,
+      capabilities: { host: 'electron', nativeFolderPicker: true },
+    });
+    expect(fake.app.getPath('userData')).toBe(dirs.userData);
     expect(engineDeps!.nativeBinding).toBeUndefined();
     expect(FakeBrowserWindow.instances).toHaveLength(1);
     expect(window().options.webPreferences).toEqual(
@@ -117,6 +126,33 @@ describe('the desktop host', () => {
     await start();
     const log = readFileSync(join(dirs.logs, 'authenta-watch.log'), 'utf8');
     expect(log).toContain('Authenta Watch started');
+  });
+
+  it('hands environment credentials to the engine and keeps every secret out of the log', async () => {
+    const secret = 'env-secret-value-123';
+    await start([EXE], { env: { AUTHENTA_CLIENT_ID: 'desk-id', AUTHENTA_CLIENT_SECRET: secret } });
+    expect(engineDeps!.envCredentials).toEqual({ kind: 'client', clientId: 'desk-id', clientSecret: secret });
+    await engineDeps!.secrets.set('p1', { kind: 'apikey', apiKey: 'keychain-api-key-456' });
+    engineDeps!.logger.info(`a careless line with ${secret} and keychain-api-key-456`);
+    const log = readFileSync(join(dirs.logs, 'authenta-watch.log'), 'utf8');
+    expect(log).toContain('a careless line with [redacted] and [redacted]');
+    expect(log).not.toContain(secret);
+    expect(log).not.toContain('keychain-api-key-456');
+  });
+
+  it('uses the Electron build of better-sqlite3 that npm start made, in development only', async () => {
+    await start([EXE], {
+      env: { AUTHENTA_SQLITE_BINDING: '/repo/.native/electron-45.5.0/better_sqlite3.node' },
+    });
+    expect(engineDeps!.nativeBinding).toBe('/repo/.native/electron-45.5.0/better_sqlite3.node');
+    await running!.shutdown();
+    resetFakeElectron();
+    fake.app.paths.set('logs', dirs.logs);
+    fake.app.appPath = ROOT;
+    fake.app.isPackaged = true;
+    engine = new FakeEngine();
+    await start([EXE], { env: { AUTHENTA_SQLITE_BINDING: '/tmp/evil.node' } });
+    expect(engineDeps!.nativeBinding).toBeUndefined();
   });
 
   it('a second launch hands its paths to the first and quits', async () => {

@@ -226,6 +226,9 @@ class FakeApp extends EventEmitter {
   getAppPath(): string {
     return this.appPath;
   }
+  setPath(name: string, path: string): void {
+    this.paths.set(name, path);
+  }
   getPath(name: string): string {
     const path = this.paths.get(name);
     if (!path) throw new Error(`FakeApp: no path set for "${name}"`);
