@@ -19,7 +19,7 @@ import type { ProfileRecord } from '../../src/shared/settings';
 import { defaultSettings } from '../../src/shared/settings';
 import { Engine, type EngineOptions } from '../../src/main/core/engine';
 import { createLogger, MemoryLogSink } from '../../src/main/core/logger';
-import type { Credentials } from '../../src/main/core/ports';
+import type { Clock, Credentials, Disposable } from '../../src/main/core/ports';
 import { InMemorySecretStore } from '../../src/main/core/secrets/in-memory-secret-store';
 import { InMemorySettingsStore } from '../../src/main/core/settings/in-memory-settings-store';
 import {
@@ -28,6 +28,46 @@ import {
   type Simulator,
   type SimulatorOptions,
 } from '../../src/main/sim';
+
+/**
+ * Real time that a test can move forward: `advance(ms)` jumps ahead and fires the timers that
+ * became due (a 15-minute quota cool-down in a millisecond). Everything else runs on real timers.
+ */
+export class TestClock implements Clock {
+  private offset = 0;
+  private readonly timers = new Set<{ due: number; fn: () => void; real: NodeJS.Timeout }>();
+
+  now(): number {
+    return Date.now() + this.offset;
+  }
+
+  setTimeout(fn: () => void, ms: number): Disposable {
+    const timer = { due: this.now() + ms, fn, real: null as unknown as NodeJS.Timeout };
+    timer.real = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    timer.real.unref?.();
+    this.timers.add(timer);
+    return {
+      dispose: () => {
+        clearTimeout(timer.real);
+        this.timers.delete(timer);
+      },
+    };
+  }
+
+  /** Jump `ms` ahead; timers now due fire at once, in order. */
+  advance(ms: number): void {
+    this.offset += ms;
+    const due = [...this.timers].filter((t) => t.due <= this.now()).sort((a, b) => a.due - b.due);
+    for (const t of due) {
+      clearTimeout(t.real);
+      this.timers.delete(t);
+      t.fn();
+    }
+  }
+}
 
 /** The profile the harness makes for its simulator (a real media-API profile, not the Sandbox). */
 export const SIM_PROFILE_ID = 'sim';
@@ -58,6 +98,8 @@ export interface Harness {
   dataDir: string;
   sim: Simulator;
   engine: Engine;
+  /** The engine's clock: real time, plus what `advance` skipped. */
+  clock: TestClock;
   settings: InMemorySettingsStore;
   secrets: InMemorySecretStore;
   logs: MemoryLogSink;
@@ -125,11 +167,13 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   }
   const settings = new InMemorySettingsStore(initial);
   const processingMs = options.sim?.processingMs ?? 300;
+  const clock = new TestClock();
 
   const makeEngine = async (extra: Partial<EngineOptions> = {}): Promise<Engine> => {
     const engine = new Engine({
       dataDir,
       logger,
+      clock,
       settings,
       secrets,
       sandboxProcessingMs: processingMs,
@@ -167,6 +211,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     root,
     dataDir,
     sim,
+    clock,
     get engine() {
       return engine;
     },
