@@ -45,9 +45,12 @@ export function normaliseBaseUrl(input: string): string {
   }
 
   const segments = url.pathname.split('/').filter((s) => s !== '');
-  // A pasted route (".../api/media" or ".../api/media/<mid>") still names the same API.
+  // A pasted route (".../api/media", ".../api/media/<mid>", ".../api/v1/jobs") still names the same API.
   const apiAt = segments.findIndex((s) => s.toLowerCase() === 'api');
-  if (apiAt >= 0 && segments[apiAt + 1]?.toLowerCase() === 'media') segments.length = apiAt + 1;
+  const route = segments.slice(apiAt + 1, apiAt + 3).map((s) => s.toLowerCase());
+  if (apiAt >= 0 && (route[0] === 'media' || (route[0] === 'v1' && route[1] === 'jobs'))) {
+    segments.length = apiAt + 1;
+  }
   if (segments[segments.length - 1]?.toLowerCase() !== 'api') segments.push('api');
   else segments[segments.length - 1] = 'api';
   return `${url.protocol}//${url.host}/${segments.join('/')}`;

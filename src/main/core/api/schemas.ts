@@ -6,13 +6,16 @@
 import { z } from 'zod';
 
 /** A number, also when an API sends it as a numeric string ("0.93"). */
-const looseNumber = z.preprocess(
+export const looseNumber = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v)) ? Number(v) : v),
   z.number(),
 );
 
 /** A boolean, also when sent as "true"/"false". */
-const looseBoolean = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean());
+export const looseBoolean = z.preprocess(
+  (v) => (v === 'true' ? true : v === 'false' ? false : v),
+  z.boolean(),
+);
 
 /** One face of a processed video. */
 export const ParticipantAnswerSchema = z.looseObject({
