@@ -16,6 +16,10 @@
  *   counts contradict each other (a participant marked fake while `deepFakes` is 0, or more fakes
  *   than faces) the label is `suspect`. Faces found and none fake: `authentic`. No face counts at
  *   all: `inconclusive`.
+ * - Jobs API result (`isAiGenerated`, `confidence`, `analysisDetails`): read like an image. A
+ *   face-based task (face swap) whose `analysisDetails` carries `faces`, `deepFakes` or
+ *   `participants` is read like a video first, so no face is `inconclusive`; when the counts and
+ *   `isAiGenerated` disagree the label is `suspect`, and a low confidence makes it `suspect` as for images.
  */
 import type { Participant, Verdict } from '../../../shared/domain';
 
@@ -43,14 +47,54 @@ export function normaliseMediaVerdict(record: VerdictFields, kind: 'image' | 'vi
   return kind === 'image' ? imageVerdict(record.fake, record.confidence) : videoVerdict(record);
 }
 
-/** Normalises a Jobs API result `{confidence, isAiGenerated, analysisDetails}` like an image verdict. */
+/**
+ * Normalises a Jobs API result `{confidence, isAiGenerated, analysisDetails}` like an image
+ * verdict, or like a video when `analysisDetails` carries face counts (rules above).
+ */
 export function normaliseJobsVerdict(result: unknown): Verdict {
   if (!result || typeof result !== 'object') {
     return { label: 'inconclusive', reason: 'The job finished without a result' };
   }
-  const r = result as { isAiGenerated?: unknown; confidence?: unknown };
+  const r = result as { isAiGenerated?: unknown; confidence?: unknown; analysisDetails?: unknown };
   const fake = typeof r.isAiGenerated === 'boolean' ? r.isAiGenerated : null;
-  return imageVerdict(fake, typeof r.confidence === 'number' ? r.confidence : null);
+  const confidence = typeof r.confidence === 'number' ? r.confidence : null;
+  const faces = faceFields(r.analysisDetails);
+  return faces ? faceJobVerdict(faces, fake, confidence) : imageVerdict(fake, confidence);
+}
+
+/** The face counts of a Jobs result's `analysisDetails`, or null when it has none. */
+function faceFields(details: unknown): VerdictFields | null {
+  if (!details || typeof details !== 'object') return null;
+  const d = details as { faces?: unknown; deepFakes?: unknown; participants?: unknown };
+  const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+  const listed = Array.isArray(d.participants)
+    ? d.participants.flatMap((p: unknown) => {
+        const q = p as { id?: unknown; fake?: unknown } | null;
+        if (!q || typeof q.fake !== 'boolean') return [];
+        const id = typeof q.id === 'string' || typeof q.id === 'number' ? q.id : '';
+        return [{ id, fake: q.fake }];
+      })
+    : [];
+  // An empty list means no face; a list of nothing readable means nothing.
+  const participants =
+    Array.isArray(d.participants) && (d.participants.length === 0 || listed.length > 0) ? listed : undefined;
+  const fields: VerdictFields = {
+    ...(num(d.faces) === undefined ? {} : { faces: num(d.faces) }),
+    ...(num(d.deepFakes) === undefined ? {} : { deepFakes: num(d.deepFakes) }),
+    ...(participants === undefined ? {} : { participants }),
+  };
+  return Object.keys(fields).length === 0 ? null : fields;
+}
+
+function faceJobVerdict(fields: VerdictFields, fake: boolean | null, rawConfidence: number | null): Verdict {
+  const byFaces = videoVerdict(fields);
+  if (byFaces.label !== 'fake' && byFaces.label !== 'authentic') return byFaces;
+  const saysFake = byFaces.label === 'fake';
+  if (fake !== null && fake !== saysFake) {
+    return { ...byFaces, label: 'suspect', reason: "The model's answer and its face counts disagree" };
+  }
+  const answer = imageVerdict(saysFake, rawConfidence);
+  return { ...byFaces, ...answer };
 }
 
 function imageVerdict(fake: boolean | null | undefined, rawConfidence: number | null | undefined): Verdict {
