@@ -46,7 +46,8 @@ export function formatPercent(fraction: number): string {
   return `${Math.round(clamped * 100)}%`;
 }
 
-function sameDay(a: Date, b: Date): boolean {
+/** Whether two instants fall on the same local calendar day. */
+export function sameDay(a: Date, b: Date): boolean {
   return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 }
 
@@ -77,6 +78,21 @@ export function formatDateTime(at: number, locale?: string): string {
     hour: '2-digit',
     minute: '2-digit',
     second: '2-digit',
+  });
+}
+
+/** The clock time to the second: "14:05:09". */
+export function formatClock(at: number, locale?: string): string {
+  return new Date(at).toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+/** Stamps for a list of moments: the full date where the day changes, the clock time otherwise. */
+export function timelineStamps(moments: readonly number[], locale?: string): string[] {
+  return moments.map((at, i) => {
+    const prev = i > 0 ? moments[i - 1] : undefined;
+    return prev !== undefined && sameDay(new Date(prev), new Date(at))
+      ? formatClock(at, locale)
+      : formatDateTime(at, locale);
   });
 }
 

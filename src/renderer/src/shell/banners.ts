@@ -92,8 +92,11 @@ export function bannersFrom(status: EngineStatus | null): Banner[] {
       kind: 'folder',
       tone: 'warning',
       heading: `Folder unavailable: ${folder.path}`,
+      // The engine's message says why and what to do; advice is added only when it sent none.
       message: folder.health.message ?? 'The folder cannot be read.',
-      action: 'Reconnect the drive or share, or check its permissions; watching resumes by itself.',
+      action: folder.health.message
+        ? ''
+        : 'Reconnect the drive or share, or check its permissions; watching resumes by itself.',
       code: null,
       retryAt: null,
       offerResume: false,
@@ -115,5 +118,12 @@ export function bannersFrom(status: EngineStatus | null): Banner[] {
       folderId: null,
     });
   }
-  return banners.sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
+  banners.sort((a, b) => ORDER[a.kind] - ORDER[b.kind]);
+  // One "Resume queue" is enough: it goes on the most serious banner that offers it.
+  let offered = false;
+  for (const banner of banners) {
+    if (banner.offerResume && offered) banner.offerResume = false;
+    offered ||= banner.offerResume;
+  }
+  return banners;
 }

@@ -8,6 +8,7 @@ import {
   formatFaces,
   formatPercent,
   formatTime,
+  timelineStamps,
 } from '../../../../src/renderer/src/lib/format';
 
 describe('formatBytes', () => {
@@ -109,5 +110,16 @@ describe('baseName and errorText', () => {
       'IAM001: bad secret',
     );
     expect(errorText('plain')).toBe('plain');
+  });
+});
+
+describe('timelineStamps', () => {
+  it('gives the date where the day changes and the clock time otherwise', () => {
+    const day1 = new Date(2025, 2, 12, 23, 59, 58).getTime();
+    const stamps = timelineStamps([day1, day1 + 1000, day1 + 3000], 'en-GB');
+    expect(stamps[0]).toContain('2025');
+    expect(stamps[1]).toBe('23:59:59');
+    expect(stamps[2]).toContain('13 Mar 2025');
+    expect(timelineStamps([])).toEqual([]);
   });
 });

@@ -77,6 +77,37 @@ describe('bannersFrom', () => {
     expect(banners.map((b) => b.kind)).toEqual(['auth', 'quota-mutation', 'offline', 'folder']);
   });
 
+  it('offers one resume button, on the most serious banner that needs it', () => {
+    const banners = bannersFrom(
+      makeStatus({
+        paused: true,
+        blocks: [block({ kind: 'quota-query', code: 'AA001' }), block({ kind: 'credits', code: 'U007' })],
+      }),
+    );
+    expect(banners.map((b) => [b.kind, b.offerResume])).toEqual([
+      ['credits', true],
+      ['quota-query', false],
+    ]);
+  });
+
+  it('adds advice to a folder banner only when the engine sent no message', () => {
+    const [silent] = bannersFrom(
+      makeStatus({
+        folders: [makeFolder({ health: { state: 'unavailable', message: null, lastEventAt: null } })],
+      }),
+    );
+    expect(silent?.message).toBe('The folder cannot be read.');
+    expect(silent?.action).toContain('Reconnect the drive or share');
+    const [told] = bannersFrom(
+      makeStatus({
+        folders: [
+          makeFolder({ health: { state: 'unavailable', message: 'Reconnect X.', lastEventAt: null } }),
+        ],
+      }),
+    );
+    expect(told?.action).toBe('');
+  });
+
   it('says the queue is paused, with a resume button, unless a quota banner already offers one', () => {
     expect(bannersFrom(makeStatus({ paused: true })).map((b) => [b.kind, b.offerResume])).toEqual([
       ['paused', true],
