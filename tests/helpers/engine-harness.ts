@@ -15,7 +15,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { FolderOptions, FolderStatus, Job, JobState } from '../../src/shared/domain';
-import type { ProfileRecord } from '../../src/shared/settings';
+import type { Preferences, ProfileRecord } from '../../src/shared/settings';
 import { defaultSettings } from '../../src/shared/settings';
 import { Engine, type EngineOptions } from '../../src/main/core/engine';
 import { createLogger, MemoryLogSink } from '../../src/main/core/logger';
@@ -81,7 +81,9 @@ export interface HarnessOptions {
   auth?: 'client' | 'apikey' | 'none' | Credentials;
   /** Use the built-in Sandbox profile instead (the engine starts its own simulator). */
   sandbox?: boolean;
-  /** Keep log records (default true); they are checked for secrets by some tests. */
+  /** Preferences of the settings the engine starts with (concurrency, size limit, cool-down, ...). */
+  preferences?: Partial<Preferences>;
+  /** Lowest level kept in `logs` (default debug); tests check logs for secrets. */
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
 }
 
@@ -141,6 +143,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const logger = createLogger({ sinks: [logs], level: options.logLevel ?? 'debug' });
   const secrets = new InMemorySecretStore();
   const initial = defaultSettings();
+  initial.preferences = { ...initial.preferences, ...options.preferences };
   if (!options.sandbox) {
     const auth = options.auth ?? 'client';
     const profile: ProfileRecord = {

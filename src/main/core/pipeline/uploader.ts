@@ -59,6 +59,8 @@ export class Uploader implements Disposable {
   private again = false;
   private wakeTimer: Disposable | null = null;
   private disposed = false;
+  /** The service whose calls have been seen to work; until then, one call at a time. */
+  private confirmed: ActiveService['service'] | null = null;
 
   constructor(
     private readonly ctx: PipelineContext,
@@ -116,9 +118,10 @@ export class Uploader implements Disposable {
   private async doPump(): Promise<void> {
     const { ctx } = this;
     if (ctx.paused()) return;
-    const limit = ctx.preferences().concurrency;
     const active = ctx.active();
     if (!active) return;
+    // New credentials are tried with one call before several go out: wrong ones fail once, not N times.
+    const limit = this.confirmed === active.service ? ctx.preferences().concurrency : 1;
     const now = ctx.clock.now();
     const pausedFolders = new Set(ctx.pausedFolderIds());
 
@@ -270,6 +273,7 @@ export class Uploader implements Disposable {
       return;
     }
     this.ctx.blocks.succeeded('create', startedAt);
+    this.confirmed = active.service;
     this.ctx.logger.info('record created', {
       id: job.id,
       mid: created.remoteId,
@@ -377,6 +381,7 @@ export class Uploader implements Disposable {
       return;
     }
     this.ctx.blocks.succeeded('get', startedAt);
+    this.confirmed = active.service;
     if (record.phase === 'awaiting-upload') {
       if (job.state === 'finalizing') {
         await this.finalize(job, run);
