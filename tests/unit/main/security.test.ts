@@ -152,6 +152,7 @@ describe('window options', () => {
       webviewTag: false,
       navigateOnDragDrop: false,
       experimentalFeatures: false,
+      disableBlinkFeatures: 'Auxclick',
     });
   });
 

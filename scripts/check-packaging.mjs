@@ -1,0 +1,143 @@
+#!/usr/bin/env node
+// The packaging check (npm test, after the build): packs the app with electron-builder.yml for
+// Linux as a plain folder, offline, with a stub in place of Electron's binary (which cannot be
+// downloaded here), then looks inside app.asar. It proves the config packs what the app needs
+// (out/main, the sandboxed preload, the page, the icons, unpacked native modules) and nothing it
+// must not ship (sources, tests). It cannot prove the app starts: no Electron runs here.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+const asar = require('@electron/asar');
+const problems = [];
+const fail = (message) => problems.push(message);
+
+for (const built of ['out/main/index.js', 'out/preload/index.cjs', 'out/renderer/index.html']) {
+  if (!existsSync(join(root, built))) {
+    console.error(
+      `check-packaging: ${built} is missing. Run \`npx electron-vite build\` (or \`npm run build\`) first.`,
+    );
+    process.exit(1);
+  }
+}
+
+// A sandboxed preload may require only a few modules; ours needs nothing but electron.
+const preload = readFileSync(join(root, 'out/preload/index.cjs'), 'utf8');
+const required = [...preload.matchAll(/require\(\s*["']([^"']+)["']\s*\)/g)].map((m) => m[1]);
+if (required.some((m) => m !== 'electron')) {
+  fail(
+    `out/preload/index.cjs requires ${required.join(', ')}: a sandboxed preload may only require "electron".`,
+  );
+}
+if (/^\s*(import|export)\s/m.test(preload))
+  fail('out/preload/index.cjs is an ES module: a sandboxed preload must be CommonJS.');
+
+const electronVersion = JSON.parse(
+  readFileSync(join(root, 'node_modules/electron/package.json'), 'utf8'),
+).version;
+const work = mkdtempSync(join(tmpdir(), 'aw-packaging-'));
+try {
+  const stub = join(work, 'electron-stub');
+  mkdirSync(stub);
+  writeFileSync(
+    join(stub, 'electron'),
+    '#!/bin/sh\necho "Electron stub for the packaging check" >&2\nexit 1\n',
+  );
+  chmodSync(join(stub, 'electron'), 0o755);
+  writeFileSync(join(stub, 'version'), electronVersion);
+  const output = join(work, 'release');
+
+  const started = Date.now();
+  const result = spawnSync(
+    process.execPath,
+    [
+      require.resolve('electron-builder/cli.js'),
+      '--linux',
+      'dir',
+      '--projectDir',
+      root,
+      '--config',
+      join(root, 'electron-builder.yml'),
+      '--publish',
+      'never',
+      `-c.electronDist=${stub}`,
+      `-c.electronVersion=${electronVersion}`,
+      '-c.npmRebuild=false',
+      `-c.directories.output=${output}`,
+    ],
+    {
+      cwd: root,
+      encoding: 'utf8',
+      env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
+      timeout: 180_000,
+    },
+  );
+  const log = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.status !== 0) {
+    console.error(log);
+    console.error(`check-packaging: electron-builder failed (exit ${result.status ?? result.signal}).`);
+    process.exit(1);
+  }
+  if (!/fuses skipped: .* is a stub/.test(log)) fail('the afterPack hook (scripts/package.mjs) did not run.');
+
+  const resources = join(output, 'linux-unpacked', 'resources');
+  const archive = join(resources, 'app.asar');
+  if (!existsSync(archive)) {
+    fail(`no app.asar in ${resources}`);
+  } else {
+    const entries = asar.listPackage(archive, { isPack: false }).map((e) => e.replaceAll('\\', '/'));
+    const has = (path) => entries.includes(path);
+    for (const path of [
+      '/package.json',
+      '/out/main/index.js',
+      '/out/preload/index.cjs',
+      '/out/renderer/index.html',
+    ]) {
+      if (!has(path)) fail(`app.asar lacks ${path}`);
+    }
+    const forbidden = entries.filter(
+      (e) =>
+        /^\/(src|tests|scripts|bench|docs|assets|\.native|test-artifacts)(\/|$)/.test(e) ||
+        /\.(ts|mts|cts|tsx|map)$/.test(e) ||
+        /^\/(electron\.vite\.config|vitest\.config|tsconfig)/.test(e),
+    );
+    if (forbidden.length > 0)
+      fail(`app.asar holds what it must not ship: ${forbidden.slice(0, 10).join(', ')}`);
+    const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8'));
+    if (pkg.main !== './out/main/index.js') fail(`the packaged package.json has main ${pkg.main}`);
+    for (const dep of ['better-sqlite3', 'keytar', 'electron-store', 'zod']) {
+      if (!has(`/node_modules/${dep}/package.json`)) fail(`app.asar lacks the dependency ${dep}`);
+    }
+    if (entries.some((e) => e.startsWith('/node_modules/electron/')))
+      fail('app.asar ships the electron npm package');
+    console.log(
+      `check-packaging: app.asar holds ${entries.length} entries; out/main, out/preload/index.cjs, out/renderer/index.html present; no sources or tests`,
+    );
+  }
+
+  for (const native of [
+    'app.asar.unpacked/node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+    'app.asar.unpacked/node_modules/keytar/build/Release/keytar.node',
+    'assets/icon.png',
+    'assets/tray/tray-idle@2x.png',
+    'assets/tray/tray-attentionTemplate.png',
+  ]) {
+    if (!existsSync(join(resources, native))) fail(`resources/${native} is missing`);
+  }
+  console.log(
+    `check-packaging: electron-builder packed a Linux dir in ${((Date.now() - started) / 1000).toFixed(1)} s (stub Electron ${electronVersion}; fuses not flipped on a stub)`,
+  );
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
+
+if (problems.length > 0) {
+  for (const p of problems) console.error(`check-packaging: ${p}`);
+  process.exit(1);
+}
+console.log('check-packaging: ok');
