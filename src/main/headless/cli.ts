@@ -1,3 +1,296 @@
-// The authenta-watch CLI (issue 3). Placeholder.
-console.error('authenta-watch: not implemented yet');
-process.exit(1);
+/**
+ * `authenta-watch`: the headless composition root (issue 3). A thin shell: parsing, settings,
+ * exit codes, NDJSON and progress live in pure modules beside it; this file builds the adapters
+ * (conf settings, keychain, file log), the engine and, with --ui, the web host, and maps the
+ * outcome to the process's exit code.
+ */
+import { mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Engine, toJob } from '../core/engine';
+import { SqliteLedger } from '../core/ledger/sqlite-ledger';
+import { JobQuerySchema } from '../../shared/contract';
+import { createLogger, FileLogSink, redactString, type RedactingLogger } from '../core/logger';
+import { systemClock, type Credentials, type SecretStore } from '../core/ports';
+import { formatReport } from '../core/report';
+import { KeytarSecretStore } from '../core/secrets/keytar-secret-store';
+import { ConfSettingsStore } from '../core/settings/conf-settings-store';
+import type { Job } from '../../shared/domain';
+import { parseCli, type LoginCommand, type LogoutCommand, type ReportCommand, type RunCommand } from './args';
+import { credentialsFromEnv, RememberingSecretStore, secretValues } from './credentials';
+import { EXIT } from './exit-codes';
+import { ask, PromptCancelled } from './prompt';
+import { HeadlessRun, type HeadlessEngine } from './run';
+import { ensureProfile, findProfile, prepareRunSettings } from './run-settings';
+import { startWebHost } from './web-host';
+import { isLoopbackHost } from './web-policy';
+
+/** The engine's ledger inside the data folder. */
+const LEDGER_FILE = 'ledger.sqlite';
+const stderr = process.stderr;
+const stdout = process.stdout;
+/** Every secret value this process holds: cut out of every log line and error message. */
+const knownSecrets = new Set<string>();
+
+function say(text: string): void {
+  stderr.write(`${text}\n`);
+}
+
+/** The built renderer beside the bundle (out/cli -> out/renderer), or from the source tree. */
+function rendererDir(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [join(here, '..', 'renderer'), join(here, '..', '..', '..', 'out', 'renderer')];
+  return candidates.find((c) => existsSync(join(c, 'index.html'))) ?? candidates[0]!;
+}
+
+interface Adapters {
+  logger: RedactingLogger;
+  sink: FileLogSink;
+  secrets: SecretStore;
+  settings: ConfSettingsStore;
+  known: Set<string>;
+}
+
+async function adapters(dataDir: string, extraSecrets: string[] = []): Promise<Adapters> {
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const known = knownSecrets;
+  for (const s of extraSecrets) known.add(s);
+  const sink = new FileLogSink({ dir: join(dataDir, 'logs') });
+  const logger = createLogger({ sinks: [sink], level: 'info', secrets: () => [...known] });
+  return {
+    logger,
+    sink,
+    known,
+    secrets: new RememberingSecretStore(new KeytarSecretStore(), known),
+    settings: new ConfSettingsStore(dataDir),
+  };
+}
+
+async function runWatch(cmd: RunCommand): Promise<number> {
+  const env = credentialsFromEnv(process.env);
+  if ('problem' in env) {
+    say(`authenta-watch: ${env.problem}`);
+    return EXIT.credentials;
+  }
+  const envCredentials = cmd.simulate ? null : env.credentials;
+  const a = await adapters(cmd.dataDir, secretValues(envCredentials));
+  try {
+    let stored = await a.settings.load();
+    let credentials: Credentials | null = envCredentials;
+    if (!cmd.simulate && !credentials) {
+      const { profileId } = prepareRunSettings(stored, cmd, null);
+      credentials = await a.secrets.get(profileId);
+      if (!credentials) {
+        say(
+          `authenta-watch: no credentials for profile "${profileId}". Set AUTHENTA_CLIENT_ID and ` +
+            `AUTHENTA_CLIENT_SECRET (or AUTHENTA_API_KEY), run \`authenta-watch login --profile ${profileId}\`, ` +
+            'or try it out with --simulate.',
+        );
+        return EXIT.credentials;
+      }
+    }
+    const prepared = prepareRunSettings(stored, cmd, credentials?.kind ?? null);
+    stored = prepared.settings;
+    await a.settings.save(stored);
+    a.logger.info('cli: starting', {
+      profile: prepared.profileId,
+      folders: cmd.folders,
+      once: cmd.once,
+      ui: cmd.ui !== null,
+    });
+
+    const engine: HeadlessEngine = new Engine({
+      dataDir: cmd.dataDir,
+      clock: systemClock,
+      logger: a.logger,
+      settings: a.settings,
+      secrets: a.secrets,
+      ...(envCredentials ? { envCredentials } : {}),
+    });
+    const ui = cmd.ui;
+    if (ui && !isLoopbackHost(ui.host)) {
+      say(
+        `Warning: the web UI listens on ${ui.host}, so other machines can reach it. Anyone with its address ` +
+          'and token can control this app, and plain http is not encrypted: prefer an SSH tunnel to 127.0.0.1.',
+      );
+    }
+    const run = new HeadlessRun({
+      engine,
+      once: cmd.once,
+      json: cmd.json,
+      folderIds: prepared.folderIds,
+      stdout,
+      stderr,
+      logger: a.logger,
+      ...(ui
+        ? {
+            startUi: (api: HeadlessEngine) =>
+              startWebHost({
+                api,
+                host: ui.host,
+                port: ui.port,
+                rendererDir: rendererDir(),
+                inboxDir: join(cmd.dataDir, 'inbox'),
+                logger: a.logger,
+                maxUploadBytes: stored.preferences.maxFileSizeBytes,
+              }),
+          }
+        : {}),
+    });
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      signals++;
+      if (signals > 1) {
+        say(`authenta-watch: ${signal} again, stopping at once. Unfinished files resume on the next start.`);
+        process.exit(130);
+      }
+      say(`authenta-watch: ${signal}: finishing (press Ctrl-C again to stop at once)…`);
+      run.stop();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    try {
+      const code = await run.done;
+      a.logger.info('cli: finished', { exitCode: code });
+      return code;
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  } finally {
+    a.sink.dispose();
+  }
+}
+
+async function report(cmd: ReportCommand): Promise<number> {
+  // Read the ledger directly: starting the engine would resume uploads, and a report only reads.
+  const file = join(cmd.dataDir, LEDGER_FILE);
+  if (!existsSync(file)) {
+    say(`authenta-watch: no ledger in ${cmd.dataDir} yet: nothing has been checked with this data folder.`);
+    stdout.write(formatReport([], cmd.format, Date.now()));
+    return EXIT.ok;
+  }
+  const ledger = SqliteLedger.open({ file, now: Date.now });
+  try {
+    const jobs: Job[] = [];
+    for (let offset = 0; ;) {
+      const page = await ledger.list(
+        JobQuerySchema.parse({ offset, limit: 20_000, sort: 'createdAt', order: 'asc' }),
+      );
+      jobs.push(...page.jobs.map(toJob));
+      offset += page.jobs.length;
+      if (page.jobs.length === 0 || offset >= page.total) break;
+    }
+    stdout.write(formatReport(jobs, cmd.format, Date.now()));
+    return EXIT.ok;
+  } finally {
+    await ledger.close();
+  }
+}
+
+async function login(cmd: LoginCommand): Promise<number> {
+  const a = await adapters(cmd.dataDir);
+  try {
+    const io = { stdin: process.stdin, output: stderr };
+    let credentials: Credentials;
+    if (cmd.apiKey) {
+      const [key] = await ask(io, [{ prompt: 'API key: ', hidden: true }]);
+      credentials = { kind: 'apikey', apiKey: (key ?? '').trim() };
+    } else if (cmd.clientId) {
+      const [secret] = await ask(io, [{ prompt: 'Client secret: ', hidden: true }]);
+      credentials = { kind: 'client', clientId: cmd.clientId, clientSecret: secret ?? '' };
+    } else {
+      const [id, secret] = await ask(io, [
+        { prompt: 'Client ID: ', hidden: false },
+        { prompt: 'Client secret: ', hidden: true },
+      ]);
+      credentials = { kind: 'client', clientId: (id ?? '').trim(), clientSecret: secret ?? '' };
+    }
+    for (const s of secretValues(credentials)) a.known.add(s);
+    if (
+      credentials.kind === 'client' ? !credentials.clientId || !credentials.clientSecret : !credentials.apiKey
+    ) {
+      say('authenta-watch: nothing stored: the client ID, secret or API key was empty.');
+      return EXIT.usage;
+    }
+    const { settings, profileId } = ensureProfile(
+      await a.settings.load(),
+      cmd.profile,
+      cmd.baseUrl,
+      credentials.kind,
+    );
+    await a.secrets.set(profileId, credentials);
+    await a.settings.save({ ...settings, activeProfileId: settings.activeProfileId ?? profileId });
+    a.logger.info('cli: credentials stored', { profile: profileId, kind: credentials.kind });
+    say(`Stored the credentials of profile "${profileId}" in the system keychain.`);
+    return EXIT.ok;
+  } catch (e) {
+    if (e instanceof PromptCancelled) {
+      say(`authenta-watch: nothing stored: ${e.message}`);
+      return EXIT.usage;
+    }
+    if ((e as { code?: unknown }).code === 'KEYCHAIN_UNAVAILABLE') {
+      say(`authenta-watch: ${(e as Error).message}`);
+      return EXIT.credentials;
+    }
+    throw e;
+  } finally {
+    a.sink.dispose();
+  }
+}
+
+async function logout(cmd: LogoutCommand): Promise<number> {
+  const a = await adapters(cmd.dataDir);
+  try {
+    const profileId = findProfile(await a.settings.load(), cmd.profile)?.id ?? cmd.profile;
+    await a.secrets.delete(profileId);
+    say(`Removed the credentials of profile "${profileId}" from the system keychain.`);
+    return EXIT.ok;
+  } catch (e) {
+    if ((e as { code?: unknown }).code === 'KEYCHAIN_UNAVAILABLE') {
+      say(`authenta-watch: ${(e as Error).message}`);
+      return EXIT.credentials;
+    }
+    throw e;
+  } finally {
+    a.sink.dispose();
+  }
+}
+
+/** Run the CLI with `argv` (without node and the script); resolves with the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const cmd = parseCli(argv, {
+    env: process.env,
+    platform: process.platform,
+    homeDir: homedir(),
+    cwd: process.cwd(),
+  });
+  switch (cmd.kind) {
+    case 'info':
+      stdout.write(cmd.text);
+      return EXIT.ok;
+    case 'usage-error':
+      say(`authenta-watch: ${cmd.message}\n(run authenta-watch --help for the options)`);
+      return EXIT.usage;
+    case 'report':
+      return report(cmd);
+    case 'login':
+      return login(cmd);
+    case 'logout':
+      return logout(cmd);
+    case 'run':
+      return runWatch(cmd);
+  }
+}
+
+/** Exit once stdout has taken everything written to it (a pipe may still be draining). */
+function exitWith(code: number): void {
+  stdout.write('', () => process.exit(code));
+}
+
+main(process.argv.slice(2)).then(exitWith, (e: unknown) => {
+  say(`authenta-watch: ${redactString(e instanceof Error ? e.message : String(e), [...knownSecrets])}`);
+  exitWith(EXIT.failed);
+});

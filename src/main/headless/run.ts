@@ -82,6 +82,8 @@ export class HeadlessRun {
         this.progress.note(`Web UI: ${this.ui.url}`);
       }
       code = this.o.once ? await this.drain() : await this.watch();
+      // The last status event may be up to a throttle interval old: count once more for the summary.
+      this.status = await engine.getStatus().catch(() => this.status);
     } finally {
       for (const u of unsubscribe) u();
       await this.ui?.close().catch(() => undefined);
