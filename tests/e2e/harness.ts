@@ -174,16 +174,43 @@ export function launchChromium(extraArgs: string[] = []): Promise<Browser> {
   });
 }
 
-/** A new browser context and page with the app open (the token already traded for the cookie). */
+/** The WebSocket messages of a page, parsed, as they crossed the wire (both directions). */
+export interface WireLog {
+  received: unknown[];
+  sent: unknown[];
+}
+
+/** Record every WebSocket message `page` exchanges from now on. */
+export function recordWire(page: Page): WireLog {
+  const log: WireLog = { received: [], sent: [] };
+  const parse = (payload: string | Buffer): unknown => {
+    try {
+      return JSON.parse(payload.toString());
+    } catch {
+      return payload.toString();
+    }
+  };
+  page.on('websocket', (ws) => {
+    ws.on('framereceived', (f) => log.received.push(parse(f.payload)));
+    ws.on('framesent', (f) => log.sent.push(parse(f.payload)));
+  });
+  return log;
+}
+
+/**
+ * A new browser context and page with the app open (the token already traded for the cookie),
+ * and the log of its WebSocket messages.
+ */
 export async function openApp(
   browser: Browser,
   host: HeadlessHost,
-): Promise<{ context: BrowserContext; page: Page }> {
+): Promise<{ context: BrowserContext; page: Page; wire: WireLog }> {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
+  const wire = recordWire(page);
   await page.goto(host.url);
   await page.waitForFunction('document.title.length > 0');
-  return { context, page };
+  return { context, page, wire };
 }
 
 /** Save a screenshot under test-artifacts/e2e/<name>.png and return its path. */

@@ -1,0 +1,169 @@
+/**
+ * The web host's defences, seen from a real browser: the token traded for an HttpOnly cookie
+ * and taken out of the address bar, security headers on the page, a hostile page on another
+ * port of the same machine (which gets the SameSite cookie, since ports share a site) refused on
+ * the WebSocket, on uploads and in a frame, DNS rebinding refused by the Host check, and a
+ * dropped file streamed into the inbox and checked by the engine.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type Server } from 'node:http';
+import { readdir } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import type { Browser } from 'playwright-core';
+import type { Job, JobChange } from '../../src/shared/domain';
+import { makePng, simMarker } from '../helpers/media-fixtures';
+import { launchChromium, openApp, screenshot, startHeadless, waitUntil, type HeadlessHost } from './harness';
+
+/** What the app's page has on its window in a browser (the contract itself stays inside the bundle). */
+interface AppWindow {
+  authentaDrop: (
+    files: File[],
+  ) => Promise<{ accepted: number; rejected: { path: string; reason: string }[] }>;
+}
+
+const isAnswer = (m: unknown): m is { id: number; ok: boolean } =>
+  typeof m === 'object' && m !== null && 'id' in m && 'ok' in m;
+const isJobsChanged = (m: unknown): m is { event: 'jobsChanged'; payload: JobChange[] } =>
+  typeof m === 'object' && m !== null && (m as { event?: unknown }).event === 'jobsChanged';
+
+let host: HeadlessHost;
+let browser: Browser;
+let evil: Server;
+let evilOrigin: string;
+
+/** The attacker's page: tries everything against the host from another origin of the same site. */
+function attackerPage(target: string): string {
+  return `<!doctype html><title>evil</title><body><script>
+    window.results = {};
+    const done = (k, v) => { window.results[k] = v; };
+    const ws = new WebSocket(${JSON.stringify(target.replace('http', 'ws') + '/ws')});
+    ws.onopen = () => done('ws', 'open');
+    ws.onerror = () => done('ws', 'error');
+    fetch(${JSON.stringify(target + '/upload?name=evil.png')}, { method: 'POST', mode: 'no-cors', credentials: 'include', body: 'x'.repeat(100) })
+      .then(() => done('upload', 'sent'), () => done('upload', 'failed'));
+    fetch(${JSON.stringify(target + '/')}, { credentials: 'include' })
+      .then((r) => r.text().then((t) => done('read', t.slice(0, 100))), () => done('read', 'blocked'));
+    const frame = document.createElement('iframe');
+    frame.src = ${JSON.stringify(target + '/')};
+    frame.onload = () => done('frame', 'loaded');
+    document.body.append(frame);
+  </script></body>`;
+}
+
+beforeAll(async () => {
+  host = await startHeadless();
+  browser = await launchChromium(['--host-resolver-rules=MAP rebind.test 127.0.0.1']);
+  evil = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html' });
+    res.end(attackerPage(host.origin));
+  });
+  await new Promise<void>((r) => evil.listen(0, '127.0.0.1', r));
+  evilOrigin = `http://127.0.0.1:${(evil.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise((r) => evil?.close(r));
+  await host?.stop();
+});
+
+describe('the web host in Chromium', () => {
+  it('trades the token for an HttpOnly cookie and takes it out of the address bar', async () => {
+    const { context, page, wire } = await openApp(browser, host);
+    expect(page.url()).toBe(`${host.origin}/`);
+    expect(await page.title()).toBe('Authenta Watch');
+    const cookies = await context.cookies(host.origin);
+    expect(cookies).toHaveLength(1);
+    expect(cookies[0]).toMatchObject({ value: host.token, httpOnly: true, sameSite: 'Strict' });
+    expect(await page.evaluate('document.cookie')).toBe('');
+    // The app talks to the engine over the WebSocket: the host greets it with the web capabilities
+    // and answers its commands.
+    await waitUntil(() => wire.received.some((m) => isAnswer(m) && m.ok), 'an answer over the WebSocket');
+    expect(wire.received[0]).toEqual({
+      hello: {
+        protocol: 1,
+        capabilities: { host: 'web', nativeFolderPicker: false, revealInFolder: false, dropUploads: true },
+        maxUploadBytes: expect.any(Number),
+      },
+    });
+    expect(wire.sent.some((m) => typeof m === 'object' && m !== null && 'command' in m)).toBe(true);
+    await context.close();
+  });
+
+  it('serves the page with the security headers', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(host.url);
+    const response = await page.reload();
+    const headers = response?.headers() ?? {};
+    expect(headers['content-security-policy']).toContain("default-src 'self'");
+    expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
+    expect(headers['x-content-type-options']).toBe('nosniff');
+    expect(headers['referrer-policy']).toBe('no-referrer');
+    await context.close();
+  });
+
+  it('shows 401 without the token', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const response = await page.goto(`${host.origin}/`);
+    expect(response?.status()).toBe(401);
+    expect(await page.content()).toContain('token');
+    await context.close();
+  });
+
+  it('refuses a hostile page on another port, although the browser sends it the cookie', async () => {
+    const { context, page } = await openApp(browser, host);
+    const attack = await context.newPage();
+    await attack.goto(evilOrigin);
+    await attack.waitForFunction(() => {
+      const r = (globalThis as unknown as { results: Record<string, string> }).results;
+      return r.ws !== undefined && r.upload !== undefined && r.read !== undefined && r.frame !== undefined;
+    });
+    const results = await attack.evaluate(
+      () => (globalThis as unknown as { results: Record<string, string> }).results,
+    );
+    expect(results.ws).toBe('error');
+    expect(results.read).toBe('blocked');
+    const framed = attack.frames().find((f) => f !== attack.mainFrame());
+    const framedTitle = await framed?.evaluate('document.title').catch(() => 'not reachable');
+    expect(framedTitle).not.toBe('Authenta Watch');
+    expect(await readdir(host.inboxDir).catch(() => [])).toEqual([]);
+    await page.close();
+    await context.close();
+  });
+
+  it('refuses DNS rebinding: a page under another name gets 421 even with the token', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const response = await page.goto(`http://rebind.test:${host.port}/?token=${host.token}`);
+    expect(response?.status()).toBe(421);
+    expect(await context.cookies(`http://rebind.test:${host.port}`)).toEqual([]);
+    await context.close();
+  });
+
+  it('streams a dropped file into the inbox, where the engine checks it', async () => {
+    const { context, page, wire } = await openApp(browser, host);
+    const png = makePng({ marker: simMarker('fake'), padding: 200_000 }).toString('base64');
+    const result = await page.evaluate(async (b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const file = new File([bytes], '../dropped photo.png', { type: 'image/png' });
+      return (globalThis as unknown as AppWindow).authentaDrop([file]);
+    }, png);
+    expect(result).toEqual({ accepted: 1, rejected: [] });
+    expect(await readdir(host.inboxDir)).toEqual(['dropped photo.png']);
+    // The engine's events reach the page: the job goes to done with the simulator's verdict.
+    const doneJob = (): Job | undefined =>
+      wire.received
+        .flatMap((m) => (isJobsChanged(m) ? m.payload : []))
+        .flatMap((c) => (c.type === 'upsert' ? [c.job] : []))
+        .find((j) => j.name === 'dropped photo.png' && j.state === 'done');
+    await waitUntil(() => doneJob() !== undefined, 'the dropped file’s verdict', 60_000);
+    expect(doneJob()).toMatchObject({ verdict: { label: 'fake' }, simulated: true, folderId: null });
+    await expect
+      .poll(() => page.getByText('dropped photo.png').first().isVisible(), { timeout: 10_000 })
+      .toBe(true);
+    await screenshot(page, 'web-host-after-drop');
+    await context.close();
+  });
+});
