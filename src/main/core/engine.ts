@@ -129,6 +129,8 @@ interface ProgressEntry {
   lastAt: number;
   lastBytes: number;
   dirty: boolean;
+  /** The job left `uploading`: emit once more, then forget. */
+  ended: boolean;
 }
 
 type Listener<T> = (value: T) => void;
@@ -299,7 +301,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
   async getStatus(): Promise<EngineStatus> {
     const counts = await this.ledger.counts();
     let bytesPerSecond = 0;
-    for (const p of this.progressEntries.values()) bytesPerSecond += p.bytesPerSecond;
+    for (const p of this.progressEntries.values()) if (!p.ended) bytesPerSecond += p.bytesPerSecond;
     this.rollCallsDay();
     return {
       paused: this.paused,
@@ -973,7 +975,12 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private changed(job: JobRecord): void {
     if (this.disposed) return;
     this.pendingChanges.set(job.id, toJob(job));
-    if (!['creating', 'uploading'].includes(job.state)) this.progressEntries.delete(job.id);
+    if (!['creating', 'uploading'].includes(job.state)) {
+      // The upload is over: its last figures still go out once, then the entry goes.
+      const p = this.progressEntries.get(job.id);
+      if (p && !p.dirty) this.progressEntries.delete(job.id);
+      else if (p) p.ended = true;
+    }
     if (!this.flushTimer) {
       this.flushTimer = this.clock.setTimeout(() => {
         this.flushTimer = null;
@@ -999,6 +1006,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
       lastAt: now,
       lastBytes: 0,
       dirty: true,
+      ended: false,
     };
     const dt = now - entry.lastAt;
     if (dt >= 200) {

@@ -37,7 +37,10 @@ export class KeychainUnavailableError extends Error {
 /** A plain reason for a failure to load keytar or to reach the keychain. */
 export function keychainFailureReason(error: unknown, platform: NodeJS.Platform = process.platform): string {
   const text = error instanceof Error ? error.message : String(error);
-  if (platform === 'linux' && /secrets|d-?bus|secret service|autolaunch|org\.freedesktop|could not connect/i.test(text)) {
+  if (
+    platform === 'linux' &&
+    /secrets|d-?bus|secret service|autolaunch|org\.freedesktop|could not connect/i.test(text)
+  ) {
     return 'no Secret Service (GNOME Keyring or KWallet) is running in this session';
   }
   if (/cannot find module|module did not self-register|was compiled against|invalid elf|dlopen/i.test(text)) {
