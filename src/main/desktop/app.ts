@@ -101,13 +101,13 @@ export async function runDesktop(options: DesktopOptions): Promise<DesktopApp | 
   const argv = options.argv ?? process.argv;
   const cwd = options.cwd ?? process.cwd();
   const defaultApp = options.defaultApp ?? process.defaultApp === true;
-  // One data folder for the desktop and the CLI (the same settings file and ledger). Set before
-  // the single-instance lock, which Chromium keeps in this folder.
-  app.setPath(
-    'userData',
+  // One data folder for the desktop and the CLI (the same settings file, ledger and logs). Set
+  // before the single-instance lock, which Chromium keeps in this folder.
+  const dataDir =
     options.dataDir ??
-      defaultDataDir(options.platform ?? process.platform, options.env ?? process.env, homedir()),
-  );
+    defaultDataDir(options.platform ?? process.platform, options.env ?? process.env, homedir());
+  app.setPath('userData', dataDir);
+  app.setAppLogsPath(join(dataDir, 'logs'));
   const paths = pathsFromArgv(argv, cwd, defaultApp);
   const handover: HandoverData = { paths };
   if (!app.requestSingleInstanceLock(handover)) {

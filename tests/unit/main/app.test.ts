@@ -38,8 +38,7 @@ let running: DesktopApp | null = null;
 beforeEach(() => {
   resetFakeElectron();
   const base = mkdtempSync(join(tmpdir(), 'aw-desktop-'));
-  dirs = { userData: join(base, 'data'), logs: join(base, 'logs'), config: join(base, 'config') };
-  fake.app.paths.set('logs', dirs.logs);
+  dirs = { userData: join(base, 'data'), logs: join(base, 'data', 'logs'), config: join(base, 'config') };
   fake.app.appPath = ROOT;
   engine = new FakeEngine();
   engineDeps = null;
@@ -93,6 +92,7 @@ describe('the desktop host', () => {
       capabilities: { host: 'electron', nativeFolderPicker: true },
     });
     expect(fake.app.getPath('userData')).toBe(dirs.userData);
+    expect(fake.app.getPath('logs')).toBe(join(dirs.userData, 'logs'));
     expect(engineDeps!.nativeBinding).toBeUndefined();
     expect(FakeBrowserWindow.instances).toHaveLength(1);
     expect(window().options.webPreferences).toEqual(
@@ -147,7 +147,6 @@ describe('the desktop host', () => {
     expect(engineDeps!.nativeBinding).toBe('/repo/.native/electron-45.5.0/better_sqlite3.node');
     await running!.shutdown();
     resetFakeElectron();
-    fake.app.paths.set('logs', dirs.logs);
     fake.app.appPath = ROOT;
     fake.app.isPackaged = true;
     engine = new FakeEngine();

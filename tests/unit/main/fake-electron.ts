@@ -229,6 +229,9 @@ class FakeApp extends EventEmitter {
   setPath(name: string, path: string): void {
     this.paths.set(name, path);
   }
+  setAppLogsPath(path: string): void {
+    this.paths.set('logs', path);
+  }
   getPath(name: string): string {
     const path = this.paths.get(name);
     if (!path) throw new Error(`FakeApp: no path set for "${name}"`);
