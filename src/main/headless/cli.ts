@@ -27,6 +27,8 @@ import { ensureProfile, findProfile, prepareRunSettings } from './run-settings';
 import { startWebHost } from './web-host';
 import { isLoopbackHost } from './web-policy';
 
+/** A second signal sooner than this after the first is the same signal re-raised (see onSignal). */
+const REPEAT_SIGNAL_MS = 1_000;
 /** The engine's ledger inside the data folder. */
 const LEDGER_FILE = 'ledger.sqlite';
 const stderr = process.stderr;
@@ -139,26 +141,25 @@ async function runWatch(cmd: RunCommand): Promise<number> {
           }
         : {}),
     });
-    let signals = 0;
+    let firstSignalAt: number | null = null;
     const onSignal = (signal: NodeJS.Signals): void => {
-      signals++;
-      if (signals > 1) {
+      // conf's atomic writes (atomically -> when-exit) re-raise every SIGINT/SIGTERM they see once,
+      // so one press arrives twice within milliseconds: only a later one means "stop at once".
+      if (firstSignalAt !== null) {
+        if (Date.now() - firstSignalAt < REPEAT_SIGNAL_MS) return;
         say(`authenta-watch: ${signal} again, stopping at once. Unfinished files resume on the next start.`);
         process.exit(130);
       }
+      firstSignalAt = Date.now();
       say(`authenta-watch: ${signal}: finishing (press Ctrl-C again to stop at once)…`);
       run.stop();
     };
+    // Kept until the process exits: a re-raised signal must not meet the default action (death).
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    try {
-      const code = await run.done;
-      a.logger.info('cli: finished', { exitCode: code });
-      return code;
-    } finally {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    }
+    const code = await run.done;
+    a.logger.info('cli: finished', { exitCode: code });
+    return code;
   } finally {
     a.sink.dispose();
   }
