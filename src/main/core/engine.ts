@@ -409,6 +409,12 @@ export class Engine implements AuthentaWatchApi, Disposable {
     this.statusChanged();
   }
 
+  /** Walks every watched folder again: after the system wakes, file events of the sleep may be lost (desktop host). */
+  async rescan(): Promise<void> {
+    await Promise.allSettled([...this.watchers.values()].map((w) => w.watcher.rescan()));
+    this.pipeline.kick();
+  }
+
   async pauseFolder(id: string): Promise<void> {
     const folder = this.requireFolder(id);
     if (folder.paused) return;
