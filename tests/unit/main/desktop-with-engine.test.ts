@@ -1,0 +1,132 @@
+/**
+ * The desktop host around the real engine (real SQLite, real chokidar, the Sandbox simulator on
+ * 127.0.0.1), driven through the real preload as the window would. Only Electron is fake.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { AuthentaWatchApi } from '../../../src/shared/contract';
+import type { JobChange } from '../../../src/shared/domain';
+import { Engine } from '../../../src/main/core/engine';
+import { runDesktop, type DesktopApp } from '../../../src/main/desktop/app';
+import type { DropResult } from '../../../src/preload/index';
+import { makeJpeg, simMarker } from '../../helpers/media-fixtures';
+import { FakeBrowserWindow, FakeNotification, FakeTray, fake, resetFakeElectron } from './fake-electron';
+import { InMemorySecretStore, InMemorySettingsStore } from './in-memory-stores';
+
+vi.mock('electron', async () => (await import('./fake-electron')).electronModule());
+
+const TIMEOUT = 60_000;
+let base = '';
+let desktop: DesktopApp | null = null;
+let engine: Engine | null = null;
+
+beforeEach(() => {
+  resetFakeElectron();
+  base = mkdtempSync(join(tmpdir(), 'aw-desktop-engine-'));
+  fake.app.appPath = resolve('.');
+});
+
+afterEach(async () => {
+  await desktop?.shutdown();
+  desktop = null;
+  rmSync(base, { recursive: true, force: true });
+});
+
+/** Starts the host with a real engine and loads the preload into its window. */
+async function start() {
+  desktop = await runDesktop({
+    createEngine: (deps) => (engine = new Engine({ ...deps, sandboxProcessingMs: 100 })),
+    createSettingsStore: () => new InMemorySettingsStore(),
+    createSecretStore: () => new InMemorySecretStore(),
+    dataDir: join(base, 'data'),
+    platform: 'linux',
+    argv: ['/opt/aw/authenta-watch'],
+    cwd: base,
+    env: { XDG_CONFIG_HOME: join(base, 'config') },
+    defaultApp: false,
+    resourcesPath: '/nonexistent',
+  });
+  const contents = FakeBrowserWindow.instances[0]!.webContents;
+  contents.renderer = fake.ipcRenderer;
+  fake.ipcRenderer.target = { contents };
+  vi.resetModules();
+  await import('../../../src/preload/index');
+  return {
+    api: fake.exposed.get('authenta') as AuthentaWatchApi,
+    drop: fake.exposed.get('authentaDrop') as (files: File[]) => Promise<DropResult>,
+  };
+}
+
+describe('the desktop host with the real engine', () => {
+  it(
+    'a dropped file reaches its verdict; the window hears of it and a notification says it looks fake',
+    async () => {
+      const { api, drop } = await start();
+      await expect(api.getCapabilities()).resolves.toMatchObject({ host: 'electron', revealInFolder: true });
+      expect((await api.getStatus()).profile).toMatchObject({ id: 'sandbox', simulated: true });
+
+      const changes: JobChange[] = [];
+      api.onJobsChanged((c) => changes.push(...c));
+      const photo = join(base, 'photo.jpg');
+      writeFileSync(photo, makeJpeg({ marker: simMarker('fake') }));
+      const file = new File([], 'photo.jpg');
+      fake.filePaths.set(file, photo);
+      await expect(drop([file])).resolves.toEqual({ accepted: 1, rejected: [] });
+
+      await vi.waitFor(
+        () =>
+          expect(FakeNotification.instances.map((n) => n.options.title)).toContain('Likely fake: photo.jpg'),
+        { timeout: TIMEOUT, interval: 100 },
+      );
+      const done = changes.find((c) => c.type === 'upsert' && c.job.state === 'done');
+      expect(done).toMatchObject({ job: { name: 'photo.jpg', simulated: true, verdict: { label: 'fake' } } });
+      expect(FakeTray.instances[0]!.tooltip).toMatch(/^Authenta Watch: /);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'adds a folder from the tray, pauses on suspend and picks up what arrived while asleep',
+    async () => {
+      const { api } = await start();
+      const inbox = join(base, 'inbox');
+      mkdirSync(inbox);
+      fake.dialog.openDialogAnswer = { canceled: false, filePaths: [inbox] };
+      FakeTray.instances[0]!.click('Add a folder…');
+      await vi.waitFor(
+        async () => expect((await api.getStatus()).folders.map((f) => f.path)).toEqual([inbox]),
+        {
+          timeout: TIMEOUT,
+        },
+      );
+
+      fake.powerMonitor.emit('suspend');
+      await vi.waitFor(async () => expect((await api.getStatus()).paused).toBe(true), { timeout: TIMEOUT });
+      writeFileSync(join(inbox, 'while-asleep.jpg'), makeJpeg({ marker: simMarker('real') }));
+      fake.powerMonitor.emit('resume');
+      await vi.waitFor(
+        async () => {
+          const { jobs } = await api.listJobs({ search: 'while-asleep' });
+          expect(jobs[0]).toMatchObject({ state: 'done', verdict: { label: 'authentic' } });
+        },
+        { timeout: TIMEOUT, interval: 100 },
+      );
+      expect((await api.getStatus()).paused).toBe(false);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'Quit disposes the engine and closes its ledger',
+    async () => {
+      await start();
+      FakeTray.instances[0]!.click('Quit Authenta Watch');
+      await vi.waitFor(() => expect(fake.app.quitted).toBe(true), { timeout: TIMEOUT });
+      await expect(engine!.getStatus()).rejects.toThrow();
+      desktop = null;
+    },
+    TIMEOUT,
+  );
+});
