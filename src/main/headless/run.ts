@@ -47,6 +47,8 @@ export class HeadlessRun {
   private status: EngineStatus | null = null;
   private ui: WebHost | null = null;
   private readonly now: () => number;
+  private refreshTimer: ReturnType<typeof setTimeout> | null = null;
+  private closing = false;
 
   constructor(private readonly o: RunOptions) {
     this.now = o.now ?? Date.now;
@@ -68,6 +70,7 @@ export class HeadlessRun {
           if (this.o.json) this.o.stdout.write(serialise(jobLine(job, previous, this.now())));
           this.progress.job(job);
         }
+        this.refreshStatus();
         this.wake();
       }),
       engine.onStatus((status) => this.onStatus(status)),
@@ -83,8 +86,14 @@ export class HeadlessRun {
       }
       code = this.o.once ? await this.drain() : await this.watch();
       // The last status event may be up to a throttle interval old: count once more for the summary.
-      this.status = await engine.getStatus().catch(() => this.status);
+      const last = await engine.getStatus().catch(() => null);
+      if (last) {
+        this.status = last;
+        this.progress.status(last);
+      }
     } finally {
+      this.closing = true;
+      if (this.refreshTimer) clearTimeout(this.refreshTimer);
       for (const u of unsubscribe) u();
       await this.ui?.close().catch(() => undefined);
       await engine.dispose();
@@ -127,6 +136,24 @@ export class HeadlessRun {
     while (!this.stopRequested) await this.sleep(60_000);
     const code = exitCodeFor({ jobs: [], blocks: this.blocks });
     return code;
+  }
+
+  /**
+   * Jobs moved: count again soon (the engine's own status events do not follow every job), at
+   * most every 250 ms.
+   */
+  private refreshStatus(): void {
+    if (this.refreshTimer || this.closing) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = null;
+      if (this.closing) return;
+      this.o.engine.getStatus().then(
+        (s) => {
+          if (!this.closing) this.onStatus(s);
+        },
+        () => undefined,
+      );
+    }, 250);
   }
 
   private onStatus(status: EngineStatus): void {

@@ -248,6 +248,49 @@ describe('against an Authenta server', () => {
     expect(sim.requests.length).toBe(before);
   });
 
+  it('stops cleanly on SIGTERM in the middle of the uploads; the next run finishes without paying twice', async () => {
+    for (let i = 0; i < 12; i++) {
+      await writeFixture(
+        join(watchDir, `p${i}.png`),
+        makePng({ marker: simMarker('real'), padding: 50_000 + i }),
+      );
+    }
+    const env = { AUTHENTA_CLIENT_ID: CLIENT_ID, AUTHENTA_CLIENT_SECRET: SECRET };
+    const putsBefore = sim.requests.filter((r) => r.method === 'PUT' && r.status === 200).length;
+    const watch = [
+      '--json',
+      '--base-url',
+      sim.url,
+      '--data-dir',
+      dataDir,
+      '--stability',
+      '100',
+      '--concurrency',
+      '2',
+      watchDir,
+    ];
+    const cli = spawnCli(watch, { env });
+    await expect
+      .poll(() => ndjson(cli.stdout()).some((l) => l.type === 'job' && l.state === 'processing'), {
+        timeout: 60_000,
+        interval: 5,
+      })
+      .toBe(true);
+    cli.child.kill('SIGTERM');
+    const stopped = await cli.exited;
+    expect(stopped.code, stopped.stderr).toBe(0);
+
+    const rest = await runCli(args(), { env });
+    expect(rest.code, rest.stderr).toBe(0);
+    const report = await runCli(['report', '--data-dir', dataDir]);
+    const rows = (JSON.parse(report.stdout) as { jobs: { state: string; remoteId: string }[] }).jobs;
+    expect(rows).toHaveLength(12);
+    expect(rows.every((r) => r.state === 'done')).toBe(true);
+    const puts = sim.requests.filter((r) => r.method === 'PUT' && r.status === 200).slice(putsBefore);
+    expect(puts).toHaveLength(12);
+    expect(new Set(puts.map((p) => p.mid))).toEqual(new Set(rows.map((r) => r.remoteId)));
+  });
+
   it.skipIf(!process.env.AUTHENTA_TEST_SECRET_SERVICE)(
     'login stores piped credentials in the keychain without printing them; logout removes them',
     async () => {
