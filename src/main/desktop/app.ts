@@ -71,6 +71,9 @@ export interface DesktopOptions {
   clock?: Clock;
 }
 
+/** electron-builder.yml's appId. */
+export const APP_ID = 'ai.authenta.watch';
+
 /** The env variable scripts/start.mjs uses to hand over the Electron build of better-sqlite3. */
 export const NATIVE_BINDING_ENV = 'AUTHENTA_SQLITE_BINDING';
 
@@ -108,6 +111,8 @@ export async function runDesktop(options: DesktopOptions): Promise<DesktopApp | 
     defaultDataDir(options.platform ?? process.platform, options.env ?? process.env, homedir());
   app.setPath('userData', dataDir);
   app.setAppLogsPath(join(dataDir, 'logs'));
+  // Windows shows notifications only for the AppUserModelID of the installed shortcut (the appId).
+  if ((options.platform ?? process.platform) === 'win32') app.setAppUserModelId(APP_ID);
   const paths = pathsFromArgv(argv, cwd, defaultApp);
   const handover: HandoverData = { paths };
   if (!app.requestSingleInstanceLock(handover)) {

@@ -343,6 +343,7 @@ describe('the desktop host', () => {
       preferences: { ...defaultSettings().preferences, startAtLogin: true },
     };
     await start([EXE], { platform: 'win32' });
+    expect(fake.app.appUserModelId).toBe('ai.authenta.watch');
     await vi.waitFor(() =>
       expect(fake.app.loginItemCalls).toEqual([{ openAtLogin: true, args: ['--hidden'] }]),
     );

@@ -229,6 +229,10 @@ class FakeApp extends EventEmitter {
   setPath(name: string, path: string): void {
     this.paths.set(name, path);
   }
+  appUserModelId: string | null = null;
+  setAppUserModelId(id: string): void {
+    this.appUserModelId = id;
+  }
   setAppLogsPath(path: string): void {
     this.paths.set('logs', path);
   }
