@@ -119,6 +119,8 @@ export interface Job {
   createdAt: number;
   updatedAt: number;
   doneAt: number | null;
+  /** When the engine tries again by itself after a transient failure; null or absent: not waiting for a retry. */
+  nextAttemptAt?: number | null;
 }
 
 export interface JobTransition {

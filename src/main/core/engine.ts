@@ -163,6 +163,7 @@ export function toJob(r: JobRecord): Job {
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
     doneAt: r.doneAt,
+    nextAttemptAt: r.nextAttemptAt,
   };
 }
 
@@ -217,6 +218,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private idleWaiters: (() => void)[] = [];
   private idleChecking = false;
   private boardListener: Disposable | null = null;
+  /** The active profile and the keychain's state as the status shows them (asked again when they can change). */
+  private identityCache: Pick<EngineStatus, 'profile' | 'keychain'> | null = null;
 
   constructor(protected readonly options: EngineOptions) {
     this.clock = options.clock ?? systemClock;
@@ -310,8 +313,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
       uploads: { inFlight: this.pipeline.uploader.inFlight, bytesPerSecond: Math.round(bytesPerSecond) },
       callsToday: { query: this.calls.query, mutation: this.calls.mutation },
       folders: this.settings.folders.map((f) => this.folderStatus(f)),
-      profile: await this.toProfile(this.profileRecord(this.activeId) ?? SANDBOX_PROFILE),
-      keychain: await this.options.secrets.availability(),
+      ...(await this.identity()),
     };
   }
 
@@ -820,6 +822,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
   }
 
   private async activateProfile(): Promise<void> {
+    this.identityCache = null;
     const profile = await this.chooseProfile();
     this.activeId = profile.id;
     this.active = null;
@@ -871,6 +874,17 @@ export class Engine implements AuthentaWatchApi, Disposable {
       simulated: sandbox || p.simulated,
       hasSecret,
     };
+  }
+
+  /** The status's profile and keychain, without asking the keychain at every status. */
+  private async identity(): Promise<Pick<EngineStatus, 'profile' | 'keychain'>> {
+    if (!this.identityCache) {
+      this.identityCache = {
+        profile: await this.toProfile(this.profileRecord(this.activeId) ?? SANDBOX_PROFILE),
+        keychain: await this.options.secrets.availability(),
+      };
+    }
+    return this.identityCache;
   }
 
   private countCall(quota: 'query' | 'mutation'): void {

@@ -105,3 +105,55 @@ describe('cancel and retry', () => {
     await expect(h.engine.retryJob(9_999)).rejects.toThrow(/no job #9999/);
   });
 });
+
+describe('files that change or go before they are sent', () => {
+  it('a queued file that changes is not sent in its old version; the new version is checked', async () => {
+    h = await startHarness();
+    await h.watch('inbox');
+    await h.engine.pauseAll();
+    const path = await h.write('inbox/a.png', png());
+    const first = await h.waitForJob('a.png', ['queued']);
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(path, makePng({ marker: 'AUTHENTA-SIM:fake', padding: 999 }));
+    const old = await h.waitForJob((j) => j.id === first.id && j.state === 'failed', ['failed']);
+    expect(old).toMatchObject({ errorCode: 'CHANGED' });
+    expect(old.errorMessage).toMatch(/changed before it was sent; the new version is job #\d+/);
+    await h.engine.resumeAll();
+    const fresh = await h.waitForJob((j) => j.name === 'a.png' && j.id !== first.id, ['done']);
+    expect(fresh.verdict?.label).toBe('fake');
+    expect(posts()).toBe(1);
+  });
+
+  it('a queued file that is deleted fails with a message, without a call', async () => {
+    h = await startHarness();
+    await h.engine.pauseAll();
+    const path = await h.write('drop/a.png', png());
+    await h.engine.addPaths([path]);
+    await h.waitForJob('a.png', ['queued']);
+    const { rm } = await import('node:fs/promises');
+    await rm(path);
+    await h.engine.resumeAll();
+    const job = await h.waitForJob('a.png');
+    expect(job).toMatchObject({ state: 'failed', errorCode: 'VANISHED' });
+    expect(job.errorMessage).toMatch(/moved or deleted before it was sent/);
+    expect(h.sim.requests).toHaveLength(0);
+  });
+});
+
+describe('the processing deadline', () => {
+  it('gives up on a record unfinished after 30 minutes; a retry asks again and is not sent twice', async () => {
+    h = await startHarness({ sim: { processingMs: 60_000 } });
+    await h.watch('inbox');
+    await h.write('inbox/slow.png', png());
+    const processing = await h.waitForJob('slow.png', ['processing']);
+    h.clock.advance(31 * 60_000);
+    const failed = await h.waitForJob('slow.png', ['failed']);
+    expect(failed).toMatchObject({ errorCode: 'DEADLINE', remoteId: processing.remoteId });
+    expect(failed.errorMessage).toMatch(/30 minutes/);
+    expect((await h.engine.getJob(failed.id)).hint).toMatch(/not sent or paid for twice/);
+    await h.engine.retryJob(failed.id);
+    expect(await h.waitForJob('slow.png', ['processing'])).toMatchObject({ remoteId: processing.remoteId });
+    expect(posts()).toBe(1);
+    expect(h.requests({ method: 'PUT' })).toHaveLength(1);
+  });
+});
