@@ -115,7 +115,7 @@ describe('SIGKILL at random moments', () => {
       void cli.exited.then(() => (exited = true));
       const roll = random();
       const puts = okPuts();
-      const mode = roll < 0.2 || puts > FILES - 8 ? 'time' : roll < 0.6 ? 'post' : 'put';
+      const mode = roll < 0.2 || puts > FILES - 12 ? 'time' : roll < 0.6 ? 'post' : 'put';
       const afterMs = 30 + Math.floor(random() * 470);
       const step = 1 + Math.floor(random() * 5);
       const postTarget = sim.counts().posts + step;
