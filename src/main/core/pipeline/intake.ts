@@ -113,9 +113,24 @@ export class Intake implements Disposable {
     this.classifying.get(id)?.abort(new Error('cancelled'));
   }
 
-  /** Make sure the current version of a changed file has a row, and look at it. */
-  async requeueChanged(job: JobRecord): Promise<number | null> {
-    let latest = await this.ctx.ledger.findLatestByPath(job.path);
+  /** Make sure the current version of a changed file has a row, and look at it; its id, or null. */
+  requeueChanged(job: JobRecord): Promise<number | null> {
+    if (this.disposed) return Promise.resolve(null);
+    // In the path's queue, so that a report from the watcher about the same change makes no second row.
+    return new Promise((resolve) => {
+      this.serial(job.path, async () => {
+        let id: number | null = null;
+        try {
+          id = await this.ensureCurrentVersion(job);
+        } finally {
+          resolve(id);
+        }
+      });
+    });
+  }
+
+  private async ensureCurrentVersion(job: JobRecord): Promise<number | null> {
+    const latest = await this.ctx.ledger.findLatestByPath(job.path);
     if (latest && latest.id !== job.id) return latest.id;
     let st: { size: number; mtimeMs: number };
     try {
@@ -123,12 +138,12 @@ export class Intake implements Disposable {
     } catch {
       return null;
     }
-    latest = await this.insertWaiting(
+    const row = await this.insertWaiting(
       { folderId: job.folderId, path: job.path, size: st.size, mtimeMs: st.mtimeMs },
       `new version of the file of job #${job.id}`,
     );
-    this.classify(latest.id);
-    return latest.id;
+    this.classify(row.id);
+    return row.id;
   }
 
   async dispose(): Promise<void> {
