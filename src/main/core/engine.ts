@@ -631,11 +631,34 @@ export class Engine implements AuthentaWatchApi, Disposable {
       };
     } catch (e) {
       if (!isAuthentaError(e)) return { ok: false, generation: null, code: 'INTERNAL', message: String(e) };
-      const jobsHint =
-        options?.detect && e.kind === 'not-found' && service.generation === 'media-apikey'
-          ? ' The server has no media API here: this may be a Jobs API (v1) address, which this version does not support yet.'
-          : '';
+      // An API key on a server without the media API: the Jobs API (v1) may answer instead.
+      const mayBeJobs = options?.detect && e.kind === 'not-found' && service.generation === 'media-apikey';
+      if (mayBeJobs && this.options.serviceFactory) {
+        const jobs = await this.tryJobsApi(profile);
+        if (jobs) return jobs;
+      }
+      const jobsHint = mayBeJobs
+        ? ' The server has no media API here: this may be a Jobs API (v1) address, which this version does not support yet.'
+        : '';
       return { ok: false, generation: null, code: e.code, message: `${e.message}. ${e.action}${jobsHint}` };
+    }
+  }
+
+  /** One list call through a Jobs API service for this profile; null when it does not answer either. */
+  private async tryJobsApi(profile: ProfileRecord): Promise<ConnectionTest | null> {
+    const credentials = await this.credentialsFor(profile);
+    if (!credentials || !this.options.serviceFactory) return null;
+    try {
+      const inner = this.options.serviceFactory({ ...profile, generation: 'jobs-v1' }, credentials);
+      const page = await new CountingService(inner, (q) => this.countCall(q)).list({ limit: 1, offset: 0 });
+      return {
+        ok: true,
+        generation: 'jobs-v1',
+        code: null,
+        message: `Connected to the Authenta Jobs API (v1): the account has ${page.total} job${page.total === 1 ? '' : 's'}.`,
+      };
+    } catch {
+      return null;
     }
   }
 

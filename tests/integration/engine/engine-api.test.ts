@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeMp4, makePng } from '../../helpers/media-fixtures';
 import { SIM_PROFILE_ID, startHarness, type Harness } from '../../helpers/engine-harness';
+import { createDetectionService } from '../../../src/main/core/api/media-service';
 import { Engine } from '../../../src/main/core/engine';
 import { createLogger, MemoryLogSink } from '../../../src/main/core/logger';
 import { InMemorySecretStore } from '../../../src/main/core/secrets/in-memory-secret-store';
@@ -104,6 +105,43 @@ describe('profiles and secrets', () => {
     const text = h.logs.text();
     expect(text).not.toContain(h.sim.apiKey);
     expect(JSON.stringify(h.settings.snapshot())).not.toContain(h.sim.apiKey);
+  });
+
+  it('detects a Jobs API server for an API key when the media API is not there', async () => {
+    let jobsAsked = 0;
+    h = await startHarness({
+      engine: {
+        serviceFactory: (profile, credentials) => {
+          if (profile.generation !== 'jobs-v1')
+            return createDetectionService({ baseUrl: profile.baseUrl, credentials });
+          // The Jobs adapter does not exist yet: a stand-in that answers like one.
+          return {
+            generation: 'jobs-v1',
+            list: async () => {
+              jobsAsked += 1;
+              return { records: [], total: 3 };
+            },
+            create: () => Promise.reject(new Error('unused')),
+            upload: () => Promise.reject(new Error('unused')),
+            get: () => Promise.reject(new Error('unused')),
+            remove: () => Promise.reject(new Error('unused')),
+          };
+        },
+      },
+    });
+    const p = await h.engine.saveProfile({
+      name: 'New API',
+      baseUrl: `${h.sim.origin}/elsewhere/api`,
+      generation: 'media-apikey',
+    });
+    await h.engine.setSecret(p.id, { apiKey: h.sim.apiKey });
+    expect(await h.engine.testConnection(p.id)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(jobsAsked).toBe(0);
+    expect(await h.engine.testConnection(p.id, { detect: true })).toMatchObject({
+      ok: true,
+      generation: 'jobs-v1',
+    });
+    expect(jobsAsked).toBe(1);
   });
 
   it('saves, selects and removes profiles; refuses a bad address with advice', async () => {
