@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import PQueue from 'p-queue';
 import { FolderOptionsSchema, type ErrorKind } from '../../../shared/domain';
-import type { JobRecord } from '../ledger/ledger';
+import type { JobPatch, JobRecord } from '../ledger/ledger';
 import type { Disposable } from '../ports';
 import { FileProblemError, hashFile, isKindWanted, sniffFile, statFile } from '../watch/classify';
 import type { FileCandidate } from '../watch/folder-watcher';
@@ -27,6 +27,19 @@ export function modelFor(
 
 function kindOfProblem(code: string): ErrorKind {
   return code === 'UNSUPPORTED_TYPE' ? 'unsupported' : 'local';
+}
+
+/** What a duplicate takes from the earlier job that checked the same bytes. */
+export function duplicatePatch(prior: JobRecord, model: string, now: number): JobPatch {
+  return {
+    duplicateOf: prior.id,
+    verdict: prior.verdict,
+    raw: prior.raw,
+    doneAt: now,
+    errorCode: LOCAL_CODES.duplicate,
+    errorKind: null,
+    errorMessage: `Same bytes as job #${prior.id} (${prior.name}), already checked with ${model}: its verdict is shown.`,
+  };
 }
 
 /** Same version of a file: same size and whole-millisecond mtime. */
@@ -342,16 +355,7 @@ export class Intake implements Disposable {
           row.id,
           'waiting',
           'skipped',
-          {
-            ...patch,
-            duplicateOf: prior.id,
-            verdict: prior.verdict,
-            raw: prior.raw,
-            doneAt: this.ctx.clock.now(),
-            errorCode: LOCAL_CODES.duplicate,
-            errorKind: null,
-            errorMessage: `Same bytes as job #${prior.id} (${prior.name}), already checked with ${model}: its verdict is shown.`,
-          },
+          { ...patch, ...duplicatePatch(prior, model, this.ctx.clock.now()) },
           `duplicate of job #${prior.id}`,
         );
         if (dup) {

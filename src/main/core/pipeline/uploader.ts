@@ -13,7 +13,7 @@ import type { Gate } from './blocks';
 import type { ActiveService, PipelineContext } from './context';
 import { decideOnError, quotaOf, type Operation } from './error-policy';
 import { LOCAL_CODES } from './hints';
-import { sameVersion } from './intake';
+import { duplicatePatch, sameVersion } from './intake';
 
 /** An upload URL this close to its expiry is not used: the PUT could outlive it. */
 export const URL_EXPIRY_MARGIN_MS = 10_000;
@@ -224,6 +224,26 @@ export class Uploader implements Disposable {
     });
   }
 
+  /**
+   * The same bytes may have got their verdict while this job waited (a copy hashed while the first
+   * was being processed): then it shares that verdict instead of paying again.
+   */
+  private async settledByTwin(job: JobRecord): Promise<boolean> {
+    if (!job.sha256 || !job.model || job.forceRecheck || this.ctx.folder(job.folderId)?.forceRecheck)
+      return false;
+    const prior = await this.ctx.ledger.findDoneByHash(job.sha256, job.model, job.simulated);
+    if (!prior || prior.id === job.id) return false;
+    const row = await this.ctx.ledger.transition(
+      job.id,
+      'creating',
+      'skipped',
+      duplicatePatch(prior, job.model, this.ctx.clock.now()),
+      `duplicate of job #${prior.id}`,
+    );
+    if (row) this.ctx.changed(row);
+    return true;
+  }
+
   /** Is the file still the version that was checked? Fails the job (and queues the new version) if not. */
   private async fileStillThere(job: JobRecord): Promise<boolean> {
     try {
@@ -254,6 +274,7 @@ export class Uploader implements Disposable {
   private async create(claimed: JobRecord, run: Run): Promise<void> {
     const { active, signal } = run;
     let job = claimed;
+    if (await this.settledByTwin(job)) return;
     if (!(await this.fileStillThere(job))) return;
     const startedAt = this.ctx.clock.now();
     let created;
