@@ -27,7 +27,9 @@ export const REPORT_COLUMNS = [
   'duplicateOf',
   'simulated',
 ] as const;
+/** One column of the report. */
 export type ReportColumn = (typeof REPORT_COLUMNS)[number];
+/** One job as the report shows it. */
 export type ReportRow = Record<ReportColumn, string | number | boolean | null>;
 
 function iso(ms: number | null): string | null {

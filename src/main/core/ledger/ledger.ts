@@ -106,6 +106,7 @@ export interface ProcessingSample {
   highMs: number;
 }
 
+/** The two API call quotas. */
 export type QuotaKind = 'query' | 'mutation';
 
 /** The key of a file version: path, size and whole-millisecond mtime. */

@@ -6,12 +6,14 @@
  */
 import type Database from 'better-sqlite3';
 
+/** One numbered step of the schema. */
 export interface Migration {
   version: number;
   description: string;
   up(db: Database.Database): void;
 }
 
+/** Every migration, in order; never edit a released one. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

@@ -22,6 +22,7 @@ import { fileKey } from './ledger';
 import { migrate } from './migrations';
 import { canTransition, TransitionError } from './transitions';
 
+/** Where the SQLite ledger lives and how it reads time. */
 export interface SqliteLedgerOptions {
   /** The database file; ':memory:' for a throwaway ledger. */
   file: string;

@@ -11,6 +11,7 @@ import { blocksOf, describeBlock, type Operation } from './error-policy';
 /** May this operation run now? `probe`: yes, as the single test of a block whose time has come. */
 export type Gate = 'open' | 'blocked' | 'probe';
 
+/** The current blocks, with the one-probe rule; tells listeners when anything changes. */
 export class BlockBoard implements Disposable {
   private readonly blocks = new Map<BlockKind, Block>();
   private readonly probing = new Set<BlockKind>();

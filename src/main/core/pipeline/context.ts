@@ -19,6 +19,7 @@ export interface ActiveService {
   defaults?: Partial<Pick<PollTuning, 'defaultImageMs' | 'defaultVideoMs'>>;
 }
 
+/** The shared view every part of the pipeline works through. */
 export interface PipelineContext {
   readonly ledger: Ledger;
   readonly clock: Clock;

@@ -20,6 +20,7 @@ export function localDay(ms: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
+/** Counts each API call by quota kind before passing it on, unchanged. */
 export class CountingService implements DetectionService {
   readonly finalize?: (remoteId: string, signal?: AbortSignal) => Promise<void>;
   readonly cancel?: (remoteId: string, signal?: AbortSignal) => Promise<void>;

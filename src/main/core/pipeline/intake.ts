@@ -50,6 +50,7 @@ export function sameVersion(
   return a.size === b.size && Math.floor(a.mtimeMs) === Math.floor(b.mtimeMs);
 }
 
+/** How the intake is tuned and whom it tells. */
 export interface IntakeOptions {
   /** Files sniffed and hashed at once (default 2). */
   hashConcurrency?: number;
@@ -57,6 +58,7 @@ export interface IntakeOptions {
   onQueued(): void;
 }
 
+/** Turns reported and dropped files into `queued` or `skipped` rows; see the module comment. */
 export class Intake implements Disposable {
   private readonly queue: PQueue;
   private readonly chains = new Map<string, Promise<void>>();

@@ -19,6 +19,7 @@ import { Intake } from './intake';
 import { Poller } from './poller';
 import { Uploader } from './uploader';
 
+/** Tuning of the pipeline. */
 export interface PipelineOptions {
   hashConcurrency?: number;
 }
@@ -51,6 +52,7 @@ function firstOperation(state: JobState | null): Operation {
   return 'create';
 }
 
+/** Intake, uploader and poller together, with the user's actions and crash recovery. */
 export class Pipeline implements Disposable {
   readonly intake: Intake;
   readonly uploader: Uploader;

@@ -38,6 +38,7 @@ export interface PollTuning {
   samplesPerKey: number;
 }
 
+/** First look after 4 s (image) or 20 s (video) until learned; x1.5 backoff between 0.5 and 60 s; 100 records a page. */
 export const DEFAULT_POLL_TUNING: Readonly<PollTuning> = {
   defaultImageMs: 4_000,
   defaultVideoMs: 20_000,

@@ -30,11 +30,13 @@ interface Entry extends PendingCheck {
   pendingSeenMs: number | null;
 }
 
+/** What the poller asks of the rest of the pipeline. */
 export interface PollerHooks {
   /** A job got its verdict: run the folder's after-action and settle its twins. */
   finished(job: JobRecord): Promise<void>;
 }
 
+/** Follows the poll schedule, one call at a time; see the module comment. */
 export class Poller implements Disposable {
   private readonly pending = new Map<number, Entry>();
   private learned: Expectations = { byKey: new Map(), byModel: new Map() };

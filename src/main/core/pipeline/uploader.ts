@@ -46,6 +46,7 @@ interface Task {
   promise: Promise<void>;
 }
 
+/** What the uploader asks of the rest of the pipeline. */
 export interface UploaderHooks {
   /** The job reached `processing` (with the record, when it is already known). */
   toProcessing(job: JobRecord, record?: RemoteRecord): void;
@@ -53,6 +54,7 @@ export interface UploaderHooks {
   changedFile(job: JobRecord): Promise<number | null>;
 }
 
+/** Claims jobs up to the concurrency and takes each from `creating` to `processing`. */
 export class Uploader implements Disposable {
   private readonly tasks = new Map<number, Task>();
   private pumping = false;

@@ -4,6 +4,7 @@
  */
 import type { Credentials, SecretStore } from '../ports';
 
+/** Secrets in memory; never written anywhere. */
 export class InMemorySecretStore implements SecretStore {
   private readonly secrets = new Map<string, Credentials>();
 

@@ -6,6 +6,7 @@
 import { migrateSettings, type Settings } from '../../../shared/settings';
 import type { SettingsStore } from '../ports';
 
+/** Settings in memory, migrated on load like a stored file. */
 export class InMemorySettingsStore implements SettingsStore {
   private raw: unknown;
   /** How many times settings were saved (tests check that a change was persisted). */
