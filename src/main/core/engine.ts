@@ -431,9 +431,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
     if (!folder.paused) return;
     folder.paused = false;
     await this.saveSettings();
-    const w = this.watchers.get(id);
-    if (w && !w.started) this.restartWatcher(folder);
-    else await w?.watcher.resume();
+    await this.watchers.get(id)?.watcher.resume();
     this.pipeline.kick();
     this.statusChanged();
   }
