@@ -189,7 +189,7 @@ function plainTable(count: number): string {
     );
   }
   return `<!doctype html><html lang="en"><title>plain</title>
-    <style>body{margin:0;font:13px system-ui} #s{height:100vh;overflow:auto} table{border-collapse:collapse} td{height:35px;border-bottom:1px solid #ddd;padding:0 12px}</style>
+    <style>body{margin:0;font:13px system-ui} #s{height:100vh;overflow:auto} table{border-spacing:0} td{height:35px;border-bottom:1px solid #ddd;padding:0 12px}</style>
     <div id="s"><table data-testid="plain"><tbody>${rows.join('')}</tbody></table></div></html>`;
 }
 

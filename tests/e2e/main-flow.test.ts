@@ -338,7 +338,7 @@ describe.each(VARIANTS)('the main flow on $generation', (v) => {
       // The first file has been queued for a whole stability window by now: nothing was sent.
       expect((await rowOf(page, 'later-1.png'))?.state).toBe('queued');
       expect(requests('POST', v.createRoute)).toHaveLength(posts);
-      await expect(page.getByTestId('status-pending').textContent()).resolves.toMatch(/2/);
+      await waitForText(page, 'status-pending', /To send 2$/);
 
       await page.getByTestId('resume-all').click();
       await page.getByTestId('banner-paused').waitFor({ state: 'detached', timeout: 30_000 });
