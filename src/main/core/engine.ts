@@ -208,6 +208,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private sim: Simulator | null = null;
   private simStarting: Promise<Simulator> | null = null;
   private paused = false;
+  /** The system sleeps: work pauses without changing the user's own pause. */
+  private suspended = false;
   private started = false;
   private disposed = false;
   private calls = { day: '', query: 0, mutation: 0 };
@@ -684,6 +686,21 @@ export class Engine implements AuthentaWatchApi, Disposable {
     return this.subscribe(this.listeners.openJob, listener);
   }
 
+  /** The system is going to sleep: no new call starts (the user's own pause is kept apart). */
+  async suspend(): Promise<void> {
+    this.suspended = true;
+  }
+
+  /** The system woke up: look at the folders again (events may have been lost) and go on. */
+  async resume(): Promise<void> {
+    this.suspended = false;
+    // The network may be back already: test it now instead of at the end of a long backoff.
+    this.board.clear(['offline']);
+    await this.rescan();
+    this.pipeline.kick();
+    this.statusChanged();
+  }
+
   /** A host asks the UI to show a job (a notification was clicked). */
   openJob(id: JobId): void {
     for (const l of [...this.listeners.openJob]) l(id);
@@ -713,7 +730,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
       activeProfileId: () => this.activeId,
       folder: (id) => (id === null ? null : (this.settings.folders.find((f) => f.id === id) ?? null)),
       preferences: () => this.settings.preferences,
-      paused: () => this.paused || this.disposed,
+      paused: () => this.paused || this.suspended || this.disposed,
       pausedFolderIds: () => this.settings.folders.filter((f) => f.paused).map((f) => f.id),
       changed: (job) => this.changed(job),
       progress: (id, sent, size) => this.progress(id, sent, size),
@@ -1136,7 +1153,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
     const waitsForUser = (op: Operation): boolean =>
       !this.active || blocksOf(op, this.board.list()).some((b) => b.retryAt === null);
     return rows.every((r) => {
-      if (this.paused || (r.folderId !== null && paused.has(r.folderId))) return true;
+      if (this.paused || this.suspended || (r.folderId !== null && paused.has(r.folderId))) return true;
       switch (r.state) {
         case 'waiting':
         case 'creating':

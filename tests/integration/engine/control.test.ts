@@ -157,3 +157,18 @@ describe('the processing deadline', () => {
     expect(h.requests({ method: 'PUT' })).toHaveLength(1);
   });
 });
+
+describe('sleep and wake', () => {
+  it('sends nothing while the system sleeps, without showing the queue as paused; on wake it finds what came meanwhile', async () => {
+    h = await startHarness();
+    await h.watch('inbox');
+    await h.engine.suspend();
+    await h.write('inbox/a.png', png());
+    await h.waitForJob('a.png', ['queued']);
+    await h.engine.whenIdle();
+    expect(posts()).toBe(0);
+    expect((await h.engine.getStatus()).paused).toBe(false);
+    await h.engine.resume();
+    await h.waitForJob('a.png', ['done']);
+  });
+});
