@@ -248,13 +248,18 @@ async function seededHost(count: number): Promise<{ host: HeadlessHost; root: st
   const folder = join(root, 'Incoming');
   await mkdir(folder, { recursive: true });
   await mkdir(dataDir, { recursive: true });
-  const seedMs = await seedLedger(dataDir, folder, count);
-  const host = await startHeadless({
-    replaceArgs: true,
-    noFolder: true,
-    args: ['--simulate', '--data-dir', dataDir, folder],
-  });
-  return { host, root, seedMs };
+  try {
+    const seedMs = await seedLedger(dataDir, folder, count);
+    const host = await startHeadless({
+      replaceArgs: true,
+      noFolder: true,
+      args: ['--simulate', '--data-dir', dataDir, folder],
+    });
+    return { host, root, seedMs };
+  } catch (e) {
+    await rm(root, { recursive: true, force: true });
+    throw e;
+  }
 }
 
 async function main(): Promise<void> {
