@@ -225,15 +225,26 @@ describe.each([
 
   it('goes unavailable when the folder is deleted, and watches again when it returns', async () => {
     const before = await writeFixture(join(folder, 'before.jpg'), makeJpeg());
-    const { events, started, watcher } = startWatcher({ usePolling });
+    const { events, started, watcher, logger } = startWatcher({ usePolling });
+    const details = () => ({
+      health: events.health,
+      gone: events.gone,
+      seen: events.seenPaths(),
+      log: logger.lines,
+    });
     await started;
-    await waitFor(() => events.isStable(before), 'the first file');
+    await waitFor(() => events.isStable(before), 'the first file', undefined, details);
     await rm(folder, { recursive: true });
-    await waitFor(() => watcher.health.state === 'unavailable', 'the folder to be unavailable');
+    await waitFor(
+      () => watcher.health.state === 'unavailable',
+      'the folder to be unavailable',
+      undefined,
+      details,
+    );
     expect(watcher.health.message).toContain('resumes by itself');
     await mkdir(folder);
     const after = await writeFixture(join(folder, 'after.png'), makePng());
-    await waitFor(() => events.isStable(after), 'a file in the returned folder');
+    await waitFor(() => events.isStable(after), 'a file in the returned folder', undefined, details);
     // Reported gone by the time the folder is watched again (while unavailable nobody knows).
     expect(events.gone).toContain(before);
     expect(events.stableCount(before)).toBe(1);

@@ -16,10 +16,18 @@ export async function removeTempDir(dir: string): Promise<void> {
 }
 
 /** Polls `condition` until it holds; fails with `what` after `timeoutMs` (generous: a loaded 2-core box). */
-export async function waitFor(condition: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+export async function waitFor(
+  condition: () => boolean,
+  what: string,
+  timeoutMs = 30_000,
+  details?: () => unknown,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    if (Date.now() > deadline) {
+      const more = details === undefined ? '' : `\n${JSON.stringify(details(), null, 1)}`;
+      throw new Error(`Timed out waiting for ${what}${more}`);
+    }
     await new Promise((r) => setTimeout(r, 25));
   }
 }

@@ -88,9 +88,12 @@ const PERMISSION_FAILURES_BEFORE_GIVING_UP = 3;
 /** The shortest wait between examinations of one file, even with a zero stability window. */
 const MIN_RECHECK_MS = 50;
 
-/** Tells a folder from one deleted and recreated under the same name (inode numbers get reused). */
+/**
+ * Tells a folder from another mounted or created in its place. Birth time is left out: where
+ * the kernel lacks it, Node reports the change time, which moves with every file added.
+ */
 function folderIdentity(st: Stats): string {
-  return `${st.dev}:${st.ino}:${st.birthtimeMs}`;
+  return `${st.dev}:${st.ino}`;
 }
 
 function errnoCode(e: unknown): string | undefined {
@@ -484,7 +487,10 @@ export class FolderWatcher implements Disposable {
     this.fsw = null;
     if (fsw !== null) {
       try {
-        await fsw.close();
+        const closing = fsw.close();
+        // close() drops every listener; a late error from work in flight must not crash the process.
+        fsw.on('error', () => undefined);
+        await closing;
       } catch (e) {
         this.deps.logger.debug('closing watcher failed', { folder: this.root, code: errnoCode(e) });
       }
