@@ -16,7 +16,7 @@ import { startSimulator } from '../src/main/sim';
 import { createBenchEngine } from './lib/bench-engine';
 import { currentRole, forkRole, heard, runRole, tell, type Message } from './lib/child';
 import { fixed, machineNote, mib, progress, ratio, runBench, table } from './lib/report';
-import { makeLinkedTree, seedDoneLedger } from './lib/seed';
+import { makeTree, seedDoneLedger } from './lib/seed';
 import { makeTempDir, removeTempDir } from './lib/temp';
 
 const WINDOW_S = Number(process.env['BENCH_IDLE_SECONDS'] ?? 20);
@@ -112,12 +112,10 @@ async function main(): Promise<void> {
   const sim = await startSimulator({ processingMs: 4_000 });
   try {
     const tree = path.join(root, 'tree');
-    const sources = path.join(root, 'sources');
     const dataDir = path.join(root, 'data');
     fs.mkdirSync(tree);
-    fs.mkdirSync(sources);
     fs.mkdirSync(dataDir);
-    const files = makeLinkedTree(tree, sources, FILES, 100);
+    const files = makeTree(tree, FILES, 100);
     await seedDoneLedger(dataDir, FOLDER_ID, files);
     const cases = [
       { role: 'engine', who: 'Engine (defaults), watching, nothing to do' },

@@ -71,3 +71,29 @@ export class PeakRss {
     return { baseline: this.baseline, peak: this.peak, end };
   }
 }
+
+/** Inotify watches this process holds (Linux: counted in /proc/self/fdinfo); NaN where unknown. */
+export function inotifyWatches(): number {
+  try {
+    let n = 0;
+    for (const fd of fs.readdirSync('/proc/self/fdinfo')) {
+      try {
+        n += (fs.readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').match(/^inotify /gm) ?? []).length;
+      } catch {
+        // The descriptor closed meanwhile.
+      }
+    }
+    return n;
+  } catch {
+    return NaN;
+  }
+}
+
+/** The per-user inotify watch limit (fs.inotify.max_user_watches); NaN where unknown. */
+export function inotifyLimit(): number {
+  try {
+    return Number(fs.readFileSync('/proc/sys/fs/inotify/max_user_watches', 'utf8').trim());
+  } catch {
+    return NaN;
+  }
+}

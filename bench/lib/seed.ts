@@ -1,9 +1,8 @@
 /**
- * Big watched trees for start-up and idle benchmarks, made fast: small valid PNGs, hard-linked
- * under many names (no data copied), and a ledger in which every one of those files is already
- * done, written through SqliteLedger with the same transitions the pipeline writes
- * (queued, creating, uploading, processing, done), so the engine finds what a long-running
- * install would have.
+ * Big watched trees for start-up and idle benchmarks: many small valid PNGs, and a ledger in
+ * which every one of those files is already done, written through SqliteLedger with the same
+ * transitions the pipeline writes (queued, creating, uploading, processing, done), so the engine
+ * finds what a long-running install would have.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -19,26 +18,20 @@ export interface TreeFile {
 }
 
 /**
- * `count` PNG files under `root`, `perFolder` per subfolder (`d000/img-000000.png`, ...). The
- * files of one subfolder are hard links of one small PNG written to `sourceDir` (on the same
- * filesystem, outside `root`): no data is copied, and no inode gets more links than ext4 allows.
+ * `count` PNG files under `root`, `perFolder` per subfolder (`d000/img-000000.png`, ...): each a
+ * file of its own (its own inode, as photos are: chokidar and the kernel watch each one), all
+ * with the same small valid PNG bytes. Returns them with the size and mtime they got.
  */
-export function makeLinkedTree(root: string, sourceDir: string, count: number, perFolder = 1000): TreeFile[] {
+export function makeTree(root: string, count: number, perFolder = 1000): TreeFile[] {
+  const bytes = makePng({ marker: 'AUTHENTA-SIM:real', width: 16, height: 16 });
   const files: TreeFile[] = [];
-  let source = '';
-  let st: fs.Stats | null = null;
   for (let i = 0; i < count; i++) {
-    const folder = Math.floor(i / perFolder);
-    const dir = path.join(root, `d${String(folder).padStart(3, '0')}`);
-    if (i % perFolder === 0) {
-      fs.mkdirSync(dir, { recursive: true });
-      source = path.join(sourceDir, `source-${folder}.png`);
-      fs.writeFileSync(source, makePng({ marker: `AUTHENTA-SIM:real ${folder}`, width: 16, height: 16 }));
-      st = fs.statSync(source);
-    }
+    const dir = path.join(root, `d${String(Math.floor(i / perFolder)).padStart(3, '0')}`);
+    if (i % perFolder === 0) fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, `img-${String(i).padStart(6, '0')}.png`);
-    fs.linkSync(source, file);
-    files.push({ path: file, size: st!.size, mtimeMs: st!.mtimeMs });
+    fs.writeFileSync(file, bytes);
+    const st = fs.statSync(file);
+    files.push({ path: file, size: st.size, mtimeMs: st.mtimeMs });
   }
   return files;
 }
