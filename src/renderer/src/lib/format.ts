@@ -139,11 +139,16 @@ export const VERDICT_SYMBOL: Readonly<Record<VerdictLabel, string>> = {
   inconclusive: '?',
 };
 
-/** "1/3 faces fake" for a video verdict that counted faces; null otherwise. */
+/** "1 query", "2 queries", "1,234 files": a count with its noun in the right number. */
+export function countOf(n: number, singular: string, plural = `${singular}s`, locale?: string): string {
+  return `${n.toLocaleString(locale)} ${n === 1 ? singular : plural}`;
+}
+
+/** "1/3 faces fake" (or "0/1 face fake") for a video verdict that counted faces; null otherwise. */
 export function formatFaces(verdict: Verdict): string | null {
   if (verdict.faces === undefined) return null;
   if (verdict.faces === 0) return 'no face';
-  return `${verdict.deepFakes ?? 0}/${verdict.faces} faces fake`;
+  return `${verdict.deepFakes ?? 0}/${verdict.faces} ${verdict.faces === 1 ? 'face' : 'faces'} fake`;
 }
 
 /** The verdict in one line for screen readers and tooltips: "Fake, 97% confidence, 1/3 faces fake". */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   baseName,
+  countOf,
   describeVerdict,
   errorText,
   formatBytes,
@@ -59,10 +60,25 @@ describe('formatPercent', () => {
   });
 });
 
+describe('countOf', () => {
+  it.each([
+    ['0 queries', 0, 'query', 'queries'],
+    ['1 query', 1, 'query', 'queries'],
+    ['2 queries', 2, 'query', 'queries'],
+    ['1 mutation', 1, 'mutation', undefined],
+    ['1,234 files', 1234, 'file', undefined],
+    ['1 face', 1, 'face', undefined],
+  ])('reads "%s"', (text, n, singular, plural) => {
+    expect(countOf(n, singular, plural, 'en-US')).toBe(text);
+  });
+});
+
 describe('faces and verdicts', () => {
   it.each([
     [{ label: 'fake' as const, faces: 3, deepFakes: 1 }, '1/3 faces fake'],
     [{ label: 'authentic' as const, faces: 2 }, '0/2 faces fake'],
+    [{ label: 'authentic' as const, faces: 1, deepFakes: 0 }, '0/1 face fake'],
+    [{ label: 'fake' as const, faces: 1, deepFakes: 1 }, '1/1 face fake'],
     [{ label: 'inconclusive' as const, faces: 0, deepFakes: 0 }, 'no face'],
     [{ label: 'fake' as const, confidence: 0.9 }, null],
   ])('%o shows faces as %s', (verdict, text) => {
