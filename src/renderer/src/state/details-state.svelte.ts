@@ -6,6 +6,7 @@ import type { AuthentaWatchApi, HostCapabilities } from '../../../shared/contrac
 import type { JobChange, JobDetails } from '../../../shared/domain';
 import type { UiEffects } from '../lib/effects';
 import { errorText } from '../lib/format';
+import { retryOffer, type RetryOffer } from './job-actions';
 
 type DetailsApi = Pick<
   AuthentaWatchApi,
@@ -27,7 +28,6 @@ const CANCELLABLE = new Set([
   'processing',
   'blocked',
 ]);
-const RETRYABLE = new Set(['failed', 'skipped', 'blocked']);
 
 export class DetailsState {
   /** The id of the job shown; null when the panel is closed. */
@@ -58,8 +58,19 @@ export class DetailsState {
     this.#capabilities = capabilities;
   }
 
+  /** What trying the open job again would do; null when it cannot change anything. */
+  get retryOffer(): RetryOffer {
+    return this.details ? retryOffer(this.details.job) : null;
+  }
+
+  /** A retry may help: the job failed, is blocked, or was skipped for a reason the user can fix. */
   get canRetry(): boolean {
-    return !!this.details && RETRYABLE.has(this.details.job.state);
+    return this.retryOffer === 'retry';
+  }
+
+  /** The job shares an earlier verdict for the same bytes; a new check can be paid for. */
+  get canRecheck(): boolean {
+    return this.retryOffer === 'recheck';
   }
 
   get canCancel(): boolean {
@@ -163,6 +174,15 @@ export class DetailsState {
 
   retry(): Promise<boolean> {
     return this.#act((id) => this.#api.retryJob(id), 'Queued again.', 'Retry failed');
+  }
+
+  /** Check a duplicate's bytes again instead of sharing the earlier verdict (the engine's retry of a duplicate). */
+  recheck(): Promise<boolean> {
+    return this.#act(
+      (id) => this.#api.retryJob(id),
+      'Queued for a new check.',
+      'Could not queue a new check',
+    );
   }
 
   cancel(): Promise<boolean> {
