@@ -1,7 +1,8 @@
 /**
  * What the banners above the queue say: one per engine block, one per unavailable folder, one when
- * the queue is paused by hand. Headings name what happened; the text and the advice come from the
- * engine. Pure, so every case is in a table test.
+ * the queue is paused by hand. Headings name what happened in the UI's words; the text and the advice
+ * come from the engine, except where the advice points at the banner's own buttons. Pure, so every
+ * case is in a table test.
  */
 import type { Block, BlockKind, EngineStatus } from '../../../shared/domain';
 
@@ -19,9 +20,9 @@ export interface Banner {
   code: string | null;
   /** When the engine will try again by itself; null when it waits for the user. */
   retryAt: number | null;
-  /** Offer "Resume queue". */
+  /** Offer "Resume queue" (clears the blocks and tries again). */
   offerResume: boolean;
-  /** Offer a way to the account settings. */
+  /** Offer "Open Account". */
   offerAccount: boolean;
   /** For a folder banner: which folder. */
   folderId: string | null;
@@ -34,6 +35,41 @@ const HEADINGS: Readonly<Record<BlockKind, string>> = {
   'quota-mutation': 'Upload quota reached: new uploads are paused',
   credits: 'Credits exhausted: no new files are sent',
   offline: 'Authenta cannot be reached',
+};
+
+/** Why an `offline` block holds the queue, read from its code: no answer at all, or a bad one. */
+export type OfflineCause = 'network' | 'server' | 'rate' | 'other';
+
+/**
+ * The cause behind an `offline` block's code. The engine blocks the same way when the network is
+ * down (NETWORK, RESET, TIMEOUT, a socket's E-code) and when Authenta keeps answering 5xx
+ * (HTTP_503, a body code like INTERNAL_SERVER_ERROR), but people need to know which it is.
+ */
+export function offlineCause(code: string): OfflineCause {
+  const c = code.trim();
+  if (/^(HTTP_)?429$|TOO_MANY|RATE_?LIMIT|THROTTL|SlowDown/i.test(c)) return 'rate';
+  if (/^(HTTP_)?5\d\d$|SERVER|INTERNAL|UNAVAILABLE|GATEWAY/i.test(c)) return 'server';
+  if (/^(NETWORK|OFFLINE|RESET|TIMEOUT|DNS)$|^E(CONN|TIMEDOUT|NET|HOST|AI_|PIPE|NOTFOUND)|^UND_ERR/i.test(c))
+    return 'network';
+  return 'other';
+}
+
+const OFFLINE_HEADINGS: Readonly<Record<OfflineCause, string>> = {
+  network: 'Authenta cannot be reached',
+  server: 'Authenta is answering with server errors',
+  rate: 'Authenta asks to slow down: too many requests',
+  other: 'Authenta is not answering normally',
+};
+
+/**
+ * The banner's own advice where it points at its own buttons (Account, Resume queue). The engine's
+ * action for these blocks is written for every host (the CLI has no Account screen), so here the
+ * UI says it in its own words.
+ */
+const UI_ACTIONS: Readonly<Partial<Record<BlockKind, string>>> = {
+  auth: 'Check the client ID and secret (or API key) of this profile in Account, then choose Resume queue.',
+  permission:
+    'Give this key read and write permission in the Authenta console (or choose another profile in Account), then choose Resume queue.',
 };
 
 const TONES: Readonly<Record<BlockKind, BannerTone>> = {
@@ -57,11 +93,7 @@ const ORDER: Readonly<Record<Banner['kind'], number>> = {
 };
 
 function headingOf(block: Block): string {
-  // Server errors (5xx) block like being offline, but the words differ.
-  if (block.kind === 'offline' && /^(5\d\d|HTTP_5\d\d|SERVER)/i.test(block.code)) {
-    return 'Authenta is answering with server errors';
-  }
-  return HEADINGS[block.kind];
+  return block.kind === 'offline' ? OFFLINE_HEADINGS[offlineCause(block.code)] : HEADINGS[block.kind];
 }
 
 /** The banners for an engine status, most serious first. */
@@ -77,11 +109,12 @@ export function bannersFrom(status: EngineStatus | null): Banner[] {
       tone: TONES[block.kind],
       heading: headingOf(block),
       message: block.message,
-      action: block.action,
+      action: UI_ACTIONS[block.kind] ?? block.action,
       code: block.code || null,
       retryAt: block.retryAt,
-      offerResume:
-        block.kind === 'quota-query' || block.kind === 'quota-mutation' || block.kind === 'credits',
+      // Every block the user can clear gets "Resume queue" (resumeAll clears the blocks and tries
+      // again); being offline clears itself, so it offers none.
+      offerResume: block.kind !== 'offline',
       offerAccount: block.kind === 'auth' || block.kind === 'permission',
       folderId: null,
     });
