@@ -59,22 +59,30 @@ describe('empty queue', () => {
     await waitFor(() => expect(api.callsOf('addFolder')[0]?.args).toEqual([{ path: '/picked/folder' }]));
   });
 
-  it('hands dropped files to the host and shows what it took and refused', async () => {
+  it('says how many files the host received, and then what became of each', async () => {
     const api = new FakeApi();
     harness = await mountApp(api, {
-      drop: async (files) => ({
-        accepted: files.length - 1,
-        rejected: [{ path: '/tmp/notes.txt', reason: 'Not a photo or video.' }],
-      }),
+      // Like the web host: the big file is refused, the others are received and become jobs at once.
+      drop: async () => {
+        api.emitJobs([
+          { type: 'upsert', job: makeJob({ id: 101, name: 'a.jpg', folderId: null, state: 'waiting' }) },
+          { type: 'upsert', job: makeJob({ id: 102, name: 'notes.txt', folderId: null, state: 'waiting' }) },
+        ]);
+        return {
+          accepted: 2,
+          rejected: [{ path: 'big.mp4', reason: 'The file is larger than this host accepts.' }],
+        };
+      },
     });
-    const files = [new File(['a'], 'a.jpg'), new File(['b'], 'b.mp4'), new File(['c'], 'notes.txt')];
+    const files = [new File(['a'], 'a.jpg'), new File(['b'], 'big.mp4'), new File(['c'], 'notes.txt')];
     const drop = new Event('drop', { bubbles: true, cancelable: true });
     Object.defineProperty(drop, 'dataTransfer', { value: { types: ['Files'], files } });
     screen.getByTestId('drop-zone').dispatchEvent(drop);
     expect(drop.defaultPrevented).toBe(true);
     const result = await screen.findByTestId('drop-result');
-    expect(text(result)).toContain('2 files added to the queue.');
-    expect(text(result)).toContain('notes.txt: Not a photo or video.');
+    await waitFor(() => expect(text(result)).toContain('2 files received. 2 still being checked'));
+    expect(text(result)).toContain('Not received: big.mp4: The file is larger than this host accepts.');
+    expect(text(result)).not.toContain('added to the queue');
   });
 
   it('says so when the host takes no drops', async () => {
@@ -311,11 +319,20 @@ describe('header, banners and status bar', () => {
       makeJob({ id: 1, simulated: true, state: 'done', verdict: { label: 'authentic', confidence: 0.9 } }),
     ];
     harness = await mountApp(api);
-    expect(text(screen.getByTestId('sandbox-badge'))).toContain('simulated');
+    expect(text(screen.getByTestId('sandbox-badge'))).toBe('Sandbox · simulated results');
+    // The profile's name is said once, in the badge.
+    expect(text(screen.getByTestId('app-header')).match(/Sandbox/g)).toHaveLength(1);
+    expect(screen.queryByTestId('active-profile')).toBeNull();
     expect(text(within(rows()[0]!).getByTestId('simulated-tag'))).toBe('Simulated');
     await fireEvent.click(rows()[0]!);
     const panel = await screen.findByTestId('job-details');
     await waitFor(() => expect(text(within(panel).getByTestId('simulated-tag'))).toContain('Simulated'));
+  });
+
+  it('names a real profile in the header, without a Sandbox badge', async () => {
+    harness = await mountApp(new FakeApi());
+    expect(text(screen.getByTestId('active-profile'))).toBe('Newsroom');
+    expect(screen.queryByTestId('sandbox-badge')).toBeNull();
   });
 
   it('shows a quota block with the engine words and a resume button', async () => {

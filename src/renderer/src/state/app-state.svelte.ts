@@ -8,6 +8,7 @@ import type { UiEffects } from '../lib/effects';
 import { errorText } from '../lib/format';
 import { AccountState } from './account-state.svelte';
 import { DetailsState } from './details-state.svelte';
+import { DropTracker } from './drop-state.svelte';
 import { FoldersState } from './folders-state.svelte';
 import { JobsState, type JobsStateOptions } from './jobs-state.svelte';
 import { StatusState } from './status-state.svelte';
@@ -15,9 +16,16 @@ import { StatusState } from './status-state.svelte';
 export const VIEWS = ['queue', 'folders', 'account'] as const;
 export type View = (typeof VIEWS)[number];
 
-/** What happened to dropped files, for the notice under the header. */
+/**
+ * What happened to dropped files, for the notice under the header. `tracker` follows the received
+ * files to their outcome; null when the jobs before the drop could not be listed (the notice then
+ * points to the queue instead).
+ */
 export type DropOutcome =
-  { kind: 'done'; result: DropResult } | { kind: 'unsupported' } | { kind: 'error'; message: string };
+  | { kind: 'receiving'; count: number }
+  | { kind: 'done'; result: DropResult; tracker: DropTracker | null }
+  | { kind: 'unsupported' }
+  | { kind: 'error'; message: string };
 
 /** The state of a remote host's connection (the WebSocket client's; Electron has none). */
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -43,6 +51,8 @@ export class AppState {
   readonly #api: AuthentaWatchApi;
   readonly #host: HostConnection | null;
   #subscriptions: Unsubscribe[] = [];
+  /** The drop whose files are followed, if any. */
+  #tracker: DropTracker | null = null;
 
   constructor(
     api: AuthentaWatchApi,
@@ -67,6 +77,7 @@ export class AppState {
       api.onJobsChanged((changes) => {
         this.jobs.applyChanges(changes);
         this.details.onJobsChanged(changes);
+        this.#tracker?.apply(changes);
       }),
       api.onProgress((progress) => this.jobs.applyProgress(progress)),
       api.onStatus((status) => {
@@ -123,16 +134,39 @@ export class AppState {
       return;
     }
     this.dropping = true;
+    this.drop = { kind: 'receiving', count: files.length };
     try {
-      this.drop = { kind: 'done', result: await hook(files) };
+      const tracker = await this.#trackNewJobs();
+      const result = await hook(files);
+      tracker?.expect(result.accepted);
+      this.drop = { kind: 'done', result, tracker };
     } catch (error) {
+      this.#tracker = null;
       this.drop = { kind: 'error', message: errorText(error) };
     } finally {
       this.dropping = false;
     }
   }
 
+  /**
+   * Start following the jobs a drop is about to create: dropped jobs (no folder) with an id above
+   * the newest job now. Null when the queue cannot be asked; the notice then says less.
+   */
+  async #trackNewJobs(): Promise<DropTracker | null> {
+    this.#tracker = null;
+    try {
+      // The newest jobs by time hold the highest id; a few of them cover jobs made in the same instant.
+      const page = await this.#api.listJobs({ sort: 'createdAt', order: 'desc', limit: 20 });
+      const tracker = new DropTracker(page.jobs.reduce((max, job) => Math.max(max, job.id), 0));
+      this.#tracker = tracker;
+      return tracker;
+    } catch {
+      return null;
+    }
+  }
+
   dismissDrop(): void {
     this.drop = null;
+    this.#tracker = null;
   }
 }
