@@ -71,7 +71,7 @@ describe('wrong credentials (IAM001)', () => {
     const text = await waitForText(page, 'banner-auth', /IAM001/);
     expect(text).toContain('Credentials rejected');
     expect(text).toContain(
-      'Check the client ID and secret (or API key) of this profile in Settings, then resume.',
+      'Check the client ID and secret (or API key) of this profile in Account, then choose Resume queue.',
     );
     await waitForRow(page, 'a.png', ['blocked']);
     // One call found out; nothing else was sent with the wrong secret.

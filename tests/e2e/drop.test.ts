@@ -60,7 +60,7 @@ describe('files given to the window', () => {
         buffer: makeMp4({ marker: simMarker('real'), padding: 22 }),
       },
     ]);
-    await waitForText(page, 'drop-result', /2 files added to the queue/);
+    await waitForText(page, 'drop-result', /2 files received/);
     const shown = await waitForRows(
       page,
       (rs) =>
@@ -74,7 +74,7 @@ describe('files given to the window', () => {
     expect(shown.find((r) => r.name === 'clip.mp4')).toMatchObject({
       verdict: 'authentic',
       badge: 'Authentic',
-      faces: '0/1 faces fake',
+      faces: '0/1 face fake',
     });
     // Dropped files say so in the folder column, and Sandbox verdicts are marked as simulated.
     const row = page.locator('[data-testid="job-row"]', { hasText: 'clip.mp4' });
@@ -102,10 +102,16 @@ describe('files given to the window', () => {
       new DragEvent('drop', { dataTransfer: window.__drop, bubbles: true, cancelable: true }))`);
     await page.getByText('Drop to check these files').waitFor({ state: 'detached', timeout: 10_000 });
 
-    await waitForText(page, 'drop-result', /^2 files added to the queue/);
+    await waitForText(page, 'drop-result', /^2 files received/);
     const row = await waitForRow(page, 'dropped still.png', ['done']);
     expect(row).toMatchObject({ verdict: 'suspect', badge: 'Suspect' });
     expect(await waitForRow(page, 'notes.txt', ['skipped'])).toMatchObject({ verdict: '' });
+    // The notice follows the received files to their outcome: the host could not know the text file would be skipped.
+    await waitForText(
+      page,
+      'drop-result',
+      /1 with a verdict · 1 skipped.*Skipped, not a type Authenta can check: notes\.txt\./,
+    );
     await openDetails(page, 'notes.txt');
     // The details say why it was not sent, and what to do.
     const problem = page.getByTestId('job-details').getByTestId('job-error');
