@@ -39,7 +39,7 @@ function findElectron() {
     return {
       binary: null,
       version,
-      reason: `Electron ${version}'s binary is not installed (node_modules/electron/dist is empty: it is downloaded from GitHub at install time, and this machine cannot reach GitHub)`,
+      reason: `Electron ${version}'s binary is not installed (node_modules/electron/dist is empty: Electron downloads it from GitHub on first use, and that download did not succeed here)`,
     };
   }
   return { binary, version, reason: null };
@@ -97,7 +97,7 @@ function startInBrowser(reason) {
       'need Electron, so they are not running. Instead, this starts the same interface in your browser: the ' +
       'headless engine (`node bin/authenta-watch.js --ui --simulate`) serves it on 127.0.0.1 and checks files ' +
       'with the built-in Sandbox simulator, so every verdict it shows is simulated, not from Authenta. ' +
-      'On a machine with internet access, `npm install` fetches Electron and `npm start` opens the desktop app.\n',
+      'On a machine that can reach GitHub, `npm start` downloads Electron once and opens the desktop app.\n',
   );
   say('building the headless CLI (npm run build:cli)');
   if (!run(process.execPath, [join(root, 'scripts', 'build-cli.mjs')])) {
@@ -149,7 +149,23 @@ if (
   process.exit(1);
 }
 
-const electron = findElectron();
+/**
+ * Electron 45 fetches its binary on first use rather than at install time: try that once (it needs
+ * GitHub), unless the user asked to skip it. Where it fails, the browser fallback below explains.
+ */
+function downloadElectron() {
+  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD) return;
+  const installer = join(root, 'node_modules', 'electron', 'install.js');
+  if (!existsSync(installer)) return;
+  say('downloading the Electron binary (once)');
+  spawnSync(process.execPath, [installer], { cwd: root, stdio: 'inherit', timeout: 10 * 60_000 });
+}
+
+let electron = findElectron();
+if (!electron.binary && electron.version) {
+  downloadElectron();
+  electron = findElectron();
+}
 if (!electron.binary) {
   startInBrowser(electron.reason);
 } else {
