@@ -147,6 +147,14 @@ export const FolderOptionsSchema = z.object({
   videos: z.boolean().default(true),
   imageModel: z.string().min(1).max(32).default('AC-1'),
   videoModel: z.string().min(1).max(32).default('DF-1'),
+  /** Jobs API only: check audio files (absent: yes). */
+  audio: z.boolean().optional(),
+  /** Jobs API only: check PDF documents (absent: yes). */
+  documents: z.boolean().optional(),
+  /** Jobs API only: the task type for audio files (absent: the first offered, AI-generated audio). */
+  audioModel: z.string().min(1).max(32).optional(),
+  /** Jobs API only: the task type for PDF documents (absent: the first offered, document forgery). */
+  documentModel: z.string().min(1).max(32).optional(),
   stabilityMs: z.number().int().min(0).max(600_000).default(2_000),
   usePolling: z.boolean().default(false),
   pollIntervalMs: z.number().int().min(100).max(600_000).default(2_000),

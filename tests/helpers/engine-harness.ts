@@ -4,17 +4,35 @@
  * conditions instead of sleeping. `restart()` disposes the engine and starts a new one on the same
  * data dir, settings, secrets and simulator (what a crash-and-restart looks like to the ledger).
  *
- *   const h = await startHarness();
- *   const folder = await h.watch('inbox');
- *   await h.write('inbox/a.png', makePng({ marker: 'AUTHENTA-SIM:fake' }));
- *   const job = await h.waitForJob((j) => j.name === 'a.png' && j.state === 'done');
- *   await h.close();
+ * The engine suite runs once per API generation (GENERATIONS): the harness makes a profile of
+ * the generation, and `h.api` (an ApiDialect) says what differs between them (routes, error
+ * codes, model spelling, states, credentials), so one test states one expectation for both.
+ *
+ *   describe.each(GENERATIONS)('$label', ({ generation }) => {
+ *     it('...', async () => {
+ *       const h = await startHarness({ generation });
+ *       await h.watch('inbox');
+ *       await h.write('inbox/a.png', makePng({ marker: 'AUTHENTA-SIM:fake' }));
+ *       const job = await h.waitForJob('a.png', ['done']);
+ *       expect(h.creates()).toBe(1);
+ *       await h.close();
+ *     });
+ *   });
  */
 import { mkdtempSync, realpathSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { FolderOptions, FolderStatus, Job, JobState } from '../../src/shared/domain';
+import type { SecretInput } from '../../src/shared/contract';
+import type {
+  ApiGeneration,
+  FolderOptions,
+  FolderStatus,
+  Job,
+  JobState,
+  MediaKind,
+} from '../../src/shared/domain';
+import { modelFor } from '../../src/shared/models';
 import type { Preferences, ProfileRecord } from '../../src/shared/settings';
 import { defaultSettings } from '../../src/shared/settings';
 import { Engine, type EngineOptions } from '../../src/main/core/engine';
@@ -24,6 +42,7 @@ import { InMemorySecretStore } from '../../src/main/core/secrets/in-memory-secre
 import { InMemorySettingsStore } from '../../src/main/core/settings/in-memory-settings-store';
 import {
   startSimulator,
+  type Permission,
   type RequestLogEntry,
   type Simulator,
   type SimulatorOptions,
@@ -69,16 +88,239 @@ export class TestClock implements Clock {
   }
 }
 
-/** The profile the harness makes for its simulator (a real media-API profile, not the Sandbox). */
+/** The profile the harness makes for its simulator (a real profile, not the Sandbox). */
 export const SIM_PROFILE_ID = 'sim';
 
+/** One API generation the engine suite runs against. */
+export interface GenerationCase {
+  /** How the suite names it. */
+  label: string;
+  generation: ApiGeneration;
+}
+
+/** The generations every engine test runs against: the media API with client credentials, the Jobs API with a key. */
+export const GENERATIONS: readonly GenerationCase[] = [
+  { label: 'media-client via client credentials', generation: 'media-client' },
+  { label: 'jobs-v1 via an API key', generation: 'jobs-v1' },
+];
+
+/** A remote record made straight on the simulator, as the engine would have made it. */
+export interface SimRecord {
+  remoteId: string;
+  uploadUrl: string;
+}
+
+/**
+ * What differs between the API generations, for tests: where calls go, what errors are called,
+ * how models are spelled, which states a file passes, which credentials to use. Tests state one
+ * expectation through these; they never branch on the generation themselves.
+ */
+export interface ApiDialect {
+  generation: ApiGeneration;
+  /** The call that creates a record, as the simulator logs it: `POST /media` or `POST /v1/jobs`. */
+  createRoute: string;
+  /** Route of one record: `/media/:mid` or `/v1/jobs/:id`. */
+  recordRoute: string;
+  /** Route of the list: `/media` or `/v1/jobs`. */
+  listRoute: string;
+  /** Route of an upload PUT. */
+  uploadRoute: string;
+  /** Route of the finalize call, or null where processing starts with the upload. */
+  finalizeRoute: string | null;
+  /** Mutation calls one file costs (create, plus finalize where there is one). */
+  mutationsPerFile: number;
+  /** Media kinds the API checks (audio and PDF documents only under the Jobs API). */
+  kinds: readonly MediaKind[];
+  /** The API's error codes for a wrong secret, a missing permission and no credits. */
+  codes: { auth: string; permission: string; credits: string };
+  /** Whether the API has call quotas (AA001): the Jobs API has none. */
+  quotas: boolean;
+  /** Whether the API can stop a record's processing (the Jobs API's cancel). */
+  cancels: boolean;
+  /** Whether a processed record has links (source, heatmaps, detailed result). */
+  links: boolean;
+  /** The status of a processed record as the API spells it. */
+  processedStatus: string;
+  /** What a remote id looks like. */
+  remoteId: RegExp;
+  /** The ledger states of a file from `creating` to `processing`. */
+  sendStates: readonly JobState[];
+  /** A model of a folder (AC-1, DF-1) as the job stores it under this API. */
+  model(folderModel: string): string;
+  /** The credentials the profile gets: the simulator's demo pair or key. */
+  credentials(sim: Simulator): Credentials;
+  /** Credentials the simulator does not accept (a wrong secret or key). */
+  wrongCredentials(sim: Simulator): Credentials;
+  /** Credentials with only these permissions, registered with the simulator. */
+  restrictedCredentials(sim: Simulator, name: string, permissions: Permission[]): Credentials;
+  /** What the user types into the secret form for these credentials. */
+  secretInput(credentials: Credentials): SecretInput;
+  /** Create a record on the simulator directly (what the engine did before a crash). */
+  createRecord(
+    sim: Simulator,
+    file: { name: string; contentType: string; size: number; model: string },
+  ): Promise<SimRecord>;
+  /** PUT the bytes to a record's upload URL directly. */
+  upload(record: SimRecord, contentType: string, bytes: Buffer): Promise<void>;
+  /** Start processing of an uploaded record directly (no-op where the upload starts it). */
+  startProcessing(sim: Simulator, record: SimRecord): Promise<void>;
+}
+
+async function answer<T>(res: Response, status: number): Promise<T> {
+  const text = await res.text();
+  if (res.status !== status) throw new Error(`expected ${status}, got ${res.status}: ${text}`);
+  return (text ? JSON.parse(text) : null) as T;
+}
+
+function mediaDialect(generation: 'media-client' | 'media-apikey'): ApiDialect {
+  const client = generation === 'media-client';
+  const headers = (sim: Simulator): Record<string, string> =>
+    client
+      ? { 'x-client-id': sim.credentials.clientId, 'x-client-secret': sim.credentials.clientSecret }
+      : { authorization: `Bearer ${sim.apiKey}` };
+  return {
+    generation,
+    createRoute: '/media',
+    recordRoute: '/media/:mid',
+    listRoute: '/media',
+    uploadRoute: '/s3/uploads/:mid',
+    finalizeRoute: null,
+    mutationsPerFile: 1,
+    kinds: ['image', 'video'],
+    codes: client
+      ? { auth: 'IAM001', permission: 'IAM002', credits: 'U007' }
+      : { auth: 'INVALID_API_KEY', permission: 'FORBIDDEN', credits: 'INSUFFICIENT_BALANCE' },
+    quotas: client,
+    cancels: false,
+    links: true,
+    processedStatus: 'PROCESSED',
+    remoteId: /^[0-9a-f]{24}$/,
+    sendStates: ['creating', 'uploading', 'processing'],
+    model: (m) => modelFor(generation, m) ?? m,
+    credentials: (sim) =>
+      client ? { kind: 'client', ...sim.credentials } : { kind: 'apikey', apiKey: sim.apiKey },
+    wrongCredentials: (sim) =>
+      client
+        ? { kind: 'client', clientId: sim.credentials.clientId, clientSecret: 'wrong-secret-0123456789' }
+        : { kind: 'apikey', apiKey: 'api_apikey_wrong0123456789' },
+    restrictedCredentials(sim, name, permissions) {
+      if (!client)
+        return {
+          kind: 'apikey',
+          apiKey: sim.addApiKey({ key: `api_apikey_${name}_0123456789`, permissions }),
+        };
+      return {
+        kind: 'client',
+        ...sim.addCredentials({ clientId: name, clientSecret: `${name}-secret-0123456789`, permissions }),
+      };
+    },
+    secretInput: secretInputOf,
+    async createRecord(sim, file) {
+      const res = await fetch(`${sim.url}/media`, {
+        method: 'POST',
+        headers: { ...headers(sim), 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: file.name,
+          contentType: file.contentType,
+          size: file.size,
+          modelType: file.model,
+        }),
+      });
+      const body = await answer<{ mid: string; uploadUrl: string }>(res, 201);
+      return { remoteId: body.mid, uploadUrl: body.uploadUrl };
+    },
+    upload: putBytes,
+    startProcessing: async () => undefined,
+  };
+}
+
+const jobsDialect: ApiDialect = {
+  generation: 'jobs-v1',
+  createRoute: '/v1/jobs',
+  recordRoute: '/v1/jobs/:id',
+  listRoute: '/v1/jobs',
+  uploadRoute: '/s3/jobs/:id',
+  finalizeRoute: '/v1/jobs/:id/finalize',
+  mutationsPerFile: 2,
+  kinds: ['image', 'video', 'audio', 'document'],
+  codes: { auth: 'INVALID_API_KEY', permission: 'FORBIDDEN', credits: 'INSUFFICIENT_BALANCE' },
+  quotas: false,
+  cancels: true,
+  links: false,
+  processedStatus: 'completed',
+  remoteId: /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+  sendStates: ['creating', 'uploading', 'finalizing', 'processing'],
+  model: (m) => modelFor('jobs-v1', m) ?? m,
+  credentials: (sim) => ({ kind: 'apikey', apiKey: sim.apiKey }),
+  wrongCredentials: () => ({ kind: 'apikey', apiKey: 'api_apikey_wrong0123456789' }),
+  restrictedCredentials: (sim, name, permissions) => ({
+    kind: 'apikey',
+    apiKey: sim.addApiKey({ key: `api_apikey_${name}_0123456789`, permissions }),
+  }),
+  secretInput: secretInputOf,
+  async createRecord(sim, file) {
+    const res = await fetch(
+      `${sim.url}/v1/jobs?taskTypeId=${encodeURIComponent(modelFor('jobs-v1', file.model) ?? file.model)}`,
+      {
+        method: 'POST',
+        headers: { authorization: `Bearer ${sim.apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          inputs: [
+            {
+              contentType: file.contentType,
+              fileName: file.name,
+              sizeBytes: file.size,
+              slotName: 'original',
+            },
+          ],
+        }),
+      },
+    );
+    const body = await answer<{ jobId: string; inputs: { uploadUrl: string }[] }>(res, 201);
+    return { remoteId: body.jobId, uploadUrl: body.inputs[0]!.uploadUrl };
+  },
+  upload: putBytes,
+  async startProcessing(sim, record) {
+    const res = await fetch(`${sim.url}/v1/jobs/${record.remoteId}/finalize`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sim.apiKey}` },
+    });
+    await answer(res, 200);
+  },
+};
+
+function secretInputOf(credentials: Credentials): SecretInput {
+  return credentials.kind === 'client'
+    ? { clientId: credentials.clientId, clientSecret: credentials.clientSecret }
+    : { apiKey: credentials.apiKey };
+}
+
+async function putBytes(record: SimRecord, contentType: string, bytes: Buffer): Promise<void> {
+  const res = await fetch(record.uploadUrl, {
+    method: 'PUT',
+    headers: { 'content-type': contentType },
+    body: bytes,
+  });
+  await answer(res, 200);
+}
+
+/** The dialect of a generation (see ApiDialect). */
+export function apiDialect(generation: ApiGeneration): ApiDialect {
+  return generation === 'jobs-v1' ? jobsDialect : mediaDialect(generation);
+}
+
 export interface HarnessOptions {
+  /** The API generation of the profile (default media-client); its credentials follow (see ApiDialect). */
+  generation?: ApiGeneration;
   /** Simulator options; processingMs defaults to 300. */
   sim?: SimulatorOptions;
   /** Engine options on top of the harness's. */
   engine?: Partial<EngineOptions>;
-  /** Which credentials the profile gets: the demo client pair (default), the demo API key, or none. */
-  auth?: 'client' | 'apikey' | 'none' | Credentials;
+  /**
+   * Which credentials the profile gets: the generation's demo credentials (default), the demo
+   * client pair or API key, none, given ones, or ones made with the simulator once it runs.
+   */
+  auth?: 'client' | 'apikey' | 'none' | Credentials | ((sim: Simulator, api: ApiDialect) => Credentials);
   /** Use the built-in Sandbox profile instead (the engine starts its own simulator). */
   sandbox?: boolean;
   /** Preferences of the settings the engine starts with (concurrency, size limit, cool-down, ...). */
@@ -100,6 +342,8 @@ export interface Harness {
   dataDir: string;
   sim: Simulator;
   engine: Engine;
+  /** What differs in the profile's API generation (routes, codes, models, states). */
+  api: ApiDialect;
   /** The engine's clock: real time, plus what `advance` skipped. */
   clock: TestClock;
   settings: InMemorySettingsStore;
@@ -123,6 +367,14 @@ export interface Harness {
   ): Promise<Job>;
   /** Simulator requests since `from` (an index into sim.requests), optionally of one route and method. */
   requests(filter?: { method?: string; route?: string; from?: number }): RequestLogEntry[];
+  /** Record-creating calls (`POST /media` or `POST /v1/jobs`) since `from`. */
+  creates(from?: number): number;
+  /** Query calls of the API (GET of records and lists) since `from`. */
+  queries(from?: number): number;
+  /** Upload PUTs since `from`, optionally only those that succeeded. */
+  puts(options?: { from?: number; ok?: boolean }): RequestLogEntry[];
+  /** Calls since `from` as `METHOD route` (`GET /v1/jobs/:id`), in order. */
+  calls(from?: number): string[];
   /** Dispose the engine and start a new one on the same data, settings, secrets and simulator. */
   restart(engine?: Partial<EngineOptions>): Promise<Engine>;
   /** Dispose everything and delete the temp root. */
@@ -139,25 +391,14 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'aw-engine-')));
   const dataDir = join(root, 'data');
   const sim = await startSimulator({ processingMs: 300, ...options.sim });
+  const api = apiDialect(options.generation ?? 'media-client');
   const logs = new MemoryLogSink();
   const logger = createLogger({ sinks: [logs], level: options.logLevel ?? 'debug' });
   const secrets = new InMemorySecretStore();
   const initial = defaultSettings();
   initial.preferences = { ...initial.preferences, ...options.preferences };
   if (!options.sandbox) {
-    const auth = options.auth ?? 'client';
-    const profile: ProfileRecord = {
-      id: SIM_PROFILE_ID,
-      name: 'Simulator',
-      baseUrl: sim.url,
-      generation:
-        auth === 'apikey' || (typeof auth === 'object' && auth.kind === 'apikey')
-          ? 'media-apikey'
-          : 'media-client',
-      simulated: false,
-    };
-    initial.profiles.push(profile);
-    initial.activeProfileId = SIM_PROFILE_ID;
+    const auth = options.auth ?? ((s: Simulator, a: ApiDialect) => a.credentials(s));
     const creds: Credentials | null =
       auth === 'client'
         ? { kind: 'client', ...sim.credentials }
@@ -165,7 +406,20 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
           ? { kind: 'apikey', apiKey: sim.apiKey }
           : auth === 'none'
             ? null
-            : auth;
+            : typeof auth === 'function'
+              ? auth(sim, api)
+              : auth;
+    const generation: ApiGeneration =
+      options.generation ?? (creds?.kind === 'apikey' ? 'media-apikey' : 'media-client');
+    const profile: ProfileRecord = {
+      id: SIM_PROFILE_ID,
+      name: 'Simulator',
+      baseUrl: sim.url,
+      generation,
+      simulated: false,
+    };
+    initial.profiles.push(profile);
+    initial.activeProfileId = SIM_PROFILE_ID;
     if (creds) await secrets.set(SIM_PROFILE_ID, creds);
   }
   const settings = new InMemorySettingsStore(initial);
@@ -210,10 +464,19 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }
   };
 
+  const requests = (filter: { method?: string; route?: string; from?: number } = {}): RequestLogEntry[] =>
+    sim.requests
+      .slice(filter.from ?? 0)
+      .filter(
+        (r) => (!filter.method || r.method === filter.method) && (!filter.route || r.route === filter.route),
+      );
+  const isApi = (route: string): boolean => route === api.listRoute || route.startsWith(`${api.listRoute}/`);
+
   const h: Harness = {
     root,
     dataDir,
     sim,
+    api,
     clock,
     get engine() {
       return engine;
@@ -258,14 +521,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
             )}`),
       });
     },
-    requests(filter = {}) {
-      return sim.requests
-        .slice(filter.from ?? 0)
-        .filter(
-          (r) =>
-            (!filter.method || r.method === filter.method) && (!filter.route || r.route === filter.route),
-        );
-    },
+    requests,
+    creates: (from = 0) => requests({ from, method: 'POST', route: api.createRoute }).length,
+    queries: (from = 0) => requests({ from, method: 'GET' }).filter((r) => isApi(r.route)).length,
+    puts: ({ from = 0, ok = false } = {}) =>
+      requests({ from, method: 'PUT' }).filter((r) => !ok || (r.status >= 200 && r.status < 300)),
+    calls: (from = 0) => requests({ from }).map((r) => `${r.method} ${r.route}`),
     async restart(extra) {
       await engine.dispose();
       engine = await makeEngine(extra);

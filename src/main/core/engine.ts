@@ -49,7 +49,7 @@ import {
 import type { z } from 'zod';
 import { normaliseBaseUrl } from './api/base-url';
 import { AuthentaError, isAuthentaError } from './api/errors';
-import { createDetectionService } from './api/media-service';
+import { createServiceForGeneration, detectGeneration } from './api/detect-generation';
 import { fileKey, type JobRecord } from './ledger/ledger';
 import { SqliteLedger } from './ledger/sqlite-ledger';
 import { ACTIVE_STATES } from './ledger/transitions';
@@ -88,7 +88,10 @@ export interface EngineOptions {
   settings: SettingsStore;
   secrets: SecretStore;
   clock?: Clock;
-  /** Builds the service of a profile; default: the media API client for the credentials' kind. */
+  /**
+   * Builds the service of a profile; default: the adapter of the profile's API generation (the
+   * media API for `media-*`, whose flavour follows the credentials' kind; the Jobs API for `jobs-v1`).
+   */
   serviceFactory?: (profile: ProfileRecord, credentials: Credentials) => DetectionService;
   /** better-sqlite3 binary for the host runtime (Electron). */
   nativeBinding?: string;
@@ -598,20 +601,46 @@ export class Engine implements AuthentaWatchApi, Disposable {
     if (profileId === this.activeId) await this.reactivate(true);
   }
 
+  /**
+   * One Query call with the profile's own API and credentials. With `detect`, the server is asked
+   * which API it speaks instead (detectGeneration: one call, or two for an API key whose API is
+   * not the profile's setting): the answer names the generation that answered.
+   */
   async testConnection(profileId: string, options?: { detect?: boolean }): Promise<ConnectionTest> {
     const profile = this.requireProfile(profileId);
+    const noCredentials: ConnectionTest = {
+      ok: false,
+      generation: null,
+      code: 'NO_CREDENTIALS',
+      message:
+        'No secret is stored for this profile: enter the client ID and secret (or an API key), then test again.',
+    };
+    if (options?.detect && !this.options.serviceFactory) {
+      const target = await this.connectionTarget(profile);
+      if (!target) return noCredentials;
+      const detected = await detectGeneration({
+        baseUrl: target.baseUrl,
+        credentials: target.credentials,
+        logger: this.logger,
+        clock: this.clock,
+        preferred: profile.generation,
+        onCall: (call) => {
+          if (call.kind !== 'upload') this.countCall(call.kind);
+        },
+      });
+      return {
+        ok: detected.ok,
+        generation: detected.generation,
+        code: detected.code,
+        message: isSandbox(profile)
+          ? `${detected.message} (the Sandbox: simulated Authenta)`
+          : detected.message,
+      };
+    }
     let service: DetectionService;
     try {
       const built = await this.buildService(profile);
-      if (!built) {
-        return {
-          ok: false,
-          generation: null,
-          code: 'NO_CREDENTIALS',
-          message:
-            'No secret is stored for this profile: enter the client ID and secret (or an API key), then test again.',
-        };
-      }
+      if (!built) return noCredentials;
       service = built.service;
     } catch (e) {
       return {
@@ -631,35 +660,24 @@ export class Engine implements AuthentaWatchApi, Disposable {
       };
     } catch (e) {
       if (!isAuthentaError(e)) return { ok: false, generation: null, code: 'INTERNAL', message: String(e) };
-      // An API key on a server without the media API: the Jobs API (v1) may answer instead.
-      const mayBeJobs = options?.detect && e.kind === 'not-found' && service.generation === 'media-apikey';
-      if (mayBeJobs && this.options.serviceFactory) {
-        const jobs = await this.tryJobsApi(profile);
-        if (jobs) return jobs;
-      }
-      const jobsHint = mayBeJobs
-        ? ' The server has no media API here: this may be a Jobs API (v1) address, which this version does not support yet.'
-        : '';
-      return { ok: false, generation: null, code: e.code, message: `${e.message}. ${e.action}${jobsHint}` };
+      const hint =
+        e.kind === 'not-found' && !options?.detect
+          ? ' Tick "Detect which API the server speaks" and test again: this address may speak another API generation.'
+          : '';
+      return { ok: false, generation: null, code: e.code, message: `${e.message}. ${e.action}${hint}` };
     }
   }
 
-  /** One list call through a Jobs API service for this profile; null when it does not answer either. */
-  private async tryJobsApi(profile: ProfileRecord): Promise<ConnectionTest | null> {
-    const credentials = await this.credentialsFor(profile);
-    if (!credentials || !this.options.serviceFactory) return null;
-    try {
-      const inner = this.options.serviceFactory({ ...profile, generation: 'jobs-v1' }, credentials);
-      const page = await new CountingService(inner, (q) => this.countCall(q)).list({ limit: 1, offset: 0 });
-      return {
-        ok: true,
-        generation: 'jobs-v1',
-        code: null,
-        message: `Connected to the Authenta Jobs API (v1): the account has ${page.total} job${page.total === 1 ? '' : 's'}.`,
-      };
-    } catch {
-      return null;
+  /** Where a profile's calls go and with which credentials (the Sandbox: its own simulator). */
+  private async connectionTarget(
+    profile: ProfileRecord,
+  ): Promise<{ baseUrl: string; credentials: Credentials } | null> {
+    if (isSandbox(profile)) {
+      const sim = await this.sandbox();
+      return { baseUrl: sim.url, credentials: { kind: 'client', ...sim.credentials } };
     }
+    const credentials = await this.credentialsFor(profile);
+    return credentials ? { baseUrl: profile.baseUrl, credentials } : null;
   }
 
   async exportReport(query: JobQuery, format: ReportFormat): Promise<string> {
@@ -728,6 +746,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
       tuning: this.tuning,
       active: () => this.active,
       activeProfileId: () => this.activeId,
+      generation: () =>
+        this.active?.service.generation ?? (this.profileRecord(this.activeId) ?? SANDBOX_PROFILE).generation,
       folder: (id) => (id === null ? null : (this.settings.folders.find((f) => f.id === id) ?? null)),
       preferences: () => this.settings.preferences,
       paused: () => this.paused || this.suspended || this.disposed,
@@ -829,17 +849,14 @@ export class Engine implements AuthentaWatchApi, Disposable {
       credentials = await this.credentialsFor(profile);
     }
     if (!credentials) return null;
-    if (profile.generation === 'jobs-v1' && !this.options.serviceFactory) {
-      throw new AuthentaError({
-        code: 'UNSUPPORTED_GENERATION',
-        kind: 'unsupported',
-        message: 'The Jobs API (v1) is not supported by this version yet',
-        action: 'Use a profile for the media API (client ID and secret, or an API key).',
-      });
-    }
     const inner = this.options.serviceFactory
       ? this.options.serviceFactory({ ...profile, baseUrl }, credentials)
-      : createDetectionService({ baseUrl, credentials, logger: this.logger, clock: this.clock });
+      : createServiceForGeneration(profile.generation, {
+          baseUrl,
+          credentials,
+          logger: this.logger,
+          clock: this.clock,
+        });
     return {
       service: new CountingService(inner, (q) => this.countCall(q)),
       simulated: sandbox || profile.simulated,
@@ -943,15 +960,14 @@ export class Engine implements AuthentaWatchApi, Disposable {
 
   /** The blocks that matter to one job (a credits block says nothing to a job awaiting its verdict). */
   private relevantBlocks(job: JobRecord): ReturnType<BlockBoard['list']> {
+    const state = job.state === 'blocked' ? (job.resumeState ?? 'queued') : job.state;
     const op: Operation =
-      job.state === 'processing'
+      state === 'processing'
         ? 'list'
-        : job.state === 'uploading' || job.state === 'finalizing'
-          ? 'get'
-          : job.state === 'blocked' && job.resumeState && job.resumeState !== 'queued'
-            ? job.resumeState === 'processing'
-              ? 'list'
-              : 'get'
+        : state === 'finalizing'
+          ? 'finalize'
+          : state === 'uploading'
+            ? 'get'
             : 'create';
     return blocksOf(op, this.board.list());
   }
@@ -1157,17 +1173,26 @@ export class Engine implements AuthentaWatchApi, Disposable {
       switch (r.state) {
         case 'waiting':
         case 'creating':
-        case 'finalizing':
           return false;
         case 'queued':
           return (r.nextAttemptAt ?? 0) <= now && waitsForUser('create');
         case 'uploading':
           return !this.pipeline.uploader.isInFlight(r.id) && waitsForUser('get');
+        case 'finalizing':
+          return (
+            !this.pipeline.uploader.isInFlight(r.id) && (waitsForUser('get') || waitsForUser('finalize'))
+          );
         case 'processing':
           return r.profileId !== this.activeId || waitsForUser('list');
         case 'blocked':
           return waitsForUser(
-            r.resumeState === 'processing' ? 'list' : r.resumeState === 'queued' ? 'create' : 'get',
+            r.resumeState === 'processing'
+              ? 'list'
+              : r.resumeState === 'finalizing'
+                ? 'finalize'
+                : r.resumeState === 'uploading'
+                  ? 'get'
+                  : 'create',
           );
         default:
           return true;

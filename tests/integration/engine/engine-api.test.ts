@@ -1,21 +1,55 @@
 /**
- * The rest of the contract as a UI uses it: profiles and secrets, the Sandbox, connection tests,
- * job details, links, reports, events, folders and host capabilities.
+ * The rest of the contract as a UI uses it: profiles and secrets, the Sandbox, connection tests
+ * and API detection, job details, links, reports, events, folders and host capabilities. What
+ * depends on the profile's API runs once per API generation.
  */
 import { mkdtempSync, realpathSync } from 'node:fs';
+import { createServer, request, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeMp4, makePng } from '../../helpers/media-fixtures';
-import { SIM_PROFILE_ID, startHarness, type Harness } from '../../helpers/engine-harness';
-import { createDetectionService } from '../../../src/main/core/api/media-service';
+import {
+  apiDialect,
+  GENERATIONS,
+  SIM_PROFILE_ID,
+  startHarness,
+  type Harness,
+} from '../../helpers/engine-harness';
 import { Engine } from '../../../src/main/core/engine';
 import { createLogger, MemoryLogSink } from '../../../src/main/core/logger';
 import { InMemorySecretStore } from '../../../src/main/core/secrets/in-memory-secret-store';
 import { InMemorySettingsStore } from '../../../src/main/core/settings/in-memory-settings-store';
 import { startSimulator } from '../../../src/main/sim';
 import type { EngineStatus, JobChange, UploadProgress } from '../../../src/shared/domain';
+
+/**
+ * An Authenta server that speaks only the Jobs API: `/api/v1/...` goes to the simulator, every
+ * other API route answers 404 like a server without the media API.
+ */
+async function jobsOnlyProxy(simPort: number): Promise<Server> {
+  const server = createServer((req, res) => {
+    if (!req.url?.startsWith('/api/v1/')) {
+      req.resume();
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'NOT_FOUND', statusCode: 404, message: `No such route: ${req.url}` }));
+      return;
+    }
+    const upstream = request(
+      { host: '127.0.0.1', port: simPort, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return server;
+}
 
 let h: Harness | null = null;
 const cleanups: (() => Promise<void>)[] = [];
@@ -68,80 +102,34 @@ describe('the Sandbox', () => {
 });
 
 describe('profiles and secrets', () => {
-  it('tests a connection with one call, and says what is wrong', async () => {
+  it('detects the Jobs API for an API key on a server without the media API, and files then go through it', async () => {
     h = await startHarness();
-    const ok = await h.engine.testConnection(SIM_PROFILE_ID, { detect: true });
-    expect(ok).toMatchObject({ ok: true, generation: 'media-client', code: null });
-    expect(h.requests({ method: 'GET', route: '/media' })).toHaveLength(1);
-
-    await h.engine.setSecret(SIM_PROFILE_ID, {
-      clientId: h.sim.credentials.clientId,
-      clientSecret: 'not-the-secret-1234',
-    });
-    const bad = await h.engine.testConnection(SIM_PROFILE_ID);
-    expect(bad).toMatchObject({ ok: false, code: 'IAM001' });
-    expect(bad.message).toMatch(/client ID and secret/);
-
-    await h.engine.clearSecret(SIM_PROFILE_ID);
-    expect(await h.engine.testConnection(SIM_PROFILE_ID)).toMatchObject({
-      ok: false,
-      code: 'NO_CREDENTIALS',
-    });
-    expect((await h.engine.listProfiles()).profiles.find((p) => p.id === SIM_PROFILE_ID)?.hasSecret).toBe(
-      false,
-    );
-    expect((await h.engine.getStatus()).blocks).toMatchObject([{ kind: 'auth', code: 'NO_CREDENTIALS' }]);
-
-    const key = await h.engine.saveProfile({ name: 'Key', baseUrl: h.sim.url, generation: 'media-apikey' });
-    await h.engine.setSecret(key.id, { apiKey: h.sim.apiKey });
-    expect(await h.engine.testConnection(key.id, { detect: true })).toMatchObject({
-      ok: true,
-      generation: 'media-apikey',
-    });
-    expect((await h.engine.listProfiles()).profiles.find((p) => p.id === key.id)).toMatchObject({
-      hasSecret: true,
-      baseUrl: h.sim.url,
-    });
-    const text = h.logs.text();
-    expect(text).not.toContain(h.sim.apiKey);
-    expect(JSON.stringify(h.settings.snapshot())).not.toContain(h.sim.apiKey);
-  });
-
-  it('detects a Jobs API server for an API key when the media API is not there', async () => {
-    let jobsAsked = 0;
-    h = await startHarness({
-      engine: {
-        serviceFactory: (profile, credentials) => {
-          if (profile.generation !== 'jobs-v1')
-            return createDetectionService({ baseUrl: profile.baseUrl, credentials });
-          // The Jobs adapter does not exist yet: a stand-in that answers like one.
-          return {
-            generation: 'jobs-v1',
-            list: async () => {
-              jobsAsked += 1;
-              return { records: [], total: 3 };
-            },
-            create: () => Promise.reject(new Error('unused')),
-            upload: () => Promise.reject(new Error('unused')),
-            get: () => Promise.reject(new Error('unused')),
-            remove: () => Promise.reject(new Error('unused')),
-          };
-        },
-      },
-    });
-    const p = await h.engine.saveProfile({
-      name: 'New API',
-      baseUrl: `${h.sim.origin}/elsewhere/api`,
-      generation: 'media-apikey',
-    });
+    // A server where only the Jobs API lives: the media routes answer 404.
+    const proxy = await jobsOnlyProxy(h.sim.port);
+    cleanups.push(() => new Promise((r) => proxy.close(() => r())));
+    const url = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}/api`;
+    const p = await h.engine.saveProfile({ name: 'New API', baseUrl: url, generation: 'media-apikey' });
     await h.engine.setSecret(p.id, { apiKey: h.sim.apiKey });
-    expect(await h.engine.testConnection(p.id)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
-    expect(jobsAsked).toBe(0);
-    expect(await h.engine.testConnection(p.id, { detect: true })).toMatchObject({
-      ok: true,
+    const plain = await h.engine.testConnection(p.id);
+    expect(plain).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(plain.message).toMatch(/Detect which API/);
+    const from = h.sim.requests.length;
+    const detected = await h.engine.testConnection(p.id, { detect: true });
+    expect(detected).toMatchObject({ ok: true, generation: 'jobs-v1', code: null });
+    expect(detected.message).toMatch(/Jobs API v1/);
+    // The media API (the profile's setting) was asked first and is not there; the Jobs API answered.
+    expect(h.sim.requests.slice(from).map((r) => `${r.method} ${r.route}`)).toEqual(['GET /v1/jobs']);
+
+    // The user takes the detected generation: files go through the Jobs API.
+    await h.engine.saveProfile({ id: p.id, name: p.name, baseUrl: url, generation: 'jobs-v1' });
+    await h.engine.selectProfile(p.id);
+    await h.engine.addPaths([await h.write('drop/a.png', makePng({ marker: 'AUTHENTA-SIM:fake' }))]);
+    expect(await h.waitForJob('a.png')).toMatchObject({
+      state: 'done',
       generation: 'jobs-v1',
+      model: '1',
+      verdict: { label: 'fake' },
     });
-    expect(jobsAsked).toBe(1);
   });
 
   it('saves, selects and removes profiles; refuses a bad address with advice', async () => {
@@ -202,100 +190,143 @@ describe('profiles and secrets', () => {
   });
 });
 
-describe('jobs as the UI sees them', () => {
-  it('details with a timeline, fresh links, reports, and no secrets or upload URLs', async () => {
-    h = await startHarness();
-    await h.watch('inbox');
-    await h.write('inbox/clip.mp4', makeMp4({ marker: 'AUTHENTA-SIM:faces=2,fakes=1' }));
-    await h.write('inbox/photo.png', makePng({ marker: 'AUTHENTA-SIM:real' }));
-    const clip = await h.waitForJob('clip.mp4', ['done']);
-    const photo = await h.waitForJob('photo.png', ['done']);
+describe.each(GENERATIONS)('$label', ({ generation }) => {
+  const api = apiDialect(generation);
 
-    const details = await h.engine.getJob(clip.id);
-    expect(details.timeline.map((t) => t.state)).toEqual([
-      'waiting',
-      'queued',
-      'creating',
-      'uploading',
-      'processing',
-      'done',
-    ]);
-    expect(details.hint).toBeNull();
-    expect(details.raw).toMatchObject({ mid: clip.remoteId, status: 'PROCESSED' });
-    // Upload URLs are capabilities: they stay in the engine.
-    expect(JSON.stringify(await h.engine.listJobs({}))).not.toMatch(/uploadUrl|\/s3\/uploads\//);
-    expect(JSON.stringify(details)).not.toMatch(/\/s3\/uploads\//);
+  describe('connection tests', () => {
+    it('tests a connection with one call, names the generation when asked, and says what is wrong', async () => {
+      h = await startHarness({ generation });
+      const ok = await h.engine.testConnection(SIM_PROFILE_ID, { detect: true });
+      expect(ok).toMatchObject({ ok: true, generation, code: null });
+      expect(h.queries()).toBe(1);
+      expect((await h.engine.getStatus()).callsToday.query).toBe(1);
+      const plain = await h.engine.testConnection(SIM_PROFILE_ID);
+      expect(plain).toMatchObject({ ok: true, generation: null });
+      expect(h.requests({ method: 'GET', route: api.listRoute })).toHaveLength(2);
 
-    for (const kind of ['heatmap', 'result', 'source'] as const) {
-      const url = await h.engine.openLink({ id: clip.id, kind });
-      const res = await fetch(url);
-      expect(res.status, kind).toBe(200);
-      await res.arrayBuffer();
-    }
-    const second = await h.engine.openLink({ id: clip.id, kind: 'heatmap', participantId: '1' });
-    expect(second).toContain('heatmap-1');
-    await expect(h.engine.openLink({ id: photo.id, kind: 'heatmap' })).rejects.toThrow(
-      /no a heatmap|only videos/,
-    );
+      const wrong = api.wrongCredentials(h.sim);
+      await h.engine.setSecret(SIM_PROFILE_ID, api.secretInput(wrong));
+      for (const detect of [false, true]) {
+        const bad = await h.engine.testConnection(SIM_PROFILE_ID, { detect });
+        expect(bad, `detect: ${detect}`).toMatchObject({ ok: false, code: api.codes.auth });
+        expect(bad.message, `detect: ${detect}`).toMatch(/client ID and secret|API key/);
+      }
 
-    const csv = await h.engine.exportReport({ sort: 'name', order: 'asc' }, 'csv');
-    const lines = csv.trim().split('\r\n');
-    expect(lines).toHaveLength(3);
-    expect(lines[1]).toContain('clip.mp4');
-    expect(lines[1]).toContain(clip.remoteId!);
-    expect(lines[1]).toContain(',fake,');
-    const json = JSON.parse(await h.engine.exportReport({ verdicts: ['authentic'] }, 'json')) as {
-      count: number;
-      jobs: { name: string }[];
-    };
-    expect(json.count).toBe(1);
-    expect(json.jobs[0]?.name).toBe('photo.png');
-    const filtered = await h.engine.listJobs({ search: 'CLIP', states: ['done'] });
-    expect(filtered).toMatchObject({ total: 1, offset: 0 });
+      await h.engine.clearSecret(SIM_PROFILE_ID);
+      expect(await h.engine.testConnection(SIM_PROFILE_ID, { detect: true })).toMatchObject({
+        ok: false,
+        code: 'NO_CREDENTIALS',
+      });
+      expect((await h.engine.listProfiles()).profiles.find((p) => p.id === SIM_PROFILE_ID)?.hasSecret).toBe(
+        false,
+      );
+      expect((await h.engine.getStatus()).blocks).toMatchObject([{ kind: 'auth', code: 'NO_CREDENTIALS' }]);
+      const right = api.credentials(h.sim);
+      const text = h.logs.text();
+      for (const secret of [right, wrong].map((c) => (c.kind === 'client' ? c.clientSecret : c.apiKey))) {
+        expect(text).not.toContain(secret);
+        expect(JSON.stringify(h.settings.snapshot())).not.toContain(secret);
+      }
+    });
   });
 
-  it('tells the UI what changed, in batches, with upload progress and status', async () => {
-    h = await startHarness();
-    const changes: JobChange[][] = [];
-    const statuses: EngineStatus[] = [];
-    const progress: UploadProgress[][] = [];
-    const offs = [
-      h.engine.onJobsChanged((c) => changes.push(c)),
-      h.engine.onStatus((s) => statuses.push(s)),
-      h.engine.onProgress((p) => progress.push(p)),
-    ];
-    await h.watch('inbox');
-    const big = makePng({ marker: 'AUTHENTA-SIM:real', padding: 3 * 1024 * 1024 });
-    await h.write('inbox/big.png', big);
-    const job = await h.waitForJob('big.png', ['done']);
-    await h.waitFor(
-      () => changes.flat().some((c) => c.type === 'upsert' && c.job.id === job.id && c.job.state === 'done'),
-      {
-        message: 'the done event',
-      },
-    );
-    const seenStates = changes
-      .flat()
-      .flatMap((c) => (c.type === 'upsert' && c.job.id === job.id ? [c.job.state] : []));
-    expect(seenStates[0]).toBe('waiting');
-    expect(seenStates.at(-1)).toBe('done');
-    // Batched: a row appears once per batch with its latest state, never more often than it changed.
-    const timeline = (await h.engine.getJob(job.id)).timeline;
-    expect(seenStates.length).toBeLessThanOrEqual(timeline.length + 4);
-    const last = progress
-      .flat()
-      .filter((p) => p.id === job.id)
-      .at(-1);
-    expect(last).toMatchObject({ bytesSent: big.length, size: big.length });
-    await h.waitFor(() => statuses.some((s) => s.counts.done === 1), {
-      message: 'a status with the verdict counted',
+  describe('jobs as the UI sees them', () => {
+    it(`details with a timeline, ${api.links ? 'fresh links' : 'no links (the API gives none)'}, reports, and no secrets or upload URLs`, async () => {
+      h = await startHarness({ generation });
+      await h.watch('inbox');
+      await h.write('inbox/clip.mp4', makeMp4({ marker: 'AUTHENTA-SIM:faces=2,fakes=1' }));
+      await h.write('inbox/photo.png', makePng({ marker: 'AUTHENTA-SIM:real' }));
+      const clip = await h.waitForJob('clip.mp4', ['done']);
+      const photo = await h.waitForJob('photo.png', ['done']);
+
+      const details = await h.engine.getJob(clip.id);
+      expect(details.timeline.map((t) => t.state)).toEqual(['waiting', 'queued', ...api.sendStates, 'done']);
+      expect(details.hint).toBeNull();
+      expect(details.raw).toMatchObject({ status: api.processedStatus });
+      expect(JSON.stringify(details.raw)).toContain(clip.remoteId);
+      expect(clip).toMatchObject({ generation, model: api.model('DF-1') });
+      // Upload URLs are capabilities: they stay in the engine.
+      expect(JSON.stringify(await h.engine.listJobs({}))).not.toMatch(/uploadUrl|\/s3\/(uploads|jobs)\//);
+      expect(JSON.stringify(details)).not.toMatch(/\/s3\/(uploads|jobs)\//);
+
+      for (const kind of ['heatmap', 'result', 'source'] as const) {
+        const opened = h.engine.openLink({ id: clip.id, kind });
+        if (!api.links) {
+          await expect(opened, kind).rejects.toMatchObject({ code: 'NO_LINK' });
+          continue;
+        }
+        const res = await fetch(await opened);
+        expect(res.status, kind).toBe(200);
+        await res.arrayBuffer();
+      }
+      if (api.links) {
+        const second = await h.engine.openLink({ id: clip.id, kind: 'heatmap', participantId: '1' });
+        expect(second).toContain('heatmap-1');
+      }
+      await expect(h.engine.openLink({ id: photo.id, kind: 'heatmap' })).rejects.toThrow(
+        /no a heatmap|only videos/,
+      );
+
+      const csv = await h.engine.exportReport({ sort: 'name', order: 'asc' }, 'csv');
+      const lines = csv.trim().split('\r\n');
+      expect(lines).toHaveLength(3);
+      expect(lines[1]).toContain('clip.mp4');
+      expect(lines[1]).toContain(clip.remoteId!);
+      expect(lines[1]).toContain(',fake,');
+      const json = JSON.parse(await h.engine.exportReport({ verdicts: ['authentic'] }, 'json')) as {
+        count: number;
+        jobs: { name: string }[];
+      };
+      expect(json.count).toBe(1);
+      expect(json.jobs[0]?.name).toBe('photo.png');
+      const filtered = await h.engine.listJobs({ search: 'CLIP', states: ['done'] });
+      expect(filtered).toMatchObject({ total: 1, offset: 0 });
     });
-    expect(statuses.at(-1)?.folders[0]?.health.state).toBe('watching');
-    for (const off of offs) off();
-    const before = changes.length;
-    await h.write('inbox/after.png', makePng({ marker: 'AUTHENTA-SIM:real', padding: 9 }));
-    await h.waitForJob('after.png', ['done']);
-    expect(changes.length).toBe(before);
+
+    it('tells the UI what changed, in batches, with upload progress and status', async () => {
+      h = await startHarness({ generation });
+      const changes: JobChange[][] = [];
+      const statuses: EngineStatus[] = [];
+      const progress: UploadProgress[][] = [];
+      const offs = [
+        h.engine.onJobsChanged((c) => changes.push(c)),
+        h.engine.onStatus((s) => statuses.push(s)),
+        h.engine.onProgress((p) => progress.push(p)),
+      ];
+      await h.watch('inbox');
+      const big = makePng({ marker: 'AUTHENTA-SIM:real', padding: 3 * 1024 * 1024 });
+      await h.write('inbox/big.png', big);
+      const job = await h.waitForJob('big.png', ['done']);
+      await h.waitFor(
+        () =>
+          changes.flat().some((c) => c.type === 'upsert' && c.job.id === job.id && c.job.state === 'done'),
+        {
+          message: 'the done event',
+        },
+      );
+      const seenStates = changes
+        .flat()
+        .flatMap((c) => (c.type === 'upsert' && c.job.id === job.id ? [c.job.state] : []));
+      expect(seenStates[0]).toBe('waiting');
+      expect(seenStates.at(-1)).toBe('done');
+      // Batched: a row appears once per batch with its latest state, never more often than it changed.
+      const timeline = (await h.engine.getJob(job.id)).timeline;
+      expect(seenStates.length).toBeLessThanOrEqual(timeline.length + 4);
+      const last = progress
+        .flat()
+        .filter((p) => p.id === job.id)
+        .at(-1);
+      expect(last).toMatchObject({ bytesSent: big.length, size: big.length });
+      await h.waitFor(() => statuses.some((s) => s.counts.done === 1), {
+        message: 'a status with the verdict counted',
+      });
+      expect(statuses.at(-1)?.folders[0]?.health.state).toBe('watching');
+      for (const off of offs) off();
+      const before = changes.length;
+      await h.write('inbox/after.png', makePng({ marker: 'AUTHENTA-SIM:real', padding: 9 }));
+      await h.waitForJob('after.png', ['done']);
+      expect(changes.length).toBe(before);
+    });
   });
 });
 

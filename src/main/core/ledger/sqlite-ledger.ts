@@ -308,8 +308,9 @@ export class SqliteLedger implements Ledger {
         WHERE q.state = 'queued' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= ?) ${folderClause}
           AND NOT EXISTS (
             SELECT 1 FROM jobs e
-            WHERE e.sha256 = q.sha256 AND e.model = q.model AND e.id < q.id AND e.simulated = ?
-              AND e.state IN ('queued', 'creating', 'uploading', 'finalizing', 'processing', 'blocked')
+            WHERE e.sha256 = q.sha256 AND e.model = q.model AND e.id <> q.id AND e.simulated = ?
+              AND (e.state IN ('creating', 'uploading', 'finalizing', 'processing', 'blocked')
+                OR (e.state = 'queued' AND e.id < q.id))
           )
         ORDER BY q.id LIMIT 1
       ) AND state = 'queued'

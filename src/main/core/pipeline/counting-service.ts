@@ -1,7 +1,10 @@
 /**
  * A DetectionService that counts every API call by the quota it spends (the status bar's
  * "calls today"), whatever adapter is behind it. Uploads go to storage and are not counted.
+ * What an adapter offers beyond the port (finalize, cancel, reading one status a page at a time)
+ * is offered here too, counted the same way, so the pipeline never reaches past the counter.
  */
+import type { JobStatus } from '../api/jobs-schemas';
 import type {
   CreateInput,
   CreatedRecord,
@@ -20,10 +23,36 @@ export function localDay(ms: number): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 }
 
+/** The statuses a listing can be filtered by (the Jobs API's). */
+export type ListStatus = JobStatus;
+
+/** One page of the records in one status, with where it stands in the whole filtered list. */
+export interface StatusPage extends RemotePage {
+  page: number;
+  /** Pages in all. */
+  pages: number;
+}
+
+/** A service that can list the records of one status a page at a time (`GET /v1/jobs?status=`). */
+export interface StatusListing {
+  listByStatus(
+    status: ListStatus,
+    page: { page: number; limit: number },
+    signal?: AbortSignal,
+  ): Promise<StatusPage>;
+}
+
+/** Whether a service offers `listByStatus` (the Jobs API adapter does; the media API has no filter). */
+export function hasStatusListing(service: object): service is StatusListing {
+  return typeof (service as Partial<StatusListing>).listByStatus === 'function';
+}
+
 /** Counts each API call by quota kind before passing it on, unchanged. */
 export class CountingService implements DetectionService {
   readonly finalize?: (remoteId: string, signal?: AbortSignal) => Promise<void>;
   readonly cancel?: (remoteId: string, signal?: AbortSignal) => Promise<void>;
+  /** Present when the service behind it can filter its list by status (a Query call). */
+  readonly listByStatus?: StatusListing['listByStatus'];
 
   constructor(
     private readonly inner: DetectionService,
@@ -41,6 +70,13 @@ export class CountingService implements DetectionService {
       this.cancel = (id, signal) => {
         this.count('mutation');
         return c(id, signal);
+      };
+    }
+    if (hasStatusListing(inner)) {
+      const l = inner.listByStatus.bind(inner);
+      this.listByStatus = (status, page, signal) => {
+        this.count('query');
+        return l(status, page, signal);
       };
     }
   }

@@ -26,7 +26,8 @@ const BLOCKED_OPERATIONS: Readonly<Record<BlockKind, readonly Operation[]>> = {
   permission: ['create', 'upload', 'finalize', 'get', 'list', 'remove'],
   'quota-query': ['get', 'list'],
   'quota-mutation': ['create', 'finalize', 'remove'],
-  credits: ['create'],
+  // Credits are spent where processing starts: at the media API's record, at the Jobs API's finalize.
+  credits: ['create', 'finalize'],
   offline: ['create', 'upload', 'finalize', 'get', 'list', 'remove'],
 };
 

@@ -14,6 +14,7 @@ export const LOCAL_CODES = {
   remoteFailed: 'REMOTE_FAILED',
   remoteGone: 'REMOTE_GONE',
   folderRemoved: 'FOLDER_REMOVED',
+  modelUnavailable: 'MODEL_UNAVAILABLE',
   internal: 'INTERNAL',
 } as const;
 
@@ -31,6 +32,8 @@ const BY_CODE: Readonly<Record<string, string>> = {
     'Authenta could not analyse this file. Check that it plays or opens correctly; retry to send it again (this spends a credit).',
   REMOTE_GONE: 'The record was deleted on Authenta before it had a verdict. Retry to send the file again.',
   FOLDER_REMOVED: 'Its folder is no longer watched. Add the folder again, or drop the file on the window.',
+  MODEL_UNAVAILABLE:
+    "The folder's model for this kind of file does not exist in the API this profile speaks: choose one the folder settings offer, then retry.",
   EMPTY_FILE: 'The file is empty: copy it again from the source; it is checked once it has content.',
   TRUNCATED: 'The file is incomplete: copy it again from the source, then retry.',
   CORRUPT: 'The file is damaged: export or copy it again from the source, then retry.',
@@ -39,10 +42,13 @@ const BY_CODE: Readonly<Record<string, string>> = {
   NOT_A_FILE: 'Only regular files can be checked.',
   TOO_LARGE:
     'The file is over the size limit: compress or trim it, or raise the limit in Settings, then retry.',
-  UNSUPPORTED_TYPE: 'Authenta checks JPEG, PNG and MP4 only: convert the file, then drop it again.',
+  UNSUPPORTED_TYPE:
+    'Authenta cannot check this type of file with the models offered (the message names the types it takes): convert the file or choose another model, then retry.',
   SignatureDoesNotMatch:
     'The upload did not match the record (often a changed file or content type). Retry; if it happens again, report it with this code.',
   IAM001: 'Check the client ID and secret of this profile in Settings, then resume.',
+  API_KEY_REQUIRED:
+    'The Jobs API takes an API key: enter one for this profile in Settings, or switch the profile to the media API.',
   INVALID_API_KEY: 'Check the API key of this profile in Settings, then resume.',
   IAM002:
     'The key lacks a permission for this action: grant it in the Authenta console or use another profile.',
@@ -57,7 +63,8 @@ const BY_CODE: Readonly<Record<string, string>> = {
 const BY_KIND: Readonly<Partial<Record<ErrorKind, string>>> = {
   transient: 'Authenta or the network failed for a while. Retry the file when it works again.',
   invalid: 'Authenta refused the request. Retry; if it fails again, report it with the code shown.',
-  unsupported: 'Authenta does not take this kind of file: convert it to JPEG, PNG or MP4.',
+  unsupported:
+    'Authenta does not take this kind of file with this model: convert it, or choose another model in the folder settings.',
   local: 'Check that the file is still there and no longer being written, then retry.',
   'not-found': 'The record no longer exists on Authenta; retry the file to send it again.',
   'expired-url': 'Retry the file: a new upload URL will be requested.',

@@ -6,24 +6,133 @@
  */
 import { basename } from 'node:path';
 import PQueue from 'p-queue';
-import { FolderOptionsSchema, type ErrorKind } from '../../../shared/domain';
+import {
+  FolderOptionsSchema,
+  type ApiGeneration,
+  type ErrorKind,
+  type FolderOptions,
+  type MediaKind,
+} from '../../../shared/domain';
+import {
+  defaultModel,
+  fits,
+  modelFor,
+  modelLabel,
+  modelsFor,
+  supportedContentTypes,
+} from '../../../shared/models';
 import type { JobPatch, JobRecord } from '../ledger/ledger';
 import type { Disposable } from '../ports';
-import { FileProblemError, hashFile, isKindWanted, sniffFile, statFile } from '../watch/classify';
+import { describeContentType, FileProblemError, hashFile, sniffFile, statFile } from '../watch/classify';
 import type { FileCandidate } from '../watch/folder-watcher';
 import type { PipelineContext } from './context';
 import { LOCAL_CODES } from './hints';
 
 const DEFAULT_OPTIONS = FolderOptionsSchema.parse({});
 
-/** The model a file is checked with: its folder's choice for its kind, or the defaults. */
-export function modelFor(
-  kind: 'image' | 'video',
-  folder: { imageModel: string; videoModel: string } | null,
-): string {
-  const f = folder ?? DEFAULT_OPTIONS;
-  return kind === 'video' ? f.videoModel : f.imageModel;
+type FolderChoices = Pick<
+  FolderOptions,
+  'images' | 'videos' | 'audio' | 'documents' | 'imageModel' | 'videoModel' | 'audioModel' | 'documentModel'
+>;
+
+/**
+ * The model a folder chose for a kind, as the folder stores it (a media code or a task type),
+ * or the generation's default for kinds the folder has no choice for yet. Pure.
+ */
+export function folderModelFor(
+  kind: MediaKind,
+  folder: Partial<FolderChoices> | null,
+  generation: ApiGeneration,
+): string | null {
+  const f = { ...DEFAULT_OPTIONS, ...(folder ?? {}) };
+  switch (kind) {
+    case 'image':
+      return f.imageModel;
+    case 'video':
+      return f.videoModel;
+    case 'audio':
+      return f.audioModel ?? defaultModel(generation, 'audio');
+    case 'document':
+      return f.documentModel ?? defaultModel(generation, 'document');
+  }
 }
+
+/** Whether a folder wants files of a kind (its switches; audio and documents unless switched off). */
+export function kindWanted(folder: Partial<FolderChoices>, kind: MediaKind): boolean {
+  switch (kind) {
+    case 'image':
+      return folder.images ?? true;
+    case 'video':
+      return folder.videos ?? true;
+    case 'audio':
+      return folder.audio ?? true;
+    case 'document':
+      return folder.documents ?? true;
+  }
+}
+
+const KIND_NAMES: Readonly<Record<MediaKind, string>> = {
+  image: 'an image',
+  video: 'a video',
+  audio: 'an audio file',
+  document: 'a document',
+};
+
+/** What decides the model of a file, or why it cannot be sent. */
+export type ModelChoice =
+  { ok: true; model: string } | { ok: false; code: string; kind: ErrorKind; message: string };
+
+/**
+ * The model a file is sent with under a generation: the folder's choice spelled for that API
+ * (AC-1 is task 1 of the Jobs API), provided that model takes the file's content type. Pure:
+ * a refusal says why and what to choose instead, before any call is made.
+ */
+export function chooseModel(
+  file: { name: string; kind: MediaKind; contentType: string },
+  folder: Partial<FolderChoices> | null,
+  generation: ApiGeneration,
+): ModelChoice {
+  const chosen = folderModelFor(file.kind, folder, generation);
+  const offered = modelsFor(generation, file.kind)
+    .filter((m) => fits(m.value, file.contentType, generation))
+    .map((m) => m.label);
+  const instead = offered.length
+    ? `Choose ${offered.join(' or ')} for ${file.kind}s in the folder settings, then retry.`
+    : 'Convert the file to a type this API takes, or use a profile whose API takes it.';
+  const model = chosen === null ? null : modelFor(generation, chosen);
+  if (model === null) {
+    return {
+      ok: false,
+      code: LOCAL_CODES.modelUnavailable,
+      kind: 'unsupported',
+      message: `${file.name} is ${KIND_NAMES[file.kind]}, and ${chosen === null ? 'no model is set for it' : `the folder's model ${modelLabel(chosen)} has no equivalent`} in the API this profile speaks. ${instead}`,
+    };
+  }
+  if (!fits(model, file.contentType, generation)) {
+    return {
+      ok: false,
+      code: 'UNSUPPORTED_TYPE',
+      kind: 'unsupported',
+      message: `${file.name} is a ${describeContentType(file.contentType)} file, which ${modelLabel(model, generation)} does not take. ${instead}`,
+    };
+  }
+  return { ok: true, model };
+}
+
+/**
+ * The content types a generation can send, named for messages: aliases that people would not
+ * recognise (audio/x-wav beside audio/wav) are left out of the list sniffing checks against.
+ */
+export function sniffableTypes(generation: ApiGeneration): ReadonlyMap<string, MediaKind> {
+  const cached = SNIFFABLE.get(generation);
+  if (cached) return cached;
+  const map = new Map(
+    [...supportedContentTypes(generation)].filter(([type]) => describeContentType(type) !== type),
+  );
+  SNIFFABLE.set(generation, map);
+  return map;
+}
+const SNIFFABLE = new Map<ApiGeneration, ReadonlyMap<string, MediaKind>>();
 
 function kindOfProblem(code: string): ErrorKind {
   return code === 'UNSUPPORTED_TYPE' ? 'unsupported' : 'local';
@@ -293,26 +402,31 @@ export class Intake implements Disposable {
       return;
     }
     const prefs = this.ctx.preferences();
-    const sniff = await sniffFile(row.path, { maxSizeBytes: prefs.maxFileSizeBytes });
+    const generation = this.ctx.generation();
+    const sniff = await sniffFile(row.path, {
+      maxSizeBytes: prefs.maxFileSizeBytes,
+      supported: sniffableTypes(generation),
+    });
     if (signal.aborted) return;
     if (!sniff.ok) {
       await this.skip(row, sniff.code, kindOfProblem(sniff.code), sniff.message);
       return;
     }
-    if (sniff.kind !== 'image' && sniff.kind !== 'video') {
-      await this.skip(row, 'UNSUPPORTED_TYPE', 'unsupported', `${row.name} is not an image or a video.`);
-      return;
-    }
-    if (folder && !isKindWanted(folder, sniff.kind)) {
+    if (folder && !kindWanted(folder, sniff.kind)) {
       await this.skip(
         row,
         LOCAL_CODES.kindDisabled,
         'local',
-        `${row.name} is ${sniff.kind === 'video' ? 'a video' : 'an image'}, and this folder is set to skip ${sniff.kind}s.`,
+        `${row.name} is ${KIND_NAMES[sniff.kind]}, and this folder is set to skip ${sniff.kind === 'audio' ? 'audio files' : `${sniff.kind}s`}.`,
       );
       return;
     }
-    const model = modelFor(sniff.kind, folder);
+    const choice = chooseModel({ name: row.name, ...sniff }, folder, generation);
+    if (!choice.ok) {
+      await this.skip(row, choice.code, choice.kind, choice.message);
+      return;
+    }
+    const model = choice.model;
     let before: { size: number; mtimeMs: number };
     let hashed: { sha256: string; size: number };
     let after: { size: number; mtimeMs: number };

@@ -8,7 +8,7 @@ import type { JobState } from '../../../shared/domain';
 import { AuthentaError, isAuthentaError } from '../api/errors';
 import type { JobPatch, JobRecord } from '../ledger/ledger';
 import { ACTIVE_STATES } from '../ledger/transitions';
-import type { Disposable } from '../ports';
+import type { Disposable, RemoteRecord } from '../ports';
 import { applyAfterAction } from '../watch/after-verdict';
 import { statFile } from '../watch/classify';
 import type { FileCandidate } from '../watch/folder-watcher';
@@ -47,9 +47,35 @@ const RESET: JobPatch = {
 
 /** The operation a blocked job needs first when it resumes into `state`. */
 function firstOperation(state: JobState | null): Operation {
-  if (state === 'uploading' || state === 'finalizing') return 'get';
+  if (state === 'uploading') return 'get';
+  // Finalize is where the Jobs API spends the credit: a credits block holds it back.
+  if (state === 'finalizing') return 'finalize';
   if (state === 'processing') return 'list';
   return 'create';
+}
+
+/** States whose job may have a remote record that processing could still be stopped on. */
+const REMOTE_STATES: readonly JobState[] = ['uploading', 'finalizing', 'processing', 'blocked'];
+
+/** What asking Authenta to stop a job's processing came to. */
+type RemoteCancel =
+  | { type: 'none' }
+  | { type: 'cancelled' }
+  | { type: 'finished'; record: RemoteRecord }
+  | { type: 'failed'; message: string };
+
+/** The timeline note of a cancel, by what Authenta said. */
+function remoteNote(remote: RemoteCancel, remoteId: string | null): string {
+  switch (remote.type) {
+    case 'none':
+      return 'cancelled by the user';
+    case 'cancelled':
+      return `cancelled by the user; record ${remoteId ?? ''} was stopped on Authenta too`;
+    case 'finished':
+      return 'cancelled by the user after Authenta had finished it';
+    case 'failed':
+      return `cancelled by the user; record ${remoteId ?? ''} could not be stopped on Authenta (${remote.message}): a retry asks for its verdict`;
+  }
 }
 
 /** Intake, uploader and poller together, with the user's actions and crash recovery. */
@@ -147,16 +173,48 @@ export class Pipeline implements Disposable {
 
   // --- what the user does -------------------------------------------------------------------
 
-  /** Stop a job before its verdict: it ends `failed` (CANCELLED); an upload under way is aborted. */
+  /**
+   * Stop a job before its verdict: it ends `failed` (CANCELLED); a call under way is aborted. When
+   * the API can cancel (the Jobs API), processing on Authenta is stopped too, and a retry sends
+   * the file again; otherwise (or when stopping failed) a retry asks for the verdict instead. A
+   * job Authenta had already finished keeps its outcome: the verdict is taken, not thrown away.
+   */
   async cancel(id: number): Promise<void> {
     const job = await this.ctx.ledger.get(id);
     if (!job) throw new Error(`There is no job #${id}.`);
     if (!ACTIVE_STATES.includes(job.state)) {
       throw new Error(`Job #${id} is already ${job.state}; only jobs still on their way can be cancelled.`);
     }
-    if (this.uploader.cancel(id)) return;
+    if (this.uploader.cancel(id)) {
+      await this.uploader.settled(id);
+      await this.stopRemoteAfterAbort(id);
+      return;
+    }
     this.intake.abort(id);
     this.poller.remove(id);
+    const remote = REMOTE_STATES.includes(job.state)
+      ? await this.cancelRemote(job)
+      : { type: 'none' as const };
+    if (remote.type === 'finished') {
+      // Too late to cancel: the outcome is there (and paid for), so it is taken.
+      const note = `too late to cancel: Authenta had finished it (${remote.record.status})`;
+      const row =
+        job.state === 'processing'
+          ? job
+          : await this.ctx.ledger.transition(
+              id,
+              job.state,
+              'processing',
+              { pollingSince: this.ctx.clock.now(), raw: remote.record.raw },
+              note,
+            );
+      if (job.state === 'processing') await this.ctx.ledger.addNote(id, note);
+      if (row) {
+        this.ctx.changed(row);
+        this.poller.add(row, remote.record);
+        return;
+      }
+    }
     const row = await this.ctx.ledger.transition(
       id,
       ACTIVE_STATES,
@@ -166,11 +224,62 @@ export class Pipeline implements Disposable {
         errorKind: 'local',
         errorMessage: 'Cancelled.',
         nextAttemptAt: null,
+        // Stopped on Authenta: nothing will come of that record, so a retry sends the file again.
+        ...(remote.type === 'cancelled' ? { pollingSince: null } : {}),
       },
-      'cancelled by the user',
+      remoteNote(remote, job.remoteId),
     );
     if (row) this.ctx.changed(row);
-    else if (this.uploader.cancel(id)) return; // claimed meanwhile: abort it in flight
+    else if (this.uploader.cancel(id)) {
+      // Claimed meanwhile: abort it in flight.
+      await this.uploader.settled(id);
+      await this.stopRemoteAfterAbort(id);
+    }
+  }
+
+  /** A call in flight was aborted by a cancel: its record, if it has one, is stopped on Authenta too. */
+  private async stopRemoteAfterAbort(id: number): Promise<void> {
+    const row = await this.ctx.ledger.get(id);
+    if (!row || row.state !== 'failed' || row.errorCode !== LOCAL_CODES.cancelled || !row.remoteId) return;
+    const remote = await this.cancelRemote(row);
+    if (remote.type === 'none') return;
+    const note = remoteNote(remote, row.remoteId);
+    if (note) await this.ctx.ledger.addNote(id, note);
+    if (remote.type === 'cancelled') {
+      const updated = await this.ctx.ledger.update(id, { pollingSince: null }, ['failed']);
+      if (updated) this.ctx.changed(updated);
+    }
+  }
+
+  /**
+   * Ask Authenta to stop processing a job's record, when the API can (the service has `cancel`)
+   * and the record belongs to the active profile. A record that already finished answers with
+   * a conflict: it is read instead, and its outcome stands.
+   */
+  private async cancelRemote(job: JobRecord): Promise<RemoteCancel> {
+    const active = this.ctx.active();
+    const service = active?.service;
+    if (!service?.cancel || !job.remoteId || active?.profile.id !== job.profileId) return { type: 'none' };
+    if (!this.ctx.blocks.isOpen('remove')) {
+      return { type: 'failed', message: 'calls are stopped (see the banner)' };
+    }
+    try {
+      await service.cancel(job.remoteId);
+      return { type: 'cancelled' };
+    } catch (e) {
+      const conflict = isAuthentaError(e) && (e.status === 409 || e.status === 422);
+      if (conflict) {
+        try {
+          const record = await service.get(job.remoteId);
+          if (record.phase === 'processed' || record.phase === 'failed') return { type: 'finished', record };
+        } catch {
+          // Unknown: treated like any failure to cancel below.
+        }
+      }
+      const message = isAuthentaError(e) ? `${e.code}: ${e.message}` : String(e);
+      this.ctx.logger.warn('cancelling on Authenta failed', { id: job.id, mid: job.remoteId, message });
+      return { type: 'failed', message };
+    }
   }
 
   /** Put a failed, skipped or blocked job back on its way; a record already paid for is polled again, not re-sent. */

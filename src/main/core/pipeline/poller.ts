@@ -1,13 +1,17 @@
 /**
  * Waits for verdicts: follows the pure schedule (poll-schedule.ts), makes one call at a time,
  * and turns what Authenta answers into `done` or `failed` rows. One list page answers for every
- * pending record it contains; the full record is fetched only for processed videos.
+ * pending record it contains; the full record is fetched only where the list lacks the verdict
+ * (the media API's videos). Where the API filters its list by status (the Jobs API), the pages
+ * read are those of the finished jobs only (`status=completed`, then `status=failed`), so a job
+ * missing from them is known to be unfinished without a call of its own.
  */
 import type { MediaKind } from '../../../shared/domain';
 import { isAuthentaError } from '../api/errors';
 import type { JobRecord } from '../ledger/ledger';
 import type { Disposable, RemoteRecord } from '../ports';
 import type { PipelineContext } from './context';
+import type { StatusListing } from './counting-service';
 import { decideOnError, JOB_RETRY_POLICY } from './error-policy';
 import { LOCAL_CODES } from './hints';
 import {
@@ -29,6 +33,12 @@ interface Entry extends PendingCheck {
   uploadedAt: number | null;
   pendingSeenMs: number | null;
 }
+
+/**
+ * A job missing from the finished-jobs lists this many times in a row is read on its own: it may
+ * have ended in a way the lists do not show (cancelled on Authenta by someone else).
+ */
+const UNFINISHED_CHECKS_BEFORE_GET = 4;
 
 /** What the poller asks of the rest of the pipeline. */
 export interface PollerHooks {
@@ -252,6 +262,10 @@ export class Poller implements Disposable {
   ): Promise<void> {
     const active = this.ctx.active();
     if (!active) return;
+    if (active.service.listByStatus) {
+      await this.listFinishedAndApply(active.service.listByStatus, ids, limit, tuning, startedAt);
+      return;
+    }
     const asked = new Set(ids);
     const byRemote = new Map<string, RemoteRecord>();
     const wanted = () => ids.map((id) => this.pending.get(id)).filter((e) => e && !byRemote.has(e.remoteId));
@@ -277,6 +291,69 @@ export class Poller implements Disposable {
         else throw e;
       }
     }
+  }
+
+  /**
+   * One poll through status filters: pages of `completed`, then of `failed`, newest first, until
+   * every asked job is found or the filtered list ends. Asked jobs in neither list are unfinished;
+   * when the pages ran out first (many newer jobs), or a job has stayed unfinished for a while (it
+   * may have been cancelled elsewhere), it is read on its own.
+   */
+  private async listFinishedAndApply(
+    listByStatus: StatusListing['listByStatus'],
+    ids: number[],
+    limit: number,
+    tuning: PollTuning,
+    startedAt: number,
+  ): Promise<void> {
+    const active = this.ctx.active();
+    if (!active) return;
+    const asked = new Set(ids);
+    const byRemote = new Map<string, RemoteRecord>();
+    const wanted = (): Entry[] =>
+      ids.flatMap((id) => {
+        const e = this.pending.get(id);
+        return e && !byRemote.has(e.remoteId) ? [e] : [];
+      });
+    let complete = true;
+    for (const status of ['completed', 'failed'] as const) {
+      for (let page = 1; wanted().length > 0; page++) {
+        const answer = await listByStatus(status, { page, limit }, this.controller.signal);
+        this.ctx.blocks.succeeded('list', startedAt);
+        for (const r of answer.records) byRemote.set(r.remoteId, r);
+        if (answer.records.length < limit || page >= answer.pages) break;
+        if (page >= tuning.maxListPages) {
+          complete = false;
+          break;
+        }
+      }
+    }
+    for (const entry of [...this.pending.values()]) {
+      if (entry.profileId !== active.profile.id) continue;
+      const record = byRemote.get(entry.remoteId);
+      if (record) await this.apply(entry, record, asked.has(entry.id), startedAt, true);
+    }
+    for (const entry of wanted()) {
+      if (!this.pending.has(entry.id)) continue;
+      if (complete && entry.checks < UNFINISHED_CHECKS_BEFORE_GET) {
+        this.unfinished(entry, startedAt, true);
+        continue;
+      }
+      try {
+        const record = await active.service.get(entry.remoteId, this.controller.signal);
+        await this.apply(entry, record, true, this.ctx.clock.now(), false);
+      } catch (e) {
+        if (isAuthentaError(e) && e.kind === 'not-found') await this.gone(entry);
+        else throw e;
+      }
+    }
+  }
+
+  /** A pending record was seen unfinished at `at`: learn from it, and back off when it was asked for. */
+  private unfinished(entry: Entry, at: number, asked: boolean): void {
+    if (entry.uploadedAt !== null)
+      entry.pendingSeenMs = Math.max(entry.pendingSeenMs ?? 0, at - entry.uploadedAt);
+    if (asked) Object.assign(entry, afterUnfinishedCheck(entry, at));
   }
 
   /** What one answer means for one pending record. */
@@ -314,9 +391,7 @@ export class Poller implements Disposable {
       if (row) this.ctx.changed(row);
       return;
     }
-    if (entry.uploadedAt !== null)
-      entry.pendingSeenMs = Math.max(entry.pendingSeenMs ?? 0, at - entry.uploadedAt);
-    if (asked) Object.assign(entry, afterUnfinishedCheck(entry, at));
+    this.unfinished(entry, at, asked);
   }
 
   private async finish(entry: Entry, record: RemoteRecord, at: number): Promise<void> {
@@ -369,7 +444,12 @@ export class Poller implements Disposable {
     // Polling never gives up on a record because of the network: the deadline does that.
     const attempt = Math.min(this.retryAttempts + 1, JOB_RETRY_POLICY.maxAttempts - 1);
     const outcome = decideOnError(op, error, attempt, ctx.random);
-    ctx.logger.warn('poll failed', { op, code: e?.code, outcome: outcome.type });
+    ctx.logger.warn('poll failed', {
+      op,
+      code: e?.code,
+      outcome: outcome.type,
+      ...(e ? {} : { message: error instanceof Error ? error.message : String(error) }),
+    });
     switch (outcome.type) {
       case 'block': {
         const quota = outcome.block === 'quota-query' || outcome.block === 'quota-mutation';

@@ -1,11 +1,15 @@
 /**
  * From `queued` to `processing`: claim a job, write `creating`, POST the record, write
- * `uploading` with the mid, URL and expiry, stream the bytes, write `processing`. Every state is
- * on disk before the call it announces, so after a crash a job in `uploading` asks Authenta
- * (GET) before sending its bytes again: a second PUT could be processed, and charged, twice.
+ * `uploading` with the remote id (mid or jobId), URL and expiry, stream the bytes, then, where
+ * the API has a finalize step (the Jobs API), write `finalizing` and call it; then `processing`.
+ * Every state is on disk before the call it announces, so after a crash a job in `uploading` or
+ * `finalizing` asks Authenta (GET) before doing anything again: a second PUT could be processed,
+ * and charged, twice, and a job that already holds its bytes only needs finalizing.
  */
 import type { JobState } from '../../../shared/domain';
+import { modelFor, modelLabel } from '../../../shared/models';
 import { isAuthentaError } from '../api/errors';
+import { needsFinalize } from '../api/jobs-service';
 import type { JobPatch, JobRecord } from '../ledger/ledger';
 import type { Disposable, RemoteRecord } from '../ports';
 import { FileProblemError, statFile } from '../watch/classify';
@@ -78,6 +82,11 @@ export class Uploader implements Disposable {
     return this.tasks.has(id);
   }
 
+  /** Resolves once the job's task in flight, if any, has ended (its row written). */
+  settled(id: number): Promise<void> {
+    return this.tasks.get(id)?.promise ?? Promise.resolve();
+  }
+
   /** Start what can start now. Cheap to call often. */
   pump(): void {
     if (this.disposed) return;
@@ -135,6 +144,8 @@ export class Uploader implements Disposable {
         if (this.tasks.has(row.id) || (row.nextAttemptAt ?? 0) > now) continue;
         if (row.folderId && pausedFolders.has(row.folderId)) continue;
         if (row.profileId !== active.profile.id) continue;
+        // A job that only needs finalizing waits while finalize is held back (no credits).
+        if (row.state === 'finalizing' && !ctx.blocks.isOpen('finalize')) continue;
         this.start(row, 'open', 'get', (signal) => this.resume(row, { active, signal, renewals: 0 }));
       }
     }
@@ -278,6 +289,17 @@ export class Uploader implements Disposable {
     let job = claimed;
     if (await this.settledByTwin(job)) return;
     if (!(await this.fileStillThere(job))) return;
+    // The model as this profile's API spells it (the queue may have been filled under another profile).
+    const model = modelFor(active.service.generation, job.model ?? '');
+    if (model === null) {
+      await this.fail(
+        job,
+        LOCAL_CODES.modelUnavailable,
+        'unsupported',
+        `${modelLabel(job.model ?? '?')} has no equivalent in the API this profile speaks, so ${job.name} was not sent. Choose another model in the folder settings, then retry.`,
+      );
+      return;
+    }
     const startedAt = this.ctx.clock.now();
     let created;
     try {
@@ -286,7 +308,7 @@ export class Uploader implements Disposable {
           name: job.name,
           contentType: job.contentType ?? 'application/octet-stream',
           size: job.size,
-          model: job.model ?? '',
+          model,
           kind: job.kind ?? 'image',
         },
         signal,
@@ -312,6 +334,7 @@ export class Uploader implements Disposable {
         uploadExpiresAt: created.expiresAt,
         raw: created.raw,
         generation: active.service.generation,
+        model,
         bytesSent: 0,
       },
       `record ${created.remoteId} created`,
@@ -408,6 +431,17 @@ export class Uploader implements Disposable {
     if (record.phase === 'awaiting-upload') {
       if (job.state === 'finalizing') {
         await this.finalize(job, run);
+        return;
+      }
+      if (needsFinalize(record)) {
+        // The bytes arrived before the crash; only the finalize call is missing.
+        const fin = await this.transition(
+          job,
+          'finalizing',
+          { ...CLEAR_ERROR, raw: record.raw, bytesSent: job.size, uploadedAt: job.uploadedAt ?? startedAt },
+          `Authenta already has the bytes (${record.status}): not sent again`,
+        );
+        if (fin) await this.finalize(fin, run);
         return;
       }
       await this.ctx.ledger.addNote(

@@ -143,6 +143,15 @@ describe('SqliteLedger claims', () => {
     expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(twin.id);
   });
 
+  it('holds back an older copy while a newer copy of the same bytes is on its way (it was queued later)', async () => {
+    const older = await ledger.insert({ ...job({ name: 'a.png', sha256: 'same' }), state: 'waiting' });
+    const newer = await ledger.insert(job({ name: 'b.png', sha256: 'same' }));
+    expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(newer.id);
+    await ledger.transition(older.id, 'waiting', 'queued', { sha256: 'same', model: 'AC-1' });
+    expect(await ledger.claimNextQueued(now, [], PROFILE)).toBeNull();
+    expect((await ledger.listQueuedTwins('same', 'AC-1', false)).map((x) => x.id)).toEqual([older.id]);
+  });
+
   it('finds an earlier verdict for the same bytes and model, real only for real', async () => {
     const a = await ledger.insert(job({ sha256: 'h', simulated: true }));
     await ledger.transition(a.id, 'queued', 'creating');

@@ -169,6 +169,8 @@ describe('blocks', () => {
     ['quota-mutation', 'get', false], // verdicts of files already sent still arrive
     ['credits', 'create', true],
     ['credits', 'upload', false], // a record already created may still get its bytes
+    ['credits', 'finalize', true], // the Jobs API spends the credit at finalize
+    ['credits', 'get', false],
     ['credits', 'list', false],
     ['auth', 'list', true],
     ['auth', 'upload', true],
