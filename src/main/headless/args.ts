@@ -15,6 +15,9 @@ export const DEFAULT_VIDEO_MODEL = 'DF-1';
 export const DEFAULT_IMAGE_MODEL = 'AC-1';
 /** The profile the CLI uses (and `login` fills) when `--profile` is not given. */
 export const DEFAULT_PROFILE_ID = 'default';
+/** What `--api` chooses: the media API (`/media`, client credentials or an API key) or the Jobs API v1. */
+export const API_CHOICES = ['media', 'jobs'] as const;
+export type ApiChoice = (typeof API_CHOICES)[number];
 const DEFAULT_POLL_MS = 2_000;
 
 /** The environment variables the CLI reads. */
@@ -46,6 +49,8 @@ export interface RunCommand {
   simulate: boolean;
   /** Canonical base URL when given by flag or environment; null: keep the profile's. */
   baseUrl: string | null;
+  /** `--api`; null: the profile's setting, else detected from the server. */
+  api: ApiChoice | null;
   dataDir: string;
   profile: string | null;
   videoModel: string;
@@ -75,6 +80,8 @@ export interface LoginCommand {
   /** Store an API key instead of a client id and secret. */
   apiKey: boolean;
   baseUrl: string | null;
+  /** `--api`; null: detected from the server for an API key. */
+  api: ApiChoice | null;
 }
 
 export interface LogoutCommand {
@@ -122,7 +129,8 @@ function intIn(name: string, min: number, max: number): (value: string) => numbe
 function baseUrlOf(input: string | undefined, source: string): string | null {
   if (input === undefined || input.trim() === '') return null;
   try {
-    return normaliseBaseUrl(input);
+    // ".../api/v1" (the Jobs API's prefix) names the same server: both APIs live under ".../api".
+    return normaliseBaseUrl(input.trim().replace(/(\/api)\/v1\/?$/i, '$1'));
   } catch (e) {
     throw new UsageProblem(`${source}: ${e instanceof BaseUrlError ? e.message : String(e)}`);
   }
@@ -159,6 +167,9 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
         '',
         'Credentials: AUTHENTA_CLIENT_ID and AUTHENTA_CLIENT_SECRET (or AUTHENTA_API_KEY),',
         '  else the keychain entry stored by `authenta-watch login`.',
+        'API: --api jobs for the Jobs API v1 (API key), --api media for the media API; without it',
+        "  the profile's setting is used, or asked of the server once (one or two Query calls).",
+        '  --base-url is the same .../api address for both.',
         'Exit codes: 0 every file has a verdict or was skipped; 1 a file failed; 2 usage;',
         '  3 credentials or permission; 4 quota or credits.',
       ].join('\n'),
@@ -169,6 +180,12 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
     .option('--once', 'check what is in the folders now, wait for every verdict, then exit')
     .option('--json', 'one JSON object per line on stdout for every job state change')
     .option('--base-url <url>', `API address (default ${DEFAULT_BASE_URL}; env AUTHENTA_BASE_URL)`)
+    .addOption(
+      new Option(
+        '--api <api>',
+        "API generation: media or jobs (default: the profile's setting, else detected)",
+      ).choices(API_CHOICES),
+    )
     .option('--simulate', 'use the built-in simulator (Sandbox profile); no credentials needed')
     .option(
       '--data-dir <dir>',
@@ -221,6 +238,9 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
       if (o.simulate && baseUrl !== null && o.baseUrl !== undefined) {
         throw new UsageProblem('--simulate runs the built-in simulator: leave out --base-url.');
       }
+      if (o.simulate && o.api !== undefined) {
+        throw new UsageProblem('--simulate runs the built-in simulator (media API): leave out --api.');
+      }
       result = {
         kind: 'run',
         folders: folders.map((f) => resolvePath(ctx.cwd, f)),
@@ -228,6 +248,7 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
         json: o.json === true,
         simulate: o.simulate === true,
         baseUrl: o.simulate ? null : baseUrl,
+        api: (o.api as ApiChoice | undefined) ?? null,
         dataDir: dataDirOf(o.dataDir as string | undefined),
         profile: (o.profile as string | undefined) ?? null,
         videoModel: String(o.videoModel),
@@ -264,18 +285,34 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
     .option('--client-id <id>', 'client id (default: AUTHENTA_CLIENT_ID, else asked for)')
     .option('--api-key', 'store an API key instead of a client id and secret')
     .option('--base-url <url>', 'API address of this profile')
+    .addOption(
+      new Option('--api <api>', 'API generation: media or jobs (default: detected for an API key)').choices(
+        API_CHOICES,
+      ),
+    )
     .option('--data-dir <dir>', 'the data folder (default: the app data folder; env AUTHENTA_DATA_DIR)')
     .action(
-      (o: { profile: string; clientId?: string; apiKey?: boolean; baseUrl?: string; dataDir?: string }) => {
+      (o: {
+        profile: string;
+        clientId?: string;
+        apiKey?: boolean;
+        baseUrl?: string;
+        api?: ApiChoice;
+        dataDir?: string;
+      }) => {
         if (o.apiKey && o.clientId !== undefined)
           throw new UsageProblem('Give either --client-id or --api-key.');
+        if (o.api === 'jobs' && o.clientId !== undefined)
+          throw new UsageProblem('The Jobs API takes an API key: use --api-key instead of --client-id.');
+        const apiKey = o.apiKey === true || o.api === 'jobs';
         result = {
           kind: 'login',
           dataDir: dataDirOf(o.dataDir),
           profile: o.profile,
-          clientId: o.apiKey ? null : (o.clientId ?? ctx.env.AUTHENTA_CLIENT_ID ?? null),
-          apiKey: o.apiKey === true,
+          clientId: apiKey ? null : (o.clientId ?? ctx.env.AUTHENTA_CLIENT_ID ?? null),
+          apiKey,
           baseUrl: baseUrlOf(o.baseUrl, '--base-url'),
+          api: o.api ?? null,
         };
       },
     );

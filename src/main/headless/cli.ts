@@ -9,6 +9,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { detectGeneration, GENERATION_NAMES } from '../core/api/detect-generation';
 import { Engine, toJob } from '../core/engine';
 import { SqliteLedger } from '../core/ledger/sqlite-ledger';
 import { JobQuerySchema } from '../../shared/contract';
@@ -17,13 +18,28 @@ import { systemClock, type Credentials, type SecretStore } from '../core/ports';
 import { formatReport } from '../core/report';
 import { KeytarSecretStore } from '../core/secrets/keytar-secret-store';
 import { ConfSettingsStore } from '../core/settings/conf-settings-store';
-import type { Job } from '../../shared/domain';
-import { parseCli, type LoginCommand, type LogoutCommand, type ReportCommand, type RunCommand } from './args';
+import type { ApiGeneration, Job } from '../../shared/domain';
+import type { Settings } from '../../shared/settings';
+import {
+  DEFAULT_BASE_URL,
+  DEFAULT_PROFILE_ID,
+  parseCli,
+  type LoginCommand,
+  type LogoutCommand,
+  type ReportCommand,
+  type RunCommand,
+} from './args';
 import { credentialsFromEnv, RememberingSecretStore, secretValues } from './credentials';
 import { EXIT } from './exit-codes';
 import { ask, PromptCancelled } from './prompt';
 import { HeadlessRun, type HeadlessEngine } from './run';
-import { ensureProfile, findProfile, prepareRunSettings } from './run-settings';
+import {
+  ensureProfile,
+  findProfile,
+  generationForChoice,
+  needsDetection,
+  prepareRunSettings,
+} from './run-settings';
 import { startWebHost } from './web-host';
 import { isLoopbackHost } from './web-policy';
 
@@ -70,6 +86,41 @@ async function adapters(dataDir: string, extraSecrets: string[] = []): Promise<A
   };
 }
 
+/** The Jobs API with a client pair cannot work: say what to use instead (exit 3). */
+const JOBS_NEEDS_KEY =
+  'authenta-watch: the Jobs API (--api jobs) takes an API key, not a client ID and secret. Set AUTHENTA_API_KEY, or run `authenta-watch login --api-key`.';
+
+/**
+ * Ask the server which API it speaks with this API key (one or two Query calls): the answer, or
+ * null with a note on stderr when it cannot tell (the profile then keeps what the key implies).
+ */
+async function detectApi(
+  settings: Settings,
+  idOrName: string,
+  baseUrl: string | null,
+  credentials: Credentials,
+  logger: RedactingLogger,
+): Promise<ApiGeneration | null> {
+  const existing = findProfile(settings, idOrName);
+  const url = baseUrl ?? existing?.baseUrl ?? DEFAULT_BASE_URL;
+  const result = await detectGeneration({
+    baseUrl: url,
+    credentials,
+    logger,
+    preferred: existing?.generation,
+  });
+  if (result.generation) {
+    say(
+      `authenta-watch: ${url} speaks ${GENERATION_NAMES[result.generation]}; the profile uses it from now on (--api media or --api jobs chooses).`,
+    );
+    return result.generation;
+  }
+  say(
+    `authenta-watch: could not tell which API ${url} speaks: ${result.message} Pass --api jobs or --api media to choose.`,
+  );
+  return null;
+}
+
 async function runWatch(cmd: RunCommand): Promise<number> {
   const env = credentialsFromEnv(process.env);
   if ('problem' in env) {
@@ -93,7 +144,16 @@ async function runWatch(cmd: RunCommand): Promise<number> {
         return EXIT.credentials;
       }
     }
-    const prepared = prepareRunSettings(stored, cmd, credentials?.kind ?? null);
+    if (!cmd.simulate && cmd.api === 'jobs' && credentials?.kind === 'client') {
+      say(JOBS_NEEDS_KEY);
+      return EXIT.credentials;
+    }
+    const profileName = cmd.profile ?? DEFAULT_PROFILE_ID;
+    const detected =
+      !cmd.simulate && credentials && needsDetection(stored, profileName, cmd.api, credentials.kind)
+        ? await detectApi(stored, profileName, cmd.baseUrl, credentials, a.logger)
+        : null;
+    const prepared = prepareRunSettings(stored, cmd, credentials?.kind ?? null, detected);
     stored = prepared.settings;
     await a.settings.save(stored);
     a.logger.info('cli: starting', {
@@ -216,11 +276,19 @@ async function login(cmd: LoginCommand): Promise<number> {
       say('authenta-watch: nothing stored: the client ID, secret or API key was empty.');
       return EXIT.usage;
     }
+    const stored = await a.settings.load();
+    const generation =
+      cmd.api !== null
+        ? generationForChoice(cmd.api, credentials.kind)
+        : needsDetection(stored, cmd.profile, null, credentials.kind)
+          ? await detectApi(stored, cmd.profile, cmd.baseUrl, credentials, a.logger)
+          : null;
     const { settings, profileId } = ensureProfile(
-      await a.settings.load(),
+      stored,
       cmd.profile,
       cmd.baseUrl,
       credentials.kind,
+      generation,
     );
     await a.secrets.set(profileId, credentials);
     await a.settings.save({ ...settings, activeProfileId: settings.activeProfileId ?? profileId });

@@ -1,9 +1,10 @@
 /**
  * `--json` output: one JSON object per line on stdout. Every line has a `type`:
  * `job` (a job changed state), `block` (the queue is blocked, and why) and `summary` (the last
- * line of a run). Job lines carry the normalised verdict and the mid; never a secret.
+ * line of a run). Job lines carry the normalised verdict and the remote record's id (the media
+ * API's `mid`, or the Jobs API's `jobId`, with the generation that says which); never a secret.
  */
-import type { Block, Job, JobChange, JobState, Verdict } from '../../shared/domain';
+import type { ApiGeneration, Block, Job, JobChange, JobState, Verdict } from '../../shared/domain';
 
 /** A job changed state. */
 export interface JobLine {
@@ -20,8 +21,12 @@ export interface JobLine {
   size: number;
   contentType: string | null;
   model: string | null;
-  /** The media API's mid (or the Jobs API's id). */
+  /** The API the file was sent to; null before it was sent. */
+  generation: ApiGeneration | null;
+  /** The media API's record id; null for a Jobs API job (see `jobId`). */
   mid: string | null;
+  /** The Jobs API's job id; null for a media API record (see `mid`). */
+  jobId: string | null;
   verdict: Verdict | null;
   error: { code: string | null; kind: string | null; message: string | null } | null;
   duplicateOf: number | null;
@@ -64,7 +69,9 @@ export function jobLine(job: Job, previous: JobState | null, now: number): JobLi
     size: job.size,
     contentType: job.contentType,
     model: job.model,
-    mid: job.remoteId,
+    generation: job.generation,
+    mid: job.generation === 'jobs-v1' ? null : job.remoteId,
+    jobId: job.generation === 'jobs-v1' ? job.remoteId : null,
     verdict: job.verdict,
     error: failed ? { code: job.errorCode, kind: job.errorKind, message: job.errorMessage } : null,
     duplicateOf: job.duplicateOf,

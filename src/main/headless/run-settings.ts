@@ -1,8 +1,9 @@
 /**
  * How a CLI run changes the stored settings before the engine starts: which profile is active
  * (the Sandbox with --simulate, `--profile`, or the "default" profile), its base URL and API
- * generation, the folders watched in this run with the flag options, and the preferences given
- * by flags. Pure: settings in, settings out.
+ * generation (`--api`, else the profile's setting, else what the server said it speaks), the
+ * folders watched in this run with the flag options, and the preferences given by flags. Pure:
+ * settings in, settings out; asking the server is the CLI's part (see `needsDetection`).
  */
 import { createHash } from 'node:crypto';
 import { FolderOptionsSchema, type ApiGeneration } from '../../shared/domain';
@@ -13,7 +14,7 @@ import {
   type ProfileRecord,
   type Settings,
 } from '../../shared/settings';
-import { DEFAULT_BASE_URL, DEFAULT_PROFILE_ID, type RunCommand } from './args';
+import { DEFAULT_BASE_URL, DEFAULT_PROFILE_ID, type ApiChoice, type RunCommand } from './args';
 
 /** The kind of credentials found for the profile (environment or keychain), if any. */
 export type CredentialKind = 'client' | 'apikey' | null;
@@ -63,22 +64,55 @@ export function generationFor(current: ApiGeneration | null, credentials: Creden
   return current ?? 'media-client';
 }
 
+/** The generation an `--api` choice names for these credentials (the media API's flavour follows them). */
+export function generationForChoice(api: ApiChoice, credentials: CredentialKind): ApiGeneration {
+  if (api === 'jobs') return 'jobs-v1';
+  return credentials === 'apikey' ? 'media-apikey' : 'media-client';
+}
+
+/** Whether a generation can be spoken with these credentials: a client pair only to the media API's first. */
+export function fitsCredentials(generation: ApiGeneration, credentials: CredentialKind): boolean {
+  if (credentials === null) return true;
+  return credentials === 'client' ? generation === 'media-client' : generation !== 'media-client';
+}
+
+/**
+ * Whether the CLI must ask the server which API it speaks before the run: no `--api`, an API key
+ * (a client pair can only be the media API), and no setting of the profile that fits the key
+ * (the profile is new, or was set up for a client pair). The Sandbox is never asked.
+ */
+export function needsDetection(
+  settings: Settings,
+  idOrName: string,
+  api: ApiChoice | null,
+  credentials: CredentialKind,
+): boolean {
+  if (api !== null || credentials !== 'apikey') return false;
+  const existing = findProfile(settings, idOrName);
+  if (existing?.simulated) return false;
+  return !existing || !fitsCredentials(existing.generation, credentials);
+}
+
 /**
  * Make sure a real (not simulated) profile exists for `idOrName`, with `baseUrl` when given and
- * the generation its credentials imply. Returns the new settings and the profile's id.
+ * `generation` when given (from `--api` or detection), else the generation its credentials imply.
+ * Returns the new settings and the profile's id.
  */
 export function ensureProfile(
   settings: Settings,
   idOrName: string,
   baseUrl: string | null,
   credentials: CredentialKind,
+  generation: ApiGeneration | null = null,
 ): { settings: Settings; profileId: string } {
   const existing = findProfile(settings, idOrName);
   if (existing) {
     const updated: ProfileRecord = {
       ...existing,
       baseUrl: existing.simulated ? existing.baseUrl : (baseUrl ?? existing.baseUrl),
-      generation: existing.simulated ? existing.generation : generationFor(existing.generation, credentials),
+      generation: existing.simulated
+        ? existing.generation
+        : (generation ?? generationFor(existing.generation, credentials)),
     };
     return {
       settings: { ...settings, profiles: settings.profiles.map((p) => (p.id === existing.id ? updated : p)) },
@@ -91,17 +125,21 @@ export function ensureProfile(
     id,
     name: idOrName.slice(0, 100),
     baseUrl: baseUrl ?? DEFAULT_BASE_URL,
-    generation: generationFor(null, credentials),
+    generation: generation ?? generationFor(null, credentials),
     simulated: false,
   };
   return { settings: { ...settings, profiles: [...settings.profiles, created] }, profileId: id };
 }
 
-/** The settings for a run: see the module comment. Folders of earlier runs are no longer watched. */
+/**
+ * The settings for a run: see the module comment. `detected`: what the server said it speaks,
+ * when it was asked (`--api` wins over it). Folders of earlier runs are no longer watched.
+ */
 export function prepareRunSettings(
   settings: Settings,
   cmd: RunCommand,
   credentials: CredentialKind,
+  detected: ApiGeneration | null = null,
 ): PreparedRun {
   let next = settings;
   let profileId: string;
@@ -116,6 +154,7 @@ export function prepareRunSettings(
       cmd.profile ?? DEFAULT_PROFILE_ID,
       cmd.baseUrl,
       credentials,
+      cmd.api !== null ? generationForChoice(cmd.api, credentials) : detected,
     ));
   }
 

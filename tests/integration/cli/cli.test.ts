@@ -1,8 +1,9 @@
 /**
  * The `authenta-watch` command as a user runs it (node bin/authenta-watch.js): --simulate --once
  * --json on real media files, exit codes for failures, credentials and credits against a
- * simulator started here, `report --format csv`, watch mode stopped by SIGTERM, and no secret in
- * any output, log, settings file or ledger.
+ * simulator started here (the media API, and the Jobs API v1 with `--api jobs` or detected),
+ * `report --format csv`, watch mode stopped by SIGTERM, and no secret in any output, log,
+ * settings file or ledger.
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -16,6 +17,8 @@ import { ndjson, runCli, spawnCli } from './run-cli';
 
 const SECRET = 'cli-test-secret-7f3a9b1c5d';
 const CLIENT_ID = 'cli-test-client';
+const API_KEY = 'api_apikey_cli-test-2c9d4e7a01';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 let dir: string;
 let dataDir: string;
@@ -334,6 +337,126 @@ describe('against an Authenta server', () => {
       expect(after.code).toBe(3);
     },
   );
+});
+
+describe('against an Authenta server with an API key: the Jobs API v1', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ processingMs: 150, apiKeys: [{ key: API_KEY }] });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+  beforeEach(() => {
+    sim.setCredits(null);
+  });
+
+  const args = (...extra: string[]): string[] => [
+    '--once',
+    '--json',
+    '--base-url',
+    sim.url,
+    '--data-dir',
+    dataDir,
+    '--stability',
+    '100',
+    ...extra,
+    watchDir,
+  ];
+  const env = { AUTHENTA_API_KEY: API_KEY };
+
+  it('--api jobs: checks every file through the Jobs API; the lines and the report carry the jobId', async () => {
+    await writeFixture(join(watchDir, 'photo.jpg'), makeJpeg({ marker: simMarker('fake') }));
+    await writeFixture(join(watchDir, 'clip.mp4'), makeMp4({ marker: simMarker('faces=2,fakes=0') }));
+    const before = sim.requests.length;
+    const res = await runCli(args('--api', 'jobs'), { env });
+    expect(res.code, res.stderr).toBe(0);
+    const jobs = finalLines(ndjson(res.stdout));
+    expect(jobs.get('photo.jpg')).toMatchObject({
+      state: 'done',
+      generation: 'jobs-v1',
+      model: '1',
+      mid: null,
+      jobId: expect.stringMatching(UUID),
+      verdict: { label: 'fake' },
+      simulated: false,
+    });
+    expect(jobs.get('clip.mp4')).toMatchObject({
+      state: 'done',
+      model: '4',
+      verdict: { label: 'authentic', faces: 2, deepFakes: 0 },
+    });
+    // Every call went to the Jobs API under the same .../api address; no detection was needed.
+    const routes = new Set(sim.requests.slice(before).map((r) => `${r.method} ${r.route}`));
+    expect([...routes].filter((r) => r.includes('/media'))).toEqual([]);
+    expect(routes).toContain('POST /v1/jobs/:id/finalize');
+    expect(res.stderr).not.toMatch(/speaks/);
+
+    const report = await runCli(['report', '--data-dir', dataDir]);
+    const rows = (
+      JSON.parse(report.stdout) as { jobs: { name: string; remoteId: string; generation: string }[] }
+    ).jobs;
+    expect(rows.find((r) => r.name === 'photo.jpg')).toMatchObject({
+      generation: 'jobs-v1',
+      remoteId: jobs.get('photo.jpg')?.jobId,
+    });
+    const csv = await runCli(['report', '--format', 'csv', '--data-dir', dataDir]);
+    expect(csv.stdout).toContain(`,jobs-v1,${jobs.get('clip.mp4')?.jobId},done,`);
+    expect(res.stdout + res.stderr + report.stdout).not.toContain(API_KEY);
+    expect(await everything(dataDir)).not.toContain(API_KEY);
+  });
+
+  it('without --api: asks the server once, keeps its answer in the profile; --api media switches', async () => {
+    await writeFixture(join(watchDir, 'a.png'), makePng({ marker: simMarker('real') }));
+    const first = await runCli(args(), { env });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toMatch(/speaks the Jobs API v1; the profile uses it from now on/);
+    expect(finalLines(ndjson(first.stdout)).get('a.png')).toMatchObject({ generation: 'jobs-v1' });
+
+    await writeFixture(join(watchDir, 'b.png'), makePng({ marker: simMarker('fake'), padding: 3 }));
+    const second = await runCli(args(), { env });
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).not.toMatch(/speaks/);
+    expect(finalLines(ndjson(second.stdout)).get('b.png')).toMatchObject({ generation: 'jobs-v1' });
+
+    await writeFixture(join(watchDir, 'c.png'), makePng({ marker: simMarker('fake'), padding: 5 }));
+    const media = await runCli(args('--api', 'media'), { env });
+    expect(media.code, media.stderr).toBe(0);
+    expect(finalLines(ndjson(media.stdout)).get('c.png')).toMatchObject({
+      generation: 'media-apikey',
+      model: 'AC-1',
+      mid: expect.any(String),
+      jobId: null,
+    });
+  });
+
+  it('exits 3 for a rejected key (INVALID_API_KEY) and 4 without credits (INSUFFICIENT_BALANCE)', async () => {
+    await writeFixture(join(watchDir, 'photo.jpg'), makeJpeg({ marker: simMarker('real') }));
+    const wrong = await runCli(args('--api', 'jobs'), {
+      env: { AUTHENTA_API_KEY: 'api_apikey_not-this-one' },
+    });
+    expect(wrong.code).toBe(3);
+    expect(ndjson(wrong.stdout).some((l) => l.type === 'block' && l.code === 'INVALID_API_KEY')).toBe(true);
+    expect(wrong.stdout + wrong.stderr).not.toContain('api_apikey_not-this-one');
+
+    sim.setCredits(0);
+    const broke = await runCli(args('--api', 'jobs'), { env });
+    expect(broke.code).toBe(4);
+    expect(ndjson(broke.stdout).some((l) => l.type === 'block' && l.code === 'INSUFFICIENT_BALANCE')).toBe(
+      true,
+    );
+  });
+
+  it('--api jobs with a client ID and secret exits 3 saying an API key is needed, without a call', async () => {
+    await writeFixture(join(watchDir, 'photo.jpg'), makeJpeg());
+    const before = sim.requests.length;
+    const res = await runCli(args('--api', 'jobs'), {
+      env: { AUTHENTA_CLIENT_ID: CLIENT_ID, AUTHENTA_CLIENT_SECRET: SECRET },
+    });
+    expect(res.code).toBe(3);
+    expect(res.stderr).toMatch(/takes an API key.*AUTHENTA_API_KEY/);
+    expect(sim.requests.length).toBe(before);
+  });
 });
 
 describe('watch mode', () => {

@@ -25,6 +25,7 @@ describe('parseCli: watching', () => {
       json: false,
       simulate: false,
       baseUrl: null,
+      api: null,
       dataDir: '/home/ana/.config/authenta-watch',
       profile: null,
       videoModel: 'DF-1',
@@ -54,6 +55,17 @@ describe('parseCli: watching', () => {
     [['--ui'], { ui: { host: '127.0.0.1', port: 0 }, folders: [] }],
     [['a', '--ui', '--port', '8080', '--host', '0.0.0.0'], { ui: { host: '0.0.0.0', port: 8080 } }],
     [['a', '--profile', 'Newsroom'], { profile: 'Newsroom' }],
+    [['a', '--api', 'jobs'], { api: 'jobs' }],
+    [['a', '--api', 'media'], { api: 'media' }],
+    // Both generations live under the same .../api address; the Jobs API's /v1 is not part of it.
+    [
+      ['a', '--base-url', 'https://platform.authenta.ai/api/v1/'],
+      { baseUrl: 'https://platform.authenta.ai/api' },
+    ],
+    [
+      ['a', '--base-url', 'https://platform.authenta.ai/api/v1/jobs'],
+      { baseUrl: 'https://platform.authenta.ai/api' },
+    ],
   ])('%j', (argv, expected) => {
     expect(run(argv)).toMatchObject(expected);
   });
@@ -93,6 +105,9 @@ describe('parseCli: usage errors', () => {
     [['--ui', '--once'], /--once needs at least one folder/],
     [['report', '--format', 'xml'], /Allowed choices are csv, json/],
     [['login', '--api-key', '--client-id', 'x'], /either --client-id or --api-key/],
+    [['a', '--api', 'v2'], /Allowed choices are media, jobs/],
+    [['a', '--simulate', '--api', 'jobs'], /leave out --api/],
+    [['login', '--api', 'jobs', '--client-id', 'x'], /Jobs API takes an API key/],
   ])('%j', (argv, message) => {
     const c = parse(argv);
     expect(c.kind).toBe('usage-error');
@@ -118,6 +133,7 @@ describe('parseCli: subcommands', () => {
         clientId: null,
         apiKey: false,
         baseUrl: null,
+        api: null,
       },
     ],
     [
@@ -139,6 +155,7 @@ describe('parseCli: subcommands', () => {
         clientId: 'cid',
         apiKey: false,
         baseUrl: 'https://x.example/api',
+        api: null,
       },
     ],
     [
@@ -150,6 +167,19 @@ describe('parseCli: subcommands', () => {
         clientId: null,
         apiKey: true,
         baseUrl: null,
+        api: null,
+      },
+    ],
+    [
+      ['login', '--api', 'jobs'],
+      {
+        kind: 'login',
+        dataDir: '/home/ana/.config/authenta-watch',
+        profile: 'default',
+        clientId: null,
+        apiKey: true,
+        baseUrl: null,
+        api: 'jobs',
       },
     ],
     [

@@ -28,12 +28,19 @@ describe('jobLine', () => {
       size: 1234,
       contentType: 'video/mp4',
       model: 'DF-1',
+      generation: 'media-client',
       mid: 'mid-1',
+      jobId: null,
       verdict,
       error: null,
       duplicateOf: null,
       simulated: false,
     });
+  });
+
+  it('carries the jobId of a Jobs API job where the media API has its mid', () => {
+    const line = jobLine(job({ state: 'done', generation: 'jobs-v1', remoteId: 'job-1' }), 'processing', T);
+    expect(line).toMatchObject({ generation: 'jobs-v1', mid: null, jobId: 'job-1' });
   });
 
   it('carries the error of a failed job', () => {

@@ -2,8 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { parseCli, type RunCommand } from '../../../src/main/headless/args';
 import {
   ensureProfile,
+  fitsCredentials,
   folderIdFor,
   generationFor,
+  generationForChoice,
+  needsDetection,
   prepareRunSettings,
   profileIdFor,
 } from '../../../src/main/headless/run-settings';
@@ -95,6 +98,58 @@ describe('prepareRunSettings', () => {
       generation: 'media-apikey',
     });
     expect(again.settings.profiles.filter((p) => p.id === 'default')).toHaveLength(1);
+  });
+});
+
+describe('the API generation of a run', () => {
+  const key = (
+    argv: string[],
+    settings = defaultSettings(),
+    detected: Parameters<typeof prepareRunSettings>[3] = null,
+  ) =>
+    prepareRunSettings(settings, run(argv), 'apikey', detected).settings.profiles.find(
+      (p) => p.id === 'default',
+    )?.generation;
+
+  it('--api wins over the setting and over detection; otherwise detection decides a new profile', () => {
+    expect(key(['a', '--api', 'jobs'])).toBe('jobs-v1');
+    expect(key(['a', '--api', 'media'], defaultSettings(), 'jobs-v1')).toBe('media-apikey');
+    expect(key(['a'], defaultSettings(), 'jobs-v1')).toBe('jobs-v1');
+    // Nothing detected (the server could not tell): what the key implies.
+    expect(key(['a'])).toBe('media-apikey');
+    const jobs = prepareRunSettings(defaultSettings(), run(['a', '--api', 'jobs']), 'apikey').settings;
+    expect(key(['a'], jobs)).toBe('jobs-v1');
+  });
+
+  it('asks the server only for an API key without --api and without a setting that fits the key', () => {
+    const empty = defaultSettings();
+    expect(needsDetection(empty, 'default', null, 'apikey')).toBe(true);
+    expect(needsDetection(empty, 'default', 'jobs', 'apikey')).toBe(false);
+    expect(needsDetection(empty, 'default', null, 'client')).toBe(false);
+    expect(needsDetection(empty, 'default', null, null)).toBe(false);
+    expect(needsDetection(empty, 'Sandbox', null, 'apikey')).toBe(false);
+    const client = prepareRunSettings(empty, run(['a']), 'client').settings;
+    expect(needsDetection(client, 'default', null, 'apikey')).toBe(true);
+    const jobs = prepareRunSettings(empty, run(['a', '--api', 'jobs']), 'apikey').settings;
+    expect(needsDetection(jobs, 'default', null, 'apikey')).toBe(false);
+  });
+
+  it.each<[Parameters<typeof generationForChoice>[0], Parameters<typeof generationForChoice>[1], string]>([
+    ['jobs', 'apikey', 'jobs-v1'],
+    ['jobs', 'client', 'jobs-v1'],
+    ['media', 'apikey', 'media-apikey'],
+    ['media', 'client', 'media-client'],
+    ['media', null, 'media-client'],
+  ])('--api %s with %s credentials is %s', (api, creds, out) => {
+    expect(generationForChoice(api, creds)).toBe(out);
+  });
+
+  it('a client pair speaks only the media API with client credentials', () => {
+    expect(fitsCredentials('media-client', 'client')).toBe(true);
+    expect(fitsCredentials('jobs-v1', 'client')).toBe(false);
+    expect(fitsCredentials('media-client', 'apikey')).toBe(false);
+    expect(fitsCredentials('jobs-v1', 'apikey')).toBe(true);
+    expect(fitsCredentials('media-apikey', null)).toBe(true);
   });
 });
 
