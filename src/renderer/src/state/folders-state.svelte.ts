@@ -3,7 +3,7 @@
  * settings. The list itself comes from the engine's status, so every window shows the same.
  */
 import type { AuthentaWatchApi } from '../../../shared/contract';
-import type { FolderOptions, FolderStatus } from '../../../shared/domain';
+import type { ApiGeneration, FolderOptions, FolderStatus } from '../../../shared/domain';
 import type { StatusState } from './status-state.svelte';
 import { errorText } from '../lib/format';
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
@@ -29,6 +29,11 @@ export interface FolderForm {
   ignoreText: string;
   after: FolderOptions['after'];
   forceRecheck: boolean;
+  /** Jobs API only (absent where the API has no task for them): audio and PDF switches and task types. */
+  audio?: boolean;
+  documents?: boolean;
+  audioModel?: string;
+  documentModel?: string;
 }
 
 /** A folder's settings as the form shows them. */
@@ -45,6 +50,10 @@ export function toForm(folder: FolderOptions): FolderForm {
     ignoreText: folder.ignore.join('\n'),
     after: folder.after,
     forceRecheck: folder.forceRecheck,
+    ...(folder.audio === undefined ? {} : { audio: folder.audio }),
+    ...(folder.documents === undefined ? {} : { documents: folder.documents }),
+    ...(folder.audioModel === undefined ? {} : { audioModel: folder.audioModel }),
+    ...(folder.documentModel === undefined ? {} : { documentModel: folder.documentModel }),
   };
 }
 
@@ -58,7 +67,13 @@ export function fromForm(form: FolderForm): FolderOptions {
   if (!Number.isFinite(pollIntervalMs) || pollIntervalMs < 100 || pollIntervalMs > 600_000) {
     throw new Error('The polling interval must be between 0.1 and 600 seconds.');
   }
-  if (!form.images && !form.videos) throw new Error('Choose images, videos or both.');
+  if (!form.images && !form.videos && !form.audio && !form.documents) {
+    throw new Error(
+      form.audio === undefined && form.documents === undefined
+        ? 'Choose images, videos or both.'
+        : 'Choose at least one kind of file to check.',
+    );
+  }
   const ignore = form.ignoreText
     .split('\n')
     .map((line) => line.trim())
@@ -76,6 +91,10 @@ export function fromForm(form: FolderForm): FolderOptions {
     ignore,
     after: form.after,
     forceRecheck: form.forceRecheck,
+    ...(form.audio === undefined ? {} : { audio: form.audio }),
+    ...(form.documents === undefined ? {} : { documents: form.documents }),
+    ...(form.audioModel === undefined ? {} : { audioModel: form.audioModel.trim() }),
+    ...(form.documentModel === undefined ? {} : { documentModel: form.documentModel.trim() }),
   };
 }
 
@@ -99,6 +118,11 @@ export class FoldersState {
 
   get folders(): FolderStatus[] {
     return this.#status.status?.folders ?? [];
+  }
+
+  /** The API generation of the active profile: it decides which models the folder settings offer. */
+  get generation(): ApiGeneration {
+    return this.#status.status?.profile?.generation ?? 'media-client';
   }
 
   /** Only Electron has a native picker. */
