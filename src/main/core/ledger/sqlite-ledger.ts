@@ -1,8 +1,11 @@
 /**
  * The embedded Ledger adapter: one better-sqlite3 connection (the only writer), WAL, numbered
- * migrations. A state change and its timeline entry commit in one transaction; transitions that
- * announce a costly side effect (POST, PUT, finalize) are written with `synchronous=FULL` so a
- * power cut cannot make the app forget a record it already paid for.
+ * migrations. A state change and its timeline entry commit in one transaction. WAL with
+ * synchronous=NORMAL survives a killed process; the transitions that announce a side effect that
+ * spends credits (the PUT that starts processing, the Jobs API's finalize) are also written with
+ * `synchronous=FULL`, so a power cut cannot make the app forget an upload it already paid for.
+ * Claiming a job for its POST is not: after a power cut it is at worst POSTed again, leaving an
+ * INITED record that costs no credits, and an fsync per claim halved throughput (docs/BENCHMARKS.md).
  */
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -35,7 +38,7 @@ export interface SqliteLedgerOptions {
 export const UNKNOWN_AGAIN_CODES: readonly string[] = ['VANISHED', 'FOLDER_REMOVED', 'CHANGED'];
 
 /** States whose announcement must survive a power cut (a side effect that costs follows). */
-const DURABLE_STATES: ReadonlySet<JobState> = new Set(['creating', 'uploading', 'finalizing']);
+const DURABLE_STATES: ReadonlySet<JobState> = new Set(['uploading', 'finalizing']);
 
 interface Column {
   col: string;
@@ -316,7 +319,7 @@ export class SqliteLedger implements Ledger {
       ) AND state = 'queued'
       RETURNING *`;
     const sim = profile.simulated ? 1 : 0;
-    const row = this.durably(() => {
+    const row = this.db.transaction(() => {
       const claimed = this.stmt(sql).get(
         profile.profileId,
         sim,
@@ -328,7 +331,7 @@ export class SqliteLedger implements Ledger {
       ) as Row | undefined;
       if (claimed) this.insertTransition(claimed.id, 'creating', now, null);
       return claimed;
-    });
+    })();
     return row ? toRecord(row) : null;
   }
 

@@ -199,3 +199,16 @@ export function planPoll(
 export function afterUnfinishedCheck(p: PendingCheck, at: number): PendingCheck {
   return { ...p, checks: p.checks + 1, lastCheckAt: at };
 }
+
+/**
+ * How many list pages one poll may read: enough to reach the oldest of `pendingCount` records
+ * (they are among the newest of the account) and never fewer than the tuning's floor. A burst of
+ * 1,000 uploads is then read from 11 pages instead of falling back to 1,000 GETs.
+ */
+export function listPageBudget(
+  pendingCount: number,
+  limit: number,
+  tuning: PollTuning = DEFAULT_POLL_TUNING,
+): number {
+  return Math.max(tuning.maxListPages, Math.ceil(pendingCount / Math.max(1, limit)) + 1);
+}

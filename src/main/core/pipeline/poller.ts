@@ -18,6 +18,7 @@ import {
   afterUnfinishedCheck,
   expectedProcessingMs,
   learnExpectations,
+  listPageBudget,
   planPoll,
   type Expectations,
   type PendingCheck,
@@ -269,11 +270,14 @@ export class Poller implements Disposable {
     const asked = new Set(ids);
     const byRemote = new Map<string, RemoteRecord>();
     const wanted = () => ids.map((id) => this.pending.get(id)).filter((e) => e && !byRemote.has(e.remoteId));
-    for (let page = 0, offset = 0; page < tuning.maxListPages; page++, offset += limit) {
+    const pages = listPageBudget(this.pending.size, limit, tuning);
+    for (let page = 0, offset = 0; page < pages; page++, offset += limit) {
       const answer = await active.service.list({ limit, offset }, this.controller.signal);
       this.ctx.blocks.succeeded('list', startedAt);
       for (const r of answer.records) byRemote.set(r.remoteId, r);
-      if (!wanted().length || answer.records.length < limit || offset + limit >= answer.total) break;
+      if (answer.records.length < limit || offset + limit >= answer.total) break;
+      // Another page costs as much as one GET: stop when it could not save a call.
+      if (wanted().length <= 1) break;
     }
     for (const entry of [...this.pending.values()]) {
       if (entry.profileId !== active.profile.id) continue;
@@ -322,7 +326,7 @@ export class Poller implements Disposable {
         this.ctx.blocks.succeeded('list', startedAt);
         for (const r of answer.records) byRemote.set(r.remoteId, r);
         if (answer.records.length < limit || page >= answer.pages) break;
-        if (page >= tuning.maxListPages) {
+        if (page >= listPageBudget(this.pending.size, limit, tuning)) {
           complete = false;
           break;
         }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { MediaKind } from '../../../../src/shared/domain';
 import type { ProcessingSample } from '../../../../src/main/core/ledger/ledger';
 import {
+  listPageBudget,
   DEFAULT_POLL_TUNING as T,
   afterUnfinishedCheck,
   dueAt,
@@ -263,5 +264,18 @@ describe('polling targets (a model of Authenta, no real time)', () => {
     expect(seen[0]).toBe(4_000);
     for (const c of calls.slice(6)) expect(c).toBeLessThanOrEqual(2);
     for (const s of seen.slice(6)) expect(s).toBeLessThanOrEqual(1_400);
+  });
+});
+
+describe('listPageBudget', () => {
+  it.each([
+    // pending, limit, pages: enough pages to reach the oldest pending record, never fewer than the floor
+    [1, 100, 5],
+    [24, 100, 5],
+    [450, 100, 6],
+    [1_000, 100, 11],
+    [10_000, 100, 101],
+  ])('%i pending records at %i a page may read %i pages', (pending, limit, pages) => {
+    expect(listPageBudget(pending, limit)).toBe(pages);
   });
 });
