@@ -35,6 +35,8 @@ export const COMMAND_NAMES = [
   'clearSecret',
   'testConnection',
   'exportReport',
+  'getPreferences',
+  'updatePreferences',
 ] as const satisfies readonly CommandName[];
 
 /** Every event of the contract with the method that subscribes to it. */

@@ -18,6 +18,7 @@ import {
   type Profile,
   type UploadProgress,
 } from './domain';
+import { PreferencesSchema, type Preferences } from './settings';
 
 export const JobIdSchema = z.number().int().positive();
 export type JobId = z.infer<typeof JobIdSchema>;
@@ -100,6 +101,22 @@ export interface HostCapabilities {
   dropUploads: boolean;
 }
 
+const P = PreferencesSchema.shape;
+/**
+ * What the UI may change of the preferences: any subset, without defaults (absent keys stay as
+ * they are). The window's bounds and the close-to-tray notice are the desktop host's own.
+ */
+export const PreferencesPatchSchema = z.strictObject({
+  concurrency: P.concurrency.unwrap().optional(),
+  maxFileSizeBytes: P.maxFileSizeBytes.unwrap().optional(),
+  processingDeadlineMs: P.processingDeadlineMs.unwrap().optional(),
+  quotaCooldownMs: P.quotaCooldownMs.unwrap().optional(),
+  notifications: P.notifications.unwrap().optional(),
+  closeToTray: P.closeToTray.unwrap().optional(),
+  startAtLogin: P.startAtLogin.unwrap().optional(),
+});
+export type PreferencesPatch = z.infer<typeof PreferencesPatchSchema>;
+
 /**
  * Argument schemas of every command, as tuples. The return type of each is in AuthentaWatchApi;
  * `contract.test.ts` checks that the two agree.
@@ -134,6 +151,8 @@ export const COMMAND_ARGS = {
     z.object({ detect: z.boolean().default(false) }).optional(),
   ]),
   exportReport: z.tuple([JobQuerySchema, z.enum(REPORT_FORMATS)]),
+  getPreferences: z.tuple([]),
+  updatePreferences: z.tuple([PreferencesPatchSchema]),
 } as const;
 
 export type CommandName = keyof typeof COMMAND_ARGS;
@@ -201,6 +220,10 @@ export interface AuthentaWatchApi {
   testConnection(profileId: string, options?: { detect?: boolean }): Promise<ConnectionTest>;
   /** The report of the jobs matching the query, as CSV or JSON text. */
   exportReport(query: JobQuery, format: ReportFormat): Promise<string>;
+  /** The stored preferences (uploads at once, limits, desktop switches). */
+  getPreferences(): Promise<Preferences>;
+  /** Store the given preferences, apply them without a restart, and return them all. */
+  updatePreferences(patch: PreferencesPatch): Promise<Preferences>;
 
   onJobsChanged(listener: (changes: JobChange[]) => void): Unsubscribe;
   onStatus(listener: (status: EngineStatus) => void): Unsubscribe;

@@ -10,6 +10,7 @@ import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
   JobQuerySchema,
+  PreferencesPatchSchema,
   ProfileInputSchema,
   SecretInputSchema,
   type AuthentaWatchApi,
@@ -20,6 +21,7 @@ import {
   type JobQuery,
   type OpenLinkSchema,
   type AddFolderSchema,
+  type PreferencesPatch,
   type ProfileInput,
   type ReportFormat,
   type SecretInput,
@@ -38,11 +40,13 @@ import {
 } from '../../shared/domain';
 import {
   FolderRecordSchema,
+  PreferencesSchema,
   ProfileRecordSchema,
   SANDBOX_BASE_URL,
   SANDBOX_PROFILE,
   SANDBOX_PROFILE_ID,
   type FolderRecord,
+  type Preferences,
   type ProfileRecord,
   type Settings,
 } from '../../shared/settings';
@@ -689,6 +693,24 @@ export class Engine implements AuthentaWatchApi, Disposable {
       if (page.jobs.length < 20_000 || jobs.length >= page.total) break;
     }
     return formatReport(jobs, format, this.clock.now());
+  }
+
+  async getPreferences(): Promise<Preferences> {
+    return structuredClone(this.settings.preferences);
+  }
+
+  /**
+   * Stores the patch and applies it at once: the pipeline reads the preferences at each decision
+   * (uploads at once, the size limit of files found from now on, the verdict deadline, the quota
+   * cooldown of blocks from now on); the desktop host reacts to its own switches on save.
+   */
+  async updatePreferences(patch: PreferencesPatch): Promise<Preferences> {
+    const changes = PreferencesPatchSchema.parse(patch);
+    this.settings.preferences = PreferencesSchema.parse({ ...this.settings.preferences, ...changes });
+    await this.saveSettings();
+    this.pipeline.kick();
+    this.statusChanged();
+    return structuredClone(this.settings.preferences);
   }
 
   onJobsChanged(listener: (changes: JobChange[]) => void): Unsubscribe {
