@@ -11,6 +11,7 @@ import type {
   Unsubscribe,
 } from '../../../src/shared/contract';
 import { emptyCounts, type EngineStatus, type Job } from '../../../src/shared/domain';
+import { PreferencesSchema } from '../../../src/shared/settings';
 
 export interface RecordedCall {
   command: string;
@@ -93,6 +94,8 @@ export class RecordingApi {
       testConnection: (id) =>
         record('testConnection', [id], { ok: true, generation: null, code: null, message: 'ok' }),
       exportReport: (q, f) => record('exportReport', [q, f], 'report'),
+      getPreferences: () => record('getPreferences', [], PreferencesSchema.parse({})),
+      updatePreferences: (patch) => record('updatePreferences', [patch], PreferencesSchema.parse(patch)),
       onJobsChanged: on('jobsChanged'),
       onStatus: on('status'),
       onProgress: on('progress'),

@@ -3,7 +3,14 @@
  * lets a test push events (status, job changes) as the real engine would. The real engine is
  * tested under Node on its own; here it only has to answer.
  */
-import type { AuthentaWatchApi, HostCapabilities, JobId, JobPage } from '../../../src/shared/contract';
+import type {
+  AuthentaWatchApi,
+  HostCapabilities,
+  JobId,
+  JobPage,
+  PreferencesPatch,
+} from '../../../src/shared/contract';
+import { PreferencesSchema, type Preferences } from '../../../src/shared/settings';
 import {
   emptyCounts,
   type EngineStatus,
@@ -225,6 +232,14 @@ export class FakeEngine implements DesktopEngine {
   async exportReport(query: unknown, format: string): Promise<string> {
     this.record('exportReport', query, format);
     return 'id,name\n';
+  }
+  async getPreferences(): Promise<Preferences> {
+    this.record('getPreferences');
+    return PreferencesSchema.parse({});
+  }
+  async updatePreferences(patch: PreferencesPatch): Promise<Preferences> {
+    this.record('updatePreferences', patch);
+    return PreferencesSchema.parse(patch);
   }
 
   onJobsChanged(listener: Listener<JobChange[]>): () => void {

@@ -10,6 +10,7 @@ import type {
   HostCapabilities,
   JobPage,
   JobQuery,
+  PreferencesPatch,
   ProfileInput,
   ReportFormat,
   SecretInput,
@@ -24,6 +25,7 @@ import {
   type Profile,
   type UploadProgress,
 } from '../../../src/shared/domain';
+import { PreferencesSchema, type Preferences } from '../../../src/shared/settings';
 
 type Listener<T> = (value: T) => void;
 
@@ -140,6 +142,7 @@ export class FakeApi implements AuthentaWatchApi {
   };
   pickedFolder: string | null = '/picked/folder';
   report = 'name,verdict\n';
+  preferences: Preferences = PreferencesSchema.parse({});
   linkUrl = 'https://s3.example/heatmap?X-Amz-Expires=60';
   /** Secrets set through the API (the UI must never read these back). */
   secrets = new Map<string, SecretInput>();
@@ -361,5 +364,14 @@ export class FakeApi implements AuthentaWatchApi {
   async exportReport(query: JobQuery, format: ReportFormat) {
     this.#record('exportReport', [query, format]);
     return this.report;
+  }
+  async getPreferences() {
+    this.#record('getPreferences', []);
+    return structuredClone(this.preferences);
+  }
+  async updatePreferences(patch: PreferencesPatch) {
+    this.#record('updatePreferences', [patch]);
+    this.preferences = { ...this.preferences, ...patch };
+    return structuredClone(this.preferences);
   }
 }

@@ -290,6 +290,8 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
     testConnection: (profileId, opts) =>
       call('testConnection', opts === undefined ? [profileId] : [profileId, opts]),
     exportReport: (query, format) => call('exportReport', [query, format]),
+    getPreferences: () => call('getPreferences', []),
+    updatePreferences: (patch) => call('updatePreferences', [patch]),
     onJobsChanged: (listener) => on('jobsChanged', listener),
     onStatus: (listener) => on('status', listener),
     onProgress: (listener) => on('progress', listener),
