@@ -43,7 +43,7 @@ const BY_CODE: Readonly<Record<string, string>> = {
   TOO_LARGE:
     'The file is over the size limit: compress or trim it, or raise the limit in Settings, then retry.',
   UNSUPPORTED_TYPE:
-    'Authenta cannot check this type of file with the models offered (the message names the types it takes): convert the file or choose another model, then retry.',
+    'Authenta checks JPEG, PNG and MP4 with the media API, and also MOV, WebM, MP3, WAV, M4A and PDF with the Jobs API v1: convert the file or choose a model that takes it, then drop it again.',
   SignatureDoesNotMatch:
     'The upload did not match the record (often a changed file or content type). Retry; if it happens again, report it with this code.',
   IAM001: 'Check the client ID and secret of this profile in Settings, then resume.',

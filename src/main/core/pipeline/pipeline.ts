@@ -74,7 +74,7 @@ function remoteNote(remote: RemoteCancel, remoteId: string | null): string {
     case 'finished':
       return 'cancelled by the user after Authenta had finished it';
     case 'failed':
-      return `cancelled by the user; record ${remoteId ?? ''} could not be stopped on Authenta (${remote.message}): a retry asks for its verdict`;
+      return `cancelled by the user; record ${remoteId ?? ''} could not be stopped on Authenta (${remote.message}): it may still be processed there`;
   }
 }
 
@@ -243,8 +243,7 @@ export class Pipeline implements Disposable {
     if (!row || row.state !== 'failed' || row.errorCode !== LOCAL_CODES.cancelled || !row.remoteId) return;
     const remote = await this.cancelRemote(row);
     if (remote.type === 'none') return;
-    const note = remoteNote(remote, row.remoteId);
-    if (note) await this.ctx.ledger.addNote(id, note);
+    await this.ctx.ledger.addNote(id, remoteNote(remote, row.remoteId));
     if (remote.type === 'cancelled') {
       const updated = await this.ctx.ledger.update(id, { pollingSince: null }, ['failed']);
       if (updated) this.ctx.changed(updated);
