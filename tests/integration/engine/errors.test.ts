@@ -59,7 +59,7 @@ describe.each(GENERATIONS)('$label', ({ generation }) => {
       expect(status.blocks[0]).toMatchObject({ kind: 'auth', code: api.codes.auth, retryAt: null });
       expect(status.blocks[0]?.action).toMatch(/client ID and secret \(or API key\)/);
       const blocked = (await h.jobs()).find((j) => j.state === 'blocked')!;
-      expect((await h.engine.getJob(blocked.id)).hint).toMatch(/in Settings/);
+      expect((await h.engine.getJob(blocked.id)).hint).toMatch(/\(Account\), then resume the queue/);
 
       const right = api.credentials(h.sim);
       await h.engine.setSecret(SIM_PROFILE_ID, api.secretInput(right));

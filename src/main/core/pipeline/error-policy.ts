@@ -128,6 +128,20 @@ function fail(error: AuthentaError): ErrorOutcome {
   return { type: 'fail', code: error.code, kind: error.kind, message: error.message };
 }
 
+/** Codes of a server that answers, but with 5xx errors (as opposed to an unreachable network). */
+const SERVER_ERROR_CODES: ReadonlySet<string> = new Set([
+  'SERVER_ERROR',
+  'INTERNAL_SERVER_ERROR',
+  'SERVICE_UNAVAILABLE',
+  'BAD_GATEWAY',
+  'GATEWAY_TIMEOUT',
+]);
+
+/** Whether a code is a 5xx answer of Authenta (HTTP_5xx or a body code of one). */
+export function isServerErrorCode(code: string): boolean {
+  return /^HTTP_5\d\d$/.test(code) || SERVER_ERROR_CODES.has(code);
+}
+
 /** What a block asks of the user and when it lifts by itself. */
 export function describeBlock(
   kind: BlockKind,
@@ -147,7 +161,8 @@ export function describeBlock(
       return {
         ...base,
         message: `${error?.message ?? 'Authenta did not accept the credentials'}. Nothing is sent until this is fixed.`,
-        action: 'Check the client ID and secret (or API key) of this profile in Settings, then resume.',
+        action:
+          'Check the client ID and secret (or API key) of this profile (Account), then resume the queue.',
       };
     case 'permission':
       return {
@@ -177,6 +192,14 @@ export function describeBlock(
         action: 'Buy credits in the Authenta console, then resume.',
       };
     case 'offline':
+      if (error && isServerErrorCode(error.code)) {
+        return {
+          ...base,
+          message: 'Authenta is answering with errors; nothing is sent until it answers normally.',
+          action:
+            "Nothing to do: the next try is automatic. If it lasts, check Authenta's status page or contact support.",
+        };
+      }
       return {
         ...base,
         message: `${error?.message ?? 'Authenta cannot be reached'}. Everything waits for the network.`,

@@ -20,7 +20,7 @@ export const LOCAL_CODES = {
 
 const BY_CODE: Readonly<Record<string, string>> = {
   DUPLICATE:
-    'Nothing to do: the same bytes were already checked with this model, and that verdict is shown. To pay for a new check, retry this job (or turn on "Check again" for the folder).',
+    'Nothing to do: the same bytes were already checked with this model, and that verdict is shown. To pay for a new check, use Check again (or turn on "Check again" for the folder).',
   KIND_DISABLED:
     'This folder is set to skip this kind of file. Turn it on in the folder settings, then retry.',
   CHANGED:
@@ -41,15 +41,15 @@ const BY_CODE: Readonly<Record<string, string>> = {
   UNREADABLE: 'The file could not be read: check permissions, locks or the network share, then retry.',
   NOT_A_FILE: 'Only regular files can be checked.',
   TOO_LARGE:
-    'The file is over the size limit: compress or trim it, or raise the limit in Settings, then retry.',
+    'The file is over the size limit: compress or trim it, or raise the maximum file size in Settings, then retry.',
   UNSUPPORTED_TYPE:
     'Authenta checks JPEG, PNG and MP4 with the media API, and also MOV, WebM, MP3, WAV, M4A and PDF with the Jobs API v1: convert the file or choose a model that takes it, then drop it again.',
   SignatureDoesNotMatch:
     'The upload did not match the record (often a changed file or content type). Retry; if it happens again, report it with this code.',
-  IAM001: 'Check the client ID and secret of this profile in Settings, then resume.',
+  IAM001: 'Check the client ID and secret of this profile in Account, then resume.',
   API_KEY_REQUIRED:
-    'The Jobs API takes an API key: enter one for this profile in Settings, or switch the profile to the media API.',
-  INVALID_API_KEY: 'Check the API key of this profile in Settings, then resume.',
+    'The Jobs API takes an API key: enter one for this profile in Account, or switch the profile to the media API.',
+  INVALID_API_KEY: 'Check the API key of this profile in Account, then resume.',
   IAM002:
     'The key lacks a permission for this action: grant it in the Authenta console or use another profile.',
   FORBIDDEN:
@@ -88,7 +88,7 @@ function at(ms: number): string {
 export function hintFor(job: HintInput, blocks: readonly Block[], now: number): string | null {
   if (job.state === 'done') return null;
   if (job.state === 'skipped' && job.duplicateOf !== null) {
-    return `Same bytes as job #${job.duplicateOf}, which has a verdict: it is shown here. To pay for a new check, retry this job.`;
+    return `Same bytes as job #${job.duplicateOf}, which has a verdict: it is shown here. To pay for a new check, use Check again.`;
   }
   if (job.state === 'blocked') {
     const block = blocks[0];

@@ -195,4 +195,31 @@ describe('blocks', () => {
       expect(b.action.length).toBeGreaterThan(10);
     }
   });
+
+  it.each(['SERVER_ERROR', 'SERVICE_UNAVAILABLE', 'HTTP_500', 'HTTP_503'])(
+    'an offline block of a 5xx answer (%s) says Authenta is answering with errors',
+    (code) => {
+      const b = describeBlock('offline', { code, message: 'Authenta answered 500' }, 0, null);
+      expect(b.code).toBe(code);
+      expect(b.message).toBe('Authenta is answering with errors; nothing is sent until it answers normally.');
+      expect(b.action).toMatch(
+        /^Nothing to do: the next try is automatic\. If it lasts, check Authenta's status page/,
+      );
+    },
+  );
+
+  it.each(['ECONNREFUSED', 'ETIMEDOUT', 'HTTP_429'])(
+    'an offline block of %s still speaks of the network',
+    (code) => {
+      const b = describeBlock('offline', { code, message: 'Could not reach Authenta' }, 0, null);
+      expect(b.message).toBe('Could not reach Authenta. Everything waits for the network.');
+      expect(b.action).toMatch(/Check the connection or proxy/);
+    },
+  );
+
+  it('an auth block sends people to the Account screen', () => {
+    expect(describeBlock('auth', null, 0, null).action).toBe(
+      'Check the client ID and secret (or API key) of this profile (Account), then resume the queue.',
+    );
+  });
 });

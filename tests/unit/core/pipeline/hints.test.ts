@@ -11,7 +11,7 @@ describe('hintFor', () => {
     [
       'duplicate: points at the earlier job',
       { state: 'skipped', duplicateOf: 7, errorCode: 'DUPLICATE' },
-      /job #7/,
+      /job #7.*use Check again/,
     ],
     ['unsupported type: convert it', { state: 'skipped', errorCode: 'UNSUPPORTED_TYPE' }, /convert the file/],
     [
@@ -19,7 +19,13 @@ describe('hintFor', () => {
       { state: 'skipped', errorCode: 'MODEL_UNAVAILABLE' },
       /folder settings/,
     ],
-    ['too large: the limit in Settings', { state: 'skipped', errorCode: 'TOO_LARGE' }, /limit in Settings/],
+    [
+      'too large: the maximum file size in Settings',
+      { state: 'skipped', errorCode: 'TOO_LARGE' },
+      /maximum file size in Settings/,
+    ],
+    ['wrong client pair: fix it in Account', { state: 'blocked', errorCode: 'IAM001' }, /in Account/],
+    ['wrong API key: fix it in Account', { state: 'blocked', errorCode: 'INVALID_API_KEY' }, /in Account/],
     ['cancelled: retry to check it', { errorCode: 'CANCELLED' }, /Retry it/],
     ['deadline: retry is free', { errorCode: 'DEADLINE' }, /not sent or paid for twice/],
     ['remote failure: spends a credit', { errorCode: 'REMOTE_FAILED' }, /credit/],
