@@ -316,7 +316,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
     for (const p of this.progressEntries.values()) if (!p.ended) bytesPerSecond += p.bytesPerSecond;
     this.rollCallsDay();
     return {
-      paused: this.paused,
+      // While the system sleeps nothing starts, and hosts (the tray) show the queue as paused.
+      paused: this.paused || this.suspended,
       blocks: this.board.list(),
       counts,
       uploads: { inFlight: this.pipeline.uploader.inFlight, bytesPerSecond: Math.round(bytesPerSecond) },
