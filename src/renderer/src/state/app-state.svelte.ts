@@ -11,9 +11,10 @@ import { DetailsState } from './details-state.svelte';
 import { DropTracker } from './drop-state.svelte';
 import { FoldersState } from './folders-state.svelte';
 import { JobsState, type JobsStateOptions } from './jobs-state.svelte';
+import { SettingsState } from './settings-state.svelte';
 import { StatusState } from './status-state.svelte';
 
-export const VIEWS = ['queue', 'folders', 'account'] as const;
+export const VIEWS = ['queue', 'folders', 'account', 'settings'] as const;
 export type View = (typeof VIEWS)[number];
 
 /**
@@ -41,6 +42,7 @@ export class AppState {
   readonly details: DetailsState;
   readonly folders: FoldersState;
   readonly account: AccountState;
+  readonly settings: SettingsState;
   view = $state<View>('queue');
   dropping = $state(false);
   drop = $state.raw<DropOutcome | null>(null);
@@ -68,6 +70,7 @@ export class AppState {
     this.details = new DetailsState(api, effects, () => this.status.capabilities);
     this.folders = new FoldersState(api, this.status);
     this.account = new AccountState(api);
+    this.settings = new SettingsState(api);
   }
 
   /** Subscribe to the engine's events, then load the status, the queue and the profiles. */
@@ -101,7 +104,13 @@ export class AppState {
   }
 
   async #loadAll(): Promise<void> {
-    await Promise.all([this.status.load(), this.jobs.reload(), this.account.load(), this.details.refresh()]);
+    await Promise.all([
+      this.status.load(),
+      this.jobs.reload(),
+      this.account.load(),
+      this.details.refresh(),
+      this.settings.load(),
+    ]);
   }
 
   dispose(): void {
