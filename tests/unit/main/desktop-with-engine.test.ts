@@ -3,13 +3,14 @@
  * 127.0.0.1), driven through the real preload as the window would. Only Electron is fake.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AuthentaWatchApi } from '../../../src/shared/contract';
 import type { JobChange } from '../../../src/shared/domain';
 import { Engine } from '../../../src/main/core/engine';
 import { runDesktop, type DesktopApp } from '../../../src/main/desktop/app';
+import { AUTOSTART_FILE } from '../../../src/main/desktop/login-item';
 import type { DropResult } from '../../../src/preload/index';
 import { makeJpeg, simMarker } from '../../helpers/media-fixtures';
 import { FakeBrowserWindow, FakeNotification, FakeTray, fake, resetFakeElectron } from './fake-electron';
@@ -114,6 +115,30 @@ describe('the desktop host with the real engine', () => {
         { timeout: TIMEOUT, interval: 100 },
       );
       expect((await api.getStatus()).paused).toBe(false);
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'preferences changed in the window take effect at once: start at login, close to tray',
+    async () => {
+      fake.app.isPackaged = true;
+      const { api } = await start();
+      const entry = join(base, 'config', 'autostart', AUTOSTART_FILE);
+      expect(existsSync(entry)).toBe(false);
+      const saved = await api.updatePreferences({ startAtLogin: true, closeToTray: false, concurrency: 4 });
+      expect(saved).toMatchObject({ startAtLogin: true, closeToTray: false, concurrency: 4 });
+      expect(await api.getPreferences()).toEqual(saved);
+      await vi.waitFor(() => expect(readFileSync(entry, 'utf8')).toContain('--hidden'), { timeout: TIMEOUT });
+      await expect(api.updatePreferences({ closeToTrayNoticeShown: true } as never)).rejects.toThrow();
+
+      await api.updatePreferences({ startAtLogin: false });
+      await vi.waitFor(() => expect(existsSync(entry)).toBe(false), { timeout: TIMEOUT });
+
+      // Close-to-tray is off now: closing the window quits instead of hiding it.
+      expect(FakeBrowserWindow.instances[0]!.close().defaultPrevented).toBe(false);
+      await vi.waitFor(() => expect(fake.app.quitted).toBe(true), { timeout: TIMEOUT });
+      desktop = null;
     },
     TIMEOUT,
   );
