@@ -6,6 +6,7 @@
  * a file, capabilities).
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
@@ -76,6 +77,7 @@ import { Pipeline } from './pipeline/pipeline';
 import { DEFAULT_POLL_TUNING, type PollTuning } from './pipeline/poll-schedule';
 import { formatReport } from './report';
 import type { Simulator, SimulatorOptions } from '../sim/types';
+import { lockDataDir } from './data-dir-lock';
 import { expandPaths } from './watch/expand-paths';
 import { FolderWatcher, type FolderWatcherDeps } from './watch/folder-watcher';
 
@@ -227,6 +229,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private idleWaiters: (() => void)[] = [];
   private idleChecking = false;
   private boardListener: Disposable | null = null;
+  private dataDirLock: Disposable | null = null;
   /** The active profile and the keychain's state as the status shows them (asked again when they can change). */
   private identityCache: Pick<EngineStatus, 'profile' | 'keychain'> | null = null;
 
@@ -244,6 +247,19 @@ export class Engine implements AuthentaWatchApi, Disposable {
   async start(): Promise<void> {
     if (this.started) return;
     this.started = true;
+    // Two engines on one ledger would each upload the same files: refuse the second one.
+    mkdirSync(this.options.dataDir, { recursive: true });
+    this.dataDirLock = lockDataDir(this.options.dataDir);
+    try {
+      await this.open();
+    } catch (e) {
+      this.dataDirLock.dispose();
+      this.dataDirLock = null;
+      throw e;
+    }
+  }
+
+  private async open(): Promise<void> {
     this.settings = await this.options.settings.load();
     this.ledgerInstance = SqliteLedger.open({
       file: join(this.options.dataDir, 'ledger.sqlite'),
@@ -277,6 +293,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
     this.board.dispose();
     for (const t of [this.flushTimer, this.progressTimer, this.statusTimer, this.idleTimer]) t?.dispose();
     await this.ledgerInstance?.close();
+    this.dataDirLock?.dispose();
     const sim = this.sim ?? (await this.simStarting?.catch(() => null)) ?? null;
     await sim?.close();
     for (const l of Object.values(this.listeners)) l.clear();
