@@ -333,8 +333,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
     for (const p of this.progressEntries.values()) if (!p.ended) bytesPerSecond += p.bytesPerSecond;
     this.rollCallsDay();
     return {
-      // While the system sleeps nothing starts, and hosts (the tray) show the queue as paused.
-      paused: this.paused || this.suspended,
+      // The user's pause only: sleep stops the pipeline without changing what the user chose.
+      paused: this.paused,
       blocks: this.board.list(),
       counts,
       uploads: { inFlight: this.pipeline.uploader.inFlight, bytesPerSecond: Math.round(bytesPerSecond) },

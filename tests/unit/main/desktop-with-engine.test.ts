@@ -103,10 +103,16 @@ describe('the desktop host with the real engine', () => {
         },
       );
 
+      // Sleep reaches the engine's own suspend (the user's pause stays as it was: the engine suite
+      // checks that nothing is sent while asleep).
+      const suspend = vi.spyOn(engine!, 'suspend');
+      const resume = vi.spyOn(engine!, 'resume');
       fake.powerMonitor.emit('suspend');
-      await vi.waitFor(async () => expect((await api.getStatus()).paused).toBe(true), { timeout: TIMEOUT });
+      await vi.waitFor(() => expect(suspend).toHaveBeenCalledTimes(1), { timeout: TIMEOUT });
+      expect((await api.getStatus()).paused).toBe(false);
       writeFileSync(join(inbox, 'while-asleep.jpg'), makeJpeg({ marker: simMarker('real') }));
       fake.powerMonitor.emit('resume');
+      await vi.waitFor(() => expect(resume).toHaveBeenCalledTimes(1), { timeout: TIMEOUT });
       await vi.waitFor(
         async () => {
           const { jobs } = await api.listJobs({ search: 'while-asleep' });
