@@ -3,7 +3,15 @@
  * 127.0.0.1), driven through the real preload as the window would. Only Electron is fake.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { AuthentaWatchApi } from '../../../src/shared/contract';
@@ -89,7 +97,7 @@ describe('the desktop host with the real engine', () => {
   );
 
   it(
-    'adds a folder from the tray, pauses on suspend and picks up what arrived while asleep',
+    'adds a folder from the tray, holds the pipeline on suspend and picks up what arrived while asleep',
     async () => {
       const { api } = await start();
       const inbox = join(base, 'inbox');
@@ -145,6 +153,56 @@ describe('the desktop host with the real engine', () => {
       expect(FakeBrowserWindow.instances[0]!.close().defaultPrevented).toBe(false);
       await vi.waitFor(() => expect(fake.app.quitted).toBe(true), { timeout: TIMEOUT });
       desktop = null;
+    },
+    TIMEOUT,
+  );
+
+  it(
+    'a secret typed into the window goes to the keychain and never comes back over IPC, nor into the data folder',
+    async () => {
+      const SECRET = 'cs-very-secret-7f3a9c';
+      const { api } = await start();
+      const results: unknown[] = [];
+      const record = async <T>(p: Promise<T>): Promise<T> => {
+        const value = await p;
+        results.push(value);
+        return value;
+      };
+      // Nothing listens on port 9: the connection test fails, and its message must not carry the secret.
+      const profile = await record(
+        api.saveProfile({
+          name: 'Production',
+          baseUrl: 'http://127.0.0.1:9/api',
+          generation: 'media-client',
+        }),
+      );
+      await api.setSecret(profile.id, { clientId: 'client-42', clientSecret: SECRET });
+      await record(api.listProfiles());
+      await record(api.testConnection(profile.id));
+      await api.selectProfile(profile.id);
+      await record(api.getStatus());
+      await record(api.exportReport({}, 'json'));
+
+      const listed = (await api.listProfiles()).profiles.find((p) => p.id === profile.id);
+      expect(listed).toMatchObject({ hasSecret: true });
+      const contents = FakeBrowserWindow.instances[0]!.webContents;
+      const traffic = JSON.stringify([results, contents.sent]);
+      expect(traffic.length).toBeGreaterThan(100);
+      expect(traffic).not.toContain(SECRET);
+
+      await desktop!.shutdown();
+      desktop = null;
+      const files: string[] = [];
+      const walk = (dir: string): void => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          const full = join(dir, entry.name);
+          if (entry.isDirectory()) walk(full);
+          else files.push(full);
+        }
+      };
+      walk(base);
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) expect(readFileSync(file).includes(SECRET), file).toBe(false);
     },
     TIMEOUT,
   );
