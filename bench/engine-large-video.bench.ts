@@ -9,7 +9,6 @@
  *
  * BENCH_VIDEO_BYTES overrides the size (default 2 GiB); BENCH_VIDEO_ROUNDS the rounds (default 2).
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,9 +17,10 @@ import { AuthentaClient } from '../src/main/core/api/authenta-client';
 import { startSimulator } from '../src/main/sim';
 import { createBenchEngine, describeProblems, foldersWatching } from './lib/bench-engine';
 import { currentRole, forkRole, heard, runRole, tell, type Message } from './lib/child';
-import { PeakRss, procMemory } from './lib/proc';
+import { PeakRss } from './lib/proc';
 import { fixed, machineNote, mib, progress, ratio, runBench, table } from './lib/report';
 import { makeTempDir, removeTempDir } from './lib/temp';
+import { curlUpload, type CurlRun } from './lib/curl';
 
 const SIZE = Number(process.env['BENCH_VIDEO_BYTES'] ?? 2 * 1024 ** 3);
 const ROUNDS = Number(process.env['BENCH_VIDEO_ROUNDS'] ?? 2);
@@ -124,59 +124,6 @@ async function engineRole(): Promise<void> {
     } satisfies Measured);
   }
   await engine.dispose();
-}
-
-interface CurlRun {
-  seconds: number;
-  peak: number;
-}
-
-/** `curl -T file` to a fresh upload URL; its peak RSS sampled every 5 ms from /proc. */
-async function curlUpload(client: AuthentaClient, file: string, size: number): Promise<CurlRun> {
-  const { data } = await client.createMedia({
-    name: path.basename(file),
-    contentType: 'video/mp4',
-    size,
-    modelType: 'DF-1',
-  });
-  const started = performance.now();
-  const child = spawn(
-    'curl',
-    [
-      '-sS',
-      '-T',
-      file,
-      '-H',
-      'Content-Type: video/mp4',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      data.uploadUrl,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  let peak = 0;
-  const sample = () => {
-    const m = child.pid ? procMemory(child.pid) : null;
-    // Only samples of curl itself: right after spawn the pid may still be the forked parent.
-    // A zombie (exited, not yet reaped) has no VmRSS: skip it.
-    if (m && m.name === 'curl' && Number.isFinite(m.rss) && m.rss > 0)
-      peak = Math.max(peak, m.rss, Number.isFinite(m.hwm) ? m.hwm : 0);
-  };
-  const sampler = setInterval(sample, 5);
-  sample();
-  const code = await new Promise<number>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (c) => resolve(c ?? 1));
-  });
-  clearInterval(sampler);
-  const seconds = (performance.now() - started) / 1000;
-  if (code !== 0 || out.trim() !== '200')
-    throw new Error(`curl failed: exit ${code}, HTTP ${out.trim() || 'none'}`);
-  return { seconds, peak };
 }
 
 function at(timeline: readonly JobTransition[], state: string): number {

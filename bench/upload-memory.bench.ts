@@ -13,6 +13,8 @@ import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { AuthentaClient } from '../src/main/core/api/authenta-client';
+import { curlUpload } from './lib/curl';
+import { procMemory, resetPeakRss } from './lib/proc';
 
 const SIZE = Number(process.env['BENCH_UPLOAD_BYTES'] ?? 1024 ** 3);
 const MiB = 1024 * 1024;
@@ -59,28 +61,6 @@ function sparseFile(dir: string, size: number, name = 'one-gib.mp4'): string {
   return file;
 }
 
-/** Peak RSS (VmHWM) and current RSS of a process from /proc, in bytes; null where unreadable. */
-function procMemory(pid: number | 'self'): { name: string; hwm: number; rss: number } | null {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (key: string) =>
-      Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { name: /^Name:\s+(\S+)/m.exec(status)?.[1] ?? '', hwm: kb('VmHWM'), rss: kb('VmRSS') };
-  } catch {
-    return null;
-  }
-}
-
-/** Resets this process's peak-RSS mark (Linux: write 5 to clear_refs); false where unsupported. */
-function resetPeakRss(): boolean {
-  try {
-    fs.writeFileSync('/proc/self/clear_refs', '5');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 interface Row {
   who: string;
   seconds: number;
@@ -120,65 +100,21 @@ async function clientUpload(client: AuthentaClient, file: string, size = SIZE): 
   };
 }
 
-async function curlUpload(
+async function curlRow(
   client: AuthentaClient,
   file: string,
-  size = SIZE,
+  size: number,
   baselineOverride?: number,
 ): Promise<Row> {
-  const { data } = await client.createMedia({
-    name: path.basename(file),
-    contentType: 'video/mp4',
-    size,
-    modelType: 'DF-1',
-  });
-  const started = performance.now();
-  const child = spawn(
-    'curl',
-    [
-      '-sS',
-      '-T',
-      file,
-      '-H',
-      'Content-Type: video/mp4',
-      '-o',
-      '/dev/null',
-      '-w',
-      '%{http_code}',
-      data.uploadUrl,
-    ],
-    { stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  let out = '';
-  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-  let baseline = Infinity;
-  let peak = 0;
-  const sample = () => {
-    const m = child.pid ? procMemory(child.pid) : null;
-    // Only samples of curl itself: right after spawn the pid may still be the forked parent.
-    if (m && m.name === 'curl' && Number.isFinite(m.rss) && m.rss > 0) {
-      baseline = Math.min(baseline, m.rss);
-      peak = Math.max(peak, m.rss, Number.isFinite(m.hwm) ? m.hwm : 0);
-    }
-  };
-  const sampler = setInterval(sample, 5);
-  sample();
-  const code = await new Promise<number>((resolve, reject) => {
-    child.once('error', reject);
-    child.once('close', (c) => resolve(c ?? 1));
-  });
-  clearInterval(sampler);
-  const seconds = (performance.now() - started) / 1000;
-  if (code !== 0 || out.trim() !== '200')
-    throw new Error(`curl failed: exit ${code}, HTTP ${out.trim() || 'none'}`);
-  const base = baselineOverride ?? baseline;
+  const run = await curlUpload(client, file, size);
+  const base = baselineOverride ?? run.lowest;
   return {
     who: 'curl -T',
-    seconds,
-    peakGrowth: Number.isFinite(base) ? peak - base : NaN,
+    seconds: run.seconds,
+    peakGrowth: Number.isFinite(base) ? run.peak - base : NaN,
     baseline: Number.isFinite(base) ? base : NaN,
-    peak,
-    status: out.trim(),
+    peak: run.peak,
+    status: run.status,
   };
 }
 
@@ -211,7 +147,7 @@ async function main(): Promise<void> {
     const runs: Row[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       runs.push(await clientUpload(client, file));
-      runs.push(await curlUpload(client, file, SIZE, curlBaseline));
+      runs.push(await curlRow(client, file, SIZE, curlBaseline));
     }
     const mb = (b: number) => (b / MiB).toFixed(1);
     const mbps = (r: Row) => SIZE / 1e6 / r.seconds;
