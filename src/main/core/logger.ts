@@ -6,6 +6,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { escapeControl } from '../../shared/display-text';
 import type { Logger } from './ports';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -176,7 +177,10 @@ export class ConsoleLogSink implements LogSink {
 
   write(record: LogRecord): void {
     const fields = Object.keys(record.fields).length > 0 ? ` ${JSON.stringify(record.fields)}` : '';
-    this.stream.write(`${record.time} ${record.level.toUpperCase().padEnd(5)} ${record.msg}${fields}\n`);
+    // A message may quote a file name: its control characters are shown, never obeyed by a terminal.
+    this.stream.write(
+      `${record.time} ${record.level.toUpperCase().padEnd(5)} ${escapeControl(record.msg)}${fields}\n`,
+    );
   }
 }
 

@@ -40,6 +40,7 @@ import {
   needsDetection,
   prepareRunSettings,
 } from './run-settings';
+import { escapeControl } from '../../shared/display-text';
 import { startWebHost } from './web-host';
 import { isLoopbackHost } from './web-policy';
 
@@ -52,8 +53,9 @@ const stdout = process.stdout;
 /** Every secret value this process holds: cut out of every log line and error message. */
 const knownSecrets = new Set<string>();
 
+/** One message for people on stderr; control characters of names in it are shown escaped. */
 function say(text: string): void {
-  stderr.write(`${text}\n`);
+  stderr.write(`${text.split('\n').map(escapeControl).join('\n')}\n`);
 }
 
 /** The built renderer beside the bundle (out/cli -> out/renderer), or from the source tree. */

@@ -2,8 +2,10 @@
  * What the CLI shows on stderr while it works. On a terminal: one status line redrawn in place,
  * with a line printed above it for every file that finished, failed, was skipped or blocked.
  * Elsewhere (a log file, a pipe): those lines only, one per event, never control characters.
+ * Control characters in names and messages are always written as visible escapes.
  * The text is decided by pure functions; ProgressReporter only writes it.
  */
+import { escapeControl } from '../../shared/display-text';
 import type { Block, EngineStatus, Job, JobState, Verdict } from '../../shared/domain';
 
 /** What the status line summarises. */
@@ -76,7 +78,7 @@ export function progressLine(s: ProgressSnapshot, width: number): string {
   if (s.paused) parts.push('paused');
   const block = s.blocks[0];
   if (block) parts.push(`blocked: ${block.message}`);
-  return fit(parts.join(' · '), width);
+  return fit(escapeControl(parts.join(' · ')), width);
 }
 
 /**
@@ -164,7 +166,8 @@ export class ProgressReporter {
     if (this.snapshot) this.out.write(`${progressLine(this.snapshot, 10_000)}\n`);
   }
 
-  private line(text: string): void {
+  private line(raw: string): void {
+    const text = escapeControl(raw);
     if (this.tty) {
       this.out.write(`${this.barShown ? CLEAR_LINE : ''}${fit(text, this.width())}\n`);
       this.barShown = false;

@@ -160,6 +160,15 @@ describe('createLogger', () => {
     log.warn('Authenta call failed', { code: 'IAM001', secret: SECRET });
     expect(text).toMatch(/^\S+Z WARN {2}Authenta call failed \{"code":"IAM001","secret":"\[redacted\]"\}\n$/);
   });
+
+  it('the console sink shows control characters of a message escaped (a file name cannot redraw the terminal)', () => {
+    const out = new PassThrough();
+    let text = '';
+    out.on('data', (c: Buffer) => (text += c.toString()));
+    const log = createLogger({ sinks: [new ConsoleLogSink(out)] });
+    log.warn('Skipped /in/a\r\x1b[2K.jpg');
+    expect(text).toMatch(/ WARN {2}Skipped \/in\/a\\r\\x1b\[2K\.jpg\n$/);
+  });
 });
 
 describe('FileLogSink', () => {

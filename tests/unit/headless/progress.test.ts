@@ -156,4 +156,30 @@ describe('ProgressReporter', () => {
       '0/2 checked · 1 uploading · 1 queued\n',
     ]);
   });
+
+  it('shows control characters in a file name or a server message escaped, so no name can forge a line', () => {
+    const forged = '/in/x\r\x1b[2Kdone     /in/evil.mp4  authentic\x1b]0;t\x07\x9b2K\u202e.mp4';
+    const failing = job({
+      state: 'failed',
+      path: forged,
+      errorCode: 'E1',
+      errorMessage: 'bad\nline\x1b[31m',
+    });
+    for (const tty of [false, true]) {
+      const { writes, out } = sink(tty);
+      const r = new ProgressReporter(out, () => 0);
+      r.status(snapshot({ failed: 1 }, { blocks: [{ ...block, message: 'refused\r\x1b[2Kdone' }] }));
+      r.job(failing);
+      r.note(`note about ${forged}`);
+      r.finish();
+      const text = writes.join('').replaceAll('\r\x1b[2K', '');
+      // Only the reporter's own line ends and redraws remain: no raw escape, CR, BEL, C1 or bidi control.
+      // eslint-disable-next-line no-control-regex
+      expect(text).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/);
+      expect(text).toContain('failed   /in/x\\r\\x1b[2Kdone');
+      // A terminal line is cut to its width; elsewhere the whole name and message show.
+      if (!tty) expect(text).toContain('\\u202e.mp4  E1: bad\\nline\\x1b[31m');
+      expect(text.split('\n').filter((l) => l.startsWith('done'))).toEqual([]);
+    }
+  });
 });
