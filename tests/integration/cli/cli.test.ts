@@ -7,6 +7,8 @@
  */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSimulator, type Simulator } from '../../../src/main/sim';
@@ -473,5 +475,40 @@ describe('watch mode', () => {
     expect(res.code, res.stderr).toBe(0);
     expect(res.stderr).toMatch(/SIGTERM: finishing/);
     expect(ndjson(res.stdout).at(-1)).toMatchObject({ type: 'summary', exitCode: 0, counts: { done: 2 } });
+  });
+});
+
+describe('a server that echoes the secret back in its error messages', () => {
+  it('the secret reaches neither the NDJSON, stderr, the ledger, the log nor the CSV report', async () => {
+    // A hostile or buggy server: every answer is a 400 quoting the credentials it was sent.
+    const server = createServer((req, res) => {
+      req.resume();
+      const echoed = `${String(req.headers['x-client-secret'])} ${String(req.headers['authorization'])}`;
+      res.writeHead(400, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ code: 'BAD_REQUEST', message: `Refused credentials ${echoed}` }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    try {
+      await writeFixture(join(watchDir, 'photo.jpg'), makeJpeg({ marker: simMarker('real') }));
+      const run = await runCli(
+        ['--once', '--json', '--base-url', url, '--data-dir', dataDir, '--stability', '100', watchDir],
+        { env: { AUTHENTA_CLIENT_ID: CLIENT_ID, AUTHENTA_CLIENT_SECRET: SECRET } },
+      );
+      expect(run.code).toBe(1);
+      const photo = finalLines(ndjson(run.stdout)).get('photo.jpg');
+      // The message still says what the server answered, minus the secret.
+      expect(photo).toMatchObject({
+        state: 'failed',
+        error: { message: expect.stringMatching(/Refused credentials/) },
+      });
+      const csv = await runCli(['report', '--format', 'csv', '--data-dir', dataDir]);
+      expect(csv.stdout).toMatch(/photo\.jpg.*Refused credentials/);
+      const shown = run.stdout + run.stderr + csv.stdout + csv.stderr;
+      expect(shown).not.toContain(SECRET);
+      expect(await everything(dataDir)).not.toContain(SECRET);
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
   });
 });

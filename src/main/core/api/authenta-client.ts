@@ -19,7 +19,8 @@ import {
   quotaOfMethod,
   timeoutError,
 } from './error-mapping';
-import { AuthentaError, isAuthentaError } from './errors';
+import { redactString } from '../logger';
+import { AuthentaError, isAuthentaError, redactError } from './errors';
 import {
   CreateMediaAnswerSchema,
   MediaListAnswerSchema,
@@ -213,7 +214,7 @@ export class AuthentaClient {
         ms: this.clock.now() - started,
       });
     } catch (e) {
-      const error = isAuthentaError(e) ? e : errorFromNetwork(e, 'the storage service', mid);
+      const error = this.scrub(isAuthentaError(e) ? e : errorFromNetwork(e, 'the storage service', mid));
       this.report({
         kind: 'upload',
         method: 'PUT',
@@ -439,11 +440,18 @@ export class AuthentaClient {
       this.logger?.debug('Authenta call', { method, route, status, mid, ms: this.clock.now() - started });
       return { data, raw, status };
     } catch (e) {
-      const error = isAuthentaError(e) ? e : errorFromNetwork(e, 'Authenta', mid);
+      const error = this.scrub(isAuthentaError(e) ? e : errorFromNetwork(e, 'Authenta', mid));
       this.report({ kind, method, route, status: error.status ?? status, code: error.code, mid, started });
       this.logFailure('Authenta call failed', error, { method, route });
       throw error;
     }
+  }
+
+  /** The error without this profile's secrets, whatever the server quoted back (see redactError). */
+  private scrub(error: AuthentaError): AuthentaError {
+    const secrets =
+      this.credentials.kind === 'client' ? [this.credentials.clientSecret] : [this.credentials.apiKey];
+    return redactError(error, (text) => redactString(text, secrets));
   }
 
   private report(call: Omit<ApiCall, 'durationMs'> & { started: number }): void {

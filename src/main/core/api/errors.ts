@@ -79,3 +79,25 @@ export class AuthentaError extends Error {
 export function isAuthentaError(e: unknown): e is AuthentaError {
   return e instanceof AuthentaError;
 }
+
+/**
+ * The same error with `redact` applied to its message and advice. A server may quote what it was
+ * sent (the client secret, the API key) in an error; redacting where the error is made means the
+ * ledger, NDJSON, stderr, the report and the UI all get the same clean text (issue 9, item 13).
+ * Returns `error` itself when nothing changes.
+ */
+export function redactError(error: AuthentaError, redact: (text: string) => string): AuthentaError {
+  const message = redact(error.message);
+  const action = redact(error.action);
+  if (message === error.message && action === error.action) return error;
+  return new AuthentaError({
+    code: redact(error.code),
+    kind: error.kind,
+    status: error.status,
+    mid: error.mid,
+    retryAfterMs: error.retryAfterMs,
+    quota: error.quota,
+    message,
+    action,
+  });
+}

@@ -85,6 +85,30 @@ describe('API calls', () => {
     expect(seen.headers['x-client-secret']).toBeUndefined();
   });
 
+  it('an error quoting the secret or the key back comes out without it, the rest of the message kept', async () => {
+    const cases = [
+      { credentials: clientCreds, secret: clientCreds.clientSecret },
+      {
+        credentials: { kind: 'apikey', apiKey: 'live-key-5e4d3c2b1a' } as const,
+        secret: 'live-key-5e4d3c2b1a',
+      },
+    ];
+    for (const { credentials, secret } of cases) {
+      const c = new AuthentaClient({ baseUrl: server.origin, credentials });
+      server.answer(json(400, { code: 'BAD', message: `You sent ${secret}, which we refuse` }));
+      const e = await c.getMedia('m1').then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(e).toBeInstanceOf(AuthentaError);
+      const error = e as AuthentaError;
+      expect(error.message).toContain('You sent [redacted], which we refuse');
+      expect(JSON.stringify(error) + error.message + error.action + String(error.stack)).not.toContain(
+        secret,
+      );
+    }
+  });
+
   it('createMedia posts the JSON body and keeps unknown fields in data and raw', async () => {
     const calls: ApiCall[] = [];
     const c = new AuthentaClient({
