@@ -6,14 +6,18 @@
 import { app } from 'electron';
 import { Engine } from './core/engine';
 import { KeytarSecretStore } from './core/secrets/keytar-secret-store';
-import { runDesktop } from './desktop/app';
+import { defaultLogFile, runDesktop, showStartFailure } from './desktop/app';
 import { ElectronSettingsStore } from './desktop/electron-settings-store';
 
 runDesktop({
   createEngine: (deps) => new Engine(deps),
   createSettingsStore: (dataDir) => new ElectronSettingsStore(dataDir),
   createSecretStore: () => new KeytarSecretStore(),
-}).catch((error: unknown) => {
-  console.error('Authenta Watch could not start:', error);
-  app.exit(1);
+}).catch(async (error: unknown) => {
+  // runDesktop reports its own failures; this is the last resort for anything it let through.
+  try {
+    await showStartFailure(error, defaultLogFile());
+  } finally {
+    app.exit(1);
+  }
 });

@@ -3,6 +3,7 @@
  * an engine, and shuts them down in order. The adapters (engine, settings file, keychain) come
  * from the composition root (src/main/index.ts), so tests hand in any AuthentaWatchApi.
  */
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { app, dialog, Notification, powerMonitor, session, shell } from 'electron';
@@ -96,44 +97,91 @@ export const CLOSE_TO_TRAY_NOTICE = {
   body: 'It keeps watching your folders from the tray. To stop it, choose Quit Authenta Watch in the tray menu.',
 };
 
+/** The log file's name in the logs folder (core/logger.ts FileLogSink's default). */
+const LOG_FILE_NAME = 'authenta-watch.log';
+
+/** The title of the dialog shown when the app cannot start. */
+export const START_FAILURE_TITLE = 'Authenta Watch could not start';
+
 /**
  * Starts the desktop app, or hands this launch's paths to the instance already running and
- * quits (null). Resolves once the engine runs and the tray is up.
+ * quits (null). Resolves once the engine runs and the tray is up. When it cannot start, it says
+ * why in a native dialog (with the log's path), exits with code 1 and resolves null: a console
+ * line alone is invisible to someone who double-clicked the app.
  */
 export async function runDesktop(options: DesktopOptions): Promise<DesktopApp | null> {
   const argv = options.argv ?? process.argv;
   const cwd = options.cwd ?? process.cwd();
   const defaultApp = options.defaultApp ?? process.defaultApp === true;
-  // One data folder for the desktop and the CLI (the same settings file, ledger and logs). Set
-  // before the single-instance lock, which Chromium keeps in this folder.
+  // One data folder for the desktop and the CLI (the same settings file, ledger and logs).
   const dataDir =
     options.dataDir ??
     defaultDataDir(options.platform ?? process.platform, options.env ?? process.env, homedir());
-  app.setPath('userData', dataDir);
-  app.setAppLogsPath(join(dataDir, 'logs'));
-  // Windows shows notifications only for the AppUserModelID of the installed shortcut (the appId).
-  if ((options.platform ?? process.platform) === 'win32') app.setAppUserModelId(APP_ID);
-  const paths = pathsFromArgv(argv, cwd, defaultApp);
-  const handover: HandoverData = { paths };
-  if (!app.requestSingleInstanceLock(handover)) {
-    app.quit();
-    return null;
-  }
-  const desktop = new DesktopApp(options);
-  app.on('second-instance', (_event, otherArgv, workingDirectory, additionalData) => {
-    desktop.handOver(handedOverPaths(additionalData, otherArgv, workingDirectory, defaultApp));
-  });
-  await app.whenReady();
+  const logsDir = join(dataDir, 'logs');
+  let desktop: DesktopApp | null = null;
   try {
-    await desktop.start(paths);
+    // Electron's setPath throws for a folder that does not exist (electron.d.ts, app.setPath):
+    // on a first start nothing has created it yet. Set before the single-instance lock, which
+    // Chromium keeps in this folder, and before ready, when the session's data goes there.
+    createDataDir(dataDir);
+    app.setPath('userData', dataDir);
+    app.setAppLogsPath(logsDir);
+    // Windows shows notifications only for the AppUserModelID of the installed shortcut (the appId).
+    if ((options.platform ?? process.platform) === 'win32') app.setAppUserModelId(APP_ID);
+    const paths = pathsFromArgv(argv, cwd, defaultApp);
+    const handover: HandoverData = { paths };
+    if (!app.requestSingleInstanceLock(handover)) {
+      app.quit();
+      return null;
+    }
+    const started = new DesktopApp(options);
+    desktop = started;
+    app.on('second-instance', (_event, otherArgv, workingDirectory, additionalData) => {
+      started.handOver(handedOverPaths(additionalData, otherArgv, workingDirectory, defaultApp));
+    });
+    await app.whenReady();
+    await started.start(paths);
+    return started;
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    dialog.showErrorBox('Authenta Watch could not start', message);
-    await desktop.shutdown();
+    desktop?.logStartFailure(error);
+    await desktop?.shutdown();
+    await showStartFailure(error, join(logsDir, LOG_FILE_NAME));
     app.exit(1);
     return null;
   }
-  return desktop;
+}
+
+/**
+ * Tells the user why the app could not start, and where its log is (or would have been), in a
+ * native dialog. Waits for ready first: before it, Linux prints the dialog's text to stderr
+ * instead of showing it (electron.d.ts, dialog.showErrorBox).
+ */
+export async function showStartFailure(error: unknown, logFile: string): Promise<void> {
+  const reason = error instanceof Error ? error.message : String(error);
+  console.error(`${START_FAILURE_TITLE}: ${reason}`);
+  await app.whenReady();
+  const where = existsSync(logFile)
+    ? `Details are in the log: ${logFile}`
+    : `No log could be written (it would be at ${logFile}).`;
+  dialog.showErrorBox(START_FAILURE_TITLE, `${reason}\n\n${where}`);
+}
+
+/** The default data folder's log file, for a failure before runDesktop knew its options. */
+export function defaultLogFile(): string {
+  return join(defaultDataDir(process.platform, process.env, homedir()), 'logs', LOG_FILE_NAME);
+}
+
+function createDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
+    throw new Error(
+      `Authenta Watch keeps its settings, queue and log in ${dataDir}, but could not create that folder (${code}). ` +
+        'Check that your account may write there and that the disk has free space, then start it again.',
+      { cause: error },
+    );
+  }
 }
 
 /** The running desktop host. */
@@ -309,6 +357,11 @@ export class DesktopApp {
     if (paths.length > 0) this.pendingPaths.push([...paths]);
     await this.drainPaths();
     logger.info('Authenta Watch started');
+  }
+
+  /** Writes why the start failed to the log (when the log is open). */
+  logStartFailure(error: unknown): void {
+    this.logger?.error('Authenta Watch could not start', { error });
   }
 
   /** A second launch: show the window and add the paths it brought. */

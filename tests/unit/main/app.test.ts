@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultSettings } from '../../../src/shared/settings';
 import { commandChannel, eventChannel } from '../../../src/main/ipc-channels';
@@ -18,6 +18,7 @@ import {
   FakeNotification,
   FakeTray,
   fake,
+  makeAppDir,
   resetFakeElectron,
 } from './fake-electron';
 import { FakeEngine, makeFolder, makeJob, makeStatus } from './fake-engine';
@@ -26,9 +27,11 @@ import { ManualClock } from './manual-clock';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule());
 
-const ROOT = resolve('.');
 const EXE = '/opt/Authenta Watch/authenta-watch';
 let dirs: { userData: string; logs: string; config: string };
+/** The app's own files: the built page (Electron's loadFile fails without it) and the icons. */
+let ROOT: string;
+let base: string;
 let engine: FakeEngine;
 let engineDeps: DesktopEngineDeps | null;
 let settings: InMemorySettingsStore;
@@ -37,8 +40,10 @@ let running: DesktopApp | null = null;
 
 beforeEach(() => {
   resetFakeElectron();
-  const base = mkdtempSync(join(tmpdir(), 'aw-desktop-'));
+  base = mkdtempSync(join(tmpdir(), 'aw-desktop-'));
+  // The data folder does not exist yet: a first start on a new machine.
   dirs = { userData: join(base, 'data'), logs: join(base, 'data', 'logs'), config: join(base, 'config') };
+  ROOT = makeAppDir(base);
   fake.app.appPath = ROOT;
   engine = new FakeEngine();
   engineDeps = null;
@@ -49,7 +54,7 @@ beforeEach(() => {
 afterEach(async () => {
   await running?.shutdown();
   running = null;
-  rmSync(join(dirs.userData, '..'), { recursive: true, force: true });
+  rmSync(base, { recursive: true, force: true });
 });
 
 async function start(
@@ -355,17 +360,45 @@ describe('the desktop host', () => {
     );
   });
 
-  it('says why it could not start, and exits', async () => {
+  it('says why it could not start, and where the log is, and exits', async () => {
     engine.start = async () => {
       throw new Error('The ledger at /data is locked by another program.');
     };
     expect(await start()).toBeNull();
+    const logFile = join(dirs.logs, 'authenta-watch.log');
     expect(fake.dialog.errorBoxes).toEqual([
       {
         title: 'Authenta Watch could not start',
-        content: 'The ledger at /data is locked by another program.',
+        content: `The ledger at /data is locked by another program.\n\nDetails are in the log: ${logFile}`,
       },
     ]);
+    expect(readFileSync(logFile, 'utf8')).toContain('The ledger at /data is locked by another program.');
+    expect(fake.app.exitCode).toBe(1);
+  });
+
+  it('on a first start, creates the data folder before Electron is told to use it', async () => {
+    expect(existsSync(dirs.userData)).toBe(false);
+    expect(await start()).not.toBeNull();
+    expect(existsSync(dirs.userData)).toBe(true);
+    expect(fake.app.getPath('userData')).toBe(dirs.userData);
+    expect(FakeBrowserWindow.instances).toHaveLength(1);
+  });
+
+  it('says so in a dialog when the data folder cannot be created, and exits', async () => {
+    // A file where the data folder's parent should be: mkdir fails (ENOTDIR or EEXIST).
+    writeFileSync(join(base, 'blocker'), 'not a folder');
+    dirs.userData = join(base, 'blocker', 'data');
+    expect(await start()).toBeNull();
+    expect(engineDeps).toBeNull();
+    expect(FakeBrowserWindow.instances).toHaveLength(0);
+    expect(fake.dialog.errorBoxes).toHaveLength(1);
+    const box = fake.dialog.errorBoxes[0]!;
+    expect(box.title).toBe('Authenta Watch could not start');
+    expect(box.content).toContain(`could not create that folder`);
+    expect(box.content).toContain(dirs.userData);
+    expect(box.content).toContain(
+      `No log could be written (it would be at ${join(dirs.userData, 'logs', 'authenta-watch.log')})`,
+    );
     expect(fake.app.exitCode).toBe(1);
   });
 });

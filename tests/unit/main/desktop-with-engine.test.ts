@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { AuthentaWatchApi } from '../../../src/shared/contract';
 import type { JobChange } from '../../../src/shared/domain';
 import { Engine } from '../../../src/main/core/engine';
@@ -21,7 +21,14 @@ import { runDesktop, type DesktopApp } from '../../../src/main/desktop/app';
 import { AUTOSTART_FILE } from '../../../src/main/desktop/login-item';
 import type { DropResult } from '../../../src/preload/index';
 import { makeJpeg, simMarker } from '../../helpers/media-fixtures';
-import { FakeBrowserWindow, FakeNotification, FakeTray, fake, resetFakeElectron } from './fake-electron';
+import {
+  FakeBrowserWindow,
+  FakeNotification,
+  FakeTray,
+  fake,
+  makeAppDir,
+  resetFakeElectron,
+} from './fake-electron';
 import { InMemorySecretStore, InMemorySettingsStore } from './in-memory-stores';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule());
@@ -34,13 +41,15 @@ let engine: Engine | null = null;
 beforeEach(() => {
   resetFakeElectron();
   base = mkdtempSync(join(tmpdir(), 'aw-desktop-engine-'));
-  fake.app.appPath = resolve('.');
+  // Outside `base`, which a test searches file by file for a secret.
+  fake.app.appPath = makeAppDir(mkdtempSync(join(tmpdir(), 'aw-desktop-app-')));
 });
 
 afterEach(async () => {
   await desktop?.shutdown();
   desktop = null;
   rmSync(base, { recursive: true, force: true });
+  rmSync(join(fake.app.appPath, '..'), { recursive: true, force: true });
 });
 
 /** Starts the host with a real engine and loads the preload into its window. */

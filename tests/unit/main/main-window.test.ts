@@ -1,4 +1,7 @@
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createLogger } from '../../../src/main/core/logger';
 import {
@@ -9,15 +12,17 @@ import {
 import { secureWebPreferences } from '../../../src/main/desktop/security';
 import type { SavedBounds } from '../../../src/main/desktop/window-state';
 import { placementFor } from '../../../src/main/desktop/window-state';
-import { FakeBrowserWindow, resetFakeElectron } from './fake-electron';
+import { FakeBrowserWindow, fake, makeAppDir, resetFakeElectron } from './fake-electron';
 import { ManualClock } from './manual-clock';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule());
 
-const INDEX = '/app/out/renderer/index.html';
+const APP_DIR = makeAppDir(mkdtempSync(join(tmpdir(), 'aw-main-window-')));
+const INDEX = join(APP_DIR, 'out', 'renderer', 'index.html');
 
 function setup(overrides: Partial<MainWindowOptions> = {}, saved?: SavedBounds) {
   resetFakeElectron();
+  fake.app.becomeReady();
   const clock = new ManualClock();
   const savedBounds: SavedBounds[] = [];
   const events: string[] = [];
@@ -37,6 +42,8 @@ function setup(overrides: Partial<MainWindowOptions> = {}, saved?: SavedBounds) 
   });
   return { window, clock, savedBounds, events, setHide: (v: boolean) => (hide = v) };
 }
+
+afterAll(() => rmSync(join(APP_DIR, '..'), { recursive: true, force: true }));
 
 const painted = () => new Promise((resolve) => setImmediate(resolve));
 

@@ -5,7 +5,7 @@ import { emptyCounts } from '../../../src/shared/domain';
 import { createLogger, MemoryLogSink } from '../../../src/main/core/logger';
 import { TrayController } from '../../../src/main/desktop/tray';
 import { TRAY_ICON_STATES, trayIconFile, type TrayAction } from '../../../src/main/desktop/tray-model';
-import { FakeTray, resetFakeElectron } from './fake-electron';
+import { FakeTray, fake, resetFakeElectron } from './fake-electron';
 import { makeFolder, makeStatus } from './fake-engine';
 
 vi.mock('electron', async () => (await import('./fake-electron')).electronModule());
@@ -14,6 +14,7 @@ const ICON_DIR = resolve('assets/tray');
 
 function setup(platform: NodeJS.Platform = 'linux') {
   resetFakeElectron();
+  fake.app.becomeReady();
   const actions: TrayAction[] = [];
   const sink = new MemoryLogSink();
   const controller = new TrayController({
@@ -101,6 +102,7 @@ describe('TrayController', () => {
 
   it('says when an icon file is missing, and removes the icon when disposed', () => {
     resetFakeElectron();
+    fake.app.becomeReady();
     const sink = new MemoryLogSink();
     const controller = new TrayController({
       iconDir: '/nonexistent',
