@@ -19,6 +19,8 @@ export const DEFAULT_PROFILE_ID = 'default';
 export const API_CHOICES = ['media', 'jobs'] as const;
 export type ApiChoice = (typeof API_CHOICES)[number];
 const DEFAULT_POLL_MS = 2_000;
+/** How long `--once` waits for its verdicts unless `--timeout` says otherwise: 30 minutes. */
+export const DEFAULT_ONCE_TIMEOUT_SEC = 1_800;
 
 /** The environment variables the CLI reads. */
 export interface CliEnv {
@@ -61,6 +63,11 @@ export interface RunCommand {
   pollMs: number | null;
   stabilityMs: number | null;
   after: AfterAction;
+  /**
+   * `--once` gives up waiting after this many seconds (exit 5), saying what is still pending;
+   * null: no limit (watch mode, or `--timeout 0`).
+   */
+  timeoutSec: number | null;
   /** Also serve the web UI. */
   ui: { host: string; port: number } | null;
 }
@@ -171,7 +178,8 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
         "  the profile's setting is used, or asked of the server once (one or two Query calls).",
         '  --base-url is the same .../api address for both.',
         'Exit codes: 0 every file has a verdict or was skipped; 1 a file failed; 2 usage;',
-        '  3 credentials or permission; 4 quota or credits.',
+        '  3 credentials or permission; 4 quota or credits; 5 gave up waiting (--timeout passed,',
+        '  for example Authenta could not be reached): the files still pending are listed.',
       ].join('\n'),
     )
     .usage(RUN_USAGE)
@@ -179,6 +187,11 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
     .argument('[folder...]', 'folders to watch')
     .option('--once', 'check what is in the folders now, wait for every verdict, then exit')
     .option('--json', 'one JSON object per line on stdout for every job state change')
+    .option(
+      '--timeout <seconds>',
+      `with --once: give up waiting after this long, exit 5 and list what is pending (default ${DEFAULT_ONCE_TIMEOUT_SEC}; 0: no limit)`,
+      intIn('--timeout', 0, 31 * 24 * 3600),
+    )
     .option('--base-url <url>', `API address (default ${DEFAULT_BASE_URL}; env AUTHENTA_BASE_URL)`)
     .addOption(
       new Option(
@@ -232,6 +245,9 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
         throw new UsageProblem('Name at least one folder to watch, e.g. authenta-watch ~/Incoming.');
       }
       if (folders.length === 0 && o.once) throw new UsageProblem('--once needs at least one folder.');
+      if (o.timeout !== undefined && !o.once)
+        throw new UsageProblem('--timeout limits a --once run: add --once (watching runs until stopped).');
+      const timeout = o.once ? ((o.timeout as number | undefined) ?? DEFAULT_ONCE_TIMEOUT_SEC) : 0;
       const baseUrl =
         baseUrlOf(o.baseUrl as string | undefined, '--base-url') ??
         baseUrlOf(ctx.env.AUTHENTA_BASE_URL, 'AUTHENTA_BASE_URL');
@@ -258,6 +274,7 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
         pollMs: o.poll ? ((o.pollMs as number | undefined) ?? DEFAULT_POLL_MS) : null,
         stabilityMs: (o.stability as number | undefined) ?? null,
         after: o.after as AfterAction,
+        timeoutSec: timeout > 0 ? timeout : null,
         ui: ui
           ? { host: (o.host as string | undefined) ?? '127.0.0.1', port: (o.port as number | undefined) ?? 0 }
           : null,

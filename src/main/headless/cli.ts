@@ -31,6 +31,7 @@ import {
 } from './args';
 import { credentialsFromEnv, RememberingSecretStore, secretValues } from './credentials';
 import { EXIT } from './exit-codes';
+import { checkFolders } from './folder-check';
 import { ask, PromptCancelled } from './prompt';
 import { HeadlessRun, type HeadlessEngine } from './run';
 import {
@@ -124,6 +125,12 @@ async function detectApi(
 }
 
 async function runWatch(cmd: RunCommand): Promise<number> {
+  const folders = await checkFolders(cmd.folders, cmd.once);
+  if (!folders.ok) {
+    say(`authenta-watch: ${folders.message}`);
+    return EXIT.usage;
+  }
+  for (const w of folders.warnings) say(w);
   const env = credentialsFromEnv(process.env);
   if ('problem' in env) {
     say(`authenta-watch: ${env.problem}`);
@@ -185,6 +192,7 @@ async function runWatch(cmd: RunCommand): Promise<number> {
       once: cmd.once,
       json: cmd.json,
       folderIds: prepared.folderIds,
+      ...(cmd.timeoutSec !== null ? { timeoutMs: cmd.timeoutSec * 1000 } : {}),
       stdout,
       stderr,
       logger: a.logger,

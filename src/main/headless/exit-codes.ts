@@ -1,7 +1,7 @@
 /**
  * The CLI's exit code, decided from what happened to the jobs and what blocks the queue.
  * Scripts branch on it: 0 all done or skipped, 1 something else went wrong (a file failed),
- * 2 usage, 3 credentials or permission, 4 quota or credits.
+ * 2 usage, 3 credentials or permission, 4 quota or credits, 5 gave up waiting (`--timeout`).
  */
 import type { Block, ErrorKind, Job } from '../../shared/domain';
 
@@ -11,6 +11,8 @@ export const EXIT = {
   usage: 2,
   credentials: 3,
   quota: 4,
+  /** `--once` gave up waiting (`--timeout` passed): what is pending resumes on the next run. */
+  timedOut: 5,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

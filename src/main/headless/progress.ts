@@ -104,6 +104,54 @@ export function jobEventText(job: Job): string | null {
   }
 }
 
+/** A duration for people: "45 s", "30 min", "1 h 30 min". */
+export function formatSeconds(seconds: number): string {
+  if (seconds < 120) return `${seconds} s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 90) return `${minutes} min`;
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  return m === 0 ? `${h} h` : `${h} h ${m} min`;
+}
+
+/** What a job still waits for, in words (for the list printed when a run gives up waiting). */
+export function pendingReason(job: Job): string {
+  const because = job.errorMessage ? `: ${job.errorMessage}` : '';
+  switch (job.state) {
+    case 'waiting':
+      return 'waiting for the file to stop changing';
+    case 'queued':
+      return `not sent yet${because}`;
+    case 'creating':
+    case 'uploading':
+    case 'finalizing':
+      return `upload not finished${because}`;
+    case 'processing':
+      return 'sent, waiting for its verdict';
+    case 'blocked':
+      return `blocked${because}`;
+    default:
+      return job.state;
+  }
+}
+
+/**
+ * The lines printed when `--once` gives up waiting (`--timeout`): how long it waited, what blocks
+ * the queue, and every file still pending with what it waits for. Nothing is lost: they resume
+ * on the next run.
+ */
+export function gaveUpText(seconds: number, pending: readonly Job[], blocks: readonly Block[]): string[] {
+  const n = pending.length;
+  const lines = [
+    `Gave up waiting after ${formatSeconds(seconds)} (--timeout): ${n} file${n === 1 ? '' : 's'} still pending; ${
+      n === 1 ? 'it resumes' : 'they resume'
+    } on the next run, nothing is sent twice.`,
+  ];
+  for (const b of blocks) lines.push(`  why: ${b.message} (${b.code}). ${b.action}`);
+  for (const j of pending) lines.push(`  pending  ${j.path}  ${pendingReason(j)}`);
+  return lines;
+}
+
 /** The line printed once when the queue becomes blocked. */
 export function blockText(block: Block): string {
   return `blocked: ${block.message} (${block.code}). ${block.action}`;

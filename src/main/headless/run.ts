@@ -5,11 +5,18 @@
  * block only the user can clear stops the queue), otherwise on SIGINT/SIGTERM.
  */
 import type { AuthentaWatchApi, JobQuery } from '../../shared/contract';
-import { JOB_STATES, TERMINAL_STATES, type Block, type EngineStatus, type Job } from '../../shared/domain';
+import {
+  JOB_STATES,
+  TERMINAL_STATES,
+  type Block,
+  type EngineStatus,
+  type Job,
+  type JobChange,
+} from '../../shared/domain';
 import type { Logger } from '../core/ports';
 import { EXIT, exitCodeFor, stopsOnceRun, type ExitCode } from './exit-codes';
 import { StateChanges, blockLine, jobLine, newBlocks, serialise, summaryLine } from './ndjson';
-import { ProgressReporter, type ProgressOutput } from './progress';
+import { gaveUpText, ProgressReporter, type ProgressOutput } from './progress';
 import type { WebHost } from './web-host';
 
 /** What a run needs of the engine: the contract plus its lifecycle. */
@@ -34,6 +41,11 @@ export interface RunOptions {
   startUi?: (engine: HeadlessEngine) => Promise<WebHost>;
   /** How often a --once run re-checks when no event came (default 1 s). */
   recheckMs?: number;
+  /**
+   * --once gives up after this long (exit 5), listing what is still pending; omitted: no limit.
+   * It counts from the start, so an engine that cannot even start is given up on too.
+   */
+  timeoutMs?: number;
 }
 
 /** A run in progress. `stop()` asks it to finish (SIGINT/SIGTERM); `done` resolves with the exit code. */
@@ -49,6 +61,7 @@ export class HeadlessRun {
   private readonly now: () => number;
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private closing = false;
+  private timedOut = false;
 
   constructor(private readonly o: RunOptions) {
     this.now = o.now ?? Date.now;
@@ -66,19 +79,36 @@ export class HeadlessRun {
     const { engine } = this.o;
     const unsubscribe = [
       engine.onJobsChanged((changes) => {
-        for (const { job, previous } of this.changes.take(changes)) {
-          if (this.o.json) this.o.stdout.write(serialise(jobLine(job, previous, this.now())));
-          this.progress.job(job);
-        }
+        this.report(changes);
         this.refreshStatus();
         this.wake();
       }),
       engine.onStatus((status) => this.onStatus(status)),
     ];
     let code: ExitCode = EXIT.failed;
+    const startedAt = this.now();
+    let deadline: ReturnType<typeof setTimeout> | null = null;
+    const gaveUp = new Promise<'timeout'>((resolve) => {
+      if (this.o.timeoutMs === undefined) return;
+      deadline = setTimeout(() => {
+        this.timedOut = true;
+        this.wake();
+        resolve('timeout');
+      }, this.o.timeoutMs);
+    });
     try {
-      await engine.start();
-      this.changes.seed(await this.allJobs());
+      if ((await Promise.race([engine.start(), gaveUp])) === 'timeout') {
+        this.o.logger.warn('cli: gave up waiting for the engine to start', { timeoutMs: this.o.timeoutMs });
+        this.progress.note(
+          `Gave up waiting after ${Math.round((this.o.timeoutMs ?? 0) / 1000)} s (--timeout): the app did not finish starting. See the log in the data folder.`,
+        );
+        return EXIT.timedOut;
+      }
+      // Jobs that moved while the engine started (a verdict deadline that passed while the app was
+      // closed) are reported like any later change; the others start from where they are.
+      const existing = await this.allJobs();
+      this.changes.seed(existing.filter((j) => j.updatedAt < startedAt));
+      this.report(existing.filter((j) => j.updatedAt >= startedAt).map((job) => ({ type: 'upsert', job })));
       this.onStatus(await engine.getStatus());
       if (this.o.startUi) {
         this.ui = await this.o.startUi(engine);
@@ -93,6 +123,7 @@ export class HeadlessRun {
       }
     } finally {
       this.closing = true;
+      if (deadline) clearTimeout(deadline);
       if (this.refreshTimer) clearTimeout(this.refreshTimer);
       for (const u of unsubscribe) u();
       await this.ui?.close().catch(() => undefined);
@@ -104,6 +135,14 @@ export class HeadlessRun {
     }
     this.progress.finish();
     return code;
+  }
+
+  /** One line (NDJSON and progress) per job whose state really changed. */
+  private report(changes: readonly JobChange[]): void {
+    for (const { job, previous } of this.changes.take(changes)) {
+      if (this.o.json) this.o.stdout.write(serialise(jobLine(job, previous, this.now())));
+      this.progress.job(job);
+    }
   }
 
   /** --once: until every job of the run's folders is finished, a block stops the queue, or a signal. */
@@ -119,6 +158,13 @@ export class HeadlessRun {
       const finished = open.every((j) => TERMINAL_STATES.includes(j.state));
       if ((idle && finished) || stopsOnceRun(this.blocks) || this.stopRequested) {
         return exitCodeFor({ jobs: open, blocks: this.blocks });
+      }
+      if (this.timedOut) {
+        const pending = open.filter((j) => !TERMINAL_STATES.includes(j.state));
+        const seconds = Math.round((this.o.timeoutMs ?? 0) / 1000);
+        for (const line of gaveUpText(seconds, pending, this.blocks)) this.progress.note(line);
+        this.o.logger.warn('cli: gave up waiting', { timeoutMs: this.o.timeoutMs, pending: pending.length });
+        return EXIT.timedOut;
       }
       if (idle && !finished) {
         idle = false;

@@ -1,5 +1,5 @@
 import { watch as chokidarWatch, type ChokidarOptions } from 'chokidar';
-import { appendFile, mkdir, rename, rm, utimes, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, rename, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -221,6 +221,20 @@ describe.each([
     const nested = await writeFixture(join(folder, 'sub', 'nested.jpg'), makeJpeg());
     await sentinel(events);
     expect(events.seenPaths()).not.toContain(nested);
+  });
+
+  it('follows a watched folder given as a symbolic link, reporting paths under the link', async () => {
+    const real = join(base, 'share');
+    await mkdir(real);
+    const present = await writeFixture(join(real, 'present.jpg'), makeJpeg());
+    await rm(folder, { recursive: true });
+    await symlink(real, folder, 'dir');
+    const { events, started } = startWatcher({ usePolling });
+    await started;
+    await waitFor(() => events.isStable(join(folder, 'present.jpg')), 'the file present at start');
+    await writeFixture(join(real, 'later.png'), makePng());
+    await waitFor(() => events.isStable(join(folder, 'later.png')), 'a file added later');
+    expect(events.stable.map((f) => f.path)).not.toContain(present);
   });
 
   it('goes unavailable when the folder is deleted, and watches again when it returns', async () => {

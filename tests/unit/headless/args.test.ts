@@ -35,12 +35,15 @@ describe('parseCli: watching', () => {
       pollMs: null,
       stabilityMs: null,
       after: 'none',
+      timeoutSec: null,
       ui: null,
     });
   });
 
   it.each<[string[], Partial<RunCommand>]>([
-    [['a', '/b', '--once'], { folders: ['/work/a', '/b'], once: true }],
+    [['a', '/b', '--once'], { folders: ['/work/a', '/b'], once: true, timeoutSec: 1800 }],
+    [['a', '--once', '--timeout', '90'], { once: true, timeoutSec: 90 }],
+    [['a', '--once', '--timeout', '0'], { once: true, timeoutSec: null }],
     [['a', '--json', '--simulate'], { json: true, simulate: true }],
     [['a', '--base-url', 'staging.authenta.ai'], { baseUrl: 'https://staging.authenta.ai/api' }],
     [['a', '--base-url=http://127.0.0.1:9/api/'], { baseUrl: 'http://127.0.0.1:9/api' }],
@@ -103,6 +106,8 @@ describe('parseCli: usage errors', () => {
     [['a', '--base-url', 'ftp://x'], /--base-url: .*https:\/\//],
     [['a', '--bogus'], /unknown option '--bogus'/],
     [['--ui', '--once'], /--once needs at least one folder/],
+    [['a', '--timeout', '60'], /--timeout limits a --once run: add --once/],
+    [['a', '--once', '--timeout', 'soon'], /--timeout must be a whole number/],
     [['report', '--format', 'xml'], /Allowed choices are csv, json/],
     [['login', '--api-key', '--client-id', 'x'], /either --client-id or --api-key/],
     [['a', '--api', 'v2'], /Allowed choices are media, jobs/],

@@ -3,6 +3,8 @@ import {
   ProgressReporter,
   fit,
   formatBytes,
+  formatSeconds,
+  gaveUpText,
   jobEventText,
   progressLine,
   verdictText,
@@ -181,5 +183,46 @@ describe('ProgressReporter', () => {
       if (!tty) expect(text).toContain('\\u202e.mp4  E1: bad\\nline\\x1b[31m');
       expect(text.split('\n').filter((l) => l.startsWith('done'))).toEqual([]);
     }
+  });
+});
+
+describe('gaveUpText: what a --once run that gave up waiting prints', () => {
+  it.each<[number, string]>([
+    [3, '3 s'],
+    [119, '119 s'],
+    [1800, '30 min'],
+    [5400, '1 h 30 min'],
+    [7200, '2 h'],
+  ])('%d seconds read as %s', (seconds, text) => {
+    expect(formatSeconds(seconds)).toBe(text);
+  });
+
+  it('names the wait, the block and every pending file with what it waits for', () => {
+    const offline: Block = {
+      kind: 'offline',
+      code: 'NETWORK',
+      message: 'Could not reach Authenta.',
+      action: 'Check the connection.',
+      since: 0,
+      retryAt: 10,
+    };
+    const lines = gaveUpText(
+      1800,
+      [
+        job({ path: '/in/a.jpg', state: 'queued', errorMessage: 'Could not reach Authenta' }),
+        job({ path: '/in/b.mp4', state: 'processing' }),
+        job({ path: '/in/c.mp4', state: 'uploading' }),
+      ],
+      [offline],
+    );
+    expect(lines[0]).toBe(
+      'Gave up waiting after 30 min (--timeout): 3 files still pending; they resume on the next run, nothing is sent twice.',
+    );
+    expect(lines.slice(1)).toEqual([
+      '  why: Could not reach Authenta. (NETWORK). Check the connection.',
+      '  pending  /in/a.jpg  not sent yet: Could not reach Authenta',
+      '  pending  /in/b.mp4  sent, waiting for its verdict',
+      '  pending  /in/c.mp4  upload not finished',
+    ]);
   });
 });

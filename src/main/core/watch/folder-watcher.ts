@@ -12,7 +12,7 @@
  */
 import { watch as chokidarWatch, type ChokidarOptions, type FSWatcher } from 'chokidar';
 import type { Stats } from 'node:fs';
-import { open, stat, statfs } from 'node:fs/promises';
+import { open, realpath, stat, statfs } from 'node:fs/promises';
 import { relative, resolve, sep } from 'node:path';
 import type { FolderHealth, FolderHealthState, FolderSettings } from '../../../shared/domain';
 import type { Clock, Disposable, Logger } from '../ports';
@@ -105,6 +105,11 @@ function errnoCode(e: unknown): string | undefined {
 /** Watches one folder; see the module comment. Dispose it to release every handle and timer. */
 export class FolderWatcher implements Disposable {
   private readonly root: string;
+  /**
+   * The folder chokidar watches: the root with symbolic links resolved (chokidar sees nothing
+   * under a root that is itself a link). Paths are reported under `root`, as the user chose it.
+   */
+  private watchRoot: string;
   private readonly isIgnoredRel: (relativePath: string) => boolean;
   private readonly healthCheckMs: number;
   private readonly retryBaseMs: number;
@@ -148,6 +153,7 @@ export class FolderWatcher implements Disposable {
     private readonly deps: FolderWatcherDeps,
   ) {
     this.root = resolve(settings.path);
+    this.watchRoot = this.root;
     this.isIgnoredRel = createIgnoreMatcher(settings.ignore, deps.platform ?? process.platform);
     this.healthCheckMs = deps.healthCheckMs ?? 5_000;
     this.retryBaseMs = deps.retryBaseMs ?? 1_000;
@@ -288,11 +294,31 @@ export class FolderWatcher implements Disposable {
     if (this.disposed || this.paused) return;
     this.retryDelay = null;
     this.rootId = folderIdentity(st);
+    await this.resolveWatchRoot();
     await this.detectNetworkShare();
     const scanned = new Promise<void>((res) => this.scanWaiters.push(res));
     await this.startWatcher();
     if (this.fsw !== null) this.scheduleHealthCheck();
     await scanned;
+  }
+
+  /** The root given as a symbolic link to a folder: watch the folder it names. */
+  private async resolveWatchRoot(): Promise<void> {
+    const real = await realpath(this.root).catch(() => this.root);
+    if (real !== this.watchRoot && real !== this.root) {
+      this.deps.logger.info('folder is a symbolic link: watching its target', {
+        folder: this.root,
+        target: real,
+      });
+    }
+    this.watchRoot = real;
+  }
+
+  /** A path chokidar reported (under `watchRoot`), as the user sees it (under `root`). */
+  private userPath(path: string): string {
+    if (this.watchRoot === this.root) return path;
+    const rel = relative(this.watchRoot, path);
+    return rel === '' ? this.root : resolve(this.root, rel);
   }
 
   private async detectNetworkShare(): Promise<void> {
@@ -349,7 +375,7 @@ export class FolderWatcher implements Disposable {
     };
     let fsw: FSWatcher;
     try {
-      fsw = this.watchFactory(this.root, options);
+      fsw = this.watchFactory(this.watchRoot, options);
     } catch (e) {
       const code = errnoCode(e);
       if (isWatchLimitError(code) && !polling) {
@@ -362,20 +388,20 @@ export class FolderWatcher implements Disposable {
     this.fsw = fsw;
     const live = (): boolean => this.generation === generation && !this.disposed;
     fsw.on('add', (path, stats) => {
-      if (live()) this.onFileEvent(path, stats);
+      if (live()) this.onFileEvent(this.userPath(path), stats);
     });
     fsw.on('change', (path, stats) => {
-      if (live()) this.onFileEvent(path, stats);
+      if (live()) this.onFileEvent(this.userPath(path), stats);
     });
     fsw.on('unlink', (path) => {
       if (!live()) return;
       this.touch();
-      this.forget(path);
+      this.forget(this.userPath(path));
     });
     fsw.on('unlinkDir', (path) => {
       if (!live()) return;
       this.touch();
-      if (resolve(path) === this.root) void this.checkRoot();
+      if (resolve(path) === this.watchRoot) void this.checkRoot();
     });
     fsw.on('error', (e) => this.onWatcherError(e, generation));
     fsw.on('ready', () => {
@@ -457,6 +483,7 @@ export class FolderWatcher implements Disposable {
       this.deps.logger.info('folder was replaced: watching the new one', { folder: this.root });
       this.rootId = id;
       this.dropPending();
+      await this.resolveWatchRoot();
       await this.startWatcher();
     }
   }
@@ -517,7 +544,7 @@ export class FolderWatcher implements Disposable {
   // --- candidates and stability -------------------------------------------------------------
 
   private isIgnoredAbsolute(path: string): boolean {
-    const rel = relative(this.root, path);
+    const rel = relative(this.watchRoot, path);
     if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..') return false;
     return isJunkPath(rel) || this.isIgnoredRel(rel);
   }
