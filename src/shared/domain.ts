@@ -121,6 +121,11 @@ export interface Job {
   doneAt: number | null;
   /** When the engine tries again by itself after a transient failure; null or absent: not waiting for a retry. */
   nextAttemptAt?: number | null;
+  /**
+   * Remote records created for this file (absent: not known). More than one when the storage
+   * refused an upload URL as expired or a crash left a record unused; the extra ones cost no credits.
+   */
+  recordsCreated?: number;
 }
 
 export interface JobTransition {

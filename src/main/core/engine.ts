@@ -173,6 +173,7 @@ export function toJob(r: JobRecord): Job {
     updatedAt: r.updatedAt,
     doneAt: r.doneAt,
     nextAttemptAt: r.nextAttemptAt,
+    recordsCreated: r.recordsCreated,
   };
 }
 

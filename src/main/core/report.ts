@@ -26,6 +26,7 @@ export const REPORT_COLUMNS = [
   'doneAt',
   'duplicateOf',
   'simulated',
+  'extraRecords',
 ] as const;
 /** One column of the report. */
 export type ReportColumn = (typeof REPORT_COLUMNS)[number];
@@ -59,6 +60,8 @@ export function reportRow(job: Job): ReportRow {
     doneAt: iso(job.doneAt),
     duplicateOf: job.duplicateOf,
     simulated: job.simulated,
+    // Records created beyond the first (an upload URL refused as expired, a crash before the upload).
+    extraRecords: Math.max(0, (job.recordsCreated ?? 0) - 1),
   };
 }
 

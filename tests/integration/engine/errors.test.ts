@@ -288,17 +288,37 @@ describe.each(GENERATIONS)('$label', ({ generation }) => {
         'done',
       ]);
       expect(timeline.find((t) => t.note?.includes('asking for a new record'))?.note).toMatch(/expired/);
+      // The record created in vain is counted in the report.
+      const report = JSON.parse(await h.engine.exportReport({}, 'json')) as {
+        jobs: { name: string; extraRecords: number }[];
+      };
+      expect(report.jobs.find((j) => j.name === 'late.png')?.extraRecords).toBe(1);
     });
 
-    it('URLs that are always too short to use: the file fails with what to check, without looping', async () => {
+    it('a short-lived URL (2 s) is used while it is valid: one record, one upload, nothing extra (issue 9, item 9)', async () => {
       h = await startHarness({ generation, sim: { urlExpirySec: 2 } });
+      await h.watch('inbox');
+      await drop(['a.png']);
+      const job = await h.waitForJob('a.png');
+      expect(job.state).toBe('done');
+      expect(h.creates()).toBe(1);
+      expect(h.puts({ ok: true })).toHaveLength(1);
+      const report = JSON.parse(await h.engine.exportReport({}, 'json')) as {
+        jobs: { name: string; extraRecords: number }[];
+      };
+      expect(report.jobs.find((j) => j.name === 'a.png')?.extraRecords).toBe(0);
+    });
+
+    it('URLs the storage refuses every time: the file fails with what to check, without looping', async () => {
+      // expiresIn 0: every URL is expired when it arrives, and the storage refuses it.
+      h = await startHarness({ generation, sim: { urlExpirySec: 0 } });
       await h.watch('inbox');
       await drop(['a.png']);
       const job = await h.waitForJob('a.png');
       expect(job).toMatchObject({ state: 'failed', errorCode: 'URL_EXPIRED' });
       expect(job.errorMessage).toMatch(/clock/);
       expect(h.creates()).toBe(4);
-      expect(h.puts()).toHaveLength(0);
+      expect(h.puts({ ok: true })).toHaveLength(0);
     });
   });
 

@@ -101,7 +101,14 @@ describe('report rows', () => {
       doneAt: '2026-01-02T03:04:09.000Z',
       duplicateOf: null,
       simulated: false,
+      extraRecords: 0,
     });
+  });
+
+  it('counts the records created beyond the first (issue 9: upload URLs refused as expired)', () => {
+    expect(reportRow(job({ recordsCreated: 3 })).extraRecords).toBe(2);
+    expect(reportRow(job({ recordsCreated: 1 })).extraRecords).toBe(0);
+    expect(reportRow(job({ recordsCreated: 0, state: 'skipped' })).extraRecords).toBe(0);
   });
 
   it('carries a failure and a video verdict', () => {

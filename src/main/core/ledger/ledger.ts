@@ -34,6 +34,8 @@ export interface JobRecord extends Job {
   pendingSeenMs: number | null;
   /** Check these bytes even when an earlier verdict exists (the user asked). */
   forceRecheck: boolean;
+  /** Remote records created for this job so far: more than one when an upload URL was refused or a crash left one unused. */
+  recordsCreated: number;
 }
 
 /** What a new row needs. */
@@ -86,6 +88,7 @@ export interface JobPatch {
   pollingSince?: number | null;
   pendingSeenMs?: number | null;
   forceRecheck?: boolean;
+  recordsCreated?: number;
 }
 
 /** The profile a claimed job will be sent with. */

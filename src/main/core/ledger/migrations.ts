@@ -98,6 +98,15 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 4,
+    description: 'records created per job (a refused upload URL or a crash can cost one more)',
+    up(db) {
+      db.exec(`ALTER TABLE jobs ADD COLUMN records_created INTEGER NOT NULL DEFAULT 0;`);
+      // Rows from before: one record for each job that has (or had) a remote id.
+      db.exec(`UPDATE jobs SET records_created = 1 WHERE remote_id IS NOT NULL;`);
+    },
+  },
 ];
 
 /** The version a fully migrated ledger is at. */

@@ -81,6 +81,7 @@ const COLUMNS: Record<keyof JobPatch, Column> = {
   pollingSince: { col: 'polling_since', to: int },
   pendingSeenMs: { col: 'pending_seen_ms', to: int },
   forceRecheck: { col: 'force_recheck', to: bool },
+  recordsCreated: { col: 'records_created', to: int },
 };
 
 interface Row {
@@ -115,6 +116,7 @@ interface Row {
   uploaded_at: number | null;
   polling_since: number | null;
   pending_seen_ms: number | null;
+  records_created: number;
   created_at: number;
   updated_at: number;
   done_at: number | null;
@@ -165,6 +167,7 @@ function toRecord(r: Row): JobRecord {
     pollingSince: r.polling_since,
     pendingSeenMs: r.pending_seen_ms,
     forceRecheck: r.force_recheck === 1,
+    recordsCreated: r.records_created ?? 0,
   };
 }
 

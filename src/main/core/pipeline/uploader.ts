@@ -19,9 +19,6 @@ import { decideOnError, quotaOf, type Operation } from './error-policy';
 import { LOCAL_CODES } from './hints';
 import { duplicatePatch, sameVersion } from './intake';
 
-/** An upload URL this close to its expiry is not used: the PUT could outlive it. */
-export const URL_EXPIRY_MARGIN_MS = 10_000;
-
 const CLEAR_ERROR: JobPatch = { errorCode: null, errorKind: null, errorMessage: null, nextAttemptAt: null };
 
 /** Only the host part of an upload URL goes into a log line: the URL is a capability. */
@@ -41,7 +38,10 @@ interface Run {
   renewals: number;
 }
 
-/** New records asked for in one run before giving up (URLs that expire at once: a clock problem). */
+/**
+ * New records asked for in one run before giving up: each one follows an upload URL the storage
+ * refused as expired (or one already past its expiry), so more mean URLs that expire at once.
+ */
 const MAX_RENEWALS = 3;
 
 interface Task {
@@ -336,6 +336,7 @@ export class Uploader implements Disposable {
         generation: active.service.generation,
         model,
         bytesSent: 0,
+        recordsCreated: job.recordsCreated + 1,
       },
       `record ${created.remoteId} created`,
     );
@@ -349,7 +350,9 @@ export class Uploader implements Disposable {
   private async upload(job: JobRecord, run: Run): Promise<void> {
     const { active, signal } = run;
     const now = this.ctx.clock.now();
-    if (!job.uploadUrl || !job.remoteId || (job.uploadExpiresAt ?? 0) - URL_EXPIRY_MARGIN_MS <= now) {
+    // A URL is used for as long as it is valid, however little is left: the storage checks it when
+    // the PUT starts, and says so if it was too late (then, and only then, a new record is asked for).
+    if (!job.uploadUrl || !job.remoteId || (job.uploadExpiresAt ?? 0) <= now) {
       await this.renew(job, run, 'the upload URL expired before the upload');
       return;
     }
