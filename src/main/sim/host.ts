@@ -60,6 +60,8 @@ export interface SimHost {
   cancel(t: NodeJS.Timeout | null | undefined): void;
   /** Seconds URLs issued now stay valid; `fallback` when neither option nor fault sets it. */
   expirySec(fallback: number): number;
+  /** Jobs API: new jobs start `waiting_for_finalize` (see SimulatorOptions.jobsWaitingAtCreate). */
+  jobsWaitingAtCreate(): boolean;
   processingMsFor(kind: SimMediaKind): number;
   failShare(): number;
   labelled(): boolean;

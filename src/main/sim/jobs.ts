@@ -246,7 +246,9 @@ export class JobsApi {
       contentType: i.contentType,
       sizeBytes: i.sizeBytes,
       uploaded: i.uploaded,
-      ...(full && !i.uploaded && job.status === 'created' ? { uploadUrl: i.uploadUrl } : {}),
+      ...(full && !i.uploaded && (job.status === 'created' || job.status === 'waiting_for_finalize')
+        ? { uploadUrl: i.uploadUrl }
+        : {}),
     }));
     if (job.status === 'completed' && job.outcome && !job.outcome.failed)
       o.result = jobResult(job.task, job.outcome);
@@ -277,7 +279,7 @@ export class JobsApi {
     const job: Job = {
       jobId,
       task: v.task,
-      status: 'created',
+      status: this.host.jobsWaitingAtCreate() ? 'waiting_for_finalize' : 'created',
       createdAt: now,
       updatedAt: now,
       completedAt: null,
@@ -292,7 +294,10 @@ export class JobsApi {
         this.uploadPath(jobId, i.slotName),
         {
           grant: { id: jobId, object: i.slotName, contentType: i.contentType, size: i.sizeBytes },
-          awaiting: () => this.jobs.get(jobId) === job && job.status === 'created' && !input.uploaded,
+          awaiting: () =>
+            this.jobs.get(jobId) === job &&
+            (job.status === 'created' || job.status === 'waiting_for_finalize') &&
+            !input.uploaded,
           complete: (u) => {
             input.uploaded = true;
             input.digest = u.digest;
@@ -363,6 +368,16 @@ export class JobsApi {
         ),
       );
     }
+    const missing = job.inputs.filter((i) => !i.uploaded).map((i) => i.slotName);
+    if (job.status === 'waiting_for_finalize' && missing.length > 0)
+      return this.host.answer(
+        ctx,
+        keyError(
+          'UPLOAD_INCOMPLETE',
+          400,
+          `The storage has not received every input; still missing: ${missing.join(', ')}. PUT the file to its uploadUrl, then finalize again.`,
+        ),
+      );
     if (job.status !== 'waiting_for_finalize')
       return this.host.answer(
         ctx,

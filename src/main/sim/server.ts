@@ -126,6 +126,7 @@ export class SimulatorServer implements Simulator {
     latencyMs: 0,
     urlExpirySec: null,
     processingMs: null,
+    holdPuts: false,
   };
   readonly requests: RequestLogEntry[] = [];
   readonly credentials: { clientId: string; clientSecret: string };
@@ -325,6 +326,7 @@ export class SimulatorServer implements Simulator {
       later: (ms, fn) => this.later(ms, fn),
       cancel: (t) => this.cancel(t),
       expirySec: (fallback) => this.expirySec(fallback),
+      jobsWaitingAtCreate: () => this.options.jobsWaitingAtCreate ?? false,
       processingMsFor: (kind) => this.processingMsFor(kind),
       failShare: () => this.failShare,
       labelled: () => this.labelled,
@@ -767,6 +769,16 @@ export class SimulatorServer implements Simulator {
         entry.status = 0;
         entry.code = 'RESET';
         req.socket.destroy();
+        return;
+      }
+      if (this.faults.holdPuts) {
+        req.pause();
+        const check = (): void => {
+          if (ended || req.destroyed) return;
+          if (this.faults.holdPuts) this.later(20, check);
+          else req.resume();
+        };
+        this.later(20, check);
       }
     });
     req.on('error', () => undefined);

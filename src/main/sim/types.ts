@@ -41,6 +41,14 @@ export interface SimulatorOptions {
   simulatedLabel?: boolean;
   /** Seed of the generator behind `faults.serverErrorRate` and `faults.resetPutRate`. */
   seed?: number;
+  /**
+   * Jobs API: the other reading of the vendor's docs. A new job is `waiting_for_finalize` at once
+   * (it waits for its inputs and the finalize call), whether or not its bytes ever arrive, and
+   * finalize checks the storage: a job without its bytes is refused with 400 `UPLOAD_INCOMPLETE`.
+   * Default false: a job is `created` until its bytes arrive, and finalize before that is refused
+   * with 409 `JOB_INPUTS_MISSING`. Either way the status is no proof of an upload.
+   */
+  jobsWaitingAtCreate?: boolean;
 }
 
 /** Fault switches, read on every request: tests flip them while the server runs. */
@@ -61,6 +69,11 @@ export interface Faults {
   urlExpirySec: number | null;
   /** Overrides `processingMs` (all kinds) for processing started from now on. */
   processingMs: number | null;
+  /**
+   * While true, upload PUTs stop being read after their first chunk (a stalled network): the
+   * client's upload hangs mid-body. Setting it back to false lets them go on.
+   */
+  holdPuts: boolean;
 }
 
 /** Which quota a request used up. */

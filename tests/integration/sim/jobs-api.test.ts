@@ -175,6 +175,33 @@ describe('auth', () => {
 });
 
 describe('upload, finalize and processing', () => {
+  it('jobsWaitingAtCreate: a new job is waiting_for_finalize before any byte; finalize without them is 400 UPLOAD_INCOMPLETE', async () => {
+    const sim = await start({ jobsWaitingAtCreate: true });
+    const bytes = fileBytes('real');
+    const job = await createJob(sim, 1, 'image/jpeg', bytes.length);
+    const id = job.jobId as string;
+    const k = keyHeaders(sim.apiKey);
+    const before = await call(sim, 'GET', `/v1/jobs/${id}`, k);
+    expect(before.body.status).toBe('waiting_for_finalize');
+    expect((before.body.inputs as Json[])[0]).toMatchObject({ uploaded: false });
+
+    const early = await call(sim, 'POST', `/v1/jobs/${id}/finalize`, k);
+    expect([early.status, early.body.code]).toEqual([400, 'UPLOAD_INCOMPLETE']);
+    expect(early.body.message).toMatch(/original/);
+    expect(sim.usage().creditsSpent).toBe(0);
+
+    // A PUT cut off mid-body changes nothing.
+    sim.faults.resetNextPuts = 1;
+    await put(uploadUrlOf(job), bytes, 'image/jpeg').catch(() => undefined);
+    expect((await call(sim, 'POST', `/v1/jobs/${id}/finalize`, k)).body.code).toBe('UPLOAD_INCOMPLETE');
+
+    expect((await put(uploadUrlOf(job), bytes, 'image/jpeg')).status).toBe(200);
+    const fin = await call(sim, 'POST', `/v1/jobs/${id}/finalize`, k);
+    expect([fin.status, fin.body.status]).toEqual([200, 'queued']);
+    expect((await waitForJob(sim, id, ['completed', 'failed'])).status).toBe('completed');
+    expect(sim.usage().creditsSpent).toBe(1);
+  });
+
   it('runs created -> waiting_for_finalize -> queued -> processing -> completed with a result', async () => {
     const sim = await start({ processingMs: 3000 });
     const bytes = fileBytes('fake');

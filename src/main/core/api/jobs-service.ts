@@ -9,8 +9,11 @@
  *   `finalize` is idempotent: a job that was finalized already (a crash after the call left the
  *   row in `finalizing`) is taken as finalized, so after a restart just call it again.
  * - `get` answers `awaiting-upload` for `created` (bytes not there yet: upload, then finalize)
- *   and for `waiting_for_finalize` (bytes there: only finalize is missing). `needsFinalize(record)`
- *   tells the two apart, so a resumed row goes straight to `finalize` instead of uploading again.
+ *   and for `waiting_for_finalize` (the bytes may be there: try finalize first). `needsFinalize(record)`
+ *   tells the two apart, so a resumed row tries `finalize` before sending the bytes again. The
+ *   status is no proof of an upload (one reading of the docs has a job `waiting_for_finalize` from
+ *   its create on): a finalize refused for missing bytes (409 JOB_INPUTS_MISSING or 400
+ *   UPLOAD_INCOMPLETE, see MISSING_BYTES_CODES) means upload again, then finalize.
  * - `queued`, `processing` and unknown statuses are `pending`; `completed` is `processed` with
  *   the verdict; `failed` and `cancelled` are `failed` with the API's message.
  * - `cancel` ends a job still waiting or running; one that has finished answers 409 (kind
@@ -57,7 +60,10 @@ export function phaseOfJobStatus(status: string): RemotePhase {
   }
 }
 
-/** True when the remote record holds its bytes and waits only for finalize (Jobs API `waiting_for_finalize`). */
+/**
+ * True when the remote record says it waits for finalize (Jobs API `waiting_for_finalize`): worth
+ * trying finalize before uploading again, but no proof that the bytes arrived.
+ */
 export function needsFinalize(record: Pick<RemoteRecord, 'phase' | 'status'>): boolean {
   return record.phase === 'awaiting-upload' && record.status.trim().toLowerCase() === 'waiting_for_finalize';
 }

@@ -15,8 +15,8 @@ export const TRANSITIONS: Readonly<Record<JobState, readonly JobState[]>> = {
   creating: ['uploading', 'blocked', 'failed', 'queued', 'skipped'],
   // Remote record and upload URL stored; bytes streaming. Back to creating when the URL expired.
   uploading: ['finalizing', 'processing', 'creating', 'blocked', 'failed'],
-  // Jobs API: upload done, finalize about to be sent.
-  finalizing: ['processing', 'blocked', 'failed'],
+  // Jobs API: upload done, finalize about to be sent. Back to uploading when finalize says the bytes are missing.
+  finalizing: ['processing', 'blocked', 'failed', 'uploading'],
   // Waiting for the verdict.
   processing: ['done', 'failed', 'blocked'],
   // A verdict: final.

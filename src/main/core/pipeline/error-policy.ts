@@ -51,6 +51,8 @@ export type ErrorOutcome =
   | { type: 'renew-url' }
   /** The remote record is gone. */
   | { type: 'gone' }
+  /** Finalize was refused because the storage lacks the bytes: upload them again, then finalize. */
+  | { type: 'reupload' }
   /** This job cannot succeed as it is. */
   | { type: 'fail'; code: string; kind: ErrorKind; message: string };
 
@@ -61,6 +63,12 @@ export const JOB_RETRY_POLICY: Readonly<RetryPolicy> = {
   maxDelayMs: 5 * 60_000,
   maxRetryAfterMs: 60 * 60_000,
 };
+
+/**
+ * Codes with which the Jobs API refuses a finalize because the bytes are not there (the status
+ * read before, even `waiting_for_finalize`, proves nothing about the upload).
+ */
+export const MISSING_BYTES_CODES: ReadonlySet<string> = new Set(['JOB_INPUTS_MISSING', 'UPLOAD_INCOMPLETE']);
 
 /** No answer at all: the network (or the server) is unreachable, as opposed to a reset or a 5xx. */
 export function isOffline(error: unknown): boolean {
@@ -85,6 +93,7 @@ export function decideOnError(
     const message = error instanceof Error ? error.message : String(error);
     return { type: 'fail', code: 'INTERNAL', kind: 'local', message: `Unexpected error: ${message}` };
   }
+  if (op === 'finalize' && MISSING_BYTES_CODES.has(error.code)) return { type: 'reupload' };
   switch (error.kind) {
     case 'auth':
       return { type: 'block', block: 'auth' };

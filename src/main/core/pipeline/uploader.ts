@@ -8,7 +8,7 @@
  */
 import type { JobState } from '../../../shared/domain';
 import { modelFor, modelLabel } from '../../../shared/models';
-import { isAuthentaError } from '../api/errors';
+import { isAuthentaError, type AuthentaError } from '../api/errors';
 import { needsFinalize } from '../api/jobs-service';
 import type { JobPatch, JobRecord } from '../ledger/ledger';
 import type { Disposable, RemoteRecord } from '../ports';
@@ -36,7 +36,12 @@ interface Run {
   active: ActiveService;
   signal: AbortSignal;
   renewals: number;
+  /** Uploads sent again because finalize found the bytes missing. */
+  reuploads?: number;
 }
+
+/** Uploads sent again in one run because finalize found no bytes, before the file fails. */
+const MAX_REUPLOADS = 2;
 
 /**
  * New records asked for in one run before giving up: each one follows an upload URL the storage
@@ -437,12 +442,13 @@ export class Uploader implements Disposable {
         return;
       }
       if (needsFinalize(record)) {
-        // The bytes arrived before the crash; only the finalize call is missing.
+        // The bytes may have arrived before the crash or the reset: finalize tells. When it says
+        // they are missing, they are sent again (see reupload), so nothing is lost either way.
         const fin = await this.transition(
           job,
           'finalizing',
           { ...CLEAR_ERROR, raw: record.raw, bytesSent: job.size, uploadedAt: job.uploadedAt ?? startedAt },
-          `Authenta already has the bytes (${record.status}): not sent again`,
+          `Authenta says the record waits for finalize (${record.status}): finalizing; the bytes are not sent again unless finalize finds them missing`,
         );
         if (fin) await this.finalize(fin, run);
         return;
@@ -489,6 +495,31 @@ export class Uploader implements Disposable {
       return;
     }
     await this.transition(creating, 'queued', {}, 'waits for its turn to be created again');
+  }
+
+  /**
+   * Finalize was refused because the storage has not got the bytes (a PUT cut off by a reset or a
+   * crash, whatever status the job showed): upload them again (to a fresh URL when the old one
+   * expired), then finalize. Nothing was processed, so nothing is paid twice.
+   */
+  private async reupload(job: JobRecord, run: Run, e: AuthentaError | null): Promise<void> {
+    run.reuploads = (run.reuploads ?? 0) + 1;
+    if (job.state !== 'finalizing' || run.reuploads > MAX_REUPLOADS) {
+      await this.fail(
+        job,
+        e?.code ?? 'UPLOAD_INCOMPLETE',
+        'transient',
+        `Authenta did not receive the bytes of ${job.name} although they were sent ${run.reuploads} times (${e?.message ?? 'upload incomplete'}). Retry the file; if it keeps failing, check the network or proxy between this computer and the storage.`,
+      );
+      return;
+    }
+    const row = await this.transition(
+      job,
+      'uploading',
+      { ...CLEAR_ERROR, bytesSent: 0, uploadedAt: null },
+      `Authenta has not received the bytes (${e?.code ?? 'upload incomplete'}): sending them again`,
+    );
+    if (row) await this.upload(row, run);
   }
 
   /** The call was aborted: by the user (cancel) or by shutdown (leave the row to resume later). */
@@ -559,6 +590,9 @@ export class Uploader implements Disposable {
       }
       case 'renew-url':
         await this.renew(job, run, e?.message ?? 'the upload URL expired');
+        return;
+      case 'reupload':
+        await this.reupload(job, run, e);
         return;
       case 'gone':
         if (job.state === 'uploading') {

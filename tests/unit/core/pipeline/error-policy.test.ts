@@ -29,6 +29,24 @@ describe('decideOnError', () => {
   it.each<[string, Operation, AuthentaError, Partial<ErrorOutcome>]>([
     ['IAM001 on create stops everything', 'create', err('IAM001', 'auth'), { type: 'block', block: 'auth' }],
     [
+      'finalize refused for missing bytes (400 UPLOAD_INCOMPLETE): upload again',
+      'finalize',
+      err('UPLOAD_INCOMPLETE', 'invalid'),
+      { type: 'reupload' },
+    ],
+    [
+      'finalize refused for missing bytes (409 JOB_INPUTS_MISSING): upload again',
+      'finalize',
+      err('JOB_INPUTS_MISSING', 'invalid', { status: 409 }),
+      { type: 'reupload' },
+    ],
+    [
+      'a storage answer cut short on the upload itself stays a transient retry',
+      'upload',
+      err('UPLOAD_INCOMPLETE', 'transient', { status: 200 }),
+      { type: 'retry' },
+    ],
+    [
       'INVALID_API_KEY on a poll stops everything',
       'list',
       err('INVALID_API_KEY', 'auth'),
