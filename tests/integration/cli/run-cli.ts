@@ -18,6 +18,8 @@ export interface SpawnOptions {
   /** Written to stdin, which is then closed; without it stdin is empty. */
   input?: string;
   cwd?: string;
+  /** Run as this user and group (the test process must be root). */
+  user?: { uid: number; gid: number };
 }
 
 export interface RunningCli {
@@ -40,6 +42,7 @@ export function spawnCli(args: string[], options: SpawnOptions = {}): RunningCli
     cwd: options.cwd ?? ROOT,
     env: cliEnv(options.env),
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.user ?? {}),
   });
   let out = '';
   let err = '';

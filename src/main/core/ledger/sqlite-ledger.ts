@@ -35,7 +35,7 @@ export interface SqliteLedgerOptions {
 }
 
 /** Outcomes that say nothing about the file's content: when it shows up again, it is checked. */
-export const UNKNOWN_AGAIN_CODES: readonly string[] = ['VANISHED', 'FOLDER_REMOVED', 'CHANGED'];
+export const UNKNOWN_AGAIN_CODES: readonly string[] = ['VANISHED', 'FOLDER_REMOVED', 'CHANGED', 'UNREADABLE'];
 
 /** States whose announcement must survive a power cut (a side effect that costs follows). */
 const DURABLE_STATES: ReadonlySet<JobState> = new Set(['uploading', 'finalizing']);

@@ -315,8 +315,33 @@ export class Intake implements Disposable {
     return row;
   }
 
+  /**
+   * A file that could not be read (UNREADABLE) and is seen again, maybe with its permission fixed:
+   * the same job looks at it again instead of a new one, so its failure does not outlive the fix.
+   */
+  private async reopenUnreadable(latest: JobRecord | null, c: FileCandidate): Promise<JobRecord | null> {
+    if (latest?.state !== 'failed' || latest.errorCode !== 'UNREADABLE') return null;
+    const row = await this.ctx.ledger.transition(
+      latest.id,
+      'failed',
+      'waiting',
+      {
+        size: c.size,
+        mtimeMs: c.mtimeMs,
+        folderId: c.folderId,
+        errorCode: null,
+        errorKind: null,
+        errorMessage: null,
+      },
+      'seen again: reading it again (its permission may have been fixed)',
+    );
+    if (row) this.ctx.changed(row);
+    return row;
+  }
+
   private async onSeen(c: FileCandidate): Promise<void> {
-    const latest = await this.ctx.ledger.findLatestByPath(c.path);
+    const found = await this.ctx.ledger.findLatestByPath(c.path);
+    const latest = (await this.reopenUnreadable(found, c)) ?? found;
     if (latest?.state === 'waiting') {
       if (!sameVersion(latest, c) || latest.folderId !== c.folderId) {
         const row = await this.ctx.ledger.update(
@@ -351,7 +376,8 @@ export class Intake implements Disposable {
   }
 
   private async onStable(c: FileCandidate): Promise<void> {
-    let row = await this.ctx.ledger.findLatestByPath(c.path);
+    const found = await this.ctx.ledger.findLatestByPath(c.path);
+    let row = (await this.reopenUnreadable(found, c)) ?? found;
     if (row && row.state !== 'waiting') {
       if (sameVersion(row, c) && row.state !== 'skipped' && row.state !== 'failed') return;
       row = null;
@@ -382,6 +408,16 @@ export class Intake implements Disposable {
   }
 
   private async skip(row: JobRecord, code: string, kind: ErrorKind, message: string): Promise<void> {
+    if (code === 'UNREADABLE') {
+      // Not a verdict on the file: it failed (the user must act) and is read again when seen again.
+      const failed = await this.ctx.ledger.transition(row.id, 'waiting', 'failed', {
+        errorCode: code,
+        errorKind: kind,
+        errorMessage: message,
+      });
+      if (failed) this.ctx.changed(failed);
+      return;
+    }
     const done = await this.ctx.ledger.transition(row.id, 'waiting', 'skipped', {
       errorCode: code,
       errorKind: kind,

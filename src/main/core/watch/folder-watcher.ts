@@ -130,6 +130,8 @@ export class FolderWatcher implements Disposable {
 
   private readonly pending = new Map<string, PendingFile>();
   private readonly settled = new Map<string, Version>();
+  /** Files handed on although they could not be opened (no permission): tried again at every health check. */
+  private readonly unreadable = new Map<string, Version>();
 
   private sweepTimer: Disposable | null = null;
   private sweepDue = Infinity;
@@ -266,6 +268,7 @@ export class FolderWatcher implements Disposable {
     await this.closeWatcher();
     this.pending.clear();
     this.settled.clear();
+    this.unreadable.clear();
     this.releaseScanWaiters();
   }
 
@@ -368,7 +371,10 @@ export class FolderWatcher implements Disposable {
       usePolling: polling,
       interval: this.settings.pollIntervalMs,
       binaryInterval: this.settings.pollIntervalMs,
-      ignorePermissionErrors: false,
+      // true: chokidar would otherwise drop, unreported, every file whose owner lacks the read bit
+      // (it looks at the mode, not at who reads). Such files must reach the pipeline, which says
+      // "cannot be read"; unreadable subfolders still show in the log through the rescan's walk.
+      ignorePermissionErrors: true,
       awaitWriteFinish: false,
       ignored: (path: string) => this.isIgnoredAbsolute(path),
       ...(this.settings.recursive ? {} : { depth: 0 }),
@@ -455,11 +461,37 @@ export class FolderWatcher implements Disposable {
     if (this.disposed || this.paused) return;
     this.healthTimer = this.deps.clock.setTimeout(() => {
       this.healthTimer = null;
-      void this.checkRoot().then(() => {
-        const active = !this.disposed && !this.paused && this.current.state !== 'unavailable';
-        if (active && this.healthTimer === null) this.scheduleHealthCheck();
-      });
+      void this.checkRoot()
+        .then(() => this.retryUnreadable())
+        .then(() => {
+          const active = !this.disposed && !this.paused && this.current.state !== 'unavailable';
+          if (active && this.healthTimer === null) this.scheduleHealthCheck();
+        });
     }, this.healthCheckMs);
+  }
+
+  /**
+   * Files handed on as unreadable are opened again: one that opens now (its permission was fixed)
+   * is taken like a new file, so it is checked without the user doing anything.
+   */
+  private async retryUnreadable(): Promise<void> {
+    for (const [path, version] of [...this.unreadable]) {
+      if (this.disposed || this.paused) return;
+      let st: Stats;
+      try {
+        st = await stat(path);
+        const handle = await open(path, 'r');
+        await handle.close();
+      } catch (e) {
+        if (errnoCode(e) === 'ENOENT') this.forget(path);
+        continue;
+      }
+      if (this.unreadable.get(path) !== version) continue;
+      this.unreadable.delete(path);
+      this.settled.delete(path);
+      this.deps.logger.info('a file that could not be read can be read now', { path });
+      this.track(path, st.size, st.mtimeMs);
+    }
   }
 
   /** Is the folder still there, and the same folder? If not: unavailable, or watch the new one. */
@@ -586,6 +618,7 @@ export class FolderWatcher implements Disposable {
       return;
     }
     this.settled.delete(path);
+    this.unreadable.delete(path);
     const entry: PendingFile = { size, mtimeMs, checkAt: now + this.settings.stabilityMs, openFailures: 0 };
     this.pending.set(path, entry);
     this.events.onSeen({ folderId: this.settings.id, path, size, mtimeMs });
@@ -596,6 +629,7 @@ export class FolderWatcher implements Disposable {
   private forget(path: string): void {
     const wasWaiting = this.pending.delete(path);
     const wasTaken = this.settled.delete(path);
+    this.unreadable.delete(path);
     if (wasWaiting || wasTaken) this.events.onGone(path);
   }
 
@@ -679,10 +713,12 @@ export class FolderWatcher implements Disposable {
       return;
     }
     if (step === 'wait') return; // pushed back by an event meanwhile
+    let readable = true;
     try {
       const handle = await open(path, 'r');
       await handle.close();
     } catch (e) {
+      readable = false;
       if (!still()) return;
       const code = errnoCode(e);
       if (code === 'ENOENT') {
@@ -698,7 +734,9 @@ export class FolderWatcher implements Disposable {
     }
     if (!still()) return;
     this.pending.delete(path);
-    this.settled.set(path, { size: st.size, mtimeMs: st.mtimeMs });
+    const version = { size: st.size, mtimeMs: st.mtimeMs };
+    this.settled.set(path, version);
+    if (!readable) this.unreadable.set(path, version);
     this.events.onStable({ folderId: this.settings.id, path, size: st.size, mtimeMs: st.mtimeMs });
   }
 
