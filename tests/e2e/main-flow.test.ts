@@ -6,9 +6,7 @@
  * remote record, retry a failed file, pause and resume the queue.
  *
  * The flow runs once per API generation. The media API runs with client credentials; the Jobs API
- * (v1) runs with an API key and a profile of that generation, and only when the engine as the CLI
- * builds it accepts such a profile (see generations.ts): today it refuses it with
- * UNSUPPORTED_GENERATION, so that variant is skipped.
+ * (v1) runs with an API key and a profile of that generation.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -19,7 +17,6 @@ import type { ApiGeneration } from '../../src/shared/domain';
 import type { Simulator } from '../../src/main/sim';
 import { makeJpeg, makeMp4, makePng, simMarker, type SimOutcome } from '../helpers/media-fixtures';
 import { launchChromium, openApp, startHeadless, waitUntil, type HeadlessHost } from './harness';
-import { engineSupports } from './generations';
 import {
   axeInBothSchemes,
   clientEnv,
@@ -34,11 +31,8 @@ import {
   waitForText,
 } from './ui';
 
-const engineSupportsJobs = await engineSupports('jobs-v1');
-
 interface Variant {
   generation: ApiGeneration;
-  supported: boolean;
   /** The route of the record-creating POST and of a remote delete, as the simulator logs them. */
   createRoute: string;
   deleteRoute: string;
@@ -49,14 +43,12 @@ interface Variant {
 const VARIANTS: Variant[] = [
   {
     generation: 'media-client',
-    supported: true,
     createRoute: '/media',
     deleteRoute: '/media/:mid',
     timeline: ['waiting', 'queued', 'creating', 'uploading', 'processing', 'done'],
   },
   {
     generation: 'jobs-v1',
-    supported: engineSupportsJobs,
     createRoute: '/v1/jobs',
     deleteRoute: '/v1/jobs/:id',
     timeline: ['waiting', 'queued', 'creating', 'uploading', 'finalizing', 'processing', 'done'],
@@ -125,7 +117,6 @@ describe.each(VARIANTS)('the main flow on $generation', (v) => {
     sim.requests.filter((r) => r.method === method && r.route === route);
 
   beforeAll(async () => {
-    if (!v.supported) return;
     sim = await startTestSimulator();
     root = await mkdtemp(join(tmpdir(), 'authenta-e2e-flow-'));
     incoming = join(root, 'Incoming');
@@ -161,7 +152,7 @@ describe.each(VARIANTS)('the main flow on $generation', (v) => {
     if (root) await rm(root, { recursive: true, force: true });
   });
 
-  it.skipIf(!v.supported)('starts empty and watches a folder typed into the path field', async () => {
+  it('starts empty and watches a folder typed into the path field', async () => {
     await page.getByTestId('empty-state').waitFor();
     await expect(page.getByTestId('empty-state').textContent()).resolves.toContain(
       'Screen photos and videos for deepfakes',
@@ -178,42 +169,38 @@ describe.each(VARIANTS)('the main flow on $generation', (v) => {
     await goTo(page, 'queue');
   });
 
-  it.skipIf(!v.supported)(
-    'judges every photo and video copied into the folder, with badge, confidence and faces',
-    async () => {
-      const staging = join(root, 'camera-card');
-      await mkdir(staging);
-      for (const f of FILES) await writeFile(join(staging, f.name), f.bytes);
-      for (const f of FILES) await copyFile(join(staging, f.name), join(incoming, f.name));
+  it('judges every photo and video copied into the folder, with badge, confidence and faces', async () => {
+    const staging = join(root, 'camera-card');
+    await mkdir(staging);
+    for (const f of FILES) await writeFile(join(staging, f.name), f.bytes);
+    for (const f of FILES) await copyFile(join(staging, f.name), join(incoming, f.name));
 
-      const shown = await waitForRows(
-        page,
-        (rs) => FILES.every((f) => rs.some((r) => r.name === f.name && r.state === 'done')),
-        'a verdict for every file',
-        150_000,
-      );
-      for (const f of FILES) {
-        const row = shown.find((r) => r.name === f.name)!;
-        expect(row, f.name).toMatchObject({ verdict: f.verdict, badge: f.badge });
-        if (f.confidence) {
-          const pct = percent(row.confidence);
-          expect(pct, `${f.name} confidence ${row.confidence}`).toBeGreaterThanOrEqual(f.confidence[0]);
-          expect(pct, `${f.name} confidence ${row.confidence}`).toBeLessThanOrEqual(f.confidence[1]);
-        }
-        expect(row.faces, f.name).toBe(f.faces ?? '');
+    const shown = await waitForRows(
+      page,
+      (rs) => FILES.every((f) => rs.some((r) => r.name === f.name && r.state === 'done')),
+      'a verdict for every file',
+      150_000,
+    );
+    for (const f of FILES) {
+      const row = shown.find((r) => r.name === f.name)!;
+      expect(row, f.name).toMatchObject({ verdict: f.verdict, badge: f.badge });
+      if (f.confidence) {
+        const pct = percent(row.confidence);
+        expect(pct, `${f.name} confidence ${row.confidence}`).toBeGreaterThanOrEqual(f.confidence[0]);
+        expect(pct, `${f.name} confidence ${row.confidence}`).toBeLessThanOrEqual(f.confidence[1]);
       }
-      await expect(page.getByTestId('job-count').textContent()).resolves.toMatch(/^\s*5\s+jobs\s*$/);
-      // One record per file, no file sent twice.
-      expect(requests('POST', v.createRoute)).toHaveLength(FILES.length);
-      await waitForText(page, 'status-waiting', /Waiting for verdicts 0$/);
-      await waitForText(page, 'status-calls', /[1-9]\d* quer(y|ies) · [1-9]\d* mutations?/);
-      await screenshotsInBothSchemes(page, `flow-${v.generation}-queue`);
-      expect(await axeInBothSchemes(page)).toEqual([]);
-    },
-    180_000,
-  );
+      expect(row.faces, f.name).toBe(f.faces ?? '');
+    }
+    await expect(page.getByTestId('job-count').textContent()).resolves.toMatch(/^\s*5\s+jobs\s*$/);
+    // One record per file, no file sent twice.
+    expect(requests('POST', v.createRoute)).toHaveLength(FILES.length);
+    await waitForText(page, 'status-waiting', /Waiting for verdicts 0$/);
+    await waitForText(page, 'status-calls', /[1-9]\d* quer(y|ies) · [1-9]\d* mutations?/);
+    await screenshotsInBothSchemes(page, `flow-${v.generation}-queue`);
+    expect(await axeInBothSchemes(page)).toEqual([]);
+  }, 180_000);
 
-  it.skipIf(!v.supported)("shows a video's timeline and the result of each face", async () => {
+  it("shows a video's timeline and the result of each face", async () => {
     await openDetails(page, 'interview.mp4');
     const panel = page.getByTestId('job-details');
     await expect(panel.getByTestId('verdict-badge').textContent()).resolves.toContain('Fake');
@@ -238,7 +225,7 @@ describe.each(VARIANTS)('the main flow on $generation', (v) => {
     await page.getByTestId('job-details').waitFor({ state: 'detached' });
   });
 
-  it.skipIf(!v.supported)('exports a CSV report with one row per job and its verdict', async () => {
+  it('exports a CSV report with one row per job and its verdict', async () => {
     const [download] = await Promise.all([
       page.waitForEvent('download', { timeout: 30_000 }),
       page.getByTestId('export-csv').click(),
@@ -267,88 +254,78 @@ describe.each(VARIANTS)('the main flow on $generation', (v) => {
     expect(records.find((r) => r.name === 'empty-room.mp4')).toMatchObject({ faces: '0' });
   });
 
-  it.skipIf(!v.supported)(
-    'deletes the remote record of a job after a confirmation; the verdict stays',
-    async () => {
-      await openDetails(page, 'portrait.png');
-      const panel = page.getByTestId('job-details');
-      const mid = (await panel.getByTestId('job-mid').textContent())!.trim();
-      expect(requests('DELETE', v.deleteRoute)).toHaveLength(0);
-      await panel.getByTestId('job-delete-remote').click();
-      // Nothing is deleted until the user confirms.
-      expect(requests('DELETE', v.deleteRoute)).toHaveLength(0);
-      await panel.getByTestId('job-delete-remote-confirm').click();
-      await expect(
-        panel
-          .getByTestId('job-notice')
-          .textContent({ timeout: 30_000 })
-          .then((t) => t?.trim()),
-      ).resolves.toBe('The record was deleted on Authenta; the verdict stays here.');
-      const deletes = requests('DELETE', v.deleteRoute);
-      expect(deletes).toHaveLength(1);
-      expect(deletes[0]).toMatchObject({ mid, status: v.generation === 'jobs-v1' ? 204 : 200 });
-      expect(await rowOf(page, 'portrait.png')).toMatchObject({ state: 'done', verdict: 'fake' });
-      await page.getByTestId('job-details-close').click();
-    },
-  );
+  it('deletes the remote record of a job after a confirmation; the verdict stays', async () => {
+    await openDetails(page, 'portrait.png');
+    const panel = page.getByTestId('job-details');
+    const mid = (await panel.getByTestId('job-mid').textContent())!.trim();
+    expect(requests('DELETE', v.deleteRoute)).toHaveLength(0);
+    await panel.getByTestId('job-delete-remote').click();
+    // Nothing is deleted until the user confirms.
+    expect(requests('DELETE', v.deleteRoute)).toHaveLength(0);
+    await panel.getByTestId('job-delete-remote-confirm').click();
+    await expect(
+      panel
+        .getByTestId('job-notice')
+        .textContent({ timeout: 30_000 })
+        .then((t) => t?.trim()),
+    ).resolves.toBe('The record was deleted on Authenta; the verdict stays here.');
+    const deletes = requests('DELETE', v.deleteRoute);
+    expect(deletes).toHaveLength(1);
+    expect(deletes[0]).toMatchObject({ mid, status: v.generation === 'jobs-v1' ? 204 : 200 });
+    expect(await rowOf(page, 'portrait.png')).toMatchObject({ state: 'done', verdict: 'fake' });
+    await page.getByTestId('job-details-close').click();
+  });
 
-  it.skipIf(!v.supported)(
-    'shows a failed file with what went wrong, and sends it again on Retry',
-    async () => {
-      await writeFile(join(incoming, 'damaged.png'), image('fail', 1));
-      await waitForRow(page, 'damaged.png', ['failed'], 90_000);
-      await openDetails(page, 'damaged.png');
-      const panel = page.getByTestId('job-details');
-      await expect(panel.getByTestId('job-error').textContent()).resolves.toMatch(/could not be analysed/);
-      const before = requests('POST', v.createRoute).length;
-      const creatingEntries = () =>
-        panel
-          .getByTestId('timeline-entry')
-          .evaluateAll((els) => els.filter((el) => el.getAttribute('data-state') === 'creating').length);
-      expect(await creatingEntries()).toBe(1);
+  it('shows a failed file with what went wrong, and sends it again on Retry', async () => {
+    await writeFile(join(incoming, 'damaged.png'), image('fail', 1));
+    await waitForRow(page, 'damaged.png', ['failed'], 90_000);
+    await openDetails(page, 'damaged.png');
+    const panel = page.getByTestId('job-details');
+    await expect(panel.getByTestId('job-error').textContent()).resolves.toMatch(/could not be analysed/);
+    const before = requests('POST', v.createRoute).length;
+    const creatingEntries = () =>
+      panel
+        .getByTestId('timeline-entry')
+        .evaluateAll((els) => els.filter((el) => el.getAttribute('data-state') === 'creating').length);
+    expect(await creatingEntries()).toBe(1);
 
-      await panel.getByTestId('job-retry').click();
-      // The file goes again: a new record is made, and the simulator (deterministic) fails it again.
-      await waitUntil(
-        () => requests('POST', v.createRoute).length === before + 1,
-        'a new record for the retry',
-      );
-      await waitUntil(
-        async () => (await creatingEntries()) === 2,
-        'the second attempt in the timeline',
-        90_000,
-      );
-      await waitForRow(page, 'damaged.png', ['failed'], 90_000);
-      await page.getByTestId('job-details-close').click();
-    },
-  );
+    await panel.getByTestId('job-retry').click();
+    // The file goes again: a new record is made, and the simulator (deterministic) fails it again.
+    await waitUntil(
+      () => requests('POST', v.createRoute).length === before + 1,
+      'a new record for the retry',
+    );
+    await waitUntil(
+      async () => (await creatingEntries()) === 2,
+      'the second attempt in the timeline',
+      90_000,
+    );
+    await waitForRow(page, 'damaged.png', ['failed'], 90_000);
+    await page.getByTestId('job-details-close').click();
+  });
 
-  it.skipIf(!v.supported)(
-    'Pause all keeps new files queued; Resume all sends them',
-    async () => {
-      await page.getByTestId('pause-all').click();
-      await page.getByTestId('banner-paused').waitFor({ timeout: 30_000 });
-      await expect(page.getByTestId('banner-paused').textContent()).resolves.toContain('Queue paused');
-      const posts = requests('POST', v.createRoute).length;
+  it('Pause all keeps new files queued; Resume all sends them', async () => {
+    await page.getByTestId('pause-all').click();
+    await page.getByTestId('banner-paused').waitFor({ timeout: 30_000 });
+    await expect(page.getByTestId('banner-paused').textContent()).resolves.toContain('Queue paused');
+    const posts = requests('POST', v.createRoute).length;
 
-      await writeFile(join(incoming, 'later-1.png'), image('real', 2));
-      await waitForRow(page, 'later-1.png', ['queued']);
-      await writeFile(join(incoming, 'later-2.png'), image('fake', 3));
-      await waitForRow(page, 'later-2.png', ['queued']);
-      // The first file has been queued for a whole stability window by now: nothing was sent.
-      expect((await rowOf(page, 'later-1.png'))?.state).toBe('queued');
-      expect(requests('POST', v.createRoute)).toHaveLength(posts);
-      await waitForText(page, 'status-pending', /To send 2$/);
+    await writeFile(join(incoming, 'later-1.png'), image('real', 2));
+    await waitForRow(page, 'later-1.png', ['queued']);
+    await writeFile(join(incoming, 'later-2.png'), image('fake', 3));
+    await waitForRow(page, 'later-2.png', ['queued']);
+    // The first file has been queued for a whole stability window by now: nothing was sent.
+    expect((await rowOf(page, 'later-1.png'))?.state).toBe('queued');
+    expect(requests('POST', v.createRoute)).toHaveLength(posts);
+    await waitForText(page, 'status-pending', /To send 2$/);
 
-      await page.getByTestId('resume-all').click();
-      await page.getByTestId('banner-paused').waitFor({ state: 'detached', timeout: 30_000 });
-      await waitForRow(page, 'later-1.png', ['done']);
-      await waitForRow(page, 'later-2.png', ['done']);
-      expect(await rowOf(page, 'later-1.png')).toMatchObject({ verdict: 'authentic' });
-      expect(await rowOf(page, 'later-2.png')).toMatchObject({ verdict: 'fake' });
-      expect(requests('POST', v.createRoute)).toHaveLength(posts + 2);
-      await page.getByTestId('pause-all').waitFor();
-    },
-    180_000,
-  );
+    await page.getByTestId('resume-all').click();
+    await page.getByTestId('banner-paused').waitFor({ state: 'detached', timeout: 30_000 });
+    await waitForRow(page, 'later-1.png', ['done']);
+    await waitForRow(page, 'later-2.png', ['done']);
+    expect(await rowOf(page, 'later-1.png')).toMatchObject({ verdict: 'authentic' });
+    expect(await rowOf(page, 'later-2.png')).toMatchObject({ verdict: 'fake' });
+    expect(requests('POST', v.createRoute)).toHaveLength(posts + 2);
+    await page.getByTestId('pause-all').waitFor();
+  }, 180_000);
 });

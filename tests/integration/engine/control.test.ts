@@ -21,6 +21,16 @@ describe.each(GENERATIONS)('$label', ({ generation }) => {
   const api = apiDialect(generation);
   /** Cancel calls sent to Authenta (the Jobs API's `POST /v1/jobs/{id}/cancel`). */
   const remoteCancels = () => h.requests({ method: 'POST' }).filter((r) => r.route.endsWith('/cancel'));
+  /** A record's status as Authenta (the simulator) reports it to anyone who asks. */
+  const remoteStatus = async (remoteId: string): Promise<string | undefined> => {
+    const c = api.credentials(h.sim);
+    const headers: Record<string, string> =
+      c.kind === 'client'
+        ? { 'x-client-id': c.clientId, 'x-client-secret': c.clientSecret }
+        : { authorization: `Bearer ${c.apiKey}` };
+    const res = await fetch(`${h.sim.url}${api.recordRoute.replace(/:\w+$/, remoteId)}`, { headers });
+    return ((await res.json()) as { status?: string }).status;
+  };
 
   describe('pause and resume', () => {
     it('a paused queue sends nothing; resume sends everything', async () => {
@@ -116,13 +126,15 @@ describe.each(GENERATIONS)('$label', ({ generation }) => {
     it.skipIf(!api.cancels)(
       'a cancel that comes after Authenta finished: the verdict stands (only where the API can cancel)',
       async () => {
-        // The poller waits a minute before its first look; Authenta is done in 300 ms.
+        // The poller waits a minute before its first look, so the cancel comes before the engine
+        // knows; the test waits until Authenta itself says the record is done (no fixed sleep).
         h = await startHarness({ generation, engine: { pollTuning: { defaultImageMs: 60_000 } } });
         await h.watch('inbox');
         await h.write('inbox/a.png', makePng({ marker: 'AUTHENTA-SIM:fake', padding: ++n }));
         const processing = await h.waitForJob('a.png', ['processing']);
-        await h.waitFor(async () => h.sim.usage().creditsSpent === 1, { message: 'finalized' });
-        await new Promise((r) => setTimeout(r, 600));
+        await h.waitFor(async () => (await remoteStatus(processing.remoteId!)) === api.processedStatus, {
+          message: 'Authenta finished processing',
+        });
         await h.engine.cancelJob(processing.id);
         const done = await h.waitForJob('a.png', ['done']);
         expect(done).toMatchObject({ remoteId: processing.remoteId, verdict: { label: 'fake' } });
