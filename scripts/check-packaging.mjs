@@ -3,13 +3,19 @@
 // Linux as a plain folder, offline, with a stub in place of Electron's binary (which cannot be
 // downloaded here), then looks inside app.asar. It proves the config packs what the app needs
 // (out/main, the sandboxed preload, the page, the icons, unpacked native modules) and nothing it
-// must not ship (sources, tests). It cannot prove the app starts: no Electron runs here.
+// must not ship (sources, tests). The stub carries Electron's fuse sentinel and wire (laid out as
+// in Electron's binary, https://github.com/electron/fuses), so the afterPack hook flips it with the
+// real @electron/fuses and this check reads the fuses back from the packaged executable. It
+// cannot prove the app starts: no Electron runs here.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { getCurrentFuseWire } from '@electron/fuses';
+import { SENTINEL } from '@electron/fuses/dist/constants.js';
+import { describeFuses, fuseConfig, fuseMismatches } from './package.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -44,9 +50,18 @@ const work = mkdtempSync(join(tmpdir(), 'aw-packaging-'));
 try {
   const stub = join(work, 'electron-stub');
   mkdirSync(stub);
+  // Electron's binary holds the sentinel, then the wire: version (1), length, one byte per fuse
+  // ('1' on, '0' off). These are Electron's defaults: Node mode, NODE_OPTIONS, the inspector and
+  // file: privileges on, the rest off; the hook must turn them into fuseConfig's values.
   writeFileSync(
     join(stub, 'electron'),
-    '#!/bin/sh\necho "Electron stub for the packaging check" >&2\nexit 1\n',
+    Buffer.concat([
+      Buffer.from('#!/bin/sh\necho "Electron stub for the packaging check" >&2\nexit 1\n# fuse wire: '),
+      Buffer.from(SENTINEL, 'latin1'),
+      Buffer.from([1, 8]),
+      Buffer.from('10110001', 'latin1'),
+      Buffer.from('\n'),
+    ]),
   );
   chmodSync(join(stub, 'electron'), 0o755);
   writeFileSync(join(stub, 'version'), electronVersion);
@@ -83,7 +98,47 @@ try {
     console.error(`check-packaging: electron-builder failed (exit ${result.status ?? result.signal}).`);
     process.exit(1);
   }
-  if (!/fuses skipped: .* is a stub/.test(log)) fail('the afterPack hook (scripts/package.mjs) did not run.');
+  if (!/fuses flipped in /.test(log))
+    fail('the afterPack hook (scripts/package.mjs) did not flip the fuses.');
+
+  // The fuses as the packaged executable holds them, read back with @electron/fuses.
+  const executable = join(output, 'linux-unpacked', 'authenta-watch');
+  const before = await getCurrentFuseWire(join(stub, 'electron'));
+  const after = await getCurrentFuseWire(executable);
+  const wrong = fuseMismatches(fuseConfig('linux', 1), after);
+  if (wrong.length > 0) fail(`the packaged executable's fuses are not as configured: ${wrong.join('; ')}`);
+  const flipped = Object.keys(after).filter((k) => k !== 'version' && after[k] !== before[k]);
+  if (flipped.length === 0) fail('the packaged executable still holds the stub’s default fuses');
+  console.log(
+    `check-packaging: fuses read back from the packaged executable (${flipped.length} flipped): ${describeFuses(after)}`,
+  );
+
+  // Native modules: electron-builder.yml rebuilds them for Electron (npmRebuild) in this
+  // project's node_modules; its hooks keep the Node build the tests need (before-build.mjs
+  // caches it, afterPack puts it back). Here npmRebuild is off (no Electron headers offline), so
+  // this checks the wiring and that the afterPack step ran and left a Node build.
+  const builderConfig = readFileSync(join(root, 'electron-builder.yml'), 'utf8');
+  for (const [line, why] of [
+    [/^npmRebuild: true$/m, 'npmRebuild: true (better-sqlite3 must be built for Electron)'],
+    [
+      /^beforeBuild: scripts\/before-build\.mjs$/m,
+      'beforeBuild: scripts/before-build.mjs (caches the Node build)',
+    ],
+    [
+      /^afterPack: scripts\/package\.mjs$/m,
+      'afterPack: scripts/package.mjs (fuses, and the Node build back)',
+    ],
+  ]) {
+    if (!line.test(builderConfig)) fail(`electron-builder.yml lacks ${why}`);
+  }
+  if (!/native: (better-sqlite3 is built for Node|restored the cached Node build)/.test(log))
+    fail('the afterPack hook did not make sure node_modules holds the Node build of better-sqlite3');
+  const loads = spawnSync(process.execPath, ['-e', "new (require('better-sqlite3'))(':memory:').close()"], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (loads.status !== 0)
+    fail(`after packaging, better-sqlite3 in node_modules does not load in Node: ${loads.stderr.trim()}`);
 
   const resources = join(output, 'linux-unpacked', 'resources');
   const archive = join(resources, 'app.asar');
@@ -115,6 +170,20 @@ try {
     }
     if (entries.some((e) => e.startsWith('/node_modules/electron/')))
       fail('app.asar ships the electron npm package');
+    // Native modules cannot be loaded from inside an asar: each .node must be marked unpacked
+    // (the archive keeps only a pointer) and sit in app.asar.unpacked (checked below).
+    for (const native of [
+      'node_modules/keytar/build/Release/keytar.node',
+      'node_modules/better-sqlite3/build/Release/better_sqlite3.node',
+    ]) {
+      let unpacked = false;
+      try {
+        unpacked = asar.statFile(archive, native).unpacked === true;
+      } catch {
+        // Not in the archive at all: reported below as missing from app.asar.unpacked.
+      }
+      if (!unpacked) fail(`${native} is not unpacked from app.asar (asarUnpack in electron-builder.yml)`);
+    }
     console.log(
       `check-packaging: app.asar holds ${entries.length} entries; out/main, out/preload/index.cjs, out/renderer/index.html present; no sources or tests`,
     );
@@ -130,7 +199,7 @@ try {
     if (!existsSync(join(resources, native))) fail(`resources/${native} is missing`);
   }
   console.log(
-    `check-packaging: electron-builder packed a Linux dir in ${((Date.now() - started) / 1000).toFixed(1)} s (stub Electron ${electronVersion}; fuses not flipped on a stub)`,
+    `check-packaging: electron-builder packed a Linux dir in ${((Date.now() - started) / 1000).toFixed(1)} s (stub Electron ${electronVersion} with a fuse wire)`,
   );
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -7,5 +7,7 @@ export function electronBinaryPath(context: {
   electronPlatformName: string;
   packager: { appInfo: { productFilename: string }; executableName: string };
 }): string;
-export function isStubBinary(path: string): boolean;
+/** Configured fuses the wire does not hold, as readable lines (empty when all match). */
+export function fuseMismatches(config: FuseV1Config, wire: Record<string, unknown>): string[];
+export function describeFuses(wire: Record<string, unknown>): string;
 export default function afterPack(context: unknown): Promise<void>;

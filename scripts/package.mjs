@@ -3,11 +3,14 @@
 // told to load code from outside its app.asar. https://www.electronjs.org/docs/latest/tutorial/fuses
 //
 // The packaging check (scripts/check-packaging.mjs) packs with a stub in place of Electron's
-// binary (the real one cannot be downloaded there); a stub has no fuse wire, so the hook says so
-// and skips it instead of failing. A real binary without a fuse wire is an error.
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+// binary (the real one cannot be downloaded there); the stub carries Electron's fuse sentinel
+// and wire, so this hook flips it as it would the real binary, and the check reads it back.
+// Then it puts the Node build of better-sqlite3 back into the project's node_modules, which
+// electron-builder's native rebuild (npmRebuild) left on Electron's ABI (see before-build.mjs).
 import { join } from 'node:path';
-import { flipFuses, FuseV1Options, FuseVersion } from '@electron/fuses';
+import { flipFuses, FuseV1Options, FuseVersion, getCurrentFuseWire } from '@electron/fuses';
+import { FuseState } from '@electron/fuses/dist/constants.js';
+import { keepNodeBuild } from './before-build.mjs';
 
 const ARM64 = 3; // builder-util's Arch.arm64
 
@@ -41,29 +44,50 @@ export function electronBinaryPath({ appOutDir, electronPlatformName, packager }
   return join(appOutDir, packager.executableName);
 }
 
-/** True for the packaging check's stand-in: a small script, not an Electron binary. */
-export function isStubBinary(path) {
-  const stats = statSync(path);
-  if (stats.isDirectory()) return false;
-  const head = Buffer.alloc(2);
-  const fd = openSync(path, 'r');
-  try {
-    readSync(fd, head, 0, 2, 0);
-  } finally {
-    closeSync(fd);
+/**
+ * The configured fuses that the binary's wire does not hold, as "Name: wanted on, is off"
+ * (empty when all are as configured). `wire` is getCurrentFuseWire's answer.
+ */
+export function fuseMismatches(config, wire) {
+  const wrong = [];
+  for (const [key, wanted] of Object.entries(config)) {
+    const index = Number(key);
+    if (!Number.isInteger(index) || typeof wanted !== 'boolean') continue;
+    const state = wire[index];
+    const is = state === FuseState.ENABLE ? 'on' : state === FuseState.DISABLE ? 'off' : `state ${state}`;
+    if (state !== (wanted ? FuseState.ENABLE : FuseState.DISABLE))
+      wrong.push(`${FuseV1Options[index]}: wanted ${wanted ? 'on' : 'off'}, is ${is}`);
   }
-  return stats.size < 1024 * 1024 && head.toString('latin1') === '#!';
+  return wrong;
 }
 
+/** The wire as people read it: "RunAsNode=off, EnableCookieEncryption=on, ...". */
+export function describeFuses(wire) {
+  return Object.keys(wire)
+    .filter((k) => k !== 'version')
+    .map((k) => {
+      const state = wire[k];
+      const value = state === FuseState.ENABLE ? 'on' : state === FuseState.DISABLE ? 'off' : String(state);
+      return `${FuseV1Options[Number(k)] ?? `fuse ${k}`}=${value}`;
+    })
+    .join(', ');
+}
+
+/**
+ * Flips the fuses, then reads them back from the binary: a build whose binary does not hold the
+ * configured values fails here instead of shipping. A binary without Electron's fuse wire fails
+ * in flipFuses ("Could not find sentinel"). The packaging check's stub Electron carries a wire
+ * laid out as Electron's own, so this runs there too.
+ */
 export default async function afterPack(context) {
   const binary = electronBinaryPath(context);
-  if (isStubBinary(binary)) {
-    console.log(
-      `  • fuses skipped: ${binary} is a stub, not an Electron binary (packaging check); a real build flips them`,
-    );
-    return;
-  }
   const config = fuseConfig(context.electronPlatformName, context.arch);
   await flipFuses(binary, config);
-  console.log(`  • fuses flipped in ${binary}`);
+  const wire = await getCurrentFuseWire(binary);
+  const wrong = fuseMismatches(config, wire);
+  if (wrong.length > 0) throw new Error(`The fuses in ${binary} are not as configured: ${wrong.join('; ')}`);
+  console.log(`  • fuses flipped in ${binary}: ${describeFuses(wire)}`);
+  // The app now holds its Electron build of better-sqlite3 (npmRebuild); put the Node build back
+  // into the project's node_modules for the tests (see before-build.mjs).
+  keepNodeBuild();
 }
