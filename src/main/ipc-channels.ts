@@ -37,6 +37,11 @@ export const COMMAND_NAMES = [
   'exportReport',
   'getPreferences',
   'updatePreferences',
+  'setReview',
+  'getMediaBase',
+  'saveVideoPoster',
+  'pickFiles',
+  'savePdf',
 ] as const satisfies readonly CommandName[];
 
 /** Every event of the contract with the method that subscribes to it. */

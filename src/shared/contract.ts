@@ -9,6 +9,8 @@ import {
   API_GENERATIONS,
   FolderOptionsSchema,
   JOB_STATES,
+  REVIEW_NOTE_MAX,
+  REVIEW_STATUSES,
   VERDICT_LABELS,
   type EngineStatus,
   type FolderStatus,
@@ -16,6 +18,7 @@ import {
   type JobDetails,
   type Job,
   type Profile,
+  type ReviewStatus,
   type UploadProgress,
 } from './domain';
 import { PreferencesSchema, type Preferences } from './settings';
@@ -25,11 +28,26 @@ export type JobId = z.infer<typeof JobIdSchema>;
 
 export const FolderIdSchema = z.string().min(1).max(64);
 
-export const JOB_SORT_KEYS = ['createdAt', 'updatedAt', 'name', 'size', 'state'] as const;
+/**
+ * Sort keys of the queue. `verdict` sorts by severity (fake, suspect, inconclusive, authentic in
+ * descending order) and `confidence` by the verdict's confidence; jobs without one come last
+ * whatever the order.
+ */
+export const JOB_SORT_KEYS = [
+  'createdAt',
+  'updatedAt',
+  'name',
+  'size',
+  'state',
+  'verdict',
+  'confidence',
+] as const;
 
 export const JobQuerySchema = z.object({
   states: z.array(z.enum(JOB_STATES)).max(JOB_STATES.length).optional(),
   verdicts: z.array(z.enum(VERDICT_LABELS)).max(VERDICT_LABELS.length).optional(),
+  /** Only jobs whose review status is one of these. */
+  reviews: z.array(z.enum(REVIEW_STATUSES)).max(REVIEW_STATUSES.length).optional(),
   folderId: FolderIdSchema.optional(),
   /** Only jobs created at or after this time (ms since epoch). */
   since: z.number().int().nonnegative().optional(),
@@ -87,7 +105,24 @@ export const OpenLinkSchema = z.object({
   kind: z.enum(LINK_KINDS),
   /** For a heatmap: which participant (face) of the video. */
   participantId: z.string().max(200).optional(),
+  /** The desktop opens the link in the browser unless this is false (the UI plays a heatmap inline). */
+  open: z.boolean().optional(),
 });
+
+/** A review as the UI sets it; `at` is set by the engine. */
+export const ReviewInputSchema = z.object({
+  status: z.enum(REVIEW_STATUSES),
+  note: z.string().max(REVIEW_NOTE_MAX).nullable().optional(),
+});
+export type ReviewInput = z.input<typeof ReviewInputSchema>;
+
+/** The largest poster frame the UI may hand over, as a data URL (512 KB of JPEG, base64). */
+export const POSTER_DATA_URL_MAX = Math.ceil((512 * 1024 * 4) / 3) + 64;
+/** A video's poster frame drawn by the renderer: a `data:image/jpeg;base64,` URL. */
+export const PosterDataUrlSchema = z
+  .string()
+  .max(POSTER_DATA_URL_MAX)
+  .regex(/^data:image\/jpeg;base64,[A-Za-z0-9+/]+={0,2}$/, 'a data:image/jpeg;base64 URL');
 
 export const REPORT_FORMATS = ['csv', 'json'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
@@ -99,6 +134,10 @@ export interface HostCapabilities {
   revealInFolder: boolean;
   /** The web host accepts dropped files as uploads into its inbox; Electron hands over paths. */
   dropUploads: boolean;
+  /** A native multi-file picker (pickFiles); the web host has none. */
+  nativeFilePicker: boolean;
+  /** Saving the window as a PDF (savePdf); elsewhere the browser's print does it. */
+  pdf: boolean;
 }
 
 const P = PreferencesSchema.shape;
@@ -114,6 +153,7 @@ export const PreferencesPatchSchema = z.strictObject({
   notifications: P.notifications.unwrap().optional(),
   closeToTray: P.closeToTray.unwrap().optional(),
   startAtLogin: P.startAtLogin.unwrap().optional(),
+  thumbnailCacheBytes: P.thumbnailCacheBytes.unwrap().optional(),
 });
 export type PreferencesPatch = z.infer<typeof PreferencesPatchSchema>;
 
@@ -153,6 +193,11 @@ export const COMMAND_ARGS = {
   exportReport: z.tuple([JobQuerySchema, z.enum(REPORT_FORMATS)]),
   getPreferences: z.tuple([]),
   updatePreferences: z.tuple([PreferencesPatchSchema]),
+  setReview: z.tuple([JobIdSchema, ReviewInputSchema]),
+  getMediaBase: z.tuple([]),
+  saveVideoPoster: z.tuple([JobIdSchema, PosterDataUrlSchema]),
+  pickFiles: z.tuple([]),
+  savePdf: z.tuple([z.string().max(200)]),
 } as const;
 
 export type CommandName = keyof typeof COMMAND_ARGS;
@@ -224,6 +269,20 @@ export interface AuthentaWatchApi {
   getPreferences(): Promise<Preferences>;
   /** Store the given preferences, apply them without a restart, and return them all. */
   updatePreferences(patch: PreferencesPatch): Promise<Preferences>;
+  /** Set a file's review (note at most 2,000 characters; `at` is now); the change also arrives through jobsChanged. */
+  setReview(id: JobId, review: { status: ReviewStatus; note?: string | null }): Promise<Job>;
+  /**
+   * The URL prefix (no trailing slash) of the local media: `${base}/original/${id}` is the file
+   * itself (HTTP Range, its sniffed content type), `${base}/thumb/${id}` a small picture (404 when
+   * none can be made). A file that vanished answers 410, one that changed since it was judged 409.
+   */
+  getMediaBase(): Promise<string>;
+  /** A video's poster frame, drawn by the UI's own decoder (JPEG data URL, at most 512 KB); re-encoded and cached as its thumbnail. */
+  saveVideoPoster(id: JobId, jpegDataUrl: string): Promise<void>;
+  /** The native multi-file picker; empty when cancelled or when the host has none. The UI then calls addPaths. */
+  pickFiles(): Promise<string[]>;
+  /** Print the window to a PDF file the user picks (desktop only, capability `pdf`); null when cancelled. */
+  savePdf(title: string): Promise<string | null>;
 
   onJobsChanged(listener: (changes: JobChange[]) => void): Unsubscribe;
   onStatus(listener: (status: EngineStatus) => void): Unsubscribe;

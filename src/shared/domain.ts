@@ -25,6 +25,23 @@ export const TERMINAL_STATES: readonly JobState[] = ['done', 'failed', 'skipped'
 export const VERDICT_LABELS = ['authentic', 'suspect', 'fake', 'inconclusive'] as const;
 export type VerdictLabel = (typeof VERDICT_LABELS)[number];
 
+/** Where a desk stands with a file: not looked at yet, cleared, or sent up for a closer look. */
+export const REVIEW_STATUSES = ['new', 'cleared', 'escalated'] as const;
+export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
+
+/** The longest review note, in characters. */
+export const REVIEW_NOTE_MAX = 2_000;
+
+/** A person's review of one file: status, a short note, and when it was set (null: never). */
+export interface JobReview {
+  status: ReviewStatus;
+  note: string | null;
+  at: number | null;
+}
+
+/** The review of a file nobody has looked at yet. */
+export const NEW_REVIEW: Readonly<JobReview> = Object.freeze({ status: 'new', note: null, at: null });
+
 export const MEDIA_KINDS = ['image', 'video', 'audio', 'document'] as const;
 export type MediaKind = (typeof MEDIA_KINDS)[number];
 
@@ -126,6 +143,8 @@ export interface Job {
    * refused an upload URL as expired or a crash left a record unused; the extra ones cost no credits.
    */
   recordsCreated?: number;
+  /** The desk's review of the file (new until someone sets it). */
+  review: JobReview;
 }
 
 export interface JobTransition {
@@ -215,16 +234,29 @@ export interface EngineStatus {
   profile: Profile | null;
   /** Whether secrets can be kept in the OS keychain here, and if not why. */
   keychain: { available: boolean; message: string | null };
+  /** Jobs per verdict label, over the whole ledger (the counts above the queue, which also filter it). */
+  verdicts: Record<VerdictLabel, number>;
 }
 
 export interface UploadProgress {
   id: number;
+  /** Bytes uploaded, or while `checking`, bytes read so far. */
   bytesSent: number;
   size: number;
   bytesPerSecond: number;
+  /**
+   * `checking`: the engine reads the file to sniff and hash it before anything is sent (large
+   * files take a while: the UI shows "Checking 45%"); `uploading` or absent: bytes go to Authenta.
+   */
+  phase?: 'checking' | 'uploading';
 }
 
 export type JobChange = { type: 'upsert'; job: Job } | { type: 'removed'; id: number };
+
+/** Zero jobs for every verdict label. */
+export function emptyVerdictCounts(): Record<VerdictLabel, number> {
+  return Object.fromEntries(VERDICT_LABELS.map((l) => [l, 0])) as Record<VerdictLabel, number>;
+}
 
 export function emptyCounts(): Record<JobState, number> {
   return Object.fromEntries(JOB_STATES.map((s) => [s, 0])) as Record<JobState, number>;

@@ -61,6 +61,13 @@ export const PreferencesSchema = z.object({
   closeToTray: z.boolean().default(true),
   closeToTrayNoticeShown: z.boolean().default(false),
   startAtLogin: z.boolean().default(false),
+  /** The thumbnail cache in the data folder is kept under this many bytes (least recently used go first). */
+  thumbnailCacheBytes: z
+    .number()
+    .int()
+    .min(16 * 1024 ** 2)
+    .max(64 * 1024 ** 3)
+    .default(256 * 1024 ** 2),
   window: WindowBoundsSchema.optional(),
 });
 export type Preferences = z.infer<typeof PreferencesSchema>;

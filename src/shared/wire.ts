@@ -27,6 +27,13 @@ export const WS_PATH = '/ws';
 /** Path of the upload endpoint: `POST /upload?name=<file name>` with the raw bytes as body. */
 export const UPLOAD_PATH = '/upload';
 
+/**
+ * Path prefix of the local media: `/media/<media key>/original/<job id>` and `.../thumb/<job id>`.
+ * The media key is random per host start and separate from the UI token: it grants reading the
+ * files of the ledger's jobs, nothing else (GET and HEAD only).
+ */
+export const MEDIA_PATH = '/media';
+
 /** Query parameter that carries the access token on the first visit. */
 export const TOKEN_PARAM = 'token';
 

@@ -13,6 +13,7 @@ import {
   JobQuerySchema,
   PreferencesPatchSchema,
   ProfileInputSchema,
+  ReviewInputSchema,
   SecretInputSchema,
   type AuthentaWatchApi,
   type ConnectionTest,
@@ -25,6 +26,7 @@ import {
   type PreferencesPatch,
   type ProfileInput,
   type ReportFormat,
+  type ReviewInput,
   type SecretInput,
   type Unsubscribe,
 } from '../../shared/contract';
@@ -57,6 +59,7 @@ import { AuthentaError, isAuthentaError } from './api/errors';
 import { createServiceForGeneration, detectGeneration } from './api/detect-generation';
 import { fileKey, type JobRecord } from './ledger/ledger';
 import { SqliteLedger } from './ledger/sqlite-ledger';
+import { PosterError, ThumbnailService } from './media/thumbnails';
 import { ACTIVE_STATES } from './ledger/transitions';
 import type {
   Clock,
@@ -174,6 +177,7 @@ export function toJob(r: JobRecord): Job {
     doneAt: r.doneAt,
     nextAttemptAt: r.nextAttemptAt,
     recordsCreated: r.recordsCreated,
+    review: { ...r.review },
   };
 }
 
@@ -211,6 +215,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
   };
   private settings!: Settings;
   private ledgerInstance: SqliteLedger | null = null;
+  private thumbsInstance: ThumbnailService | null = null;
   private pipelineInstance: Pipeline | null = null;
   private active: ActiveService | null = null;
   private activeId: string = SANDBOX_PROFILE_ID;
@@ -267,6 +272,12 @@ export class Engine implements AuthentaWatchApi, Disposable {
       now: () => this.clock.now(),
       nativeBinding: this.options.nativeBinding,
     });
+    this.thumbsInstance = new ThumbnailService({
+      dir: join(this.options.dataDir, 'thumbs'),
+      maxBytes: () => this.settings.preferences.thumbnailCacheBytes,
+      logger: this.logger,
+      clock: this.clock,
+    });
     for (const key of await this.ledger.knownFileKeys()) this.known.add(key);
     const day = localDay(this.clock.now());
     this.calls = { day, ...(await this.ledger.callsOn(day)) };
@@ -290,6 +301,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
     await Promise.allSettled([...this.watchers.values()].map((w) => w.watcher.dispose()));
     this.watchers.clear();
     await this.pipelineInstance?.dispose();
+    this.thumbsInstance?.dispose();
     this.boardListener?.dispose();
     this.board.dispose();
     for (const t of [this.flushTimer, this.progressTimer, this.statusTimer, this.idleTimer]) t?.dispose();
@@ -324,12 +336,15 @@ export class Engine implements AuthentaWatchApi, Disposable {
       nativeFolderPicker: false,
       revealInFolder: false,
       dropUploads: true,
+      nativeFilePicker: false,
+      pdf: false,
       ...this.options.capabilities,
     };
   }
 
   async getStatus(): Promise<EngineStatus> {
     const counts = await this.ledger.counts();
+    const verdicts = await this.ledger.verdictCounts();
     let bytesPerSecond = 0;
     for (const p of this.progressEntries.values()) if (!p.ended) bytesPerSecond += p.bytesPerSecond;
     this.rollCallsDay();
@@ -342,6 +357,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
       callsToday: { query: this.calls.query, mutation: this.calls.mutation },
       folders: this.settings.folders.map((f) => this.folderStatus(f)),
       ...(await this.identity()),
+      verdicts,
     };
   }
 
@@ -727,9 +743,60 @@ export class Engine implements AuthentaWatchApi, Disposable {
     const changes = PreferencesPatchSchema.parse(patch);
     this.settings.preferences = PreferencesSchema.parse({ ...this.settings.preferences, ...changes });
     await this.saveSettings();
+    if (changes.thumbnailCacheBytes !== undefined)
+      await this.thumbs
+        .trim()
+        .catch((e: unknown) =>
+          this.logger.warn('could not trim the thumbnail cache', { message: String(e) }),
+        );
     this.pipeline.kick();
     this.statusChanged();
     return structuredClone(this.settings.preferences);
+  }
+
+  /** Stores the review at once (with now as its time); the row goes out through jobsChanged like any change. */
+  async setReview(id: JobId, review: ReviewInput): Promise<Job> {
+    const parsed = ReviewInputSchema.parse(review);
+    const note = parsed.note?.trim() ? parsed.note.trim() : null;
+    const row = await this.ledger.setReview(id, { status: parsed.status, note, at: this.clock.now() });
+    if (!row) throw userError(`There is no job #${id}.`, 'NOT_FOUND');
+    this.changed(row);
+    return toJob(row);
+  }
+
+  /** The hosts serve the media (the web host's route, Electron's protocol) and answer this. */
+  async getMediaBase(): Promise<string> {
+    throw userError('This host does not show local media.', 'NOT_AVAILABLE');
+  }
+
+  /**
+   * Caches a video's poster frame drawn by the UI as its thumbnail. The bytes are decoded and
+   * re-encoded, never stored as given.
+   */
+  async saveVideoPoster(id: JobId, jpegDataUrl: string): Promise<void> {
+    const job = await this.requireJob(id);
+    if (job.kind !== 'video')
+      throw userError(`Job #${id} is not a video: its thumbnail is made from the file itself.`);
+    if (!job.sha256) throw userError(`Job #${id} has not been read yet; try again once it is checked.`);
+    try {
+      await this.thumbs.savePoster(job.sha256, jpegDataUrl);
+    } catch (e) {
+      if (e instanceof PosterError) throw userError(e.message, e.code);
+      throw e;
+    }
+  }
+
+  /** Hosts with a native picker override this; the web host has none. */
+  async pickFiles(): Promise<string[]> {
+    return [];
+  }
+
+  /** The desktop host overrides this (printToPDF); elsewhere the browser's print makes the PDF. */
+  async savePdf(_title: string): Promise<string | null> {
+    throw userError(
+      "Saving a PDF works only in the desktop app; use your browser's Print, then Save as PDF.",
+      'NOT_AVAILABLE',
+    );
   }
 
   onJobsChanged(listener: (changes: JobChange[]) => void): Unsubscribe {
@@ -770,6 +837,12 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private get ledger(): SqliteLedger {
     if (!this.ledgerInstance) throw new Error('The engine has not been started.');
     return this.ledgerInstance;
+  }
+
+  /** The thumbnail cache (hosts serve it through the media routes). */
+  get thumbs(): ThumbnailService {
+    if (!this.thumbsInstance) throw new Error('The engine has not been started.');
+    return this.thumbsInstance;
   }
 
   private get pipeline(): Pipeline {

@@ -27,6 +27,9 @@ export const REPORT_COLUMNS = [
   'duplicateOf',
   'simulated',
   'extraRecords',
+  'review',
+  'reviewNote',
+  'reviewedAt',
 ] as const;
 /** One column of the report. */
 export type ReportColumn = (typeof REPORT_COLUMNS)[number];
@@ -62,6 +65,9 @@ export function reportRow(job: Job): ReportRow {
     simulated: job.simulated,
     // Records created beyond the first (an upload URL refused as expired, a crash before the upload).
     extraRecords: Math.max(0, (job.recordsCreated ?? 0) - 1),
+    review: job.review.status,
+    reviewNote: job.review.note,
+    reviewedAt: iso(job.review.at),
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, dialog, Notification, powerMonitor, session, shell } from 'electron';
 import { parseArgs, type AuthentaWatchApi, type HostCapabilities } from '../../shared/contract';
@@ -70,6 +71,20 @@ export interface DesktopOptions {
   resourcesPath?: string;
   execPath?: string;
   clock?: Clock;
+}
+
+/** What the file picker offers first: the photos and videos the app can check. */
+const MEDIA_EXTENSIONS = ['jpg', 'jpeg', 'png', 'mp4', 'mov', 'webm', 'mp3', 'wav', 'm4a', 'pdf'];
+
+/** A file name for a report titled `title`: letters, digits, spaces, dots and dashes only. */
+export function pdfFileName(title: string): string {
+  const base = title
+    .replace(/[^\p{L}\p{N} ._-]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/^\.+/, '')
+    .slice(0, 120);
+  return `${base || 'Case report'}.pdf`;
 }
 
 /** electron-builder.yml's appId. */
@@ -271,6 +286,8 @@ export class DesktopApp {
 
     const native: NativeHost = {
       pickFolder: () => this.pickFolder(),
+      pickFiles: () => this.pickFiles(),
+      savePdf: (title) => this.savePdf(title),
       showItemInFolder: (path) => shell.showItemInFolder(path),
       openExternal: (url) => shell.openExternal(url),
     };
@@ -446,6 +463,40 @@ export class DesktopApp {
     };
     const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
     return result.canceled ? null : (result.filePaths[0] ?? null);
+  }
+
+  private async pickFiles(): Promise<string[]> {
+    const owner = this.window?.isVisible() ? this.window.browserWindow : null;
+    const options: Electron.OpenDialogOptions = {
+      title: 'Choose files to check',
+      buttonLabel: 'Check these files',
+      properties: ['openFile', 'multiSelections'],
+      filters: [
+        { name: 'Photos and videos', extensions: MEDIA_EXTENSIONS },
+        { name: 'All files', extensions: ['*'] },
+      ],
+    };
+    const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? [] : result.filePaths;
+  }
+
+  /** Prints the window as it shows the case report to a PDF where the user says; null when cancelled. */
+  private async savePdf(title: string): Promise<string | null> {
+    const window = this.window;
+    const contents = window?.webContents;
+    if (!window || !contents) throw new Error('The window is not open, so there is nothing to print.');
+    const options: Electron.SaveDialogOptions = {
+      title: 'Save the case report as PDF',
+      buttonLabel: 'Save PDF',
+      defaultPath: join(app.getPath('documents'), pdfFileName(title)),
+      filters: [{ name: 'PDF', extensions: ['pdf'] }],
+    };
+    const owner = window.isVisible() ? window.browserWindow : null;
+    const result = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
+    if (result.canceled || !result.filePath) return null;
+    const pdf = await contents.printToPDF({ printBackground: true, pageSize: 'A4' });
+    await writeFile(result.filePath, pdf);
+    return result.filePath;
   }
 
   private async runTrayAction(action: TrayAction): Promise<void> {

@@ -14,12 +14,21 @@ export const ELECTRON_CAPABILITIES: HostCapabilities = {
   nativeFolderPicker: true,
   revealInFolder: true,
   dropUploads: false,
+  nativeFilePicker: true,
+  pdf: true,
 };
+
+/** The origin of the local media in the desktop app (see media-protocol.ts). */
+export const MEDIA_BASE = 'authenta-media://local';
 
 /** The native abilities the desktop adds (dialog, shell), handed in so tests can fake them. */
 export interface NativeHost {
   /** The folder the user chose, or null when cancelled. */
   pickFolder(): Promise<string | null>;
+  /** The files the user chose; empty when cancelled. */
+  pickFiles(): Promise<string[]>;
+  /** Print the window to a PDF the user places; its path, or null when cancelled. */
+  savePdf(title: string): Promise<string | null>;
   showItemInFolder(path: string): void;
   openExternal(url: string): Promise<void>;
 }
@@ -56,6 +65,9 @@ export function createDesktopApi(engine: AuthentaWatchApi, native: NativeHost): 
     ...passThrough,
     getCapabilities: () => Promise.resolve({ ...ELECTRON_CAPABILITIES }),
     pickFolder: () => native.pickFolder(),
+    pickFiles: () => native.pickFiles(),
+    savePdf: (title) => native.savePdf(title),
+    getMediaBase: () => Promise.resolve(MEDIA_BASE),
     async revealJob(id) {
       const { job } = await engine.getJob(id);
       try {
@@ -73,7 +85,7 @@ export function createDesktopApi(engine: AuthentaWatchApi, native: NativeHost): 
       if (!isSafeExternalUrl(url)) {
         throw new HostError('This link is not an https address, so it was not opened.', 'UNSAFE_LINK');
       }
-      await native.openExternal(url);
+      if (link.open !== false) await native.openExternal(url);
       return url;
     },
     onJobsChanged: (listener) => engine.onJobsChanged(listener),

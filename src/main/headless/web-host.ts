@@ -28,6 +28,7 @@ import {
   type WireError,
 } from '../../shared/contract';
 import {
+  MEDIA_PATH,
   TOKEN_PARAM,
   UPLOAD_PATH,
   WIRE_ERROR_CODES,
@@ -66,6 +67,8 @@ export const WEB_CAPABILITIES: HostCapabilities = Object.freeze({
   nativeFolderPicker: false,
   revealInFolder: false,
   dropUploads: true,
+  nativeFilePicker: false,
+  pdf: false,
 });
 
 export interface WebHostOptions {
@@ -134,6 +137,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const maxUploadBytes = options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD;
   const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE;
   const token = randomBytes(32).toString('base64url');
+  // Read-only access to the ledger's media: its own key, so a media URL never carries the UI token.
+  const mediaKey = randomBytes(24).toString('base64url');
   const rendererRoot = await realpath(rendererDir).catch(() => {
     throw new Error(
       `The web UI is not built: ${rendererDir} is missing. Run \`npm run build:renderer\` first.`,
@@ -475,6 +480,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         return WEB_CAPABILITIES;
       case 'pickFolder':
         return null;
+      case 'pickFiles':
+        return [];
+      case 'getMediaBase':
+        return `${MEDIA_PATH}/${mediaKey}`;
+      case 'savePdf':
+        throw new HttpError(
+          400,
+          "Saving a PDF works only in the desktop app; use your browser's Print, then Save as PDF.",
+          WIRE_ERROR_CODES.notSupported,
+        );
       case 'revealJob':
         throw new HttpError(
           400,

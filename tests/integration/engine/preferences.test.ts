@@ -60,6 +60,17 @@ describe('preferences', () => {
     expect((await h.settings.load()).preferences).toEqual(PreferencesSchema.parse(before));
   });
 
+  it('keeps the thumbnail cache limit (256 MB by default, at least 16 MB)', async () => {
+    h = await startHarness();
+    expect((await h.engine.getPreferences()).thumbnailCacheBytes).toBe(256 * 1024 ** 2);
+    await expect(h.engine.updatePreferences({ thumbnailCacheBytes: 1024 })).rejects.toThrow(
+      /thumbnailCacheBytes/,
+    );
+    const after = await h.engine.updatePreferences({ thumbnailCacheBytes: 64 * 1024 ** 2 });
+    expect(after.thumbnailCacheBytes).toBe(64 * 1024 ** 2);
+    expect((await h.settings.load()).preferences.thumbnailCacheBytes).toBe(64 * 1024 ** 2);
+  });
+
   it('a new size limit applies to the next file found, without a restart', async () => {
     h = await startHarness();
     await h.watch('inbox');

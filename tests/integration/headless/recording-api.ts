@@ -10,7 +10,7 @@ import type {
   JobPage,
   Unsubscribe,
 } from '../../../src/shared/contract';
-import { emptyCounts, type EngineStatus, type Job } from '../../../src/shared/domain';
+import { emptyCounts, emptyVerdictCounts, type EngineStatus, type Job } from '../../../src/shared/domain';
 import { PreferencesSchema } from '../../../src/shared/settings';
 
 export interface RecordedCall {
@@ -50,6 +50,7 @@ export class RecordingApi {
       folders: [],
       profile: null,
       keychain: { available: false, message: 'test' },
+      verdicts: emptyVerdictCounts(),
     };
     this.api = {
       getCapabilities: () =>
@@ -58,6 +59,8 @@ export class RecordingApi {
           nativeFolderPicker: true,
           revealInFolder: true,
           dropUploads: false,
+          nativeFilePicker: true,
+          pdf: true,
         }),
       getStatus: () => record('getStatus', [], status),
       listJobs: (q) => record<JobPage>('listJobs', [q], { total: 1, offset: 0, jobs: [sampleJob(1)] }),
@@ -96,6 +99,15 @@ export class RecordingApi {
       exportReport: (q, f) => record('exportReport', [q, f], 'report'),
       getPreferences: () => record('getPreferences', [], PreferencesSchema.parse({})),
       updatePreferences: (patch) => record('updatePreferences', [patch], PreferencesSchema.parse(patch)),
+      setReview: (id, review) =>
+        record('setReview', [id, review], {
+          ...sampleJob(id),
+          review: { status: review.status, note: review.note ?? null, at: 1 },
+        }),
+      getMediaBase: () => record('getMediaBase', [], 'engine-media-base'),
+      saveVideoPoster: (id, url) => record('saveVideoPoster', [id, url.length], undefined),
+      pickFiles: () => record('pickFiles', [], ['/picked/a.jpg']),
+      savePdf: (title) => record('savePdf', [title], '/picked/report.pdf'),
       onJobsChanged: on('jobsChanged'),
       onStatus: on('status'),
       onProgress: on('progress'),
@@ -147,5 +159,6 @@ export function sampleJob(id: number): Job {
     createdAt: 1,
     updatedAt: 1,
     doneAt: null,
+    review: { status: 'new', note: null, at: null },
   };
 }

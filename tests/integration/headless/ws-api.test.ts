@@ -94,6 +94,32 @@ describe('createWsApi', () => {
     expect(api.connectionState()).toBe('open');
   });
 
+  it('carries reviews and poster frames to the engine; the host answers media, files and PDF itself', async () => {
+    const api = connect();
+    const reviewed = await api.setReview(4, { status: 'escalated', note: 'check the source' });
+    expect(reviewed.review).toEqual({ status: 'escalated', note: 'check the source', at: 1 });
+    await expect(api.setReview(4, { status: 'nope' as never })).rejects.toMatchObject({
+      code: 'INVALID_ARGS',
+    });
+    await api.saveVideoPoster(4, 'data:image/jpeg;base64,/9j/AAAA');
+    await expect(api.saveVideoPoster(4, 'data:image/png;base64,AAAA')).rejects.toMatchObject({
+      code: 'INVALID_ARGS',
+    });
+    expect(recording.callsOf('setReview')).toEqual([
+      { command: 'setReview', args: [4, { status: 'escalated', note: 'check the source' }] },
+    ]);
+    expect(recording.callsOf('saveVideoPoster')).toHaveLength(1);
+    // The media base is the host's own route with its media key, not the engine's answer.
+    const base = await api.getMediaBase();
+    expect(base).toMatch(/^\/media\/[A-Za-z0-9_-]{20,}$/);
+    expect(base).not.toContain(host.token);
+    expect(await api.pickFiles()).toEqual([]);
+    await expect(api.savePdf('Case 1')).rejects.toMatchObject({ code: 'NOT_SUPPORTED' });
+    expect(recording.callsOf('getMediaBase')).toEqual([]);
+    expect(recording.callsOf('pickFiles')).toEqual([]);
+    expect(recording.callsOf('savePdf')).toEqual([]);
+  });
+
   it('rejects with the host’s message and code', async () => {
     const api = connect();
     const bad = await api.getJob(-1).catch((e: unknown) => e);

@@ -29,6 +29,7 @@ function job(over: Partial<Job> = {}): Job {
     createdAt: Date.UTC(2026, 0, 2, 3, 4, 5),
     updatedAt: 0,
     doneAt: Date.UTC(2026, 0, 2, 3, 4, 9),
+    review: { status: 'new', note: null, at: null },
     ...over,
   };
 }
@@ -102,7 +103,26 @@ describe('report rows', () => {
       duplicateOf: null,
       simulated: false,
       extraRecords: 0,
+      review: 'new',
+      reviewNote: null,
+      reviewedAt: null,
     });
+  });
+
+  it('carries the desk’s review: status, note and when it was set', () => {
+    const reviewed = job({
+      review: { status: 'escalated', note: 'Ask the agency', at: Date.UTC(2026, 0, 3, 8, 0, 0) },
+    });
+    expect(reportRow(reviewed)).toMatchObject({
+      review: 'escalated',
+      reviewNote: 'Ask the agency',
+      reviewedAt: '2026-01-03T08:00:00.000Z',
+    });
+    const rows = parseCsv(toCsv([reviewed]));
+    expect(rows[1]![REPORT_COLUMNS.indexOf('review')]).toBe('escalated');
+    expect(rows[1]![REPORT_COLUMNS.indexOf('reviewNote')]).toBe('Ask the agency');
+    const json = JSON.parse(formatReport([reviewed], 'json', 0)) as { jobs: Record<string, unknown>[] };
+    expect(json.jobs[0]).toMatchObject({ review: 'escalated', reviewNote: 'Ask the agency' });
   });
 
   it('counts the records created beyond the first (issue 9: upload URLs refused as expired)', () => {

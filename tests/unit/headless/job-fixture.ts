@@ -28,6 +28,7 @@ export function job(over: Partial<Job> = {}): Job {
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000,
     doneAt: null,
+    review: { status: 'new', note: null, at: null },
     ...over,
   };
 }

@@ -115,7 +115,14 @@ describe('the desktop host', () => {
     const reply = await fake.ipcMain.invoke(commandChannel('getCapabilities'), window().webContents, []);
     expect(reply).toEqual({
       ok: true,
-      value: { host: 'electron', nativeFolderPicker: true, revealInFolder: true, dropUploads: false },
+      value: {
+        host: 'electron',
+        nativeFolderPicker: true,
+        revealInFolder: true,
+        dropUploads: false,
+        nativeFilePicker: true,
+        pdf: true,
+      },
     });
   });
 

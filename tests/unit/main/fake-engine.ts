@@ -13,11 +13,13 @@ import type {
 import { PreferencesSchema, type Preferences } from '../../../src/shared/settings';
 import {
   emptyCounts,
+  emptyVerdictCounts,
   type EngineStatus,
   type FolderStatus,
   type Job,
   type JobChange,
   type JobDetails,
+  type ReviewStatus,
   type UploadProgress,
 } from '../../../src/shared/domain';
 import type { DesktopEngine } from '../../../src/main/desktop/app';
@@ -34,6 +36,7 @@ export function makeStatus(overrides: Partial<EngineStatus> = {}): EngineStatus 
     folders: [],
     profile: null,
     keychain: { available: true, message: null },
+    verdicts: emptyVerdictCounts(),
     ...overrides,
   };
 }
@@ -65,6 +68,7 @@ export function makeJob(overrides: Partial<Job> = {}): Job {
     createdAt: 0,
     updatedAt: 0,
     doneAt: 0,
+    review: { status: 'new', note: null, at: null },
     ...overrides,
   };
 }
@@ -140,7 +144,14 @@ export class FakeEngine implements DesktopEngine {
   }
 
   async getCapabilities(): Promise<HostCapabilities> {
-    return { host: 'web', nativeFolderPicker: false, revealInFolder: false, dropUploads: true };
+    return {
+      host: 'web',
+      nativeFolderPicker: false,
+      revealInFolder: false,
+      dropUploads: true,
+      nativeFilePicker: false,
+      pdf: false,
+    };
   }
   async getStatus(): Promise<EngineStatus> {
     this.record('getStatus');
@@ -240,6 +251,26 @@ export class FakeEngine implements DesktopEngine {
   async updatePreferences(patch: PreferencesPatch): Promise<Preferences> {
     this.record('updatePreferences', patch);
     return PreferencesSchema.parse(patch);
+  }
+  async setReview(id: JobId, review: { status: ReviewStatus; note?: string | null }): Promise<Job> {
+    this.record('setReview', id, review);
+    const job = this.jobs.get(id);
+    if (!job) throw Object.assign(new Error(`No job ${id}.`), { code: 'NOT_FOUND' });
+    const updated = { ...job, review: { status: review.status, note: review.note ?? null, at: 1 } };
+    this.jobs.set(id, updated);
+    return updated;
+  }
+  async getMediaBase(): Promise<string> {
+    return notImplemented('getMediaBase');
+  }
+  async saveVideoPoster(id: JobId, jpegDataUrl: string): Promise<void> {
+    this.record('saveVideoPoster', id, jpegDataUrl.length);
+  }
+  async pickFiles(): Promise<string[]> {
+    return notImplemented('pickFiles');
+  }
+  async savePdf(): Promise<string | null> {
+    return notImplemented('savePdf');
   }
 
   onJobsChanged(listener: Listener<JobChange[]>): () => void {

@@ -10,11 +10,16 @@ afterEach(() => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function setup(picked: string | null = '/home/desk/Incoming') {
+function setup(picked: string | null = '/home/desk/Incoming', pickedFiles: string[] = []) {
   const engine = new FakeEngine();
-  const native = { shown: [] as string[], opened: [] as string[] };
+  const native = { shown: [] as string[], opened: [] as string[], printed: [] as string[] };
   const host: NativeHost = {
     pickFolder: async () => picked,
+    pickFiles: async () => pickedFiles,
+    savePdf: async (title) => {
+      native.printed.push(title);
+      return title === 'cancel' ? null : `/home/desk/${title}.pdf`;
+    },
     showItemInFolder: (p) => void native.shown.push(p),
     openExternal: async (u) => void native.opened.push(u),
   };
@@ -29,6 +34,8 @@ describe('createDesktopApi', () => {
       nativeFolderPicker: true,
       revealInFolder: true,
       dropUploads: false,
+      nativeFilePicker: true,
+      pdf: true,
     });
     expect(ELECTRON_CAPABILITIES.dropUploads).toBe(false);
   });
@@ -36,6 +43,28 @@ describe('createDesktopApi', () => {
   it('answers pickFolder with the native picker', async () => {
     await expect(setup().api.pickFolder()).resolves.toBe('/home/desk/Incoming');
     await expect(setup(null).api.pickFolder()).resolves.toBeNull();
+  });
+
+  it('answers pickFiles with the native multi-file picker (empty when cancelled)', async () => {
+    await expect(setup(null, ['/a.jpg', '/b.mp4']).api.pickFiles()).resolves.toEqual(['/a.jpg', '/b.mp4']);
+    await expect(setup(null, []).api.pickFiles()).resolves.toEqual([]);
+  });
+
+  it('saves the window as a PDF where the user says, null when cancelled', async () => {
+    const { api, native } = setup();
+    await expect(api.savePdf('Case 12')).resolves.toBe('/home/desk/Case 12.pdf');
+    await expect(api.savePdf('cancel')).resolves.toBeNull();
+    expect(native.printed).toEqual(['Case 12', 'cancel']);
+  });
+
+  it('serves local media from its own privileged scheme', async () => {
+    await expect(setup().api.getMediaBase()).resolves.toBe('authenta-media://local');
+  });
+
+  it('returns a heatmap link without opening the browser when the UI plays it inline', async () => {
+    const { api, native, engine } = setup();
+    await expect(api.openLink({ id: 3, kind: 'heatmap', open: false })).resolves.toBe(engine.linkUrl);
+    expect(native.opened).toEqual([]);
   });
 
   it('reveals a job’s file in the file manager, or says it is gone', async () => {

@@ -52,6 +52,8 @@ describe('empty queue', () => {
       nativeFolderPicker: true,
       revealInFolder: true,
       dropUploads: false,
+      nativeFilePicker: true,
+      pdf: true,
     };
     harness = await mountApp(api);
     expect(screen.queryByTestId('add-folder-path')).toBeNull();

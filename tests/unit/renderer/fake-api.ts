@@ -17,12 +17,14 @@ import type {
 } from '../../../src/shared/contract';
 import {
   emptyCounts,
+  emptyVerdictCounts,
   type EngineStatus,
   type FolderStatus,
   type Job,
   type JobChange,
   type JobDetails,
   type Profile,
+  type ReviewStatus,
   type UploadProgress,
 } from '../../../src/shared/domain';
 import { PreferencesSchema, type Preferences } from '../../../src/shared/settings';
@@ -66,6 +68,7 @@ export function makeJob(partial: Partial<Job> = {}): Job {
     createdAt: 1_700_000_000_000 + id * 1000,
     updatedAt: 1_700_000_000_000 + id * 1000,
     doneAt: null,
+    review: { status: 'new', note: null, at: null },
     ...partial,
   };
 }
@@ -109,13 +112,20 @@ export function makeStatus(partial: Partial<EngineStatus> = {}): EngineStatus {
       hasSecret: true,
     },
     keychain: { available: true, message: null },
+    verdicts: emptyVerdictCounts(),
     ...partial,
   };
 }
 
-function sortValue(job: Job, key: NonNullable<JobQuery['sort']>): string | number {
+/** How bad a verdict is: fake first in a descending sort. */
+const SEVERITY = { authentic: 1, inconclusive: 2, suspect: 3, fake: 4 } as const;
+
+/** The value a job sorts by; null for a job without a verdict (or confidence), which sorts last. */
+function sortValue(job: Job, key: NonNullable<JobQuery['sort']>): string | number | null {
   if (key === 'name') return job.name.toLowerCase();
   if (key === 'state') return job.state;
+  if (key === 'verdict') return job.verdict ? SEVERITY[job.verdict.label] : null;
+  if (key === 'confidence') return job.verdict?.confidence ?? null;
   return job[key];
 }
 
@@ -128,7 +138,15 @@ export class FakeApi implements AuthentaWatchApi {
     nativeFolderPicker: false,
     revealInFolder: false,
     dropUploads: true,
+    nativeFilePicker: false,
+    pdf: false,
   };
+  /** What getMediaBase answers (the e2e suite serves real media; here only URLs matter). */
+  mediaBase = '/media/test-key';
+  /** What pickFiles answers. */
+  pickedFiles: string[] = [];
+  /** What savePdf answers (null: the user cancelled). */
+  savedPdf: string | null = '/home/desk/case.pdf';
   profiles: Profile[] = [];
   activeProfileId: string | null = null;
   calls: FakeCall[] = [];
@@ -234,6 +252,7 @@ export class FakeApi implements AuthentaWatchApi {
       (j) =>
         (!query.states || query.states.includes(j.state)) &&
         (!query.verdicts || (j.verdict !== null && query.verdicts.includes(j.verdict.label))) &&
+        (!query.reviews || query.reviews.includes(j.review.status)) &&
         (query.folderId === undefined || j.folderId === query.folderId) &&
         (query.since === undefined || j.createdAt >= query.since) &&
         (query.until === undefined || j.createdAt <= query.until) &&
@@ -244,7 +263,9 @@ export class FakeApi implements AuthentaWatchApi {
     return rows.sort((a, b) => {
       const x = sortValue(a, key);
       const y = sortValue(b, key);
-      if (x !== y) return (x < y ? -1 : 1) * dir;
+      if (x === null || y === null) {
+        if (x !== y) return x === null ? 1 : -1;
+      } else if (x !== y) return (x < y ? -1 : 1) * dir;
       return (a.id - b.id) * dir;
     });
   }
@@ -373,5 +394,29 @@ export class FakeApi implements AuthentaWatchApi {
     this.#record('updatePreferences', [patch]);
     this.preferences = { ...this.preferences, ...patch };
     return structuredClone(this.preferences);
+  }
+  async setReview(id: number, review: { status: ReviewStatus; note?: string | null }) {
+    this.#record('setReview', [id, review]);
+    const job = this.jobs.find((j) => j.id === id);
+    if (!job) throw new Error(`No job ${id}.`);
+    const note = review.note?.trim() ? review.note.trim() : null;
+    const updated: Job = { ...job, review: { status: review.status, note, at: Date.now() } };
+    this.emitJobs([{ type: 'upsert', job: updated }]);
+    return updated;
+  }
+  async getMediaBase() {
+    this.#record('getMediaBase', []);
+    return this.mediaBase;
+  }
+  async saveVideoPoster(id: number, jpegDataUrl: string) {
+    this.#record('saveVideoPoster', [id, jpegDataUrl.length]);
+  }
+  async pickFiles() {
+    this.#record('pickFiles', []);
+    return [...this.pickedFiles];
+  }
+  async savePdf(title: string) {
+    this.#record('savePdf', [title]);
+    return this.savedPdf;
   }
 }

@@ -10,9 +10,11 @@ import type {
   ErrorKind,
   Job,
   JobState,
+  JobReview,
   JobTransition,
   MediaKind,
   Verdict,
+  VerdictLabel,
 } from '../../../shared/domain';
 
 /** A ledger row: the Job the UI sees plus what only the engine may know. */
@@ -153,6 +155,10 @@ export interface Ledger {
   /** Every row in one of these states, oldest first. */
   listByStates(states: readonly JobState[]): Promise<JobRecord[]>;
   counts(): Promise<Record<JobState, number>>;
+  /** Jobs per verdict label, over every row with a verdict. */
+  verdictCounts(): Promise<Record<VerdictLabel, number>>;
+  /** Store a person's review of a job (no state change); null when there is no such job. */
+  setReview(id: number, review: JobReview): Promise<JobRecord | null>;
   /** The earliest `done` job with these bytes and model (simulated verdicts only match simulated). */
   findDoneByHash(sha256: string, model: string, simulated: boolean): Promise<JobRecord | null>;
   /** Queued jobs with these bytes and model that do not force a new check. */

@@ -107,6 +107,22 @@ export const MIGRATIONS: readonly Migration[] = [
       db.exec(`UPDATE jobs SET records_created = 1 WHERE remote_id IS NOT NULL;`);
     },
   },
+  {
+    version: 5,
+    description: 'review status per file, and the verdict confidence as a column (triage sorts)',
+    up(db) {
+      db.exec(`
+        ALTER TABLE jobs ADD COLUMN review_status TEXT NOT NULL DEFAULT 'new';
+        ALTER TABLE jobs ADD COLUMN review_note TEXT;
+        ALTER TABLE jobs ADD COLUMN review_at BIGINT;
+        ALTER TABLE jobs ADD COLUMN verdict_confidence REAL;
+        UPDATE jobs SET verdict_confidence = json_extract(verdict_json, '$.confidence')
+          WHERE verdict_json IS NOT NULL AND json_valid(verdict_json)
+            AND json_type(verdict_json, '$.confidence') IN ('real', 'integer');
+        CREATE INDEX jobs_review ON jobs (review_status, created_at);
+      `);
+    },
+  },
 ];
 
 /** The version a fully migrated ledger is at. */

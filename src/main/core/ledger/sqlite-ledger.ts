@@ -11,7 +11,18 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalisedJobQuery } from '../../../shared/contract';
-import { emptyCounts, type JobState, type JobTransition, type Verdict } from '../../../shared/domain';
+import {
+  emptyCounts,
+  emptyVerdictCounts,
+  REVIEW_STATUSES,
+  VERDICT_LABELS,
+  type JobReview,
+  type JobState,
+  type JobTransition,
+  type ReviewStatus,
+  type Verdict,
+  type VerdictLabel,
+} from '../../../shared/domain';
 import type {
   ClaimProfile,
   JobPatch,
@@ -120,6 +131,16 @@ interface Row {
   created_at: number;
   updated_at: number;
   done_at: number | null;
+  review_status: string;
+  review_note: string | null;
+  review_at: number | null;
+}
+
+function toReview(r: Row): JobReview {
+  const status = (REVIEW_STATUSES as readonly string[]).includes(r.review_status)
+    ? (r.review_status as ReviewStatus)
+    : 'new';
+  return { status, note: r.review_note, at: r.review_at };
 }
 
 function parseJson(text: string | null): unknown {
@@ -168,16 +189,33 @@ function toRecord(r: Row): JobRecord {
     pendingSeenMs: r.pending_seen_ms,
     forceRecheck: r.force_recheck === 1,
     recordsCreated: r.records_created ?? 0,
+    review: toReview(r),
   };
 }
 
-const SORT_COLUMNS: Record<NormalisedJobQuery['sort'], string> = {
-  createdAt: 'created_at',
-  updatedAt: 'updated_at',
-  name: 'LOWER(name)',
-  size: 'size',
-  state: 'state',
-};
+/** Verdicts by severity: a descending sort shows fakes first. */
+const SEVERITY: Record<VerdictLabel, number> = { fake: 4, suspect: 3, inconclusive: 2, authentic: 1 };
+const SEVERITY_SQL = `CASE verdict_label ${VERDICT_LABELS.map((l) => `WHEN '${l}' THEN ${SEVERITY[l]}`).join(' ')} END`;
+
+/** ORDER BY of each sort key; jobs without a verdict (or confidence) come last in both orders. */
+function orderBy(sort: NormalisedJobQuery['sort'], dir: 'ASC' | 'DESC'): string {
+  switch (sort) {
+    case 'createdAt':
+      return `created_at ${dir}, id ${dir}`;
+    case 'updatedAt':
+      return `updated_at ${dir}, id ${dir}`;
+    case 'name':
+      return `LOWER(name) ${dir}, id ${dir}`;
+    case 'size':
+      return `size ${dir}, id ${dir}`;
+    case 'state':
+      return `state ${dir}, id ${dir}`;
+    case 'verdict':
+      return `${SEVERITY_SQL} ${dir} NULLS LAST, verdict_confidence ${dir} NULLS LAST, id ${dir}`;
+    case 'confidence':
+      return `verdict_confidence ${dir} NULLS LAST, id ${dir}`;
+  }
+}
 
 function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
@@ -349,6 +387,10 @@ export class SqliteLedger implements Ledger {
       where.push(`verdict_label IN (${placeholders(query.verdicts.length)})`);
       values.push(...query.verdicts);
     }
+    if (query.reviews?.length) {
+      where.push(`review_status IN (${placeholders(query.reviews.length)})`);
+      values.push(...query.reviews);
+    }
     if (query.folderId !== undefined) {
       where.push('folder_id = ?');
       values.push(query.folderId);
@@ -369,7 +411,7 @@ export class SqliteLedger implements Ledger {
     const dir = query.order === 'asc' ? 'ASC' : 'DESC';
     const total = (this.stmt(`SELECT COUNT(*) AS n FROM jobs ${whereSql}`).get(...values) as { n: number }).n;
     const rows = this.stmt(
-      `SELECT * FROM jobs ${whereSql} ORDER BY ${SORT_COLUMNS[query.sort]} ${dir}, id ${dir} LIMIT ? OFFSET ?`,
+      `SELECT * FROM jobs ${whereSql} ORDER BY ${orderBy(query.sort, dir)} LIMIT ? OFFSET ?`,
     ).all(...values, query.limit, query.offset) as Row[];
     return { total, jobs: rows.map(toRecord) };
   }
@@ -390,6 +432,22 @@ export class SqliteLedger implements Ledger {
     }[];
     for (const r of rows) if (r.state in counts) counts[r.state] = r.n;
     return counts;
+  }
+
+  async verdictCounts(): Promise<Record<VerdictLabel, number>> {
+    const counts = emptyVerdictCounts();
+    const rows = this.stmt(
+      'SELECT verdict_label AS label, COUNT(*) AS n FROM jobs WHERE verdict_label IS NOT NULL GROUP BY verdict_label',
+    ).all() as { label: VerdictLabel; n: number }[];
+    for (const r of rows) if (r.label in counts) counts[r.label] = r.n;
+    return counts;
+  }
+
+  async setReview(id: number, review: JobReview): Promise<JobRecord | null> {
+    const row = this.stmt(
+      `UPDATE jobs SET review_status = ?, review_note = ?, review_at = ?, updated_at = ? WHERE id = ? RETURNING *`,
+    ).get(review.status, review.note, review.at, this.now(), id) as Row | undefined;
+    return row ? toRecord(row) : null;
   }
 
   async findDoneByHash(sha256: string, model: string, simulated: boolean): Promise<JobRecord | null> {
@@ -508,8 +566,9 @@ export class SqliteLedger implements Ledger {
       sets.push(`${column.col} = ?`);
       values.push(column.to(value));
       if (key === 'verdict') {
-        sets.push('verdict_label = ?');
-        values.push((value as Verdict | null)?.label ?? null);
+        const verdict = value as Verdict | null;
+        sets.push('verdict_label = ?', 'verdict_confidence = ?');
+        values.push(verdict?.label ?? null, verdict?.confidence ?? null);
       }
     }
     return { sets, values };

@@ -72,7 +72,33 @@ export function matchesFilter(job: Job, filter: JobFilter): boolean {
   return true;
 }
 
-function keyCompare(a: Job, b: Job, sort: JobSortKey): number {
+/** How bad a verdict is, as the engine sorts it: fake first in a descending sort. */
+const SEVERITY: Record<VerdictLabel, number> = { authentic: 1, inconclusive: 2, suspect: 3, fake: 4 };
+
+/** The verdict sort's values of a job (severity, then confidence); null without a verdict. */
+function verdictKey(job: Job, sort: 'verdict' | 'confidence'): [number, number | null] | null {
+  const v = job.verdict;
+  if (!v) return null;
+  if (sort === 'confidence') return v.confidence === undefined ? null : [v.confidence, null];
+  return [SEVERITY[v.label], v.confidence ?? null];
+}
+
+/**
+ * Compare by verdict or confidence in the chosen order; jobs without one last in either order
+ * (the engine's NULLS LAST).
+ */
+function verdictCompare(a: Job, b: Job, sort: 'verdict' | 'confidence', order: SortOrder): number {
+  const x = verdictKey(a, sort);
+  const y = verdictKey(b, sort);
+  if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+  const dir = order === 'asc' ? 1 : -1;
+  if (x[0] !== y[0]) return (x[0] - y[0]) * dir;
+  if (x[1] === y[1]) return 0;
+  if (x[1] === null || y[1] === null) return x[1] === null ? 1 : -1;
+  return (x[1] - y[1]) * dir;
+}
+
+function keyCompare(a: Job, b: Job, sort: Exclude<JobSortKey, 'verdict' | 'confidence'>): number {
   switch (sort) {
     case 'name': {
       const x = a.name.toLowerCase();
@@ -88,6 +114,9 @@ function keyCompare(a: Job, b: Job, sort: JobSortKey): number {
 
 /** The list's order: the sort key, then the id, both in the chosen direction. */
 export function compareJobs(a: Job, b: Job, sort: JobSortKey, order: SortOrder): number {
+  if (sort === 'verdict' || sort === 'confidence') {
+    return verdictCompare(a, b, sort, order) || (order === 'asc' ? a.id - b.id : b.id - a.id);
+  }
   const c = keyCompare(a, b, sort) || a.id - b.id;
   return order === 'asc' ? c : -c;
 }

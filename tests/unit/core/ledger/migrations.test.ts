@@ -134,3 +134,49 @@ describe('ledger migrations', () => {
     }
   });
 });
+
+describe('ledger migration 5', () => {
+  it('adds the review columns (new by default) and the confidence column, filled from stored verdicts', () => {
+    const d = open();
+    migrate(d, 1000, 4);
+    const insert = d.prepare(
+      `INSERT INTO jobs (path, name, size, mtime_ms, state, profile_id, created_at, updated_at, verdict_json, verdict_label)
+       VALUES (?, ?, 10, 5, 'done', 'sandbox', 1, 1, ?, ?)`,
+    );
+    insert.run('/a/1.png', '1.png', JSON.stringify({ label: 'fake', confidence: 0.93 }), 'fake');
+    insert.run('/a/2.png', '2.png', JSON.stringify({ label: 'inconclusive' }), 'inconclusive');
+    insert.run('/a/3.png', '3.png', null, null);
+    insert.run('/a/4.png', '4.png', '{not json', 'fake');
+    expect(migrate(d, 2000, 5)).toBe(5);
+    expect(
+      d
+        .prepare('SELECT review_status, review_note, review_at, verdict_confidence FROM jobs ORDER BY id')
+        .all(),
+    ).toEqual([
+      { review_status: 'new', review_note: null, review_at: null, verdict_confidence: 0.93 },
+      { review_status: 'new', review_note: null, review_at: null, verdict_confidence: null },
+      { review_status: 'new', review_note: null, review_at: null, verdict_confidence: null },
+      { review_status: 'new', review_note: null, review_at: null, verdict_confidence: null },
+    ]);
+    expect(indexes(d)).toContain('jobs_review');
+  });
+
+  it('opens a version-4 file through SqliteLedger with every job unreviewed', async () => {
+    const file = join(dir, 'v3.sqlite');
+    const old = new Database(file);
+    migrate(old, 1000, 4);
+    old
+      .prepare(
+        `INSERT INTO jobs (path, name, size, mtime_ms, state, profile_id, created_at, updated_at)
+         VALUES ('/x/old.jpg', 'old.jpg', 7, 9, 'queued', 'sandbox', 1, 1)`,
+      )
+      .run();
+    old.close();
+    const ledger = SqliteLedger.open({ file, now: () => 5000 });
+    try {
+      expect((await ledger.get(1))?.review).toEqual({ status: 'new', note: null, at: null });
+    } finally {
+      await ledger.close();
+    }
+  });
+});

@@ -267,3 +267,86 @@ describe('SqliteLedger queries', () => {
     expect(await ledger.callsOn('2026-02-28')).toEqual({ query: 0, mutation: 0 });
   });
 });
+
+describe('SqliteLedger triage: reviews, verdict sorts and counts', () => {
+  /** Jobs with these verdicts (null: still on its way), in insertion order. */
+  async function judged(
+    verdicts: ({ label: 'authentic' | 'suspect' | 'fake' | 'inconclusive'; confidence?: number } | null)[],
+  ) {
+    const ids: number[] = [];
+    for (const [i, v] of verdicts.entries()) {
+      const j = await ledger.insert(job({ name: `f${i}.png`, state: 'queued' }));
+      if (v) await ledger.update(j.id, { verdict: v });
+      ids.push(j.id);
+    }
+    return ids;
+  }
+
+  it('a new row is unreviewed; setReview stores status, note and time, and filters see it', async () => {
+    const [a, b, c] = await judged([null, null, null]);
+    expect((await ledger.get(a!))?.review).toEqual({ status: 'new', note: null, at: null });
+    now = 9_000;
+    const updated = await ledger.setReview(b!, { status: 'escalated', note: 'Call the agency', at: 8_500 });
+    expect(updated?.review).toEqual({ status: 'escalated', note: 'Call the agency', at: 8_500 });
+    expect(updated?.updatedAt).toBe(9_000);
+    await ledger.setReview(c!, { status: 'cleared', note: null, at: 8_600 });
+    const ids = async (query: JobQuery) => (await ledger.list(q(query))).jobs.map((j) => j.id);
+    expect(await ids({ reviews: ['escalated'] })).toEqual([b]);
+    expect(await ids({ reviews: ['new', 'cleared'], sort: 'createdAt', order: 'asc' })).toEqual([a, c]);
+    expect((await ledger.list(q({ reviews: ['cleared'] }))).total).toBe(1);
+    expect(await ledger.setReview(999, { status: 'cleared', note: null, at: 1 })).toBeNull();
+  });
+
+  it('sorts by verdict severity (fake, suspect, inconclusive, authentic), jobs without a verdict last either way', async () => {
+    const [none, auth, fake, susp, inc, fake2] = await judged([
+      null,
+      { label: 'authentic', confidence: 0.9 },
+      { label: 'fake', confidence: 0.7 },
+      { label: 'suspect', confidence: 0.55 },
+      { label: 'inconclusive' },
+      { label: 'fake', confidence: 0.99 },
+    ]);
+    const order = async (o: 'asc' | 'desc') =>
+      (await ledger.list(q({ sort: 'verdict', order: o }))).jobs.map((j) => j.id);
+    expect(await order('desc')).toEqual([fake2, fake, susp, inc, auth, none]);
+    expect(await order('asc')).toEqual([auth, inc, susp, fake, fake2, none]);
+  });
+
+  it('sorts by confidence, jobs without one last either way, and pages through the sort', async () => {
+    const [none, low, high, noConf, mid] = await judged([
+      null,
+      { label: 'suspect', confidence: 0.51 },
+      { label: 'fake', confidence: 0.98 },
+      { label: 'inconclusive' },
+      { label: 'authentic', confidence: 0.8 },
+    ]);
+    const order = async (o: 'asc' | 'desc', offset = 0, limit = 200) =>
+      (await ledger.list(q({ sort: 'confidence', order: o, offset, limit }))).jobs.map((j) => j.id);
+    // Ties (no confidence) keep the id order of the chosen direction.
+    expect(await order('desc')).toEqual([high, mid, low, noConf, none]);
+    expect(await order('asc')).toEqual([low, mid, high, none, noConf]);
+    expect(await order('desc', 1, 2)).toEqual([mid, low]);
+  });
+
+  it('a verdict written again (a retry) moves the job in the confidence sort', async () => {
+    const [a, b] = await judged([
+      { label: 'fake', confidence: 0.6 },
+      { label: 'fake', confidence: 0.7 },
+    ]);
+    await ledger.update(a!, { verdict: { label: 'fake', confidence: 0.95 } });
+    expect((await ledger.list(q({ sort: 'confidence' }))).jobs.map((j) => j.id)).toEqual([a, b]);
+    await ledger.update(a!, { verdict: null });
+    expect((await ledger.list(q({ sort: 'confidence' }))).jobs.map((j) => j.id)).toEqual([b, a]);
+  });
+
+  it('counts jobs per verdict label over the whole ledger', async () => {
+    await judged([
+      null,
+      { label: 'fake', confidence: 0.9 },
+      { label: 'fake', confidence: 0.8 },
+      { label: 'authentic', confidence: 0.9 },
+      { label: 'inconclusive' },
+    ]);
+    expect(await ledger.verdictCounts()).toEqual({ authentic: 1, suspect: 0, fake: 2, inconclusive: 1 });
+  });
+});
