@@ -3,7 +3,8 @@
  * Scripts branch on it: 0 all done or skipped, 1 something else went wrong (a file failed),
  * 2 usage, 3 credentials or permission, 4 quota or credits, 5 gave up waiting (`--timeout`).
  */
-import type { Block, ErrorKind, Job } from '../../shared/domain';
+import type { Block, ErrorKind, Job, JobState } from '../../shared/domain';
+import { isBlocked } from '../core/pipeline/error-policy';
 
 export const EXIT = {
   ok: 0,
@@ -69,9 +70,39 @@ export function exitCodeFor(outcome: RunOutcome): ExitCode {
 }
 
 /**
- * Whether `--once` must stop now instead of waiting: a block that only the user can clear
- * (credentials, permission, credits, quota) stops the queue, so waiting would never end.
+ * Whether a job in `state` can still move on under these blocks: the call it needs next is not
+ * stopped (a file already sent is polled with Query calls, which a Mutation quota or a lack of
+ * credits does not stop), or it needs no call (local checks, a call already under way). Pure.
  */
-export function stopsOnceRun(blocks: readonly Pick<Block, 'kind' | 'code'>[]): boolean {
-  return blocks.some((b) => blockClass(b) !== null);
+export function canStillAdvance(state: JobState, blocks: readonly Pick<Block, 'kind'>[]): boolean {
+  switch (state) {
+    case 'waiting':
+    case 'creating':
+      return true;
+    case 'queued':
+      return !isBlocked('create', blocks);
+    case 'uploading':
+      return !isBlocked('get', blocks) && !isBlocked('upload', blocks);
+    case 'finalizing':
+      return !isBlocked('finalize', blocks);
+    case 'processing':
+      return !isBlocked('list', blocks);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether `--once` must stop now instead of waiting: a block that only the user can clear
+ * (credentials, permission, credits, quota) stops the queue, so waiting for the jobs it holds
+ * would never end. Jobs it does not hold (files already sent, waiting for their verdicts with
+ * Query calls) are waited for first: "files already sent still get their verdicts".
+ */
+export function stopsOnceRun(
+  blocks: readonly Pick<Block, 'kind' | 'code'>[],
+  openJobs: readonly Pick<Job, 'state'>[] = [],
+): boolean {
+  return (
+    blocks.some((b) => blockClass(b) !== null) && !openJobs.some((j) => canStillAdvance(j.state, blocks))
+  );
 }

@@ -156,7 +156,7 @@ export class HeadlessRun {
     for (;;) {
       const open = await this.openJobs();
       const finished = open.every((j) => TERMINAL_STATES.includes(j.state));
-      if ((idle && finished) || stopsOnceRun(this.blocks) || this.stopRequested) {
+      if ((idle && finished) || stopsOnceRun(this.blocks, open) || this.stopRequested) {
         return exitCodeFor({ jobs: open, blocks: this.blocks });
       }
       if (this.timedOut) {

@@ -123,6 +123,31 @@ describe.each(GENERATIONS)('$label', ({ generation }) => {
         expect((await h.engine.getStatus()).blocks).toEqual([]);
       });
 
+      it('AA001 on POST, then a restart within the cool-down: no POST spent to find out again; one after it (issue 9, item 2)', async () => {
+        h = await startHarness({ generation, preferences: { concurrency: 1 } });
+        h.sim.setQuota({ mutation: 1 });
+        await h.watch('inbox');
+        await drop(['a.png', 'b.png', 'c.png']);
+        await h.waitFor(async () => (await states()).join() === 'blocked,done,queued', {
+          message: '1 done, 1 blocked',
+        });
+        const before = h.sim.counts().mutation;
+        await h.restart();
+        await h.waitFor(async () => (await h.engine.getStatus()).blocks.length > 0, { message: 'the block' });
+        await quietly();
+        expect(h.sim.counts().mutation).toBe(before);
+        const status = await h.engine.getStatus();
+        expect(status.blocks).toMatchObject([{ kind: 'quota-mutation', code: 'AA001' }]);
+        expect(status.blocks[0]!.retryAt).toBeGreaterThan(Date.now() + COOLDOWN - 60_000);
+        expect((await states()).join()).toBe('blocked,done,queued');
+
+        h.sim.resetQuotaWindow();
+        h.sim.setQuota({});
+        h.clock.advance(COOLDOWN);
+        await h.waitFor(async () => (await states()).every((s) => s === 'done'), { message: 'all done' });
+        expect(h.sim.counts().mutation).toBe(before + 2);
+      });
+
       it('AA001 on GET: polling stops, uploads go on; after the cool-down one list call checks, then verdicts come', async () => {
         h = await startHarness({ generation });
         h.sim.setQuota({ query: 0 });

@@ -57,4 +57,23 @@ describe('stopsOnceRun', () => {
     expect(stopsOnceRun([b(kind, code)])).toBe(stops);
   });
   it('not without blocks', () => expect(stopsOnceRun([])).toBe(false));
+
+  // Issue 9, item 2: files already sent are waited for where the block leaves their calls free.
+  it.each<[Block['kind'], JobState, boolean]>([
+    ['quota-mutation', 'processing', false],
+    ['credits', 'processing', false],
+    ['quota-mutation', 'uploading', false],
+    ['quota-mutation', 'creating', false],
+    ['quota-mutation', 'waiting', false],
+    ['quota-mutation', 'queued', true],
+    ['quota-mutation', 'blocked', true],
+    ['quota-mutation', 'finalizing', true],
+    ['credits', 'finalizing', true],
+    ['quota-query', 'processing', true],
+    ['quota-query', 'uploading', true],
+    ['auth', 'processing', true],
+    ['permission', 'uploading', true],
+  ])('%s with a job %s open -> stops: %s', (kind, state, stops) => {
+    expect(stopsOnceRun([b(kind, 'X')], [{ state }, { state: 'blocked' }, { state: 'failed' }])).toBe(stops);
+  });
 });

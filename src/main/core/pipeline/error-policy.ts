@@ -32,7 +32,7 @@ const BLOCKED_OPERATIONS: Readonly<Record<BlockKind, readonly Operation[]>> = {
 };
 
 /** Whether an operation may run now, given the current blocks. */
-export function isBlocked(op: Operation, blocks: readonly Block[]): boolean {
+export function isBlocked(op: Operation, blocks: readonly Pick<Block, 'kind'>[]): boolean {
   return blocks.some((b) => BLOCKED_OPERATIONS[b.kind].includes(op));
 }
 

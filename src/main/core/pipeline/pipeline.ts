@@ -13,7 +13,7 @@ import { applyAfterAction } from '../watch/after-verdict';
 import { statFile } from '../watch/classify';
 import type { FileCandidate } from '../watch/folder-watcher';
 import type { PipelineContext } from './context';
-import { blocksOf, decideOnError, type Operation } from './error-policy';
+import { blocksOf, decideOnError, quotaOf, type Operation } from './error-policy';
 import { LOCAL_CODES } from './hints';
 import { Intake } from './intake';
 import { Poller } from './poller';
@@ -119,7 +119,9 @@ export class Pipeline implements Disposable {
       );
       if (back) this.ctx.changed(back);
     }
+    const held = this.restoreQuotaBlocks(await ledger.listByStates(['blocked']));
     for (const row of await ledger.listByStates(['blocked'])) {
+      if (held.has(row.id)) continue;
       const back = await ledger.transition(
         row.id,
         'blocked',
@@ -148,6 +150,37 @@ export class Pipeline implements Disposable {
     }
     await this.poller.load();
     this.kick();
+  }
+
+  /**
+   * Rows blocked by AA001 less than a cool-down ago (an earlier run met the quota): the quota is
+   * known to be used up, so the block is set again with its original time to check, and those
+   * rows keep waiting. No call is spent to find out again (authenta-api.md: stop calling until
+   * the user acts or the quota window resets; the cool-down stands for the window). Returns the
+   * ids of the rows held.
+   */
+  private restoreQuotaBlocks(rows: readonly JobRecord[]): Set<number> {
+    const { ctx } = this;
+    const now = ctx.clock.now();
+    const cooldown = ctx.preferences().quotaCooldownMs;
+    const held = new Set<number>();
+    const until = new Map<'quota-query' | 'quota-mutation', { at: number; row: JobRecord }>();
+    for (const row of rows) {
+      if (row.errorKind !== 'quota' || row.profileId !== ctx.activeProfileId()) continue;
+      const at = row.updatedAt + cooldown;
+      if (at <= now) continue;
+      const kind = quotaOf(firstOperation(row.resumeState)) === 'query' ? 'quota-query' : 'quota-mutation';
+      held.add(row.id);
+      if ((until.get(kind)?.at ?? 0) < at) until.set(kind, { at, row });
+    }
+    for (const [kind, { at, row }] of until) {
+      ctx.blocks.set(kind, { code: row.errorCode ?? 'AA001', message: row.errorMessage ?? '' }, at);
+      ctx.logger.info('quota still used up from an earlier run', {
+        kind,
+        retryAt: new Date(at).toISOString(),
+      });
+    }
+    return held;
   }
 
   /** Look for work now (after resume, a profile change, a new preference). */
