@@ -306,6 +306,14 @@ export class DesktopApp {
       onClosed: () => {
         if (!this.quitting) app.quit();
       },
+      onLoadFailed: (error) => {
+        const reason = error instanceof Error ? error.message : String(error);
+        dialog.showErrorBox(
+          'Authenta Watch could not open its window',
+          `${reason}\n\nThe app's files may be damaged: reinstall Authenta Watch. ` +
+            `It keeps watching your folders from the tray. Details are in the log: ${this.logSink?.file ?? app.getPath('logs')}`,
+        );
+      },
       clock: this.clock,
       logger,
     });

@@ -21,6 +21,8 @@ export interface MainWindowOptions {
   onHiddenToTray(): void;
   /** The window really closed (close-to-tray off, or quitting). */
   onClosed(): void;
+  /** The page could not be loaded (a damaged install, the dev server gone): tell the user. */
+  onLoadFailed(error: unknown): void;
   clock: Clock;
   logger: Logger;
 }
@@ -136,7 +138,10 @@ export class MainWindow implements Disposable {
       options.target.kind === 'file'
         ? win.loadFile(options.target.indexFile)
         : win.loadURL(options.target.url);
-    load.catch((error: unknown) => options.logger.error('The window could not load its page', { error }));
+    load.catch((error: unknown) => {
+      options.logger.error('The window could not load its page', { error });
+      options.onLoadFailed(error);
+    });
     return win;
   }
 

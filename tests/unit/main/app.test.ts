@@ -383,6 +383,18 @@ describe('the desktop host', () => {
     expect(fake.app.exitCode).toBe(1);
   });
 
+  it('says so when the window cannot load its page (a damaged install), instead of showing nothing', async () => {
+    rmSync(join(ROOT, 'out', 'renderer', 'index.html'));
+    await start();
+    await vi.waitFor(() => expect(fake.dialog.errorBoxes).toHaveLength(1));
+    const box = fake.dialog.errorBoxes[0]!;
+    expect(box.title).toBe('Authenta Watch could not open its window');
+    expect(box.content).toContain('ERR_FILE_NOT_FOUND');
+    expect(box.content).toContain('reinstall');
+    expect(box.content).toContain(join(dirs.logs, 'authenta-watch.log'));
+    expect(readFileSync(join(dirs.logs, 'authenta-watch.log'), 'utf8')).toContain('ERR_FILE_NOT_FOUND');
+  });
+
   it('on a first start, creates the data folder before Electron is told to use it', async () => {
     expect(existsSync(dirs.userData)).toBe(false);
     expect(await start()).not.toBeNull();

@@ -36,6 +36,7 @@ function setup(overrides: Partial<MainWindowOptions> = {}, saved?: SavedBounds) 
     hideOnClose: () => hide,
     onHiddenToTray: () => events.push('hidden-to-tray'),
     onClosed: () => events.push('closed'),
+    onLoadFailed: (error) => events.push(`load failed: ${(error as Error).message}`),
     clock,
     logger: createLogger({ sinks: [] }),
     ...overrides,
@@ -121,6 +122,17 @@ describe('MainWindow', () => {
     win.close();
     expect(savedBounds.at(-1)).toEqual({ x: 20, y: 20, width: 1000, height: 650, maximized: false });
     expect(clock.pending()).toBe(0);
+  });
+
+  it('tells when its page cannot be loaded', async () => {
+    const missing = join(APP_DIR, 'out', 'renderer', 'missing.html');
+    const { window, events } = setup({ target: { kind: 'file', indexFile: missing } });
+    window.show();
+    await vi.waitFor(() =>
+      expect(events).toEqual([
+        `load failed: ERR_FILE_NOT_FOUND (-6) loading '${pathToFileURL(missing).href}'`,
+      ]),
+    );
   });
 
   it('makes a new window after the old one closed', async () => {
