@@ -8,7 +8,16 @@
 // real @electron/fuses and this check reads the fuses back from the packaged executable. It
 // cannot prove the app starts: no Electron runs here.
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -165,7 +174,7 @@ try {
       fail(`app.asar holds what it must not ship: ${forbidden.slice(0, 10).join(', ')}`);
     const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8'));
     if (pkg.main !== './out/main/index.js') fail(`the packaged package.json has main ${pkg.main}`);
-    for (const dep of ['better-sqlite3', 'keytar', 'electron-store', 'zod']) {
+    for (const dep of ['better-sqlite3', 'keytar', 'sharp', 'electron-store', 'zod']) {
       if (!has(`/node_modules/${dep}/package.json`)) fail(`app.asar lacks the dependency ${dep}`);
     }
     if (entries.some((e) => e.startsWith('/node_modules/electron/')))
@@ -189,6 +198,20 @@ try {
     );
   }
 
+  // sharp (poster thumbnails): its .node and the libvips it loads, for this platform.
+  const sharpPlatform = `${process.platform}-${process.arch}`;
+  const unpackedImg = join(resources, 'app.asar.unpacked', 'node_modules', '@img');
+  for (const [dir, pattern] of [
+    [`sharp-${sharpPlatform}/lib`, /\.node$/],
+    [`sharp-libvips-${sharpPlatform}/lib`, /^libvips/],
+  ]) {
+    const found =
+      existsSync(join(unpackedImg, dir)) && readdirSync(join(unpackedImg, dir)).some((f) => pattern.test(f));
+    if (!found)
+      fail(
+        `resources/app.asar.unpacked/node_modules/@img/${dir} lacks ${pattern} (sharp cannot load from app.asar)`,
+      );
+  }
   for (const native of [
     'app.asar.unpacked/node_modules/better-sqlite3/build/Release/better_sqlite3.node',
     'app.asar.unpacked/node_modules/keytar/build/Release/keytar.node',
