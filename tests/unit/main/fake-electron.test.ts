@@ -68,6 +68,17 @@ describe('the fake app', () => {
   });
 });
 
+describe('error boxes', () => {
+  it('before ready, an error box shows no window (Linux prints it to stderr); after ready it does', async () => {
+    electron.dialog.showErrorBox('Early', 'before ready');
+    expect(fake.dialog.errorBoxes).toEqual([]);
+    expect(fake.dialog.errorBoxesBeforeReady).toEqual([{ title: 'Early', content: 'before ready' }]);
+    await electron.app.whenReady();
+    electron.dialog.showErrorBox('Later', 'after ready');
+    expect(fake.dialog.errorBoxes).toEqual([{ title: 'Later', content: 'after ready' }]);
+  });
+});
+
 describe('what needs ready', () => {
   it('BrowserWindow, Tray, screen, powerMonitor listeners and the default session throw before it', () => {
     expect(() => new electron.BrowserWindow({})).toThrow('Cannot create BrowserWindow before app is ready');

@@ -579,6 +579,8 @@ export const fake = {
     openDialogAnswer: { canceled: true, filePaths: [] as string[] },
     openDialogCalls: 0,
     errorBoxes: [] as { title: string; content: string }[],
+    /** Error boxes asked for before ready: on Linux only stderr sees them (no window). */
+    errorBoxesBeforeReady: [] as { title: string; content: string }[],
     messageBoxes: [] as E.MessageBoxOptions[],
   },
   shell: {
@@ -615,6 +617,7 @@ export function resetFakeElectron(): void {
     openDialogAnswer: { canceled: true, filePaths: [] },
     openDialogCalls: 0,
     errorBoxes: [],
+    errorBoxesBeforeReady: [],
     messageBoxes: [],
   };
   fake.shell = { shownItems: [], openedExternal: [], openedPaths: [] };
@@ -671,7 +674,16 @@ export function electronModule(): Record<string, unknown> {
         fake.dialog.openDialogCalls += 1;
         return fake.dialog.openDialogAnswer;
       },
-      showErrorBox: (title: string, content: string) => fake.dialog.errorBoxes.push({ title, content }),
+      /**
+       * electron.d.ts:8235-8238: "If called before the app `ready` event on Linux, the message
+       * will be emitted to stderr, and no GUI dialog will appear." The fake follows Linux: a box
+       * asked for before ready is not among the boxes the user saw.
+       */
+      showErrorBox: (title: string, content: string) =>
+        (fake.app.isReady() ? fake.dialog.errorBoxes : fake.dialog.errorBoxesBeforeReady).push({
+          title,
+          content,
+        }),
       showMessageBox: async (options: E.MessageBoxOptions) => {
         fake.dialog.messageBoxes.push(options);
         return { response: 0, checkboxChecked: false };
