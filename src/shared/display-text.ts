@@ -24,3 +24,24 @@ export function escapeControl(text: string): string {
       : `\\u${code.toString(16).padStart(4, '0')}`;
   });
 }
+
+/** Letters whose name starts with a vowel sound when an initialism is spelled out ("an MP4"). */
+const VOWEL_SOUND_LETTERS = 'AEFHILMNORSX';
+
+/**
+ * `noun` with "a" or "an" before it: "a JPEG", "an MP4", "an application/x-sqlite3". Reads an
+ * all-capitals word as spelled out letter by letter unless it is a known word-like one.
+ */
+export function withArticle(noun: string): string {
+  const first = /^[A-Za-z0-9]+/.exec(noun)?.[0] ?? noun;
+  const spoken = new Set(['JPEG', 'GIF', 'HEIC', 'HEIF', 'TIFF', 'AVIF', 'DNG']);
+  let an: boolean;
+  if (/^[A-Z][A-Z0-9]+$/.test(first) && !spoken.has(first)) an = VOWEL_SOUND_LETTERS.includes(first[0]!);
+  else an = /^[aeiou]/i.test(first);
+  return `${an ? 'an' : 'a'} ${noun}`;
+}
+
+/** "1 minute", "2 minutes", "0 files": a count with its unit in the right number. */
+export function count(n: number, unit: string): string {
+  return `${n} ${n === 1 ? unit : `${unit}s`}`;
+}

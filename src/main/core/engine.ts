@@ -433,11 +433,11 @@ export class Engine implements AuthentaWatchApi, Disposable {
     }
     if (typeof url !== 'string' || url === '') {
       const what = {
-        heatmap: 'a heatmap (only videos with faces have one)',
-        result: 'a detailed result',
-        source: 'a source link',
+        heatmap: 'heatmap for this record (only videos with faces have one)',
+        result: 'detailed result for this record',
+        source: 'source link for this record',
       }[link.kind];
-      throw userError(`Authenta gave no ${what} for this record.`, 'NO_LINK');
+      throw userError(`Authenta gave no ${what}.`, 'NO_LINK');
     }
     return url;
   }

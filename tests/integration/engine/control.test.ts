@@ -208,6 +208,20 @@ describe.each(GENERATIONS)('$label', ({ generation }) => {
       expect(h.creates()).toBe(1);
       expect(h.puts()).toHaveLength(1);
     });
+
+    it('says "after 1 minute" for a one-minute deadline', async () => {
+      h = await startHarness({
+        generation,
+        sim: { processingMs: 60_000 },
+        preferences: { processingDeadlineMs: 60_000 },
+      });
+      await h.watch('inbox');
+      await h.write('inbox/slow.png', png());
+      await h.waitForJob('slow.png', ['processing']);
+      h.clock.advance(2 * 60_000);
+      const failed = await h.waitForJob('slow.png', ['failed']);
+      expect(failed.errorMessage).toMatch(/after 1 minute\./);
+    });
   });
 
   describe('sleep and wake', () => {

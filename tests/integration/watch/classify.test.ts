@@ -85,6 +85,14 @@ describe('sniffFile', () => {
     expect(r.message).toContain('JPEG, PNG or MP4');
   });
 
+  it('names a type with the right article: "an application/x-sqlite3 file", "a GIF file"', async () => {
+    const sqlite = Buffer.concat([Buffer.from('SQLite format 3\0'), Buffer.alloc(200)]);
+    const db = refused(await sniffFile(await writeFixture(file('ledger.jpg'), sqlite)));
+    expect(db.message).toMatch(/ is an application\/x-sqlite3 file/);
+    const gif = refused(await sniffFile(await writeFixture(file('a.gif'), makeGif())));
+    expect(gif.message).toMatch(/ is a GIF file/);
+  });
+
   it('refuses text with UNSUPPORTED_TYPE', async () => {
     await writeFile(file('notes.jpg'), 'just some notes, not a picture\n');
     const r = refused(await sniffFile(file('notes.jpg')));

@@ -5,6 +5,7 @@
  * truncated, vanished, or a duplicate of bytes already checked with the same model).
  */
 import { basename } from 'node:path';
+import { withArticle } from '../../../shared/display-text';
 import PQueue from 'p-queue';
 import {
   FolderOptionsSchema,
@@ -113,7 +114,7 @@ export function chooseModel(
       ok: false,
       code: 'UNSUPPORTED_TYPE',
       kind: 'unsupported',
-      message: `${file.name} is a ${describeContentType(file.contentType)} file, which ${modelLabel(model, generation)} does not take. ${instead}`,
+      message: `${file.name} is ${withArticle(describeContentType(file.contentType))} file, which ${modelLabel(model, generation)} does not take. ${instead}`,
     };
   }
   return { ok: true, model };

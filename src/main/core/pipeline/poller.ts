@@ -7,6 +7,7 @@
  * missing from them is known to be unfinished without a call of its own.
  */
 import type { MediaKind } from '../../../shared/domain';
+import { count } from '../../../shared/display-text';
 import { isAuthentaError } from '../api/errors';
 import type { JobRecord } from '../ledger/ledger';
 import type { Disposable, RemoteRecord } from '../ports';
@@ -227,7 +228,7 @@ export class Poller implements Disposable {
           const row = await ctx.ledger.transition(id, 'processing', 'failed', {
             errorCode: LOCAL_CODES.deadline,
             errorKind: 'transient',
-            errorMessage: `Authenta has not finished this file after ${minutes} minutes. Retry to look for its verdict again; it is not sent twice.`,
+            errorMessage: `Authenta has not finished this file after ${count(minutes, 'minute')}. Retry to look for its verdict again; it is not sent twice.`,
           });
           if (row) ctx.changed(row);
         }

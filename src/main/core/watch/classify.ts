@@ -10,6 +10,7 @@ import type { FileHandle } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { fileTypeFromFile } from 'file-type';
 import type { FolderOptions, MediaKind } from '../../../shared/domain';
+import { withArticle } from '../../../shared/display-text';
 import { structureCheckFor, type RandomAccessReader } from './structure';
 
 /** Why a file was refused; stable codes the ledger stores and the UI explains. */
@@ -241,7 +242,7 @@ export async function sniffFile(path: string, opts: SniffOptions = {}): Promise<
       const labelled = ext !== '' && ext !== detected.ext ? ` (named .${ext})` : '';
       return fail(
         'UNSUPPORTED_TYPE',
-        `${name} is a ${describeContentType(detected.mime)} file${labelled} (${detected.mime}); Authenta checks only ${wanted}. Convert it to ${wanted}.`,
+        `${name} is ${withArticle(describeContentType(detected.mime))} file${labelled} (${detected.mime}); Authenta checks only ${wanted}. Convert it to ${wanted}.`,
       );
     }
     const check = structureCheckFor(detected.mime);
@@ -256,7 +257,7 @@ export async function sniffFile(path: string, opts: SniffOptions = {}): Promise<
       if (verdict.state === 'corrupt') {
         return fail(
           'CORRUPT',
-          `${name} looks like a ${describeContentType(detected.mime)} but is damaged (${verdict.detail}). Export or copy it again from the source.`,
+          `${name} looks like ${withArticle(describeContentType(detected.mime))} but is damaged (${verdict.detail}). Export or copy it again from the source.`,
         );
       }
     }
