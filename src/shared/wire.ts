@@ -34,13 +34,39 @@ export const UPLOAD_PATH = '/upload';
  */
 export const MEDIA_PATH = '/media';
 
-/** Query parameter that carries the access token on the first visit. */
+/**
+ * Query parameter that carries the access token in the address authenta-watch prints. The page
+ * moves it into its session storage and out of the address bar; it is never a cookie, since
+ * cookies are not scoped by port and would reach every other web service on the machine.
+ */
 export const TOKEN_PARAM = 'token';
 
-/** Name of the HttpOnly cookie that carries the token after the first visit (one per port). */
-export function tokenCookieName(port: number): string {
-  return `authenta_token_${port}`;
+/** Header that carries the token on HTTP requests (uploads). */
+export const TOKEN_HEADER = 'x-authenta-token';
+
+/** The WebSocket subprotocol the host speaks; it answers with this one, never with the token. */
+export const WS_PROTOCOL = 'authenta-watch';
+
+/** Prefix of the subprotocol entry that carries the token (browsers cannot set WebSocket headers). */
+export const WS_TOKEN_PROTOCOL_PREFIX = 'authenta-token.';
+
+/** The subprotocol list a client offers: the protocol, and the token (base64url fits a protocol name). */
+export function wsProtocols(token: string): string[] {
+  return [WS_PROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`];
 }
+
+/** The token offered in a Sec-WebSocket-Protocol header, or null. */
+export function tokenFromWsProtocols(header: string | undefined): string | null {
+  if (!header) return null;
+  for (const part of header.split(',')) {
+    const p = part.trim();
+    if (p.startsWith(WS_TOKEN_PROTOCOL_PREFIX)) return p.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
+  }
+  return null;
+}
+
+/** Where the page keeps the token for this tab (sessionStorage: this origin and tab only). */
+export const TOKEN_STORAGE_KEY = 'authenta-watch.token';
 
 /** Error codes the host itself answers with (API errors keep the API's code). */
 export const WIRE_ERROR_CODES = {

@@ -198,7 +198,7 @@ export function recordWire(page: Page): WireLog {
 }
 
 /**
- * A new browser context and page with the app open (the token already traded for the cookie),
+ * A new browser context and page with the app open (the token moved into the tab's session storage),
  * and the log of its WebSocket messages.
  */
 export async function openApp(

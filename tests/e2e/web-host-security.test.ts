@@ -1,9 +1,9 @@
 /**
- * The web host's defences, seen from a real browser: the token traded for an HttpOnly cookie
- * and taken out of the address bar, security headers on the page, a hostile page on another
- * port of the same machine (which gets the SameSite cookie, since ports share a site) refused on
- * the WebSocket, on uploads and in a frame, DNS rebinding refused by the Host check, and a
- * dropped file streamed into the inbox and checked by the engine.
+ * The web host's defences, seen from a real browser: the token kept in the tab's session storage
+ * (never a cookie, which every other service on 127.0.0.1 would receive, whatever its port) and
+ * taken out of the address bar, security headers on the page, a hostile page on another port of
+ * the same machine refused on the WebSocket, on uploads and in a frame, DNS rebinding refused by
+ * the Host check, and a dropped file streamed into the inbox and checked by the engine.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
@@ -11,6 +11,7 @@ import { readdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import type { Job, JobChange } from '../../src/shared/domain';
+import { TOKEN_STORAGE_KEY } from '../../src/shared/wire';
 import { makePng, simMarker } from '../helpers/media-fixtures';
 import { launchChromium, openApp, screenshot, startHeadless, waitUntil, type HeadlessHost } from './harness';
 
@@ -30,6 +31,8 @@ let host: HeadlessHost;
 let browser: Browser;
 let evil: Server;
 let evilOrigin: string;
+/** The Cookie header of every request the other local service received. */
+const evilSaw: string[] = [];
 
 /** The attacker's page: tries everything against the host from another origin of the same site. */
 function attackerPage(target: string): string {
@@ -53,7 +56,8 @@ function attackerPage(target: string): string {
 beforeAll(async () => {
   host = await startHeadless();
   browser = await launchChromium(['--host-resolver-rules=MAP rebind.test 127.0.0.1']);
-  evil = createServer((_req, res) => {
+  evil = createServer((req, res) => {
+    evilSaw.push(String(req.headers.cookie ?? ''));
     res.writeHead(200, { 'Content-Type': 'text/html' });
     res.end(attackerPage(host.origin));
   });
@@ -68,14 +72,19 @@ afterAll(async () => {
 });
 
 describe('the web host in Chromium', () => {
-  it('trades the token for an HttpOnly cookie and takes it out of the address bar', async () => {
+  it('keeps the token in the tab’s session storage, never in a cookie, and takes it out of the address bar', async () => {
     const { context, page, wire } = await openApp(browser, host);
-    expect(page.url()).toBe(`${host.origin}/`);
+    await page.waitForURL(`${host.origin}/`);
     expect(await page.title()).toBe('Authenta Watch');
-    const cookies = await context.cookies(host.origin);
-    expect(cookies).toHaveLength(1);
-    expect(cookies[0]).toMatchObject({ value: host.token, httpOnly: true, sameSite: 'Strict' });
-    expect(await page.evaluate('document.cookie')).toBe('');
+    expect(await context.cookies()).toEqual([]);
+    const stored = await page.evaluate(
+      (k) =>
+        (
+          globalThis as unknown as { sessionStorage: { getItem(key: string): string | null } }
+        ).sessionStorage.getItem(k),
+      TOKEN_STORAGE_KEY,
+    );
+    expect(stored).toBe(host.token);
     // The app talks to the engine over the WebSocket: the host greets it with the web capabilities
     // and answers its commands.
     await waitUntil(() => wire.received.some((m) => isAnswer(m) && m.ok), 'an answer over the WebSocket');
@@ -90,11 +99,13 @@ describe('the web host in Chromium', () => {
     await context.close();
   });
 
-  it('serves the page with the security headers', async () => {
+  it('serves the page with the security headers; a reload keeps the tab connected', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(host.url);
     const response = await page.reload();
+    await page.getByTestId('status-watchers').waitFor({ timeout: 30_000 });
+    expect(await page.getByTestId('no-token').count()).toBe(0);
     const headers = response?.headers() ?? {};
     expect(headers['content-security-policy']).toContain("default-src 'self'");
     expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
@@ -103,16 +114,28 @@ describe('the web host in Chromium', () => {
     await context.close();
   });
 
-  it('shows 401 without the token', async () => {
+  it('without the token, the page says to open the printed address', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    const response = await page.goto(`${host.origin}/`);
-    expect(response?.status()).toBe(401);
-    expect(await page.content()).toContain('token');
+    await page.goto(`${host.origin}/`);
+    await expect
+      .poll(() => page.getByTestId('no-token').textContent(), { timeout: 10_000 })
+      .toMatch(/Open the address authenta-watch printed at start/);
     await context.close();
   });
 
-  it('refuses a hostile page on another port, although the browser sends it the cookie', async () => {
+  it('another web service on 127.0.0.1 (another port) never receives the token', async () => {
+    const { context, page } = await openApp(browser, host);
+    await page.waitForURL(`${host.origin}/`);
+    evilSaw.length = 0;
+    const other = await context.newPage();
+    await other.goto(evilOrigin);
+    expect(evilSaw.length).toBeGreaterThan(0);
+    expect(evilSaw.join('\n')).not.toContain(host.token);
+    await context.close();
+  });
+
+  it('refuses a hostile page on another port of the same machine', async () => {
     const { context, page } = await openApp(browser, host);
     const attack = await context.newPage();
     await attack.goto(evilOrigin);
@@ -138,7 +161,7 @@ describe('the web host in Chromium', () => {
     const page = await context.newPage();
     const response = await page.goto(`http://rebind.test:${host.port}/?token=${host.token}`);
     expect(response?.status()).toBe(421);
-    expect(await context.cookies(`http://rebind.test:${host.port}`)).toEqual([]);
+    expect(await context.cookies()).toEqual([]);
     await context.close();
   });
 

@@ -1,8 +1,10 @@
 /**
  * The web host: serves the built renderer and bridges the contract over a WebSocket, so the same
  * UI runs in a browser against a headless engine (`authenta-watch --ui`). Loopback by default;
- * every request needs the random token; Host and Origin are checked; dropped files are streamed
- * into the inbox and handed to the engine.
+ * the WebSocket and uploads need the random token, sent as a header (never a cookie: cookies are
+ * not scoped by port, so every other service on 127.0.0.1 would receive it); the built renderer
+ * itself is public. Host and Origin are checked; dropped files are streamed into the inbox and
+ * handed to the engine.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -29,13 +31,15 @@ import {
 } from '../../shared/contract';
 import {
   MEDIA_PATH,
+  TOKEN_HEADER,
   TOKEN_PARAM,
   UPLOAD_PATH,
   WIRE_ERROR_CODES,
   WIRE_PROTOCOL_VERSION,
   WS_PATH,
+  WS_PROTOCOL,
   parseClientMessage,
-  tokenCookieName,
+  tokenFromWsProtocols,
   WireProtocolError,
   type CommandResponse,
   type HelloMessage,
@@ -52,11 +56,9 @@ import {
   isLoopbackHost,
   isSameOrigin,
   isWildcardHost,
-  parseCookies,
   securityHeaders,
   splitTarget,
   staticFilePath,
-  stripTokenParam,
   tokenMatches,
   urlHost,
 } from './web-policy';
@@ -117,6 +119,10 @@ const DEFAULT_MAX_MESSAGE = 1024 ** 2;
 const SOFT_BUFFER_LIMIT = 1024 ** 2;
 const HARD_BUFFER_LIMIT = 16 * 1024 ** 2;
 
+/** The answer to a command or upload without the right token. */
+const NO_TOKEN_MESSAGE =
+  'Open the address authenta-watch printed at start: it carries the access token (?token=...).';
+
 class HttpError extends Error {
   constructor(
     readonly status: number,
@@ -151,12 +157,17 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
 
   let allowedHosts = new Set<string>();
-  let cookieName = '';
   const clients = new Map<WebSocket, Client>();
   const uploads = new Set<IncomingMessage>();
   let closing = false;
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: maxMessageBytes, clientTracking: false });
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: maxMessageBytes,
+    clientTracking: false,
+    // Answer with the protocol only: the token offered beside it is never echoed back.
+    handleProtocols: (offered) => (offered.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+  });
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((e: unknown) => {
@@ -193,7 +204,6 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? 0);
-  cookieName = tokenCookieName(port);
   allowedHosts = allowedHostHeaders(bindHost, port, [
     ...(options.allowedHosts ?? []),
     ...(isWildcardHost(bindHost) ? machineNames() : []),
@@ -237,35 +247,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         true,
       );
     }
-    const cookieToken = parseCookies(req.headers.cookie).get(cookieName);
-    const queryToken = query.get(TOKEN_PARAM);
-    const viaCookie = tokenMatches(cookieToken, token);
-    const viaQuery = tokenMatches(queryToken, token);
-    if (!viaCookie && !viaQuery) {
-      refuse(req, queryToken || cookieToken ? 'wrong token' : 'no token');
-      return sendError(
-        req,
-        res,
-        401,
-        'Open the address authenta-watch printed at start: it carries the access token (?token=...).',
-        null,
-        req.method !== 'GET' && req.method !== 'HEAD',
-      );
-    }
     const method = req.method ?? 'GET';
-    if (viaQuery && (method === 'GET' || method === 'HEAD')) {
-      // First visit: keep the token in a cookie and take it out of the address bar and history.
-      res.writeHead(303, {
-        ...securityHeaders(req.headers.host ?? null),
-        'Set-Cookie': `${cookieName}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: stripTokenParam(target, TOKEN_PARAM),
-        'Content-Length': '0',
-      });
-      res.end();
-      return;
-    }
     if (path === UPLOAD_PATH) {
       if (method !== 'POST') return sendError(req, res, 405, 'Send files with POST.', null, true);
+      const presented = headerText(req.headers[TOKEN_HEADER]);
+      if (!tokenMatches(presented, token)) {
+        refuse(req, presented ? 'wrong token' : 'no token');
+        return sendError(req, res, 401, NO_TOKEN_MESSAGE, null, true);
+      }
       if (!isSameOrigin(req.headers.origin, req.headers.host)) {
         refuse(req, 'foreign origin');
         return sendError(req, res, 403, 'Uploads are accepted only from this host’s own page.', null, true);
@@ -398,7 +387,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   // ---- WebSocket ----
 
   function handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    const { path, query } = splitTarget(req.url ?? '/');
+    const { path } = splitTarget(req.url ?? '/');
     const deny = (status: number, reason: string, why: string): void => {
       refuse(req, why);
       socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
@@ -407,7 +396,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     if (closing) return deny(503, 'Service Unavailable', 'shutting down');
     if (!isAllowedHost(req.headers.host, allowedHosts))
       return deny(421, 'Misdirected Request', 'host not allowed');
-    const presented = parseCookies(req.headers.cookie).get(cookieName) ?? query.get(TOKEN_PARAM);
+    // Browsers cannot set headers on a WebSocket: the token comes in the protocol list.
+    const presented =
+      tokenFromWsProtocols(headerText(req.headers['sec-websocket-protocol']) ?? undefined) ??
+      headerText(req.headers[TOKEN_HEADER]);
     if (!tokenMatches(presented, token))
       return deny(401, 'Unauthorized', presented ? 'wrong token' : 'no token');
     if (!isSameOrigin(req.headers.origin, req.headers.host)) return deny(403, 'Forbidden', 'foreign origin');
@@ -676,6 +668,10 @@ function idOf(text: string): number | null {
     // not JSON: no id
   }
   return null;
+}
+
+function headerText(v: string | string[] | undefined): string | null {
+  return (Array.isArray(v) ? v[0] : v) ?? null;
 }
 
 function pathOf(req: IncomingMessage): string {

@@ -56,19 +56,6 @@ export function isSameOrigin(origin: string | undefined, hostHeader: string | un
   return origin.toLowerCase() === `http://${hostHeader.trim().toLowerCase()}`;
 }
 
-/** Cookies of a Cookie header, by name (first occurrence wins). */
-export function parseCookies(header: string | undefined): Map<string, string> {
-  const out = new Map<string, string>();
-  if (!header) return out;
-  for (const part of header.split(';')) {
-    const eq = part.indexOf('=');
-    const name = eq < 0 ? '' : part.slice(0, eq).trim();
-    if (name === '') continue;
-    if (!out.has(name)) out.set(name, part.slice(eq + 1).trim());
-  }
-  return out;
-}
-
 /** Compare a presented token with the real one in constant time. */
 export function tokenMatches(presented: string | null | undefined, token: string): boolean {
   if (!presented) return false;
@@ -83,14 +70,6 @@ export function splitTarget(target: string): { path: string; query: URLSearchPar
   const q = target.indexOf('?');
   const path = q < 0 ? target : target.slice(0, q);
   return { path, query: new URLSearchParams(q < 0 ? '' : target.slice(q + 1)) };
-}
-
-/** `target` with the token parameter removed: where to send a browser after it got its cookie. */
-export function stripTokenParam(target: string, param: string): string {
-  const { path, query } = splitTarget(target);
-  query.delete(param);
-  const rest = query.toString();
-  return (path.startsWith('/') ? path.replace(/^\/+/, '/') : '/') + (rest ? `?${rest}` : '');
 }
 
 /**

@@ -4,6 +4,7 @@
  */
 import { request } from 'node:http';
 import WebSocket from 'ws';
+import { wsProtocols } from '../../../src/shared/wire';
 
 export interface RawResponse {
   status: number;
@@ -54,20 +55,14 @@ export function rawRequest(r: RawRequest): Promise<RawResponse> {
   });
 }
 
-/** The token cookie the host set on a first visit with `?token=`. */
-export async function loginCookie(port: number, token: string): Promise<string> {
-  const res = await rawRequest({ port, path: `/?token=${token}` });
-  const set = res.headers['set-cookie'];
-  const first = Array.isArray(set) ? set[0] : set;
-  if (res.status !== 303 || !first) throw new Error(`expected a 303 with a cookie, got ${res.status}`);
-  return first.split(';')[0] ?? '';
-}
-
 export interface WsOptions {
   port: number;
   path?: string;
   host?: string;
   origin?: string | null;
+  /** Sent as a browser sends it: in the Sec-WebSocket-Protocol list (see wire.ts). */
+  token?: string;
+  /** A Cookie header, to show that cookies grant nothing. */
   cookie?: string;
 }
 
@@ -76,10 +71,14 @@ export function openSocket(o: WsOptions): Promise<WebSocket> {
   const host = o.host ?? `127.0.0.1:${o.port}`;
   const headers: Record<string, string> = { host };
   if (o.cookie) headers.cookie = o.cookie;
-  const ws = new WebSocket(`ws://127.0.0.1:${o.port}${o.path ?? '/ws'}`, {
-    headers,
-    ...(o.origin === null ? {} : { origin: o.origin ?? `http://${host}` }),
-  });
+  const ws = new WebSocket(
+    `ws://127.0.0.1:${o.port}${o.path ?? '/ws'}`,
+    o.token ? wsProtocols(o.token) : [],
+    {
+      headers,
+      ...(o.origin === null ? {} : { origin: o.origin ?? `http://${host}` }),
+    },
+  );
   // Collect from the start: the hello may arrive in the same read as the handshake.
   const seen: unknown[] = [];
   received.set(ws, seen);

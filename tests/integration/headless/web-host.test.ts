@@ -1,5 +1,5 @@
 /**
- * The web host over real HTTP and WebSocket on 127.0.0.1: the token, the cookie flow, Host and
+ * The web host over real HTTP and WebSocket on 127.0.0.1: the token (never a cookie), Host and
  * Origin checks, body limits, path traversal, uploads into the inbox, the command bridge and
  * events fanned out to several browsers.
  */
@@ -11,7 +11,8 @@ import type WebSocket from 'ws';
 import { startWebHost, WEB_CAPABILITIES, type WebHost } from '../../../src/main/headless/web-host';
 import type { Logger } from '../../../src/main/core/ports';
 import { RecordingApi, sampleJob } from './recording-api';
-import { collect, eventsOf, loginCookie, openSocket, rawRequest, waitFor } from './http-client';
+import { TOKEN_HEADER, WS_PROTOCOL } from '../../../src/shared/wire';
+import { collect, eventsOf, openSocket, rawRequest, waitFor } from './http-client';
 
 const SECRET_TEXT = 'TOP-SECRET-OUTSIDE-THE-RENDERER';
 
@@ -49,8 +50,8 @@ async function start(extra: { maxUploadBytes?: number; maxMessageBytes?: number 
   return host;
 }
 
-async function socket(cookie: string): Promise<WebSocket> {
-  const ws = await openSocket({ port: host.port, cookie });
+async function socket(token: string): Promise<WebSocket> {
+  const ws = await openSocket({ port: host.port, token });
   sockets.push(ws);
   return ws;
 }
@@ -76,44 +77,68 @@ afterEach(async () => {
 });
 
 describe('the token', () => {
-  it('is required: no token and a wrong token get 401 with a hint', async () => {
-    const none = await rawRequest({ port: host.port, path: '/' });
-    expect(none.status).toBe(401);
-    expect(JSON.parse(none.body).error.message).toMatch(/address authenta-watch printed/);
-    const wrong = await rawRequest({ port: host.port, path: '/?token=nope' });
-    expect(wrong.status).toBe(401);
-    const wrongCookie = await rawRequest({
-      port: host.port,
-      path: '/assets/app.js',
-      headers: { cookie: `authenta_token_${host.port}=nope` },
-    });
-    expect(wrongCookie.status).toBe(401);
-    expect(wrongCookie.body).not.toContain('console.log');
+  it('is required for commands and uploads: none and a wrong one are refused with a hint', async () => {
+    await expect(openSocket({ port: host.port })).rejects.toMatchObject({ status: 401 });
+    await expect(openSocket({ port: host.port, token: 'nope' })).rejects.toMatchObject({ status: 401 });
+    const origin = `http://127.0.0.1:${host.port}`;
+    const attempts: Record<string, string>[] = [{ origin }, { origin, [TOKEN_HEADER]: 'nope' }];
+    for (const headers of attempts) {
+      const res = await rawRequest({
+        port: host.port,
+        method: 'POST',
+        path: '/upload?name=a.jpg',
+        headers,
+        body: 'x',
+      });
+      expect(res.status).toBe(401);
+      expect(JSON.parse(res.body).error.message).toMatch(/address authenta-watch printed/);
+    }
+    expect(recording.calls).toEqual([]);
   });
 
-  it('in the URL becomes an HttpOnly SameSite=Strict cookie, and the URL loses it', async () => {
+  it('is never put in a cookie, which every service on 127.0.0.1 would receive; a cookie holding it opens nothing', async () => {
     expect(host.url).toBe(`http://127.0.0.1:${host.port}/?token=${host.token}`);
     const first = await rawRequest({ port: host.port, path: `/?token=${host.token}&view=queue` });
-    expect(first.status).toBe(303);
-    expect(first.headers.location).toBe('/?view=queue');
-    const cookie = String(first.headers['set-cookie']);
-    expect(cookie).toContain(`authenta_token_${host.port}=${host.token}`);
-    expect(cookie).toContain('HttpOnly');
-    expect(cookie).toContain('SameSite=Strict');
+    expect(first.status).toBe(200);
+    expect(first.headers['set-cookie']).toBeUndefined();
+    expect(first.body).toContain('<title>Authenta Watch</title>');
+    const cookie = `authenta_token_${host.port}=${host.token}; token=${host.token}`;
+    await expect(openSocket({ port: host.port, cookie })).rejects.toMatchObject({ status: 401 });
+    const origin = `http://127.0.0.1:${host.port}`;
+    const upload = await rawRequest({
+      port: host.port,
+      method: 'POST',
+      path: '/upload?name=a.jpg',
+      headers: { origin, cookie },
+      body: 'x',
+    });
+    expect(upload.status).toBe(401);
+  });
 
-    const page = await rawRequest({
+  it('travels in a header, or in the WebSocket protocol list, and the host answers with its protocol only', async () => {
+    const ws = await socket(host.token);
+    expect(ws.protocol).toBe(WS_PROTOCOL);
+    await waitFor(() => collect(ws).length > 0, 'the hello');
+    expect(collect(ws)[0]).toMatchObject({ hello: { protocol: 1 } });
+  });
+
+  it('is not needed for the page itself: the built renderer is public, the Host check still applies', async () => {
+    const page = await rawRequest({ port: host.port, path: '/' });
+    expect(page.status).toBe(200);
+    expect(page.headers['content-type']).toMatch(/text\/html/);
+    const js = await rawRequest({ port: host.port, path: '/assets/app.js' });
+    expect(js.body).toBe('console.log("app")');
+    const rebound = await rawRequest({
       port: host.port,
       path: '/',
-      headers: { cookie: await loginCookie(host.port, host.token) },
+      headers: { host: `evil.example:${host.port}` },
     });
-    expect(page.status).toBe(200);
-    expect(page.body).toContain('<title>Authenta Watch</title>');
-    expect(page.headers['content-type']).toMatch(/text\/html/);
+    expect(rebound.status).toBe(421);
   });
 
   it('never reaches the log', async () => {
     await rawRequest({ port: host.port, path: `/?token=${host.token}` });
-    await rawRequest({ port: host.port, path: '/?token=wrong-token-value' });
+    await openSocket({ port: host.port, token: 'wrong-token-value' }).catch(() => undefined);
     const text = JSON.stringify(logs);
     expect(logs.some((l) => l.msg.includes('refused'))).toBe(true);
     expect(text).not.toContain(host.token);
@@ -123,11 +148,11 @@ describe('the token', () => {
 
 describe('every answer', () => {
   it('carries the security headers', async () => {
-    const cookie = await loginCookie(host.port, host.token);
+    const auth = { [TOKEN_HEADER]: host.token };
     for (const res of [
-      await rawRequest({ port: host.port, path: '/', headers: { cookie } }),
+      await rawRequest({ port: host.port, path: '/', headers: { ...auth } }),
       await rawRequest({ port: host.port, path: '/' }),
-      await rawRequest({ port: host.port, path: '/missing', headers: { cookie } }),
+      await rawRequest({ port: host.port, path: '/missing', headers: { ...auth } }),
     ]) {
       const csp = String(res.headers['content-security-policy']);
       expect(csp).toContain("default-src 'self'");
@@ -141,24 +166,24 @@ describe('every answer', () => {
 
 describe('the Host header', () => {
   it('must name this server (DNS rebinding)', async () => {
-    const cookie = await loginCookie(host.port, host.token);
+    const auth = { [TOKEN_HEADER]: host.token };
     const evil = await rawRequest({
       port: host.port,
       path: '/',
-      headers: { cookie, host: `evil.example:${host.port}` },
+      headers: { ...auth, host: `evil.example:${host.port}` },
     });
     expect(evil.status).toBe(421);
     expect(evil.body).not.toContain('Authenta Watch</title>');
     const otherPort = await rawRequest({
       port: host.port,
       path: '/',
-      headers: { cookie, host: '127.0.0.1:1' },
+      headers: { ...auth, host: '127.0.0.1:1' },
     });
     expect(otherPort.status).toBe(421);
     const local = await rawRequest({
       port: host.port,
       path: '/',
-      headers: { cookie, host: `localhost:${host.port}` },
+      headers: { ...auth, host: `localhost:${host.port}` },
     });
     expect(local.status).toBe(200);
   });
@@ -166,8 +191,8 @@ describe('the Host header', () => {
 
 describe('static files', () => {
   it('serves the built renderer and nothing outside it', async () => {
-    const cookie = await loginCookie(host.port, host.token);
-    const js = await rawRequest({ port: host.port, path: '/assets/app.js', headers: { cookie } });
+    const auth = { [TOKEN_HEADER]: host.token };
+    const js = await rawRequest({ port: host.port, path: '/assets/app.js', headers: { ...auth } });
     expect(js.status).toBe(200);
     expect(js.headers['content-type']).toMatch(/javascript/);
 
@@ -187,20 +212,20 @@ describe('static files', () => {
       '/%E0%A4%A',
     ];
     for (const path of attempts) {
-      const res = await rawRequest({ port: host.port, path, headers: { cookie } });
+      const res = await rawRequest({ port: host.port, path, headers: { ...auth } });
       expect(res.body, path).not.toContain(SECRET_TEXT);
       expect([400, 404], path).toContain(res.status);
     }
   });
 
   it('refuses other methods and bodies on GET', async () => {
-    const cookie = await loginCookie(host.port, host.token);
+    const auth = { [TOKEN_HEADER]: host.token };
     const origin = `http://127.0.0.1:${host.port}`;
     const post = await rawRequest({
       port: host.port,
       method: 'POST',
       path: '/',
-      headers: { cookie, origin },
+      headers: { ...auth, origin },
       body: 'x',
     });
     expect(post.status).toBe(405);
@@ -208,14 +233,14 @@ describe('static files', () => {
       port: host.port,
       method: 'PUT',
       path: '/index.html',
-      headers: { cookie, origin },
+      headers: { ...auth, origin },
       body: 'x',
     });
     expect(put.status).toBe(405);
     const getBody = await rawRequest({
       port: host.port,
       path: '/',
-      headers: { cookie },
+      headers: { ...auth },
       body: 'x'.repeat(1000),
     });
     expect(getBody.status).toBe(413);
@@ -241,13 +266,13 @@ describe('uploads', () => {
   };
 
   it('stream into the inbox under a safe name and enter the pipeline', async () => {
-    const cookie = await loginCookie(host.port, host.token);
+    const auth = { [TOKEN_HEADER]: host.token };
     const origin = `http://127.0.0.1:${host.port}`;
     const bytes = Buffer.alloc(300_000, 7);
-    const first = await upload('../../evil name.mp4', bytes, { cookie, origin });
+    const first = await upload('../../evil name.mp4', bytes, { ...auth, origin });
     expect(first.status).toBe(200);
     expect(first.json).toMatchObject({ name: 'evil name.mp4', accepted: 1 });
-    const second = await upload('evil name.mp4', 'other', { cookie, origin });
+    const second = await upload('evil name.mp4', 'other', { ...auth, origin });
     expect(second.json.name).toBe('evil name (2).mp4');
 
     expect((await readdir(inboxDir)).sort()).toEqual(['evil name (2).mp4', 'evil name.mp4']);
@@ -264,8 +289,8 @@ describe('uploads', () => {
       accepted: 0,
       rejected: paths.map((p) => ({ path: p, reason: 'Not a photo or video.' })),
     });
-    const cookie = await loginCookie(host.port, host.token);
-    const res = await upload('notes.txt', 'hello', { cookie, origin: `http://127.0.0.1:${host.port}` });
+    const auth = { [TOKEN_HEADER]: host.token };
+    const res = await upload('notes.txt', 'hello', { ...auth, origin: `http://127.0.0.1:${host.port}` });
     expect(res.status).toBe(200);
     expect(res.json).toMatchObject({
       accepted: 0,
@@ -276,10 +301,10 @@ describe('uploads', () => {
   });
 
   it('need this page as Origin and the token', async () => {
-    const cookie = await loginCookie(host.port, host.token);
-    expect((await upload('a.jpg', 'x', { cookie, origin: 'http://evil.example' })).status).toBe(403);
-    expect((await upload('a.jpg', 'x', { cookie })).status).toBe(403);
-    expect((await upload('a.jpg', 'x', { cookie, origin: `http://localhost:${host.port}` })).status).toBe(
+    const auth = { [TOKEN_HEADER]: host.token };
+    expect((await upload('a.jpg', 'x', { ...auth, origin: 'http://evil.example' })).status).toBe(403);
+    expect((await upload('a.jpg', 'x', { ...auth })).status).toBe(403);
+    expect((await upload('a.jpg', 'x', { ...auth, origin: `http://localhost:${host.port}` })).status).toBe(
       403,
     );
     expect((await upload('a.jpg', 'x', { origin: `http://127.0.0.1:${host.port}` })).status).toBe(401);
@@ -290,14 +315,14 @@ describe('uploads', () => {
   it('larger than the limit are refused and leave nothing behind', async () => {
     await host.close();
     await start({ maxUploadBytes: 1000 });
-    const cookie = await loginCookie(host.port, host.token);
+    const auth = { [TOKEN_HEADER]: host.token };
     const origin = `http://127.0.0.1:${host.port}`;
-    const declared = await upload('big.mp4', Buffer.alloc(5000), { cookie, origin });
+    const declared = await upload('big.mp4', Buffer.alloc(5000), { ...auth, origin });
     expect(declared.status).toBe(413);
     expect(declared.json.error?.message).toMatch(/larger than this host accepts/);
 
     // Without a Content-Length the limit is found while streaming; the host may cut the socket.
-    const streamed = await upload('big.mp4', Buffer.alloc(200_000), { cookie, origin }, true).catch(
+    const streamed = await upload('big.mp4', Buffer.alloc(200_000), { ...auth, origin }, true).catch(
       (e: NodeJS.ErrnoException) => ({ status: e.code ?? 'error', json: {} }),
     );
     expect([413, 'ECONNRESET', 'EPIPE']).toContain(streamed.status);
@@ -305,20 +330,20 @@ describe('uploads', () => {
     const left = await readdir(inboxDir).catch(() => []);
     expect(left).toEqual([]);
 
-    const fits = await upload('small.jpg', Buffer.alloc(1000, 1), { cookie, origin });
+    const fits = await upload('small.jpg', Buffer.alloc(1000, 1), { ...auth, origin });
     expect(fits.status).toBe(200);
     expect(await readdir(inboxDir)).toEqual(['small.jpg']);
   });
 
   it('refuse an empty file and a missing name', async () => {
-    const cookie = await loginCookie(host.port, host.token);
+    const auth = { [TOKEN_HEADER]: host.token };
     const origin = `http://127.0.0.1:${host.port}`;
-    expect((await upload('empty.jpg', '', { cookie, origin })).status).toBe(400);
+    expect((await upload('empty.jpg', '', { ...auth, origin })).status).toBe(400);
     const noName = await rawRequest({
       port: host.port,
       method: 'POST',
       path: '/upload',
-      headers: { cookie, origin },
+      headers: { ...auth, origin },
       body: 'x',
     });
     expect(noName.status).toBe(400);
@@ -328,37 +353,34 @@ describe('uploads', () => {
 
 describe('the WebSocket', () => {
   it('refuses a missing token, a foreign Origin, no Origin and a foreign Host', async () => {
-    const cookie = await loginCookie(host.port, host.token);
     await expect(openSocket({ port: host.port })).rejects.toMatchObject({ status: 401 });
-    await expect(
-      openSocket({ port: host.port, cookie: `authenta_token_${host.port}=x` }),
-    ).rejects.toMatchObject({
+    await expect(openSocket({ port: host.port, token: 'x' })).rejects.toMatchObject({
       status: 401,
     });
     await expect(
-      openSocket({ port: host.port, cookie, origin: 'http://evil.example' }),
+      openSocket({ port: host.port, token: host.token, origin: 'http://evil.example' }),
     ).rejects.toMatchObject({
       status: 403,
     });
-    await expect(openSocket({ port: host.port, cookie, origin: null })).rejects.toMatchObject({
+    await expect(openSocket({ port: host.port, token: host.token, origin: null })).rejects.toMatchObject({
       status: 403,
     });
     await expect(
       openSocket({
         port: host.port,
-        cookie,
+        token: host.token,
         host: `evil.example:${host.port}`,
         origin: `http://evil.example:${host.port}`,
       }),
     ).rejects.toMatchObject({ status: 421 });
-    await expect(openSocket({ port: host.port, cookie, path: '/other' })).rejects.toMatchObject({
+    await expect(openSocket({ port: host.port, token: host.token, path: '/other' })).rejects.toMatchObject({
       status: 404,
     });
     expect(host.clientCount()).toBe(0);
   });
 
   it('greets, answers commands with the web capabilities, and validates arguments', async () => {
-    const ws = await socket(await loginCookie(host.port, host.token));
+    const ws = await socket(host.token);
     const seen = collect(ws);
     const send = (m: unknown): void => ws.send(JSON.stringify(m));
     send({ id: 1, command: 'getCapabilities', args: [] });
@@ -409,12 +431,11 @@ describe('the WebSocket', () => {
   it('closes on a message that is not JSON or is too large', async () => {
     await host.close();
     await start({ maxMessageBytes: 4096 });
-    const cookie = await loginCookie(host.port, host.token);
-    const a = await socket(cookie);
+    const a = await socket(host.token);
     const aClosed = new Promise<number>((r) => a.once('close', (code) => r(code)));
     a.send('this is not json');
     expect(await aClosed).toBe(1008);
-    const b = await socket(cookie);
+    const b = await socket(host.token);
     const bClosed = new Promise<number>((r) => b.once('close', (code) => r(code)));
     b.send(JSON.stringify({ id: 1, command: 'addPaths', args: [['x'.repeat(10_000)]] }));
     expect(await bClosed).toBe(1009);
@@ -422,10 +443,9 @@ describe('the WebSocket', () => {
   });
 
   it('pushes the same events to every browser, as each subscribed', async () => {
-    const cookie = await loginCookie(host.port, host.token);
-    const a = await socket(cookie);
-    const b = await socket(cookie);
-    const c = await socket(cookie);
+    const a = await socket(host.token);
+    const b = await socket(host.token);
+    const c = await socket(host.token);
     const [seenA, seenB, seenC] = [collect(a), collect(b), collect(c)];
     c.send(JSON.stringify({ subscribe: ['status'] }));
     // The subscription is applied in order with the messages that follow it.
@@ -455,8 +475,7 @@ describe('the WebSocket', () => {
   });
 
   it('close() ends every connection, drops the engine listeners and frees the port', async () => {
-    const cookie = await loginCookie(host.port, host.token);
-    const ws = await socket(cookie);
+    const ws = await socket(host.token);
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
     expect(recording.listenerCount()).toBe(4);
     const port = host.port;

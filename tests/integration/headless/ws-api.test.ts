@@ -1,8 +1,8 @@
 /**
  * The browser's WebSocket client (src/renderer/src/lib/ws-api.ts) against the real web host on
  * 127.0.0.1: calls, events, errors with codes, reconnecting after the host comes back, and
- * uploads of dropped files. `ws` stands in for the browser's WebSocket, sending the cookie and
- * Origin a browser would send.
+ * uploads of dropped files. `ws` stands in for the browser's WebSocket, sending the Origin a
+ * browser would send and the token in the protocol list, as the page does.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -20,14 +20,13 @@ import {
 import type { Logger } from '../../../src/main/core/ports';
 import type { JobChange } from '../../../src/shared/domain';
 import { RecordingApi, sampleJob } from './recording-api';
-import { loginCookie, waitFor } from './http-client';
+import { waitFor } from './http-client';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
 let dir: string;
 let recording: RecordingApi;
 let host: WebHost;
-let cookie: string;
 let client: WsApi | null = null;
 
 async function startHost(port = 0, maxUploadBytes?: number): Promise<void> {
@@ -39,14 +38,13 @@ async function startHost(port = 0, maxUploadBytes?: number): Promise<void> {
     logger: quiet,
     ...(maxUploadBytes === undefined ? {} : { maxUploadBytes }),
   });
-  cookie = await loginCookie(host.port, host.token);
 }
 
-/** A browser-like WebSocket: the page's cookie and Origin go with every connection. */
+/** A browser-like WebSocket: the page's Origin goes with every connection, the token in the protocol list. */
 function browserSocket(): SocketConstructor {
   return class extends WebSocket {
-    constructor(url: string) {
-      super(url, { headers: { cookie }, origin: host.origin });
+    constructor(url: string, protocols?: string[]) {
+      super(url, protocols ?? [], { origin: host.origin });
     }
   } as unknown as SocketConstructor;
 }
@@ -54,6 +52,8 @@ function browserSocket(): SocketConstructor {
 function connect(extra: { callTimeoutMs?: number } = {}): WsApi {
   client = createWsApi({
     url: `ws://127.0.0.1:${host.port}/ws`,
+    // Read at each connection, like a reloaded page would read its new address.
+    token: () => host.token,
     WebSocketImpl: browserSocket(),
     backoff: { initialMs: 20, maxMs: 200 },
     ...extra,
@@ -61,11 +61,11 @@ function connect(extra: { callTimeoutMs?: number } = {}): WsApi {
   return client;
 }
 
-/** fetch as the page would call it: same origin, with the cookie. */
+/** fetch as the page would call it: same origin (the token header comes from uploadDroppedFiles). */
 const pageFetch: typeof fetch = (input, init) =>
   fetch(input, {
     ...init,
-    headers: { ...(init?.headers as Record<string, string>), cookie, origin: host.origin },
+    headers: { ...(init?.headers as Record<string, string>), origin: host.origin },
   });
 
 beforeEach(async () => {
@@ -172,7 +172,7 @@ describe('createWsApi', () => {
     expect((lost as Error).message).toMatch(/lost before it answered "pauseAll"/);
     (release as (() => void) | null)?.();
 
-    // Same port, new token: the page would reload with the new address; here the cookie changes.
+    // Same port, new token: the page would reload with the new address; here the token getter follows.
     await startHost(port);
     await waitFor(() => api.connectionState() === 'open', 'reconnected', 15_000);
     expect(states).toContain('reconnecting');
@@ -205,7 +205,7 @@ describe('uploadDroppedFiles', () => {
         : { accepted: 1, rejected: [] };
     const result = await uploadDroppedFiles(
       [new File([new Uint8Array(2048).fill(3)], 'photo.jpg'), new File(['hi'], 'notes.txt')],
-      { baseUrl: host.origin, fetchImpl: pageFetch },
+      { baseUrl: host.origin, fetchImpl: pageFetch, token: host.token },
     );
     expect(result).toEqual({
       accepted: 1,
@@ -222,6 +222,7 @@ describe('uploadDroppedFiles', () => {
     const result = await uploadDroppedFiles([new File([new Uint8Array(500)], 'big.mp4')], {
       baseUrl: host.origin,
       fetchImpl: pageFetch,
+      token: host.token,
     });
     expect(result.accepted).toBe(0);
     expect(result.rejected[0]).toMatchObject({
@@ -234,7 +235,8 @@ describe('uploadDroppedFiles', () => {
   it('explains an expired token instead of failing silently', async () => {
     const result = await uploadDroppedFiles([new File(['x'], 'a.jpg')], {
       baseUrl: host.origin,
-      fetchImpl: (input, init) => fetch(input, { ...init, headers: { origin: host.origin } }),
+      fetchImpl: pageFetch,
+      token: 'a-token-of-an-earlier-start',
     });
     expect(result.rejected[0]?.reason).toMatch(/access token/);
   });

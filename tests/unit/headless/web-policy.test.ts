@@ -4,10 +4,8 @@ import {
   allowedHostHeaders,
   isAllowedHost,
   isSameOrigin,
-  parseCookies,
   securityHeaders,
   staticFilePath,
-  stripTokenParam,
   tokenMatches,
 } from '../../../src/main/headless/web-policy';
 
@@ -50,16 +48,7 @@ describe('isSameOrigin', () => {
   ])('%s for %s -> %s', (origin, host, ok) => expect(isSameOrigin(origin, host)).toBe(ok));
 });
 
-describe('tokens and cookies', () => {
-  it('parses cookies, first one wins', () => {
-    expect(parseCookies('a=1; b=2; a=3; junk; =x')).toEqual(
-      new Map([
-        ['a', '1'],
-        ['b', '2'],
-      ]),
-    );
-    expect(parseCookies(undefined).size).toBe(0);
-  });
+describe('tokens', () => {
   it.each<[string | null | undefined, boolean]>([
     ['s3cret-token', true],
     ['s3cret-toke', false],
@@ -68,12 +57,6 @@ describe('tokens and cookies', () => {
     [null, false],
     [undefined, false],
   ])('%j matches: %s', (presented, ok) => expect(tokenMatches(presented, 's3cret-token')).toBe(ok));
-  it.each([
-    ['/?token=abc', '/'],
-    ['/?token=abc&view=queue', '/?view=queue'],
-    ['/jobs?x=1&token=abc', '/jobs?x=1'],
-    ['//evil.example/?token=abc', '/evil.example/'],
-  ])('stripTokenParam(%s) = %s', (target, out) => expect(stripTokenParam(target, 'token')).toBe(out));
 });
 
 describe('staticFilePath', () => {

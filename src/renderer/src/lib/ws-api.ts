@@ -13,10 +13,14 @@ import {
   type Unsubscribe,
 } from '../../../shared/contract';
 import {
+  TOKEN_HEADER,
+  TOKEN_PARAM,
+  TOKEN_STORAGE_KEY,
   UPLOAD_PATH,
   WIRE_ERROR_CODES,
   WS_PATH,
   commandMessage,
+  wsProtocols,
   parseServerMessage,
   type HttpErrorBody,
   type ServerMessage,
@@ -33,11 +37,16 @@ export interface SocketLike {
   onclose: ((ev: unknown) => void) | null;
   onerror: ((ev: unknown) => void) | null;
 }
-export type SocketConstructor = new (url: string) => SocketLike;
+export type SocketConstructor = new (url: string, protocols?: string[]) => SocketLike;
 
 export interface WsApiOptions {
   /** The WebSocket address; default: this page's host, path /ws. */
   url?: string;
+  /**
+   * The access token, offered in the WebSocket protocol list (a getter is read at each
+   * connection); default: this page's (pageToken).
+   */
+  token?: string | null | (() => string | null);
   /** Default: the browser's WebSocket. */
   WebSocketImpl?: SocketConstructor;
   /** How long a call made while disconnected waits for the connection (default 15 s). */
@@ -90,6 +99,8 @@ let hostMaxUploadBytes: number | null = null;
 /** Connect to the web host and return the contract over the connection. */
 export function createWsApi(options: WsApiOptions = {}): WsApi {
   const url = options.url ?? defaultSocketUrl();
+  const given = options.token === undefined ? pageToken() : options.token;
+  const tokenNow = typeof given === 'function' ? given : () => given;
   const Impl = options.WebSocketImpl ?? (globalThis.WebSocket as unknown as SocketConstructor);
   const callTimeoutMs = options.callTimeoutMs ?? 15_000;
   const initialMs = options.backoff?.initialMs ?? 250;
@@ -118,7 +129,8 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
     setState(everOpened ? 'reconnecting' : 'connecting');
     let ws: SocketLike;
     try {
-      ws = new Impl(url);
+      const token = tokenNow();
+      ws = token ? new Impl(url, wsProtocols(token)) : new Impl(url);
     } catch {
       scheduleReconnect();
       return;
@@ -336,8 +348,10 @@ export interface DropUploadResult {
 export interface UploadOptions {
   /** Where the web host is; default: this page. */
   baseUrl?: string;
-  /** Default: the browser's fetch (same-origin, with the token cookie). */
+  /** Default: the browser's fetch. */
   fetchImpl?: typeof fetch;
+  /** The access token, sent in a header; default: this page's (pageToken). */
+  token?: string | null;
 }
 
 /**
@@ -351,6 +365,7 @@ export async function uploadDroppedFiles(
 ): Promise<DropUploadResult> {
   const doFetch = options.fetchImpl ?? globalThis.fetch.bind(globalThis);
   const base = options.baseUrl ?? '';
+  const token = options.token === undefined ? pageToken() : options.token;
   const result: DropUploadResult = { accepted: 0, rejected: [] };
   for (const file of files) {
     if (hostMaxUploadBytes !== null && file.size > hostMaxUploadBytes) {
@@ -364,8 +379,8 @@ export async function uploadDroppedFiles(
       const res = await doFetch(`${base}${UPLOAD_PATH}?name=${encodeURIComponent(file.name)}`, {
         method: 'POST',
         body: file,
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'application/octet-stream' },
+        credentials: 'omit',
+        headers: { 'Content-Type': 'application/octet-stream', ...(token ? { [TOKEN_HEADER]: token } : {}) },
       });
       const body: unknown = await res.json().catch(() => null);
       if (res.ok && isUploadResponse(body)) {
@@ -399,6 +414,42 @@ function isUploadResponse(v: unknown): v is UploadResponse {
     typeof (v as UploadResponse).accepted === 'number' &&
     Array.isArray((v as UploadResponse).rejected)
   );
+}
+
+/** The parts of a browser window pageToken uses (no DOM types, so Node-side tests import this file). */
+export interface TokenWindow {
+  location: { href: string };
+  history: { replaceState(data: unknown, unused: string, url: string): void; state?: unknown };
+  sessionStorage: { getItem(key: string): string | null; setItem(key: string, value: string): void };
+}
+
+/**
+ * This page's access token. On the first visit it is in the address (`?token=`): it moves into
+ * this tab's session storage (readable by this origin only, unlike a cookie, which every port of
+ * the machine receives) and out of the address bar and history. After a reload it comes from
+ * there. Null when there is none (outside a browser, or opened without the printed address).
+ */
+export function pageToken(win: TokenWindow | undefined = browserWindow()): string | null {
+  if (!win) return null;
+  try {
+    const here = new URL(win.location.href);
+    const given = here.searchParams.get(TOKEN_PARAM);
+    if (given) {
+      win.sessionStorage.setItem(TOKEN_STORAGE_KEY, given);
+      here.searchParams.delete(TOKEN_PARAM);
+      win.history.replaceState(win.history.state ?? null, '', `${here.pathname}${here.search}${here.hash}`);
+      return given;
+    }
+    return win.sessionStorage.getItem(TOKEN_STORAGE_KEY);
+  } catch {
+    // Storage disabled: the token still works for this page view.
+    return null;
+  }
+}
+
+function browserWindow(): TokenWindow | undefined {
+  const g = globalThis as unknown as Partial<TokenWindow>;
+  return g.location && g.history && g.sessionStorage ? (g as TokenWindow) : undefined;
 }
 
 function defaultSocketUrl(): string {
