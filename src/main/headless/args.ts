@@ -78,6 +78,12 @@ export interface ReportCommand {
   format: ReportFormat;
 }
 
+/** `set-aside-ledger`: rename a damaged ledger out of the way (kept), so the next run starts a new one. */
+export interface SetAsideLedgerCommand {
+  kind: 'set-aside-ledger';
+  dataDir: string;
+}
+
 export interface LoginCommand {
   kind: 'login';
   dataDir: string;
@@ -109,7 +115,14 @@ export interface UsageError {
   message: string;
 }
 
-export type CliCommand = RunCommand | ReportCommand | LoginCommand | LogoutCommand | InfoCommand | UsageError;
+export type CliCommand =
+  | RunCommand
+  | ReportCommand
+  | SetAsideLedgerCommand
+  | LoginCommand
+  | LogoutCommand
+  | InfoCommand
+  | UsageError;
 
 /**
  * The app data folder: `~/.config/authenta-watch` on Linux (or under XDG_CONFIG_HOME),
@@ -291,6 +304,16 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
     .addOption(new Option('--format <format>', 'csv or json').choices(REPORT_FORMATS).default('json'))
     .action((o: { dataDir?: string; format: ReportFormat }) => {
       result = { kind: 'report', dataDir: dataDirOf(o.dataDir), format: o.format };
+    });
+
+  program
+    .command('set-aside-ledger')
+    .description(
+      'rename a damaged ledger (ledger.sqlite) to ledger.sqlite.damaged-TIME, kept, never deleted; the next run starts a new one',
+    )
+    .option('--data-dir <dir>', 'the data folder (default: the app data folder; env AUTHENTA_DATA_DIR)')
+    .action((o: { dataDir?: string }) => {
+      result = { kind: 'set-aside-ledger', dataDir: dataDirOf(o.dataDir) };
     });
 
   program

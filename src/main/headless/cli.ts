@@ -4,14 +4,22 @@
  * (conf settings, keychain, file log), the engine and, with --ui, the web host, and maps the
  * outcome to the process's exit code.
  */
-import { mkdir } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectGeneration, GENERATION_NAMES } from '../core/api/detect-generation';
 import { Engine, toJob } from '../core/engine';
 import { SqliteLedger } from '../core/ledger/sqlite-ledger';
+import {
+  describeDataFolderError,
+  errorCode,
+  freeBytes,
+  probeDataFolder,
+  type DataFolderProblem,
+} from '../core/data-folder';
+import { lockDataDir } from '../core/data-dir-lock';
 import { JobQuerySchema } from '../../shared/contract';
 import { createLogger, FileLogSink, redactString, type RedactingLogger } from '../core/logger';
 import { systemClock, type Credentials, type SecretStore } from '../core/ports';
@@ -28,6 +36,7 @@ import {
   type LogoutCommand,
   type ReportCommand,
   type RunCommand,
+  type SetAsideLedgerCommand,
 } from './args';
 import { credentialsFromEnv, RememberingSecretStore, secretValues } from './credentials';
 import { EXIT } from './exit-codes';
@@ -74,7 +83,16 @@ interface Adapters {
   known: Set<string>;
 }
 
+/** The data folder cannot be written: its problem says which path and what to do. */
+class DataFolderUnusable extends Error {
+  constructor(readonly problem: DataFolderProblem) {
+    super(problem.message);
+  }
+}
+
 async function adapters(dataDir: string, extraSecrets: string[] = []): Promise<Adapters> {
+  const unwritable = await probeDataFolder(dataFolderPaths(dataDir));
+  if (unwritable) throw new DataFolderUnusable(unwritable);
   await mkdir(dataDir, { recursive: true, mode: 0o700 });
   const known = knownSecrets;
   for (const s of extraSecrets) known.add(s);
@@ -243,7 +261,18 @@ async function report(cmd: ReportCommand): Promise<number> {
     stdout.write(formatReport([], cmd.format, Date.now()));
     return EXIT.ok;
   }
-  const ledger = SqliteLedger.open({ file, now: Date.now });
+  let ledger: SqliteLedger;
+  let copy: string | null = null;
+  try {
+    ledger = SqliteLedger.open({ file, now: Date.now });
+  } catch (e) {
+    if (!READ_ONLY_CODES.includes(errorCode(e) ?? '')) throw e;
+    // A read-only data folder: SQLite cannot open a WAL ledger there, so read a copy of it.
+    copy = await mkdtemp(join(tmpdir(), 'authenta-report-'));
+    await copyFile(file, join(copy, LEDGER_FILE));
+    if (existsSync(`${file}-wal`)) await copyFile(`${file}-wal`, join(copy, `${LEDGER_FILE}-wal`));
+    ledger = SqliteLedger.open({ file: join(copy, LEDGER_FILE), now: Date.now });
+  }
   try {
     const jobs: Job[] = [];
     for (let offset = 0; ;) {
@@ -258,6 +287,55 @@ async function report(cmd: ReportCommand): Promise<number> {
     return EXIT.ok;
   } finally {
     await ledger.close();
+    if (copy) await rm(copy, { recursive: true, force: true });
+  }
+}
+
+/** Codes of opening a ledger SQLite cannot write beside (a read-only folder or disk). */
+const READ_ONLY_CODES = ['SQLITE_CANTOPEN', 'SQLITE_READONLY', 'EROFS', 'EACCES', 'EPERM'];
+
+/** The data folder's paths as messages name them. */
+function dataFolderPaths(dataDir: string): { dataDir: string; ledgerFile: string; dataDirFlag: string } {
+  return {
+    dataDir,
+    ledgerFile: join(dataDir, LEDGER_FILE),
+    dataDirFlag: `--data-dir ${/\s/.test(dataDir) ? `"${dataDir}"` : dataDir}`,
+  };
+}
+
+/**
+ * `set-aside-ledger`: only a ledger SQLite finds damaged is renamed (to ledger.sqlite.damaged-TIME,
+ * with its -wal and -shm), never deleted; a healthy one stays where it is. Holds the data folder's
+ * lock meanwhile, so no running engine loses its ledger.
+ */
+async function setAsideLedger(cmd: SetAsideLedgerCommand): Promise<number> {
+  const file = join(cmd.dataDir, LEDGER_FILE);
+  if (!existsSync(file)) {
+    say(`authenta-watch: there is no ledger in ${cmd.dataDir}: nothing to set aside.`);
+    return EXIT.failed;
+  }
+  const lock = lockDataDir(cmd.dataDir);
+  try {
+    const damage = SqliteLedger.damage(file);
+    if (damage === null) {
+      say(
+        `authenta-watch: the ledger ${file} is not damaged (SQLite's check passed): it stays where it is, nothing was set aside.`,
+      );
+      return EXIT.failed;
+    }
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    const target = `${file}.damaged-${stamp}`;
+    await rename(file, target);
+    for (const suffix of ['-wal', '-shm']) {
+      if (existsSync(`${file}${suffix}`)) await rename(`${file}${suffix}`, `${target}${suffix}`);
+    }
+    say(
+      `Set the damaged ledger aside as ${target} (kept, not deleted; SQLite said: ${damage}). ` +
+        'The next run starts a new ledger and checks the files of the watched folders again.',
+    );
+    return EXIT.ok;
+  } finally {
+    lock.dispose();
   }
 }
 
@@ -346,21 +424,37 @@ export async function main(argv: readonly string[]): Promise<number> {
     homeDir: homedir(),
     cwd: process.cwd(),
   });
-  switch (cmd.kind) {
-    case 'info':
-      stdout.write(cmd.text);
-      return EXIT.ok;
-    case 'usage-error':
-      say(`authenta-watch: ${cmd.message}\n(run authenta-watch --help for the options)`);
-      return EXIT.usage;
-    case 'report':
-      return report(cmd);
-    case 'login':
-      return login(cmd);
-    case 'logout':
-      return logout(cmd);
-    case 'run':
-      return runWatch(cmd);
+  if (cmd.kind === 'info') {
+    stdout.write(cmd.text);
+    return EXIT.ok;
+  }
+  if (cmd.kind === 'usage-error') {
+    say(`authenta-watch: ${cmd.message}\n(run authenta-watch --help for the options)`);
+    return EXIT.usage;
+  }
+  try {
+    switch (cmd.kind) {
+      case 'report':
+        return await report(cmd);
+      case 'set-aside-ledger':
+        return await setAsideLedger(cmd);
+      case 'login':
+        return await login(cmd);
+      case 'logout':
+        return await logout(cmd);
+      case 'run':
+        return await runWatch(cmd);
+    }
+  } catch (e) {
+    // The data folder itself in trouble (read-only, no permission, full, a damaged ledger): say
+    // which file and what to do instead of a raw EROFS or "database disk image is malformed".
+    const problem =
+      e instanceof DataFolderUnusable
+        ? e.problem
+        : describeDataFolderError(e, dataFolderPaths(cmd.dataDir), await freeBytes(cmd.dataDir));
+    if (!problem) throw e;
+    say(`authenta-watch: ${problem.message}`);
+    return EXIT.failed;
   }
 }
 
