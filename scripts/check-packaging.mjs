@@ -174,7 +174,7 @@ try {
       fail(`app.asar holds what it must not ship: ${forbidden.slice(0, 10).join(', ')}`);
     const pkg = JSON.parse(asar.extractFile(archive, 'package.json').toString('utf8'));
     if (pkg.main !== './out/main/index.js') fail(`the packaged package.json has main ${pkg.main}`);
-    for (const dep of ['better-sqlite3', 'keytar', 'sharp', 'electron-store', 'zod']) {
+    for (const dep of ['better-sqlite3', 'keytar', 'sharp', 'range-parser', 'electron-store', 'zod']) {
       if (!has(`/node_modules/${dep}/package.json`)) fail(`app.asar lacks the dependency ${dep}`);
     }
     if (entries.some((e) => e.startsWith('/node_modules/electron/')))

@@ -59,6 +59,7 @@ import { AuthentaError, isAuthentaError } from './api/errors';
 import { createServiceForGeneration, detectGeneration } from './api/detect-generation';
 import { fileKey, type JobRecord } from './ledger/ledger';
 import { SqliteLedger } from './ledger/sqlite-ledger';
+import { MediaFiles } from './media/media-files';
 import { PosterError, ThumbnailService } from './media/thumbnails';
 import { ACTIVE_STATES } from './ledger/transitions';
 import type {
@@ -216,6 +217,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private settings!: Settings;
   private ledgerInstance: SqliteLedger | null = null;
   private thumbsInstance: ThumbnailService | null = null;
+  private mediaInstance: MediaFiles | null = null;
   private pipelineInstance: Pipeline | null = null;
   private active: ActiveService | null = null;
   private activeId: string = SANDBOX_PROFILE_ID;
@@ -277,6 +279,11 @@ export class Engine implements AuthentaWatchApi, Disposable {
       maxBytes: () => this.settings.preferences.thumbnailCacheBytes,
       logger: this.logger,
       clock: this.clock,
+    });
+    this.mediaInstance = new MediaFiles({
+      job: (id) => this.ledger.get(id),
+      thumbs: this.thumbsInstance,
+      logger: this.logger,
     });
     for (const key of await this.ledger.knownFileKeys()) this.known.add(key);
     const day = localDay(this.clock.now());
@@ -843,6 +850,15 @@ export class Engine implements AuthentaWatchApi, Disposable {
   get thumbs(): ThumbnailService {
     if (!this.thumbsInstance) throw new Error('The engine has not been started.');
     return this.thumbsInstance;
+  }
+
+  /**
+   * The local media by job id (the web host's `/media` route and Electron's protocol answer with
+   * it); only files the ledger holds, only while they are the files that were judged.
+   */
+  get media(): MediaFiles {
+    if (!this.mediaInstance) throw new Error('The engine has not been started.');
+    return this.mediaInstance;
   }
 
   private get pipeline(): Pipeline {

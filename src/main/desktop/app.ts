@@ -7,10 +7,11 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { app, dialog, Notification, powerMonitor, session, shell } from 'electron';
+import { app, dialog, Notification, powerMonitor, protocol, session, shell } from 'electron';
 import { parseArgs, type AuthentaWatchApi, type HostCapabilities } from '../../shared/contract';
 import type { EngineStatus } from '../../shared/domain';
 import { createLogger, FileLogSink, type RedactingLogger } from '../core/logger';
+import type { MediaResponder } from '../core/media/media-files';
 import {
   systemClock,
   type Clock,
@@ -24,6 +25,7 @@ import { credentialsFromEnv, RememberingSecretStore, secretValues } from '../hea
 import { forwardEvents, registerCommands } from '../ipc';
 import { createDesktopApi, ELECTRON_CAPABILITIES, type DesktopApi, type NativeHost } from './host-api';
 import { LoginItem, startsHidden } from './login-item';
+import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { MainWindow } from './main-window';
 import { createNativeNotifier, Notifier } from './notifications';
 import { appPaths, type AppPaths } from './paths';
@@ -52,6 +54,8 @@ export interface DesktopEngineDeps {
 /** The engine as the desktop drives it. */
 export type DesktopEngine = AuthentaWatchApi &
   PowerAwareEngine & {
+    /** The local media (after start), served through the authenta-media scheme. */
+    readonly media?: MediaResponder;
     start(): Promise<void>;
     dispose(): void | Promise<void>;
   };
@@ -141,6 +145,8 @@ export async function runDesktop(options: DesktopOptions): Promise<DesktopApp | 
     createDataDir(dataDir);
     app.setPath('userData', dataDir);
     app.setAppLogsPath(logsDir);
+    // The media scheme's privileges can only be declared before ready (media-protocol.ts).
+    registerMediaScheme(protocol);
     // Windows shows notifications only for the AppUserModelID of the installed shortcut (the appId).
     if ((options.platform ?? process.platform) === 'win32') app.setAppUserModelId(APP_ID);
     const paths = pathsFromArgv(argv, cwd, defaultApp);
@@ -293,6 +299,7 @@ export class DesktopApp {
     };
     const api = createDesktopApi(engine, native);
     this.api = api;
+    this.disposables.push(handleMediaProtocol(protocol, engine.media ?? null));
 
     const window = new MainWindow({
       preloadPath: this.paths.preload,

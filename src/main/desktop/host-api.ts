@@ -6,6 +6,7 @@
 import { access } from 'node:fs/promises';
 import type { AuthentaWatchApi, CommandApi, HostCapabilities, JobId } from '../../shared/contract';
 import { COMMAND_NAMES } from '../ipc-channels';
+import { MEDIA_BASE } from './media-protocol';
 import { isSafeExternalUrl } from './security';
 
 /** What the desktop host can do in Electron. */
@@ -17,9 +18,6 @@ export const ELECTRON_CAPABILITIES: HostCapabilities = {
   nativeFilePicker: true,
   pdf: true,
 };
-
-/** The origin of the local media in the desktop app (see media-protocol.ts). */
-export const MEDIA_BASE = 'authenta-media://local';
 
 /** The native abilities the desktop adds (dialog, shell), handed in so tests can fake them. */
 export interface NativeHost {

@@ -225,6 +225,7 @@ async function runWatch(cmd: RunCommand): Promise<number> {
                 inboxDir: join(cmd.dataDir, 'inbox'),
                 logger: a.logger,
                 maxUploadBytes: stored.preferences.maxFileSizeBytes,
+                ...(api.media ? { media: api.media } : {}),
               }),
           }
         : {}),

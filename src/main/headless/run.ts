@@ -13,6 +13,7 @@ import {
   type Job,
   type JobChange,
 } from '../../shared/domain';
+import type { MediaResponder } from '../core/media/media-files';
 import type { Logger } from '../core/ports';
 import { EXIT, exitCodeFor, stopsOnceRun, type ExitCode } from './exit-codes';
 import { StateChanges, blockLine, jobLine, newBlocks, serialise, summaryLine } from './ndjson';
@@ -22,6 +23,8 @@ import type { WebHost } from './web-host';
 /** What a run needs of the engine: the contract plus its lifecycle. */
 export interface HeadlessEngine extends AuthentaWatchApi {
   start(): Promise<void>;
+  /** The local media for the web UI (after start). */
+  readonly media?: MediaResponder;
   /** Resolves when the engine has nothing left to do for now. */
   whenIdle(): Promise<void>;
   dispose(): Promise<void>;

@@ -46,6 +46,7 @@ import {
   type HttpErrorBody,
   type UploadResponse,
 } from '../../shared/wire';
+import type { MediaResponder, MediaResponse } from '../core/media/media-files';
 import type { Logger } from '../core/ports';
 import { alternativeName, sanitiseUploadName } from './upload-name';
 import {
@@ -93,6 +94,8 @@ export interface WebHostOptions {
   allowedHosts?: string[];
   /** Interval of WebSocket pings that find dead browsers (default 30 s). */
   heartbeatMs?: number;
+  /** The engine's media routes (the ledger's files and thumbnails); absent: every media URL is 404. */
+  media?: MediaResponder;
 }
 
 /** A running web host. `close()` leaves no handle open. */
@@ -103,6 +106,8 @@ export interface WebHost {
   readonly origin: string;
   readonly port: number;
   readonly token: string;
+  /** The prefix of the media URLs (`/media/<media key>`), as getMediaBase answers it. */
+  readonly mediaBase: string;
   /** Browsers connected right now. */
   clientCount(): number;
   close(): Promise<void>;
@@ -247,6 +252,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
         true,
       );
     }
+    // Media URLs carry their own read-only key (in the path: <img> and <video> send no token).
+    if (path === MEDIA_PATH || path.startsWith(`${MEDIA_PATH}/`)) return serveMedia(req, res, path);
     const method = req.method ?? 'GET';
     if (path === UPLOAD_PATH) {
       if (method !== 'POST') return sendError(req, res, 405, 'Send files with POST.', null, true);
@@ -268,6 +275,55 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return sendError(req, res, 413, 'A GET request carries no body.', null, true);
     }
     return serveStatic(req, res, path);
+  }
+
+  async function serveMedia(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+    // `/media/<key>/<route>`: the key is one path segment, compared in constant time.
+    const rest = path.slice(MEDIA_PATH.length + 1);
+    const slash = rest.indexOf('/');
+    const presented = slash < 0 ? rest : rest.slice(0, slash);
+    if (!tokenMatches(presented, mediaKey) || !options.media) {
+      refuse(req, presented ? 'wrong media key' : 'no media key');
+      return sendMedia(req, res, {
+        status: 404,
+        headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' },
+        body: 'Not found.',
+      });
+    }
+    if (req.headers['content-length'] && req.headers['content-length'] !== '0') {
+      return sendError(req, res, 413, 'A media request carries no body.', null, true);
+    }
+    const answer = await options.media.respond({
+      method: req.method ?? 'GET',
+      path: slash < 0 ? '' : rest.slice(slash),
+      range: typeof req.headers.range === 'string' ? req.headers.range : null,
+    });
+    return sendMedia(req, res, answer);
+  }
+
+  async function sendMedia(req: IncomingMessage, res: ServerResponse, answer: MediaResponse): Promise<void> {
+    const body = answer.body;
+    const headers: Record<string, string> = {
+      'X-Content-Type-Options': 'nosniff',
+      'Referrer-Policy': 'no-referrer',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      ...answer.headers,
+    };
+    if (typeof body === 'string') headers['Content-Length'] = String(Buffer.byteLength(body));
+    res.writeHead(answer.status, headers);
+    if (body === null || req.method === 'HEAD') {
+      if (body !== null && typeof body !== 'string') body.destroy();
+      res.end();
+      return;
+    }
+    if (typeof body === 'string') {
+      res.end(body);
+      return;
+    }
+    await pipeline(body, res).catch((e: unknown) => {
+      // A video element stops reading mid-range all the time (seeking): not an error.
+      logger.debug('web host: media stream ended early', { error: errorText(e) });
+    });
   }
 
   async function serveStatic(req: IncomingMessage, res: ServerResponse, urlPath: string): Promise<void> {
@@ -559,6 +615,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     origin,
     port,
     token,
+    mediaBase: `${MEDIA_PATH}/${mediaKey}`,
     clientCount: () => clients.size,
     async close() {
       if (closing) return;

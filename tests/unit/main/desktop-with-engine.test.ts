@@ -101,6 +101,16 @@ describe('the desktop host with the real engine', () => {
       const done = changes.find((c) => c.type === 'upsert' && c.job.state === 'done');
       expect(done).toMatchObject({ job: { name: 'photo.jpg', simulated: true, verdict: { label: 'fake' } } });
       expect(FakeTray.instances[0]!.tooltip).toMatch(/^Authenta Watch: /);
+
+      // The window shows the photo through the media scheme, by job id, from the real engine.
+      const mediaBase = await api.getMediaBase();
+      expect(mediaBase).toBe('authenta-media://local');
+      const id = (done as { job: { id: number } }).job.id;
+      const shown = await fake.protocol.request(`${mediaBase}/original/${id}`);
+      expect(shown.status).toBe(200);
+      expect(shown.headers.get('content-type')).toBe('image/jpeg');
+      expect(Buffer.from(await shown.arrayBuffer()).equals(readFileSync(photo))).toBe(true);
+      expect((await fake.protocol.request(`${mediaBase}/original/${id + 1}`)).status).toBe(404);
     },
     TIMEOUT,
   );

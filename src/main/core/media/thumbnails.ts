@@ -150,6 +150,15 @@ export class ThumbnailService implements Disposable {
     });
   }
 
+  /** Forget a hash's thumbnail (it was drawn from bytes that turned out not to be the judged ones). */
+  async discard(sha256: string): Promise<void> {
+    if (!SHA256.test(sha256)) return;
+    await this.loadIndex();
+    const name = fileName(sha256);
+    this.forget(name);
+    await unlink(join(this.options.dir, name)).catch(() => undefined);
+  }
+
   /** Drop least recently used thumbnails until the cache fits its limit (after the limit changed). */
   async trim(): Promise<void> {
     await this.loadIndex();
