@@ -52,7 +52,7 @@ export interface DetectionService {
   /** Create the remote record and get a pre-signed upload URL. A Mutation call. */
   create(input: CreateInput, signal?: AbortSignal): Promise<CreatedRecord>;
   /** Stream the file to the pre-signed URL; never buffers the file. Not an API call. */
-  upload(target: UploadTarget, file: UploadFile, options?: UploadOptions): Promise<void>;
+  upload(target: UploadTarget, file: UploadFile, options?: UploadOptions): Promise<UploadReceipt>;
   /** Jobs API only: start processing after the upload. Absent for the media API. */
   finalize?(remoteId: string, signal?: AbortSignal): Promise<void>;
   /** One record, with its verdict once processed. A Query call. */
@@ -89,6 +89,13 @@ export interface UploadFile {
   path: string;
   contentType: string;
   size: number;
+}
+
+/** What an upload actually sent, hashed while it streamed (the file may change under it). */
+export interface UploadReceipt {
+  /** sha256 (hex) of the bytes sent. */
+  sha256: string;
+  bytes: number;
 }
 
 export interface UploadOptions {

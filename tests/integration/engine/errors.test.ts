@@ -217,8 +217,9 @@ describe.each(GENERATIONS)('$label', ({ generation }) => {
               // The balance runs out while the first file's bytes go up: its record exists, its finalize is refused.
               const upload = real.upload.bind(real);
               real.upload = async (target, file, options) => {
-                await upload(target, file, options);
+                const receipt = await upload(target, file, options);
                 h.sim.setCredits(0);
+                return receipt;
               };
               return real;
             },

@@ -4,8 +4,10 @@
  * really sent. Real engine, real simulator on 127.0.0.1, real SQLite, real files.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
+import { open } from 'node:fs/promises';
 import { makePng } from '../../helpers/media-fixtures';
-import { startHarness, type Harness } from '../../helpers/engine-harness';
+import { GENERATIONS, startHarness, type Harness } from '../../helpers/engine-harness';
 
 let h: Harness;
 afterEach(async () => {
@@ -14,6 +16,7 @@ afterEach(async () => {
 
 const png = (n: number) => makePng({ marker: 'AUTHENTA-SIM:real', padding: n + 1 });
 const ok = (status: number) => status >= 200 && status < 300;
+const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 
 describe('Jobs API: a connection reset in the middle of the PUT (issue 9, item 1)', () => {
   // Both readings of the docs: a job `created` until its bytes arrive, or `waiting_for_finalize`
@@ -58,3 +61,47 @@ describe('Jobs API: a connection reset in the middle of the PUT (issue 9, item 1
     expect(report.jobs.find((j) => j.name === 'b.png')?.extraRecords).toBe(1);
   });
 });
+
+describe.each(GENERATIONS)(
+  '$label: a file rewritten with the same size while it uploads (issue 9, item 3)',
+  ({ generation }) => {
+    const SIZE = 16 * 1024 * 1024;
+    const TAIL = 2 * 1024 * 1024;
+
+    it('the job records what was really sent, and the version on disk (those same bytes) is not paid again', async () => {
+      h = await startHarness({ generation });
+      await h.watch('inbox');
+      const original = makePng({ marker: 'AUTHENTA-SIM:real', padding: SIZE });
+      // Hold the storage after the first chunk, so the rewrite lands while the bytes go up.
+      h.sim.faults.holdPuts = true;
+      const path = await h.write('inbox/big.png', original);
+      await h.waitFor(() => h.puts().some((p) => p.bytes > 0), { message: 'the PUT to start' });
+      // The end of the file changes in place (an editor saving metadata): same size, other bytes,
+      // in a part not read yet, so what Authenta receives is exactly the new version.
+      const rewritten = Buffer.from(original);
+      rewritten.fill(0x41, rewritten.length - TAIL - 12, rewritten.length - 12);
+      const fh = await open(path, 'r+');
+      await fh.write(rewritten, rewritten.length - TAIL - 12, TAIL, rewritten.length - TAIL - 12);
+      await fh.close();
+      await new Promise((r) => setTimeout(r, 600)); // the watcher sees the new version meanwhile
+      h.sim.faults.holdPuts = false;
+
+      const job = await h.waitForJob((j) => j.name === 'big.png' && j.remoteId !== null, ['done'], {
+        timeoutMs: 60_000,
+      });
+      // What Authenta received is the rewritten file, and the job says so.
+      expect(job.sha256).toBe(sha256(rewritten));
+      const notes = (await h.engine.getJob(job.id)).timeline.map((t) => t.note ?? '');
+      expect(notes.some((n) => n.includes('changed while it was being sent'))).toBe(true);
+      // The version on disk has the bytes already sent: it shares the verdict, nothing is sent twice.
+      await h.waitFor(async () => (await h.jobs()).every((j) => ['done', 'skipped'].includes(j.state)), {
+        message: 'every job finished',
+      });
+      await h.engine.whenIdle();
+      expect(h.creates()).toBe(1);
+      expect(h.puts({ ok: true })).toHaveLength(1);
+      const others = (await h.jobs()).filter((j) => j.id !== job.id);
+      expect(others.every((j) => j.state === 'skipped' && j.duplicateOf === job.id)).toBe(true);
+    });
+  },
+);

@@ -8,7 +8,8 @@ import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as https from 'node:https';
 import type { z } from 'zod';
-import type { Clock, Credentials, Logger } from '../ports';
+import { createHash, type Hash } from 'node:crypto';
+import type { Clock, Credentials, Logger, UploadReceipt } from '../ports';
 import { systemClock } from '../ports';
 import { normaliseBaseUrl } from './base-url';
 import {
@@ -184,8 +185,14 @@ export class AuthentaClient {
    * Streams the file to a pre-signed URL with a PUT carrying exactly its Content-Type and
    * Content-Length and no API headers. Never buffers the file. Fails with a 'local' error before
    * sending when the file's size no longer matches, and with an AuthentaError for every other failure.
+   * Resolves with the sha256 of the bytes actually sent, hashed as they were read: the file may
+   * have been rewritten under the upload.
    */
-  async upload(uploadUrl: string, source: UploadSource, options: ClientUploadOptions = {}): Promise<void> {
+  async upload(
+    uploadUrl: string,
+    source: UploadSource,
+    options: ClientUploadOptions = {},
+  ): Promise<UploadReceipt> {
     const mid = options.mid ?? null;
     const started = this.clock.now();
     let url: URL;
@@ -204,8 +211,9 @@ export class AuthentaClient {
 
     const handle = await openForUpload(source, mid);
     let status: number | null = null;
+    const sent = createHash('sha256');
     try {
-      await this.streamUpload(url, source, handle, options, (s) => (status = s));
+      await this.streamUpload(url, source, handle, options, (s) => (status = s), sent);
       this.report({ kind: 'upload', method: 'PUT', route: 'upload', status, code: null, mid, started });
       this.logger?.debug('Upload finished', {
         mid,
@@ -213,6 +221,7 @@ export class AuthentaClient {
         host: url.host,
         ms: this.clock.now() - started,
       });
+      return { sha256: sent.digest('hex'), bytes: source.size };
     } catch (e) {
       const error = this.scrub(isAuthentaError(e) ? e : errorFromNetwork(e, 'the storage service', mid));
       this.report({
@@ -235,6 +244,7 @@ export class AuthentaClient {
     handle: fs.promises.FileHandle,
     options: ClientUploadOptions,
     setStatus: (status: number) => void,
+    sentHash: Hash,
   ): Promise<void> {
     const mid = options.mid ?? null;
     const size = source.size;
@@ -340,6 +350,7 @@ export class AuthentaClient {
 
       pumpFile(handle, req, size, {
         stopped: () => settled,
+        onRead: (chunk) => sentHash.update(chunk),
         onHanded: (n) => (handed = n),
         fileEnded: (n) => sizeChangedError(source.path, n, size, mid),
         onSent: (n) => {
@@ -489,6 +500,8 @@ interface PumpHooks {
   stopped(): boolean;
   /** Bytes handed to the request so far. */
   onHanded(bytes: number): void;
+  /** The bytes just read from the file, before they are written (they are what is sent). */
+  onRead(chunk: Buffer): void;
   /** Bytes the socket has taken so far (each write's callback). */
   onSent(bytes: number): void;
   /** The error for a file that ended after `bytes` bytes, before `size`. */
@@ -532,6 +545,7 @@ async function pumpFile(
       if (bytesRead === 0) throw hooks.fileEnded(read);
       if (hooks.stopped() || req.destroyed) return;
       read += bytesRead;
+      hooks.onRead(buf.subarray(0, bytesRead));
       hooks.onHanded(read);
       req.write(buf.subarray(0, bytesRead), (err) => {
         if (!err) {

@@ -7,7 +7,7 @@
  * media client it never retries by itself.
  */
 import { modelLabel, TASK_TYPES } from '../../../shared/models';
-import type { Credentials } from '../ports';
+import type { Credentials, UploadReceipt } from '../ports';
 import {
   AuthentaClient,
   type ApiAnswer,
@@ -203,7 +203,7 @@ export class JobsClient {
    * Streams a file to an input's pre-signed URL (the media client's upload: exact Content-Type and
    * Content-Length, no API headers, never buffered). `mid` names the job in errors.
    */
-  upload(uploadUrl: string, source: UploadSource, options: ClientUploadOptions = {}): Promise<void> {
+  upload(uploadUrl: string, source: UploadSource, options: ClientUploadOptions = {}): Promise<UploadReceipt> {
     return this.http.upload(uploadUrl, source, options);
   }
 

@@ -32,6 +32,7 @@ import type {
   RemoteRecord,
   UploadFile,
   UploadOptions,
+  UploadReceipt,
   UploadTarget,
 } from '../ports';
 import { systemClock } from '../ports';
@@ -195,7 +196,7 @@ export class JobsDetectionService implements DetectionService {
   }
 
   /** Streams the file to the input's pre-signed URL. */
-  upload(target: UploadTarget, file: UploadFile, options: UploadOptions = {}): Promise<void> {
+  upload(target: UploadTarget, file: UploadFile, options: UploadOptions = {}): Promise<UploadReceipt> {
     return this.client.upload(target.uploadUrl, file, { ...options, mid: target.remoteId });
   }
 

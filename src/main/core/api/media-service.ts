@@ -17,6 +17,7 @@ import type {
   RemoteRecord,
   UploadFile,
   UploadOptions,
+  UploadReceipt,
   UploadTarget,
 } from '../ports';
 import { systemClock } from '../ports';
@@ -126,7 +127,7 @@ export class MediaDetectionService implements DetectionService {
   }
 
   /** Streams the file to the pre-signed URL. */
-  upload(target: UploadTarget, file: UploadFile, options: UploadOptions = {}): Promise<void> {
+  upload(target: UploadTarget, file: UploadFile, options: UploadOptions = {}): Promise<UploadReceipt> {
     return this.client.upload(target.uploadUrl, file, { ...options, mid: target.remoteId });
   }
 

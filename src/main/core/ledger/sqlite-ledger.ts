@@ -380,6 +380,10 @@ export class SqliteLedger implements Ledger {
               AND (e.state IN ('creating', 'uploading', 'finalizing', 'processing', 'blocked')
                 OR (e.state = 'queued' AND e.id < q.id))
           )
+          AND NOT EXISTS (
+            SELECT 1 FROM jobs p
+            WHERE p.path = q.path AND p.id < q.id AND p.state IN ('creating', 'uploading')
+          )
         ORDER BY q.id LIMIT 1
       ) AND state = 'queued'
       RETURNING *`;

@@ -13,6 +13,7 @@ import type {
   RemoteRecord,
   UploadFile,
   UploadOptions,
+  UploadReceipt,
   UploadTarget,
 } from '../ports';
 
@@ -90,7 +91,7 @@ export class CountingService implements DetectionService {
     return this.inner.create(input, signal);
   }
 
-  upload(target: UploadTarget, file: UploadFile, options?: UploadOptions): Promise<void> {
+  upload(target: UploadTarget, file: UploadFile, options?: UploadOptions): Promise<UploadReceipt> {
     return this.inner.upload(target, file, options);
   }
 

@@ -11,7 +11,7 @@ import { modelFor, modelLabel } from '../../../shared/models';
 import { isAuthentaError, type AuthentaError } from '../api/errors';
 import { needsFinalize } from '../api/jobs-service';
 import type { JobPatch, JobRecord } from '../ledger/ledger';
-import type { Disposable, RemoteRecord } from '../ports';
+import type { Disposable, RemoteRecord, UploadReceipt } from '../ports';
 import { FileProblemError, statFile } from '../watch/classify';
 import type { Gate } from './blocks';
 import type { ActiveService, PipelineContext } from './context';
@@ -363,8 +363,9 @@ export class Uploader implements Disposable {
     }
     if (!(await this.fileStillThere(job))) return;
     const size = job.size;
+    let receipt: UploadReceipt;
     try {
-      await active.service.upload(
+      receipt = await active.service.upload(
         { remoteId: job.remoteId, uploadUrl: job.uploadUrl },
         { path: job.path, contentType: job.contentType ?? 'application/octet-stream', size },
         { signal, onProgress: (sent) => this.ctx.progress(job.id, sent, size) },
@@ -375,6 +376,9 @@ export class Uploader implements Disposable {
     }
     const uploadedAt = this.ctx.clock.now();
     this.ctx.progress(job.id, size, size);
+    const sent = await this.recordWhatWasSent(job, receipt);
+    if (!sent) return;
+    job = sent;
     if (active.service.finalize) {
       const fin = await this.transition(
         job,
@@ -393,6 +397,37 @@ export class Uploader implements Disposable {
       'uploaded; waiting for the verdict',
     );
     if (processing) this.hooks.toProcessing(processing);
+  }
+
+  /**
+   * The file may have been rewritten while it streamed (same size, other bytes): Authenta then
+   * holds what was read, not the version checked. The job records the sha256 of what was really
+   * sent, and the file's current version gets a job of its own, which shares this verdict when its
+   * bytes are the ones sent (nothing is paid twice) and is sent on its own only when they differ.
+   */
+  private async recordWhatWasSent(job: JobRecord, receipt: UploadReceipt): Promise<JobRecord | null> {
+    let moved = false;
+    try {
+      moved = !sameVersion(await statFile(job.path), job);
+    } catch {
+      moved = true; // gone or unreadable now: what was sent is all there is
+    }
+    if (receipt.sha256 === job.sha256) return job;
+    const note = `${job.name} changed while it was being sent: Authenta received the bytes with sha256 ${receipt.sha256.slice(0, 12)}…, not the version checked (${(job.sha256 ?? '?').slice(0, 12)}…); the verdict is for what was sent`;
+    this.ctx.logger.warn('file changed during its upload', {
+      id: job.id,
+      mid: job.remoteId,
+      checked: job.sha256,
+      sent: receipt.sha256,
+      mtimeChanged: moved,
+    });
+    const row = await this.ctx.ledger.update(job.id, { sha256: receipt.sha256 }, [job.state]);
+    if (!row) return null;
+    await this.ctx.ledger.addNote(job.id, note);
+    this.ctx.changed(row);
+    // The version now on disk: a job of its own (a twin of this one when its bytes are those sent).
+    await this.hooks.changedFile(row);
+    return row;
   }
 
   /** Jobs API: processing starts only after finalize. */
