@@ -288,7 +288,7 @@ class FakeApp extends EventEmitter {
     this.lockedUserData = this.paths.get('userData') ?? null;
     return this.singleInstanceLock;
   }
-  /** electron.d.ts:1621-1623. */
+  /** electron.d.ts:1620-1623: "`true` if Electron has finished initializing". */
   isReady(): boolean {
     return this.ready;
   }
