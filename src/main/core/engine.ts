@@ -54,7 +54,7 @@ import {
   type Settings,
 } from '../../shared/settings';
 import type { z } from 'zod';
-import { normaliseBaseUrl } from './api/base-url';
+import { normaliseBaseUrl, originOf, requireSecureBaseUrl } from './api/base-url';
 import { AuthentaError, isAuthentaError } from './api/errors';
 import { createServiceForGeneration, detectGeneration } from './api/detect-generation';
 import { fileKey, type JobRecord } from './ledger/ledger';
@@ -240,6 +240,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private dataDirLock: Disposable | null = null;
   /** The active profile and the keychain's state as the status shows them (asked again when they can change). */
   private identityCache: Pick<EngineStatus, 'profile' | 'keychain'> | null = null;
+  /** The origin the environment's credentials were given for; they go nowhere else. */
+  private envOrigin: string | null = null;
 
   constructor(protected readonly options: EngineOptions) {
     this.clock = options.clock ?? systemClock;
@@ -291,6 +293,11 @@ export class Engine implements AuthentaWatchApi, Disposable {
     this.pipelineInstance = new Pipeline(this.context(), { hashConcurrency: this.options.hashConcurrency });
     this.boardListener = this.board.onChange(() => this.statusChanged());
     await this.ensureEnvProfile();
+    if (this.options.envCredentials) {
+      const chosen = await this.chooseProfile();
+      const given = this.options.envBaseUrl ?? (isSandbox(chosen) ? DEFAULT_BASE_URL : chosen.baseUrl);
+      this.envOrigin = originOf(normaliseBaseUrl(given));
+    }
     await this.activateProfile();
     await this.pipeline.start();
     for (const folder of this.settings.folders) this.startWatcher(folder);
@@ -592,12 +599,21 @@ export class Engine implements AuthentaWatchApi, Disposable {
       throw userError(`${SANDBOX_BASE_URL} is reserved for the Sandbox profile.`);
     const baseUrl = (() => {
       try {
-        return normaliseBaseUrl(parsed.baseUrl);
+        const canonical = normaliseBaseUrl(parsed.baseUrl);
+        requireSecureBaseUrl(canonical);
+        return canonical;
       } catch (e) {
         throw userError(e instanceof Error ? e.message : String(e), 'INVALID_BASE_URL');
       }
     })();
     const id = parsed.id ?? `p-${randomUUID().slice(0, 8)}`;
+    const previous = this.settings.profiles.find((p) => p.id === id);
+    if (previous && originOf(previous.baseUrl) !== originOf(baseUrl)) {
+      // A stored secret is bound to the host it was entered for: never sent to a new one
+      // (issue 9, item 11). The user enters it again for the new address.
+      await this.options.secrets.delete(id);
+      this.logger.info('profile moved to another host: its stored secret was removed', { profile: id });
+    }
     const record = ProfileRecordSchema.parse({
       id,
       name: parsed.name,
@@ -943,9 +959,23 @@ export class Engine implements AuthentaWatchApi, Disposable {
     return this.profileRecord(SANDBOX_PROFILE_ID) ?? SANDBOX_PROFILE;
   }
 
+  /**
+   * Whether the environment's credentials may be sent for `profile`: only to the origin they were
+   * given for (the environment's base URL, or the active profile's when the engine started).
+   */
+  private envCredentialsFit(profile: ProfileRecord): boolean {
+    return (
+      this.options.envCredentials != null &&
+      profile.id === this.activeId &&
+      !isSandbox(profile) &&
+      this.envOrigin !== null &&
+      originOf(profile.baseUrl) === this.envOrigin
+    );
+  }
+
   private async credentialsFor(profile: ProfileRecord): Promise<Credentials | null> {
     const env = this.options.envCredentials;
-    if (env && profile.id === this.activeId && !isSandbox(profile)) return env;
+    if (env && this.envCredentialsFit(profile)) return env;
     return this.options.secrets.get(profile.id).catch(() => null);
   }
 
@@ -1049,7 +1079,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
     const sandbox = isSandbox(p);
     const hasSecret =
       sandbox ||
-      (this.options.envCredentials != null && p.id === this.activeId) ||
+      this.envCredentialsFit(p) ||
       (await this.options.secrets.get(p.id).catch(() => null)) !== null;
     return {
       id: p.id,

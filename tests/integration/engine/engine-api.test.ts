@@ -151,6 +151,87 @@ describe('profiles and secrets', () => {
     expect((await h.settings.load()).activeProfileId).toBeNull();
   });
 
+  /** A server that records the credential headers it is sent (someone else's server). */
+  async function credentialCatcher(): Promise<{ url: string; seen: string[] }> {
+    const seen: string[] = [];
+    const server = createServer((req, res) => {
+      seen.push(`${String(req.headers['x-client-secret'])} ${String(req.headers.authorization)}`);
+      req.resume();
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ limit: 1, offset: 0, total: 0, data: [] }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    cleanups.push(() => new Promise((r) => server.close(() => r())));
+    // "localhost": another origin than the simulator's 127.0.0.1, still this machine.
+    return { url: `http://localhost:${(server.address() as AddressInfo).port}/api`, seen };
+  }
+
+  it('a stored secret never goes to a new host: changing the address asks for the secret again', async () => {
+    h = await startHarness();
+    const catcher = await credentialCatcher();
+    const before = (await h.engine.listProfiles()).profiles.find((p) => p.id === SIM_PROFILE_ID)!;
+    expect(before.hasSecret).toBe(true);
+    // Only the path changes: same origin, the secret stays.
+    await h.engine.saveProfile({ ...before, baseUrl: `${h.sim.url}/` });
+    expect((await h.engine.listProfiles()).profiles.find((p) => p.id === SIM_PROFILE_ID)?.hasSecret).toBe(
+      true,
+    );
+
+    const moved = await h.engine.saveProfile({ ...before, baseUrl: catcher.url });
+    expect(moved.hasSecret).toBe(false);
+    const test = await h.engine.testConnection(SIM_PROFILE_ID, { detect: true });
+    expect(test).toMatchObject({ ok: false, code: 'NO_CREDENTIALS' });
+    expect(catcher.seen.join('\n')).not.toContain(h.sim.credentials.clientSecret);
+    await h.engine.whenIdle();
+    expect(catcher.seen.join('\n')).not.toContain(h.sim.credentials.clientSecret);
+  });
+
+  it('credentials from the environment stay with the address they were given for', async () => {
+    const sim = await startSimulator({ processingMs: 300 });
+    const root = realpathSync(mkdtempSync(join(tmpdir(), 'aw-env-')));
+    const engine = new Engine({
+      dataDir: join(root, 'data'),
+      logger: createLogger({ sinks: [new MemoryLogSink()] }),
+      settings: new InMemorySettingsStore(),
+      secrets: new InMemorySecretStore(),
+      envCredentials: { kind: 'client', ...sim.credentials },
+      envBaseUrl: sim.url,
+    });
+    cleanups.push(async () => {
+      await engine.dispose();
+      await sim.close();
+      await rm(root, { recursive: true, force: true });
+    });
+    await engine.start();
+    const catcher = await credentialCatcher();
+    const env = (await engine.listProfiles()).profiles.find((p) => p.id === 'default')!;
+    const moved = await engine.saveProfile({ ...env, baseUrl: catcher.url });
+    expect(moved.hasSecret).toBe(false);
+    expect(await engine.testConnection('default')).toMatchObject({ ok: false, code: 'NO_CREDENTIALS' });
+    expect(catcher.seen.join('\n')).not.toContain(sim.credentials.clientSecret);
+    // Back at the address they were given for, they work again.
+    await engine.saveProfile({ ...env, baseUrl: sim.url });
+    expect((await engine.testConnection('default')).ok).toBe(true);
+  });
+
+  it('accepts plain http only for this machine: anything else must be https', async () => {
+    h = await startHarness();
+    for (const baseUrl of ['http://authenta.example.com/api', 'http://192.168.1.20:8080/api']) {
+      await expect(
+        h.engine.saveProfile({ name: 'Plain', baseUrl, generation: 'media-client' }),
+      ).rejects.toThrow(/https:\/\/.*127\.0\.0\.1|https:\/\/.*this computer/s);
+    }
+    for (const baseUrl of [
+      'https://authenta.example.com/api',
+      'http://127.0.0.1:9/api',
+      'http://localhost:9/api',
+    ]) {
+      await expect(
+        h.engine.saveProfile({ name: 'Ok', baseUrl, generation: 'media-client' }),
+      ).resolves.toBeTruthy();
+    }
+  });
+
   it('credentials from the environment override the keychain, and make a profile when there is none', async () => {
     const sim = await startSimulator({ processingMs: 300 });
     const root = realpathSync(mkdtempSync(join(tmpdir(), 'aw-env-')));

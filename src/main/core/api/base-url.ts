@@ -55,3 +55,26 @@ export function normaliseBaseUrl(input: string): string {
   else segments[segments.length - 1] = 'api';
   return `${url.protocol}//${url.host}/${segments.join('/')}`;
 }
+
+/** The origin (scheme, host, port) of a base URL: what credentials are bound to. */
+export function originOf(baseUrl: string): string {
+  return new URL(baseUrl).origin;
+}
+
+/** True for a host name only this machine answers to (127.x.x.x, localhost, ::1). */
+export function isLoopbackHostname(hostname: string): boolean {
+  const h = hostname.toLowerCase();
+  return h === 'localhost' || h === '[::1]' || h === '::1' || /^127\.\d+\.\d+\.\d+$/.test(h);
+}
+
+/**
+ * Throws a BaseUrlError unless `baseUrl` (canonical) is https, or plain http to this machine:
+ * a secret sent over plain http to another machine can be read on the way.
+ */
+export function requireSecureBaseUrl(baseUrl: string): void {
+  const url = new URL(baseUrl);
+  if (url.protocol === 'https:' || isLoopbackHostname(url.hostname)) return;
+  throw new BaseUrlError(
+    `The API address must start with https:// (plain http is accepted only for this computer: 127.0.0.1 or localhost). ${EXAMPLE}`,
+  );
+}

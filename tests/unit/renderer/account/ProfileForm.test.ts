@@ -70,3 +70,31 @@ describe('choosing the API generation', () => {
     expect(await screen.findByTestId('account-api-key')).toBeTruthy();
   });
 });
+
+describe('the base URL', () => {
+  it('warns before a new host takes a profile away from its stored secret; a new path does not', async () => {
+    const api = new FakeApi();
+    api.profiles = [
+      {
+        id: 'p1',
+        name: 'Desk',
+        baseUrl: 'https://platform.authenta.ai/api',
+        generation: 'media-client',
+        simulated: false,
+        hasSecret: true,
+      },
+    ];
+    api.activeProfileId = 'p1';
+    await mount(api);
+    const url = await screen.findByTestId('account-base-url');
+    expect(screen.queryByTestId('account-host-change')).toBeNull();
+    await fireEvent.input(url, { target: { value: 'https://platform.authenta.ai/v2/api' } });
+    expect(screen.queryByTestId('account-host-change')).toBeNull();
+    await fireEvent.input(url, { target: { value: 'https://elsewhere.example/api' } });
+    const warning = await screen.findByTestId('account-host-change');
+    expect(text(warning)).toMatch(/secret.*never sent to another server.*enter it again/i);
+    expect(url.getAttribute('aria-describedby')).toContain(warning.id);
+    expect(text(screen.getByTestId('account-url-help'))).toMatch(/https:\/\/.*this computer/);
+    expect(await seriousA11yProblems(document.body)).toEqual([]);
+  });
+});
