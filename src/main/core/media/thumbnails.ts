@@ -112,7 +112,8 @@ export class ThumbnailService implements Disposable {
     entry.usedAt = now;
     const file = join(this.options.dir, name);
     // The last use survives a restart through the file's mtime.
-    utimes(file, now / 1000, now / 1000).catch(() => this.forget(name));
+    await utimes(file, now / 1000, now / 1000).catch(() => this.forget(name));
+    if (!index.has(name)) return null;
     return { file, contentType: 'image/webp', size: entry.size };
   }
 
@@ -260,10 +261,12 @@ export class ThumbnailService implements Disposable {
     const file = join(this.options.dir, name);
     const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
     await writeFile(temp, bytes);
+    const now = this.clock.now();
+    await utimes(temp, now / 1000, now / 1000);
     await rename(temp, file);
     const previous = index.get(name);
     if (previous) this.total -= previous.size;
-    index.set(name, { size: bytes.length, usedAt: this.clock.now() });
+    index.set(name, { size: bytes.length, usedAt: now });
     this.total += bytes.length;
     await this.evict(name);
     return { file, contentType: 'image/webp', size: bytes.length };
