@@ -862,6 +862,14 @@ export class Engine implements AuthentaWatchApi, Disposable {
     return this.ledgerInstance;
   }
 
+  /**
+   * Loopback origins the UI may play heatmaps from besides https: the Sandbox simulator's, once
+   * it runs (its heatmap links point at it). Hosts put them in their CSP.
+   */
+  mediaOrigins(): string[] {
+    return this.sim ? [new URL(this.sim.url).origin] : [];
+  }
+
   /** The thumbnail cache (hosts serve it through the media routes). */
   get thumbs(): ThumbnailService {
     if (!this.thumbsInstance) throw new Error('The engine has not been started.');

@@ -56,6 +56,8 @@ export type DesktopEngine = AuthentaWatchApi &
   PowerAwareEngine & {
     /** The local media (after start), served through the authenta-media scheme. */
     readonly media?: MediaResponder;
+    /** Loopback origins heatmaps may play from (the Sandbox simulator's). */
+    mediaOrigins?(): string[];
     start(): Promise<void>;
     dispose(): void | Promise<void>;
   };
@@ -443,7 +445,7 @@ export class DesktopApp {
     app.on('web-contents-created', (_event, contents) =>
       guardWebContents(contents, { target, openExternal, logger }),
     );
-    applySessionPolicy(session.defaultSession, target, logger);
+    applySessionPolicy(session.defaultSession, target, logger, () => this.engine?.mediaOrigins?.() ?? []);
   }
 
   private registerAppEvents(): void {

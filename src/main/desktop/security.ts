@@ -8,6 +8,8 @@ import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserWindowConstructorOptions, Session, WebContents, WebPreferences } from 'electron';
 import type { Logger } from '../core/ports';
+import { isLoopbackHttpOrigin } from '../headless/web-policy';
+import { MEDIA_HOST, MEDIA_SCHEME } from './media-protocol';
 
 /** Where the app's own page comes from: the built file, or electron-vite's dev server. */
 export type AppTarget = { kind: 'file'; indexFile: string } | { kind: 'dev'; url: string };
@@ -63,14 +65,29 @@ export function isSafeExternalUrl(text: string): boolean {
   return !!url && url.protocol === 'https:' && url.hostname !== '' && !url.username && !url.password;
 }
 
+/** What else a request may be allowed for: pictures and videos (heatmaps) from these origins. */
+export interface RequestContext {
+  /** Electron's resourceType of the request ('image', 'media', 'script', ...). */
+  resourceType?: string;
+  /** Loopback origins heatmaps may come from (the Sandbox simulator's). */
+  mediaOrigins?: readonly string[];
+}
+
 /**
  * Whether the renderer may fetch this URL at all ("no remote content"): the app's own files (or
- * dev server, including its HMR WebSocket), data: and blob: URLs, and DevTools.
+ * dev server, including its HMR WebSocket), data: and blob: URLs, DevTools, and the local media
+ * scheme. Heatmaps (issue 12) are the one remote content: an image or a video (never a script,
+ * a page or a fetch) from an https: address, or in the Sandbox from the simulator on loopback.
  */
-export function isAllowedRequest(text: string, target: AppTarget): boolean {
+export function isAllowedRequest(text: string, target: AppTarget, context: RequestContext = {}): boolean {
   const url = parseUrl(text);
   if (!url) return false;
   if (['data:', 'blob:', 'devtools:', 'chrome-devtools:'].includes(url.protocol)) return true;
+  if (url.protocol === `${MEDIA_SCHEME}:`) return url.host === MEDIA_HOST;
+  if (context.resourceType === 'image' || context.resourceType === 'media') {
+    if (isSafeExternalUrl(text)) return true;
+    if ((context.mediaOrigins ?? []).some((o) => isLoopbackHttpOrigin(o) && url.origin === o)) return true;
+  }
   if (target.kind === 'dev') {
     const dev = new URL(target.url);
     if (url.protocol === 'ws:') return url.host === dev.host;
@@ -106,14 +123,17 @@ export function permissionDecision(permission: string, requestingUrl: string, ta
  * The Content-Security-Policy of the app's page, also sent as a response header. In development
  * the dev server's HMR WebSocket is the one extra source.
  */
-export function contentSecurityPolicy(target: AppTarget): string {
+export function contentSecurityPolicy(target: AppTarget, mediaOrigins: readonly string[] = []): string {
   const connect = target.kind === 'dev' ? `'self' ws://${new URL(target.url).host}` : "'self'";
+  // The local media scheme, and heatmaps: https:, or the Sandbox simulator on loopback.
+  const media = [`${MEDIA_SCHEME}:`, 'https:', ...mediaOrigins.filter(isLoopbackHttpOrigin)].join(' ');
   return [
     "default-src 'none'",
     "script-src 'self'",
     // Svelte and Vite inject component styles at run time.
     "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data: blob:",
+    `img-src 'self' data: blob: ${media}`,
+    `media-src 'self' blob: ${media}`,
     "font-src 'self' data:",
     `connect-src ${connect}`,
     "object-src 'none'",
@@ -242,10 +262,17 @@ export function guardWebContents(contents: WebContents, options: GuardOptions): 
  * Applies the policy to the app's session: the CSP header on every response, no request outside
  * the app's own files, and no permission but the clipboard.
  */
-export function applySessionPolicy(session: Session, target: AppTarget, logger: Logger): void {
-  const csp = contentSecurityPolicy(target);
+export function applySessionPolicy(
+  session: Session,
+  target: AppTarget,
+  logger: Logger,
+  mediaOrigins: () => readonly string[] = () => [],
+): void {
   session.webRequest.onBeforeRequest((details, callback) => {
-    const allowed = isAllowedRequest(details.url, target);
+    const allowed = isAllowedRequest(details.url, target, {
+      resourceType: details.resourceType,
+      mediaOrigins: mediaOrigins(),
+    });
     if (!allowed) logger.warn('Blocked a request for remote content', { url: redactUrl(details.url) });
     callback({ cancel: !allowed });
   });
@@ -254,7 +281,7 @@ export function applySessionPolicy(session: Session, target: AppTarget, logger: 
     for (const name of Object.keys(headers)) {
       if (name.toLowerCase() === 'content-security-policy') delete headers[name];
     }
-    headers['Content-Security-Policy'] = [csp];
+    headers['Content-Security-Policy'] = [contentSecurityPolicy(target, mediaOrigins())];
     callback({ responseHeaders: headers });
   });
   session.setPermissionRequestHandler((contents, permission, callback, details) => {

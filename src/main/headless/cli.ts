@@ -226,6 +226,7 @@ async function runWatch(cmd: RunCommand): Promise<number> {
                 logger: a.logger,
                 maxUploadBytes: stored.preferences.maxFileSizeBytes,
                 ...(api.media ? { media: api.media } : {}),
+                mediaOrigins: () => api.mediaOrigins?.() ?? [],
               }),
           }
         : {}),

@@ -25,6 +25,8 @@ export interface HeadlessEngine extends AuthentaWatchApi {
   start(): Promise<void>;
   /** The local media for the web UI (after start). */
   readonly media?: MediaResponder;
+  /** Loopback origins heatmaps may play from (the Sandbox simulator's). */
+  mediaOrigins?(): string[];
   /** Resolves when the engine has nothing left to do for now. */
   whenIdle(): Promise<void>;
   dispose(): Promise<void>;

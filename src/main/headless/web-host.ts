@@ -96,6 +96,8 @@ export interface WebHostOptions {
   heartbeatMs?: number;
   /** The engine's media routes (the ledger's files and thumbnails); absent: every media URL is 404. */
   media?: MediaResponder;
+  /** Loopback origins heatmaps may play from besides https: (the Sandbox simulator's). */
+  mediaOrigins?: () => readonly string[];
 }
 
 /** A running web host. `close()` leaves no handle open. */
@@ -150,6 +152,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const token = randomBytes(32).toString('base64url');
   // Read-only access to the ledger's media: its own key, so a media URL never carries the UI token.
   const mediaKey = randomBytes(24).toString('base64url');
+  const mediaOrigins = (): readonly string[] => options.mediaOrigins?.() ?? [];
   const rendererRoot = await realpath(rendererDir).catch(() => {
     throw new Error(
       `The web UI is not built: ${rendererDir} is missing. Run \`npm run build:renderer\` first.`,
@@ -339,7 +342,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const info = await stat(real);
     if (!info.isFile()) return sendError(req, res, 404, 'Not found.', null);
     res.writeHead(200, {
-      ...securityHeaders(req.headers.host ?? null),
+      ...securityHeaders(req.headers.host ?? null, mediaOrigins()),
       'Content-Type': contentTypeFor(real),
       'Content-Length': String(info.size),
       'Cache-Control': 'no-cache',
@@ -583,7 +586,10 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   ): void {
     const text = JSON.stringify(body);
     res.writeHead(status, {
-      ...securityHeaders(isAllowedHost(req.headers.host, allowedHosts) ? (req.headers.host ?? null) : null),
+      ...securityHeaders(
+        isAllowedHost(req.headers.host, allowedHosts) ? (req.headers.host ?? null) : null,
+        mediaOrigins(),
+      ),
       'Content-Type': 'application/json; charset=utf-8',
       'Content-Length': String(Buffer.byteLength(text)),
       ...(close ? { Connection: 'close' } : {}),

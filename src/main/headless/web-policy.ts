@@ -129,16 +129,33 @@ export function contentTypeFor(file: string): string {
   return (dot >= 0 && CONTENT_TYPES[file.slice(dot).toLowerCase()]) || 'application/octet-stream';
 }
 
+/** True for `http://127.0.0.1:PORT` (or localhost, [::1]) exactly: the Sandbox simulator's origin. */
+export function isLoopbackHttpOrigin(origin: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'http:' && isLoopbackHost(url.hostname) && url.origin === origin && url.port !== '';
+}
+
 /**
  * Headers on every answer. The page may load only its own scripts, styles and images, talk only
  * to its own host (`ws://<host>` spelled out for browsers that do not map 'self' to ws:), and
  * never be framed.
  */
-export function securityHeaders(hostHeader: string | null): Record<string, string> {
+export function securityHeaders(
+  hostHeader: string | null,
+  mediaOrigins: readonly string[] = [],
+): Record<string, string> {
   const ws = hostHeader ? ` ws://${hostHeader}` : '';
+  // Heatmaps play from Authenta's storage (https:) or, in the Sandbox, from the simulator on loopback.
+  const media = ['https:', ...mediaOrigins.filter(isLoopbackHttpOrigin)].join(' ');
   return {
     'Content-Security-Policy':
-      `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; ` +
+      `default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: ${media}; ` +
+      `media-src 'self' blob: ${media}; ` +
       `connect-src 'self'${ws}; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',

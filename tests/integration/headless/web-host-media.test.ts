@@ -100,6 +100,7 @@ beforeEach(async () => {
   host = await startWebHost({
     api: recording.api,
     media,
+    mediaOrigins: () => ['http://127.0.0.1:4321'],
     rendererDir: join(dir, 'renderer'),
     inboxDir: join(dir, 'inbox'),
     logger: quiet,
@@ -229,6 +230,15 @@ describe('the original file', () => {
     expect((await get(`${base}/original/${photo.id}`, { headers: { host: 'evil.example' } })).status).toBe(
       421,
     );
+  });
+});
+
+describe('the page', () => {
+  it('may show pictures and play videos from its media routes, https: heatmaps and the Sandbox simulator only', async () => {
+    const page = await get('/');
+    const csp = String(page.headers['content-security-policy']);
+    expect(csp).toContain("img-src 'self' data: blob: https: http://127.0.0.1:4321;");
+    expect(csp).toContain("media-src 'self' blob: https: http://127.0.0.1:4321;");
   });
 });
 

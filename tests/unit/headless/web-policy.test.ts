@@ -90,4 +90,18 @@ describe('securityHeaders', () => {
     expect(h['Referrer-Policy']).toBe('no-referrer');
     expect(securityHeaders(null)['Content-Security-Policy']).toContain("connect-src 'self';");
   });
+
+  it('let heatmaps play from https: and the Sandbox simulator on loopback, nothing wider', () => {
+    const csp = securityHeaders('127.0.0.1:8080', [
+      'http://127.0.0.1:4321',
+      'http://evil.example:80',
+      'https://x.example',
+    ])['Content-Security-Policy'];
+    expect(csp).toContain("img-src 'self' data: blob: https: http://127.0.0.1:4321;");
+    expect(csp).toContain("media-src 'self' blob: https: http://127.0.0.1:4321;");
+    expect(csp).not.toContain('evil.example');
+    expect(csp).not.toContain('x.example');
+    expect(csp).not.toContain('*');
+    expect(securityHeaders(null)['Content-Security-Policy']).toContain("media-src 'self' blob: https:;");
+  });
 });

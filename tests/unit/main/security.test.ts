@@ -107,6 +107,27 @@ describe('no remote content', () => {
   });
 });
 
+describe('media requests (issue 12)', () => {
+  const SIM = 'http://127.0.0.1:4321';
+  it.each<[string, string | undefined, boolean]>([
+    ['authenta-media://local/original/12', undefined, true],
+    ['authenta-media://local/thumb/12', 'image', true],
+    ['authenta-media://elsewhere/original/12', 'media', false],
+    ['https://s3.example/heatmap.mp4?X-Amz-Signature=x', 'media', true],
+    ['https://s3.example/heatmap.png', 'image', true],
+    ['https://s3.example/heatmap.mp4', 'xhr', false],
+    ['https://cdn.example/lib.js', 'script', false],
+    ['https://evil.example/', 'mainFrame', false],
+    ['https://user:pw@s3.example/heatmap.mp4', 'media', false],
+    [`${SIM}/heatmaps/1.mp4`, 'media', true],
+    [`${SIM}/heatmaps/1.mp4`, 'xhr', false],
+    ['http://127.0.0.1:9999/heatmaps/1.mp4', 'media', false],
+    ['http://s3.example/heatmap.mp4', 'media', false],
+  ])('%s as %s: %s', (url, resourceType, allowed) => {
+    expect(isAllowedRequest(url, FILE, { resourceType, mediaOrigins: [SIM] })).toBe(allowed);
+  });
+});
+
 describe('permissions', () => {
   it.each([
     ['clipboard-sanitized-write', indexUrl, true],
@@ -129,7 +150,25 @@ describe('content security policy', () => {
     expect(csp).toContain("connect-src 'self'");
     expect(csp).toContain("object-src 'none'");
     expect(csp).toContain("frame-ancestors 'none'");
-    expect(csp).not.toMatch(/https?:|\*/);
+    expect(csp).not.toContain('*');
+    // Remote addresses only for pictures and videos (heatmaps, issue 12), nowhere else.
+    const directives = csp.split('; ');
+    for (const d of directives) {
+      if (!d.startsWith('img-src') && !d.startsWith('media-src')) expect(d).not.toMatch(/https?:/);
+    }
+  });
+
+  it('lets pictures and videos come from the local media scheme and heatmaps from https: or the Sandbox only', () => {
+    const csp = contentSecurityPolicy(FILE, [
+      'http://127.0.0.1:4321',
+      'http://evil.example:80',
+      'https://x.example',
+    ]);
+    expect(csp).toContain("img-src 'self' data: blob: authenta-media: https: http://127.0.0.1:4321");
+    expect(csp).toContain("media-src 'self' blob: authenta-media: https: http://127.0.0.1:4321");
+    expect(csp).not.toContain('evil.example');
+    expect(csp).not.toContain('x.example');
+    expect(contentSecurityPolicy(FILE)).toContain("media-src 'self' blob: authenta-media: https:;");
   });
 
   it('lets the dev server push hot reloads in development only', () => {

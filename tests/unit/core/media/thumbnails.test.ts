@@ -45,7 +45,13 @@ const hash = (n: number) => n.toString(16).padStart(64, '0');
 async function photo(name: string, width: number, height: number, format: 'jpeg' | 'png' | 'avif' = 'jpeg') {
   const path = join(dir, name);
   const noise = await sharp({
-    create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } },
+    create: {
+      width,
+      height,
+      channels: 3,
+      background: '#888',
+      noise: { type: 'gaussian', mean: 128, sigma: 40 },
+    },
   })
     .png()
     .toBuffer();
