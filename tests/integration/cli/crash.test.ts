@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startSimulator, type Simulator } from '../../../src/main/sim';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../../src/main/sim';
 import { makeJpeg, makeMp4, makePng, simMarker, writeFixture } from '../../helpers/media-fixtures';
 import { ensureCliBuilt } from './cli-build';
 import { runCli, spawnCli } from './run-cli';
@@ -32,6 +32,8 @@ interface Generation {
   flags: string[];
   /** The route of the call after which processing (and the credit) starts, besides the PUT. */
   finalizeRoute: string | null;
+  /** Simulator options of this run. */
+  sim?: SimulatorOptions;
 }
 
 const GENERATIONS: Generation[] = [
@@ -48,6 +50,16 @@ const GENERATIONS: Generation[] = [
     env: { AUTHENTA_API_KEY: API_KEY },
     flags: ['--api', 'jobs'],
     finalizeRoute: '/v1/jobs/:id/finalize',
+  },
+  {
+    // Issue 9, item 1: the reading of the docs where a job is waiting_for_finalize from its create
+    // on, so its status never proves an upload, and finalize without the bytes is refused.
+    label: 'jobs-v1, waiting at create',
+    generation: 'jobs-v1',
+    env: { AUTHENTA_API_KEY: API_KEY },
+    flags: ['--api', 'jobs'],
+    finalizeRoute: '/v1/jobs/:id/finalize',
+    sim: { jobsWaitingAtCreate: true },
   },
 ];
 
@@ -85,6 +97,7 @@ describe.each(GENERATIONS)('$label', (g) => {
       processingMsByKind: { video: 600 },
       credentials: [{ clientId: CLIENT_ID, clientSecret: SECRET }],
       apiKeys: [{ key: API_KEY }],
+      ...g.sim,
     });
     // Every API call takes a little while, as over a network.
     sim.faults.latencyMs = 15;
