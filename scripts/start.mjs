@@ -90,6 +90,41 @@ function electronSqlite(version) {
   return { path: target, reason: null };
 }
 
+/**
+ * The child stops when this script is stopped: on SIGINT, SIGTERM and SIGHUP, and when the
+ * process that started us goes away. `npm start` runs us under `sh -c`; on SIGTERM npm signals
+ * that shell, which dies without telling us, and we would be left running with a host holding
+ * the data folder. So we also watch our parent: once we are handed to another one, we stop.
+ */
+function stopWithUs(child) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (parentGone(parent)) {
+      clearInterval(watch);
+      child.kill('SIGTERM');
+    }
+  }, 500);
+  watch.unref();
+  child.on('exit', () => clearInterval(watch));
+}
+
+/** Whether the process that started us is gone (Node's process.ppid is read once, at start). */
+function parentGone(parent) {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== parent;
+  } catch {
+    // No /proc (macOS, Windows): ask whether the parent still exists.
+    try {
+      process.kill(parent, 0);
+      return false;
+    } catch (e) {
+      return e.code === 'ESRCH';
+    }
+  }
+}
+
 /** The headless engine with the web UI on the Sandbox simulator, its address printed plainly. */
 function startInBrowser(reason) {
   console.log(
@@ -99,8 +134,8 @@ function startInBrowser(reason) {
       'with the built-in Sandbox simulator, so every verdict it shows is simulated, not from Authenta. ' +
       'On a machine that can reach GitHub, `npm start` downloads Electron once and opens the desktop app.\n',
   );
-  say('building the headless CLI (npm run build:cli)');
-  if (!run(process.execPath, [join(root, 'scripts', 'build-cli.mjs')])) {
+  if (!skipBuild) say('building the headless CLI (npm run build:cli)');
+  if (!skipBuild && !run(process.execPath, [join(root, 'scripts', 'build-cli.mjs')])) {
     say(
       'the headless CLI could not be built, so nothing was started. Once it builds, run: ' +
         'npm run build:cli && node bin/authenta-watch.js --ui --simulate',
@@ -129,7 +164,7 @@ function startInBrowser(reason) {
       }
     });
   }
-  for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+  stopWithUs(child);
   child.on('exit', (code, signal) => {
     if (!announced) {
       say(
@@ -141,8 +176,11 @@ function startInBrowser(reason) {
   });
 }
 
-say('building (electron-vite build)');
+// AUTHENTA_START_SKIP_BUILD=1: the bundles are already built (the start-script test builds them once).
+const skipBuild = process.env.AUTHENTA_START_SKIP_BUILD === '1';
+if (!skipBuild) say('building (electron-vite build)');
 if (
+  !skipBuild &&
   !run(process.execPath, [join(root, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'])
 ) {
   say('the build failed; see the errors above.');
@@ -158,7 +196,20 @@ function downloadElectron() {
   const installer = join(root, 'node_modules', 'electron', 'install.js');
   if (!existsSync(installer)) return;
   say('downloading the Electron binary (once)');
-  spawnSync(process.execPath, [installer], { cwd: root, stdio: 'inherit', timeout: 10 * 60_000 });
+  const result = spawnSync(process.execPath, [installer], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    encoding: 'utf8',
+    timeout: 10 * 60_000,
+  });
+  if (result.status !== 0) {
+    // The installer prints a raw stack ("TypeError: fetch failed ... at ..."): one line says it.
+    const text = `${result.stderr ?? ''}\n${result.stdout ?? ''}`;
+    const first = text.split('\n').find((l) => /\S/.test(l) && !/^\s+at /.test(l)) ?? 'no answer';
+    const cause = /cause:.*?(E[A-Z]+)/s.exec(text)?.[1];
+    const why = first.trim().replace(/^\w*Error: /, '');
+    say(`the Electron download did not succeed (${why}${cause ? `, ${cause}` : ''})`);
+  }
 }
 
 let electron = findElectron();
@@ -180,7 +231,7 @@ if (!electron.binary) {
       // The ledger loads this binary instead of node_modules' Node build (desktop/app.ts).
       env: { ...process.env, AUTHENTA_SQLITE_BINDING: sqlite.path },
     });
-    for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => child.kill(signal));
+    stopWithUs(child);
     child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
   }
 }
