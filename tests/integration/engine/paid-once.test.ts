@@ -103,5 +103,36 @@ describe.each(GENERATIONS)(
       const others = (await h.jobs()).filter((j) => j.id !== job.id);
       expect(others.every((j) => j.state === 'skipped' && j.duplicateOf === job.id)).toBe(true);
     });
+
+    it('rewritten through and through: the job records the mix that was sent, and the new version is sent as a job of its own', async () => {
+      h = await startHarness({ generation });
+      await h.watch('inbox');
+      const original = makePng({ marker: 'AUTHENTA-SIM:real', padding: SIZE });
+      h.sim.faults.holdPuts = true;
+      const path = await h.write('inbox/big.png', original);
+      await h.waitFor(() => h.puts().some((p) => p.bytes > 0), { message: 'the PUT to start' });
+      const rewritten = makePng({ marker: 'AUTHENTA-SIM:fake', padding: SIZE, paddingByte: 0x42 });
+      expect(rewritten.length).toBe(original.length);
+      const fh = await open(path, 'r+');
+      await fh.write(rewritten, 0, rewritten.length, 0);
+      await fh.close();
+      await new Promise((r) => setTimeout(r, 600));
+      h.sim.faults.holdPuts = false;
+
+      await h.waitFor(
+        async () => {
+          const jobs = await h.jobs();
+          return jobs.length === 2 && jobs.every((j) => j.state === 'done');
+        },
+        { message: 'both versions done', timeoutMs: 60_000 },
+      );
+      const [first, second] = await h.jobs();
+      // Authenta got the start of the old version and the rest of the new one: neither hash.
+      expect(first!.sha256).not.toBe(sha256(original));
+      expect(first!.sha256).not.toBe(sha256(rewritten));
+      expect(second!.sha256).toBe(sha256(rewritten));
+      expect(h.creates()).toBe(2);
+      expect(h.puts({ ok: true })).toHaveLength(2);
+    });
   },
 );
