@@ -136,6 +136,7 @@ interface WatchedFolder {
 }
 
 interface ProgressEntry {
+  phase: 'checking' | 'uploading';
   bytesSent: number;
   size: number;
   bytesPerSecond: number;
@@ -360,7 +361,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
     const counts = await this.ledger.counts();
     const verdicts = await this.ledger.verdictCounts();
     let bytesPerSecond = 0;
-    for (const p of this.progressEntries.values()) if (!p.ended) bytesPerSecond += p.bytesPerSecond;
+    for (const p of this.progressEntries.values())
+      if (!p.ended && p.phase === 'uploading') bytesPerSecond += p.bytesPerSecond;
     this.rollCallsDay();
     return {
       // The user's pause only: sleep stops the pipeline without changing what the user chose.
@@ -907,7 +909,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
       paused: () => this.paused || this.suspended || this.disposed,
       pausedFolderIds: () => this.settings.folders.filter((f) => f.paused).map((f) => f.id),
       changed: (job) => this.changed(job),
-      progress: (id, sent, size) => this.progress(id, sent, size),
+      progress: (id, sent, size, phase) => this.progress(id, sent, size, phase),
       markKnown: (path, size, mtimeMs) => this.known.add(fileKey(path, size, mtimeMs)),
     };
   }
@@ -1217,11 +1219,13 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private changed(job: JobRecord): void {
     if (this.disposed) return;
     this.pendingChanges.set(job.id, toJob(job));
-    if (!['creating', 'uploading'].includes(job.state)) {
-      // The upload is over: its last figures still go out once, then the entry goes.
-      const p = this.progressEntries.get(job.id);
-      if (p && !p.dirty) this.progressEntries.delete(job.id);
-      else if (p) p.ended = true;
+    const p = this.progressEntries.get(job.id);
+    const stillGoing =
+      p?.phase === 'checking' ? job.state === 'waiting' : ['creating', 'uploading'].includes(job.state);
+    if (p && !stillGoing) {
+      // The check or the upload is over: its last figures still go out once, then the entry goes.
+      if (!p.dirty) this.progressEntries.delete(job.id);
+      else p.ended = true;
     }
     if (!this.flushTimer) {
       this.flushTimer = this.clock.setTimeout(() => {
@@ -1238,10 +1242,18 @@ export class Engine implements AuthentaWatchApi, Disposable {
     this.statusChanged();
   }
 
-  private progress(id: number, bytesSent: number, size: number): void {
+  private progress(
+    id: number,
+    bytesSent: number,
+    size: number,
+    phase: 'checking' | 'uploading' = 'uploading',
+  ): void {
     if (this.disposed) return;
     const now = this.clock.now();
-    const entry = this.progressEntries.get(id) ?? {
+    const known = this.progressEntries.get(id);
+    // From checking to uploading the figures start again (another kind of work, another rate).
+    const entry: ProgressEntry = (known?.phase === phase ? known : undefined) ?? {
+      phase,
       bytesSent: 0,
       size,
       bytesPerSecond: 0,
@@ -1273,8 +1285,9 @@ export class Engine implements AuthentaWatchApi, Disposable {
             bytesSent: p.bytesSent,
             size: p.size,
             bytesPerSecond: Math.round(p.bytesPerSecond),
+            phase: p.phase,
           });
-          if (p.bytesSent >= p.size) this.progressEntries.delete(jobId);
+          if (p.ended || p.bytesSent >= p.size) this.progressEntries.delete(jobId);
         }
         if (out.length) this.emit(this.listeners.progress, out);
         this.statusChanged();

@@ -440,6 +440,8 @@ describe('folders and the host', () => {
       nativeFolderPicker: false,
       revealInFolder: false,
       dropUploads: true,
+      nativeFilePicker: false,
+      pdf: false,
     });
     expect(await h.engine.pickFolder()).toBeNull();
     await h.engine.addPaths([await h.write('x/a.png', makePng({ marker: 'AUTHENTA-SIM:real' }))]);

@@ -46,8 +46,8 @@ export interface PipelineContext {
   pausedFolderIds(): string[];
   /** A row changed: the UI hears of it. */
   changed(job: JobRecord): void;
-  /** Upload progress of one job. */
-  progress(id: number, bytesSent: number, size: number): void;
+  /** Progress of one job: bytes uploaded, or while `checking`, bytes read to sniff and hash it. */
+  progress(id: number, bytesSent: number, size: number, phase?: 'checking' | 'uploading'): void;
   /** This file version has a row past `waiting`: the watcher need not report it again. */
   markKnown(path: string, size: number, mtimeMs: number): void;
 }

@@ -31,6 +31,11 @@ import { LOCAL_CODES } from './hints';
 
 const DEFAULT_OPTIONS = FolderOptionsSchema.parse({});
 
+/** Files at least this large report how far checking (reading to hash) has come. */
+export const CHECKING_PROGRESS_MIN_BYTES = 8 * 1024 ** 2;
+/** ... every this many bytes read (the engine batches progress events anyway). */
+const CHECKING_PROGRESS_STEP_BYTES = 4 * 1024 ** 2;
+
 type FolderChoices = Pick<
   FolderOptions,
   'images' | 'videos' | 'audio' | 'documents' | 'imageModel' | 'videoModel' | 'audioModel' | 'documentModel'
@@ -469,7 +474,20 @@ export class Intake implements Disposable {
     let after: { size: number; mtimeMs: number };
     try {
       before = await statFile(row.path);
-      hashed = await hashFile(row.path, signal);
+      // A large file takes a while to read: the UI shows "Checking 45%" instead of "Waiting".
+      const reportEvery = before.size >= CHECKING_PROGRESS_MIN_BYTES ? CHECKING_PROGRESS_STEP_BYTES : 0;
+      let reported = 0;
+      hashed = await hashFile(
+        row.path,
+        signal,
+        reportEvery
+          ? (read) => {
+              if (read - reported < reportEvery && read < before.size) return;
+              reported = read;
+              this.ctx.progress(row.id, Math.min(read, before.size), before.size, 'checking');
+            }
+          : undefined,
+      );
       after = await statFile(row.path);
     } catch (e) {
       if (signal.aborted) return;

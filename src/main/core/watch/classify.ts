@@ -277,6 +277,7 @@ export async function sniffFile(path: string, opts: SniffOptions = {}): Promise<
 export async function hashFile(
   path: string,
   signal?: AbortSignal,
+  onProgress?: (bytesRead: number) => void,
 ): Promise<{ sha256: string; size: number }> {
   signal?.throwIfAborted();
   const hash = createHash('sha256');
@@ -286,6 +287,7 @@ export async function hashFile(
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       hash.update(chunk);
       size += chunk.length;
+      onProgress?.(size);
     }
   } catch (e) {
     if (signal?.aborted) throw signal.reason ?? e;
