@@ -33,7 +33,8 @@ describe('checking progress', () => {
     }
     const read = checking.map((p) => p.bytesSent);
     expect(read).toEqual([...read].sort((a, b) => a - b));
-    expect(read.at(-1)).toBe(big.length);
+    // Part-way figures ("Checking 45%"); the last one may be overtaken by the upload's own.
+    expect(read.some((n) => n > 0 && n < big.length)).toBe(true);
     // The upload follows, as its own phase.
     const uploading = seen.filter((p) => p.id === job.id && p.phase === 'uploading');
     expect(uploading.at(-1)?.bytesSent).toBe(big.length);
