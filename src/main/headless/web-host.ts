@@ -47,6 +47,7 @@ import {
   type UploadResponse,
 } from '../../shared/wire';
 import type { MediaResponder, MediaResponse } from '../core/media/media-files';
+import type { JobChange } from '../../shared/domain';
 import type { Logger } from '../core/ports';
 import { alternativeName, sanitiseUploadName } from './upload-name';
 import {
@@ -219,10 +220,32 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const shownHost = isWildcardHost(bindHost) ? '127.0.0.1' : urlHost(bindHost);
   const origin = `http://${shownHost}:${port}`;
 
+  // A dropped file the engine finds a duplicate of one it has checked is not checked again: its
+  // copy in the inbox would only pile up (one more per drop), so it goes.
+  const dropped = new Set<string>();
+  function removeDroppedDuplicates(changes: JobChange[]): void {
+    for (const change of changes) {
+      if (change.type !== 'upsert' || !dropped.has(change.job.path)) continue;
+      const { job } = change;
+      if (job.state === 'skipped' && job.duplicateOf !== null) {
+        dropped.delete(job.path);
+        unlink(job.path).then(
+          () => logger.info('web host: removed a dropped duplicate', { name: job.name, of: job.duplicateOf }),
+          () => undefined,
+        );
+      } else if (job.state === 'done' || job.state === 'failed') {
+        dropped.delete(job.path);
+      }
+    }
+  }
+
   // One subscription per engine event, fanned out to every browser that wants it.
   const unsubscribes: Unsubscribe[] = EVENT_NAMES.map((name) => {
     const subscribe = api[EVENT_METHODS[name]] as (listener: (payload: unknown) => void) => Unsubscribe;
-    return subscribe.call(api, (payload) => broadcast(name, payload));
+    return subscribe.call(api, (payload) => {
+      if (name === 'jobsChanged') removeDroppedDuplicates(payload as JobChange[]);
+      broadcast(name, payload);
+    });
   });
 
   const heartbeat = setInterval(() => {
@@ -408,6 +431,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       return sendError(req, res, 500, err.message, err.code, false);
     }
     if (result.accepted === 0) await unlink(finalPath).catch(() => undefined);
+    else dropped.add(finalPath);
     const body: UploadResponse = {
       name: stored,
       size: counter.bytes,

@@ -12,6 +12,7 @@ import { startWebHost, WEB_CAPABILITIES, type WebHost } from '../../../src/main/
 import type { Logger } from '../../../src/main/core/ports';
 import { RecordingApi, sampleJob } from './recording-api';
 import { TOKEN_HEADER, WS_PROTOCOL } from '../../../src/shared/wire';
+import type { Job } from '../../../src/shared/domain';
 import { collect, eventsOf, openSocket, rawRequest, waitFor } from './http-client';
 
 const SECRET_TEXT = 'TOP-SECRET-OUTSIDE-THE-RENDERER';
@@ -298,6 +299,30 @@ describe('uploads', () => {
     });
     expect(JSON.stringify(res.json)).not.toContain(inboxDir);
     expect(await readdir(inboxDir)).toEqual([]);
+  });
+
+  it('removes a dropped copy once the engine finds it a duplicate, and keeps the others', async () => {
+    const auth = { [TOKEN_HEADER]: host.token, origin: `http://127.0.0.1:${host.port}` };
+    expect((await upload('photo.jpg', 'same bytes', auth)).status).toBe(200);
+    expect((await upload('photo.jpg', 'same bytes', auth)).status).toBe(200);
+    expect((await upload('other.jpg', 'other bytes', auth)).status).toBe(200);
+    expect((await readdir(inboxDir)).sort()).toEqual(['other.jpg', 'photo (2).jpg', 'photo.jpg']);
+    const job = (id: number, name: string, over: Partial<Job>): Job => ({
+      ...sampleJob(id),
+      path: join(inboxDir, name),
+      name,
+      ...over,
+    });
+    recording.emit('jobsChanged', [
+      { type: 'upsert', job: job(1, 'photo.jpg', { state: 'done', duplicateOf: null }) },
+      { type: 'upsert', job: job(2, 'photo (2).jpg', { state: 'skipped', duplicateOf: 1 }) },
+      { type: 'upsert', job: job(3, 'other.jpg', { state: 'queued', duplicateOf: null }) },
+    ]);
+    for (let i = 0; i < 50; i++) {
+      if ((await readdir(inboxDir)).length === 2) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    expect((await readdir(inboxDir)).sort()).toEqual(['other.jpg', 'photo.jpg']);
   });
 
   it('need this page as Origin and the token', async () => {
