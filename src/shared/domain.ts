@@ -236,6 +236,11 @@ export interface EngineStatus {
   keychain: { available: boolean; message: string | null };
   /** Jobs per verdict label, over the whole ledger (the counts above the queue, which also filter it). */
   verdicts: Record<VerdictLabel, number>;
+  /**
+   * The data folder's disk is full: nothing new is taken (nothing is lost) until space is back,
+   * which the engine notices by itself. Absent or null: there is room.
+   */
+  diskFull?: { path: string; freeBytes: number | null; message: string } | null;
 }
 
 export interface UploadProgress {

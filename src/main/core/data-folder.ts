@@ -5,6 +5,7 @@
  * `describeDataFolderError` is pure; `probeDataFolder` and `freeBytes` look at the disk.
  */
 import { access, constants, mkdir, rm, statfs, writeFile } from 'node:fs/promises';
+import { statfsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /** What is wrong with the data folder, with the sentence to show. */
@@ -55,7 +56,7 @@ function bytes(n: number): string {
   return `${v >= 100 ? Math.round(v) : v.toFixed(1)} ${units[u]}`;
 }
 
-/** The sentence for a full disk: where, how much is left, and that nothing is lost. */
+/** The sentence for a disk that filled up while running: where, how much is left, and that nothing is lost. */
 export function diskFullMessage(dataDir: string, free: number | null): string {
   return (
     `The disk of the data folder ${dataDir} is full${free === null ? '' : ` (${bytes(free)} free)`}: ` +
@@ -88,7 +89,13 @@ export function describeDataFolderError(
     };
   }
   if (isDiskFullError(e)) {
-    return { kind: 'disk-full', path: paths.dataDir, message: diskFullMessage(paths.dataDir, free) };
+    return {
+      kind: 'disk-full',
+      path: paths.dataDir,
+      message:
+        `The disk of the data folder ${paths.dataDir} is full${free === null ? '' : ` (${bytes(free)} free)`}, ` +
+        'so nothing can be recorded. Free some space on that disk, then run again; nothing was lost.',
+    };
   }
   if (code === 'EROFS' || code === 'SQLITE_READONLY' || code === 'SQLITE_READONLY_DBMOVED') {
     return {
@@ -160,6 +167,55 @@ export async function probeDataFolder(paths: DataFolderPaths): Promise<DataFolde
 export async function freeBytes(path: string): Promise<number | null> {
   try {
     const s = await statfs(path);
+    return s.bavail * s.bsize;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * `target` with every method watched: a call that fails because the disk is full (thrown, or a
+ * rejected promise) is reported to `onFull` first, then fails as before. The engine wraps its
+ * ledger in it, so any write anywhere that meets a full disk stops new work at once.
+ */
+export function watchDiskFull<T extends object>(target: T, onFull: (e: unknown) => void): T {
+  const check = (e: unknown): never => {
+    if (isDiskFullError(e)) onFull(e);
+    throw e;
+  };
+  return new Proxy(target, {
+    get(t, key) {
+      const value: unknown = Reflect.get(t, key, t);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]): unknown => {
+        try {
+          const out: unknown = (value as (...a: unknown[]) => unknown).apply(t, args);
+          return out instanceof Promise ? out.catch(check) : out;
+        } catch (e) {
+          return check(e);
+        }
+      };
+    },
+  });
+}
+
+/** Can `dir` take `bytes` more? Writes (and removes) a probe file of that size. */
+export async function hasRoomFor(dir: string, bytes: number): Promise<boolean> {
+  const probe = join(dir, `.space-probe-${process.pid}`);
+  try {
+    await writeFile(probe, Buffer.alloc(bytes));
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await rm(probe, { force: true }).catch(() => undefined);
+  }
+}
+
+/** `freeBytes` at once (the engine says so in the same turn as the write that failed). */
+export function freeBytesNow(path: string): number | null {
+  try {
+    const s = statfsSync(path);
     return s.bavail * s.bsize;
   } catch {
     return null;

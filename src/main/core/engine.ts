@@ -82,8 +82,13 @@ import { DEFAULT_POLL_TUNING, type PollTuning } from './pipeline/poll-schedule';
 import { formatReport } from './report';
 import type { Simulator, SimulatorOptions } from '../sim/types';
 import { lockDataDir } from './data-dir-lock';
+import { diskFullMessage, freeBytes, freeBytesNow, hasRoomFor, watchDiskFull } from './data-folder';
 import { expandPaths } from './watch/expand-paths';
 import { FolderWatcher, type FolderWatcherDeps } from './watch/folder-watcher';
+
+/** How often a full disk is looked at again, and how much room counts as space being back. */
+const DISK_CHECK_MS = 2_000;
+const DISK_ROOM_BYTES = 256 * 1024;
 
 /** Where Authenta lives unless a profile says otherwise. */
 export const DEFAULT_BASE_URL = 'https://platform.authenta.ai/api';
@@ -239,6 +244,9 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private idleChecking = false;
   private boardListener: Disposable | null = null;
   private dataDirLock: Disposable | null = null;
+  /** The data folder's disk is full: no new work until a probe finds room again. */
+  private diskFull: NonNullable<EngineStatus['diskFull']> | null = null;
+  private diskTimer: Disposable | null = null;
   /** The active profile and the keychain's state as the status shows them (asked again when they can change). */
   private identityCache: Pick<EngineStatus, 'profile' | 'keychain'> | null = null;
   /** The origin the environment's credentials were given for; they go nowhere else. */
@@ -272,11 +280,14 @@ export class Engine implements AuthentaWatchApi, Disposable {
 
   private async open(): Promise<void> {
     this.settings = await this.options.settings.load();
-    this.ledgerInstance = SqliteLedger.open({
-      file: join(this.options.dataDir, 'ledger.sqlite'),
-      now: () => this.clock.now(),
-      nativeBinding: this.options.nativeBinding,
-    });
+    this.ledgerInstance = watchDiskFull(
+      SqliteLedger.open({
+        file: join(this.options.dataDir, 'ledger.sqlite'),
+        now: () => this.clock.now(),
+        nativeBinding: this.options.nativeBinding,
+      }),
+      () => this.onDiskFull(),
+    );
     this.thumbsInstance = new ThumbnailService({
       dir: join(this.options.dataDir, 'thumbs'),
       maxBytes: () => this.settings.preferences.thumbnailCacheBytes,
@@ -319,7 +330,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
     this.thumbsInstance?.dispose();
     this.boardListener?.dispose();
     this.board.dispose();
-    for (const t of [this.flushTimer, this.progressTimer, this.statusTimer, this.idleTimer]) t?.dispose();
+    for (const t of [this.flushTimer, this.progressTimer, this.statusTimer, this.idleTimer, this.diskTimer])
+      t?.dispose();
     await this.ledgerInstance?.close();
     this.dataDirLock?.dispose();
     const sim = this.sim ?? (await this.simStarting?.catch(() => null)) ?? null;
@@ -373,6 +385,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
       callsToday: { query: this.calls.query, mutation: this.calls.mutation },
       folders: this.settings.folders.map((f) => this.folderStatus(f)),
       ...(await this.identity()),
+      // Read last: a disk that filled up while this status was gathered shows at once.
+      diskFull: this.diskFull,
       verdicts,
     };
   }
@@ -906,7 +920,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
         this.active?.service.generation ?? (this.profileRecord(this.activeId) ?? SANDBOX_PROFILE).generation,
       folder: (id) => (id === null ? null : (this.settings.folders.find((f) => f.id === id) ?? null)),
       preferences: () => this.settings.preferences,
-      paused: () => this.paused || this.suspended || this.disposed,
+      paused: () => this.paused || this.suspended || this.disposed || this.diskFull !== null,
       pausedFolderIds: () => this.settings.folders.filter((f) => f.paused).map((f) => f.id),
       changed: (job) => this.changed(job),
       progress: (id, sent, size, phase) => this.progress(id, sent, size, phase),
@@ -1306,6 +1320,56 @@ export class Engine implements AuthentaWatchApi, Disposable {
     }, 250);
   }
 
+  // --- internals: a full disk ----------------------------------------------------------------
+
+  /**
+   * A ledger write met a full disk: stop taking work (the pipeline pauses; rows stay as they were,
+   * so nothing is lost), say where and how much is left, and look for space every few seconds.
+   */
+  private onDiskFull(): void {
+    if (this.diskFull || this.disposed) return;
+    const path = this.options.dataDir;
+    const free = freeBytesNow(path);
+    this.diskFull = { path, freeBytes: free, message: diskFullMessage(path, free) };
+    this.logger.error('the data folder’s disk is full: no new work until space is back', {
+      dataDir: path,
+      freeBytes: free,
+    });
+    this.statusChanged();
+    this.scheduleDiskCheck();
+  }
+
+  private scheduleDiskCheck(): void {
+    if (this.disposed || this.diskTimer) return;
+    this.diskTimer = this.clock.setTimeout(() => {
+      this.diskTimer = null;
+      void this.checkDisk();
+    }, DISK_CHECK_MS);
+  }
+
+  /** Room again (a probe of DISK_ROOM_BYTES fits): go on, and look at the folders again for what was missed. */
+  private async checkDisk(): Promise<void> {
+    if (!this.diskFull || this.disposed) return;
+    const path = this.options.dataDir;
+    if (!(await hasRoomFor(path, DISK_ROOM_BYTES))) {
+      const free = await freeBytes(path);
+      if (this.diskFull && free !== this.diskFull.freeBytes) {
+        this.diskFull = { path, freeBytes: free, message: diskFullMessage(path, free) };
+        this.statusChanged();
+      }
+      this.scheduleDiskCheck();
+      return;
+    }
+    this.diskFull = null;
+    this.logger.info('space is back on the data folder’s disk: going on', { dataDir: path });
+    // Files seen while nothing could be recorded were dropped by the failed writes: new watchers
+    // report every file not yet in the ledger again.
+    for (const folder of this.settings.folders) await this.restartWatcher(folder);
+    this.pipeline.kick();
+    this.statusChanged();
+    this.scheduleIdleCheck(0);
+  }
+
   // --- internals: idle ------------------------------------------------------------------------
 
   private scheduleIdleCheck(delayMs: number): void {
@@ -1338,6 +1402,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
 
   private async isIdle(): Promise<boolean> {
     if (!this.started || this.disposed) return this.disposed;
+    if (this.diskFull) return false; // waiting for space, which comes back without the user here
     if (this.pipeline.busy || this.pendingChanges.size) return false;
     for (const [id, w] of this.watchers) {
       const folder = this.settings.folders.find((f) => f.id === id);

@@ -67,6 +67,7 @@ export class HeadlessRun {
   private refreshTimer: ReturnType<typeof setTimeout> | null = null;
   private closing = false;
   private timedOut = false;
+  private diskFullShown = false;
 
   constructor(private readonly o: RunOptions) {
     this.now = o.now ?? Date.now;
@@ -168,6 +169,7 @@ export class HeadlessRun {
         const pending = open.filter((j) => !TERMINAL_STATES.includes(j.state));
         const seconds = Math.round((this.o.timeoutMs ?? 0) / 1000);
         for (const line of gaveUpText(seconds, pending, this.blocks)) this.progress.note(line);
+        if (this.status?.diskFull) this.progress.note(`  why: ${this.status.diskFull.message}`);
         this.o.logger.warn('cli: gave up waiting', { timeoutMs: this.o.timeoutMs, pending: pending.length });
         return EXIT.timedOut;
       }
@@ -208,6 +210,17 @@ export class HeadlessRun {
   }
 
   private onStatus(status: EngineStatus): void {
+    const full = status.diskFull ?? null;
+    if (full && !this.diskFullShown) {
+      this.progress.note(full.message);
+      this.o.logger.warn('cli: the data folder’s disk is full', {
+        path: full.path,
+        freeBytes: full.freeBytes,
+      });
+    } else if (!full && this.diskFullShown) {
+      this.progress.note('Space is back on the data folder’s disk: going on.');
+    }
+    this.diskFullShown = full !== null;
     for (const block of newBlocks(this.blocks, status.blocks)) {
       if (this.o.json) this.o.stdout.write(serialise(blockLine(block, this.now())));
       this.progress.block(block);
