@@ -126,6 +126,29 @@ describe('the desktop host', () => {
     });
   });
 
+  it('answers pickFiles over IPC with the native multi-file picker, empty when cancelled', async () => {
+    await start();
+    fake.dialog.openDialogAnswer = { canceled: false, filePaths: ['/home/desk/a.jpg', '/home/desk/b.mp4'] };
+    expect(await fake.ipcMain.invoke(commandChannel('pickFiles'), window().webContents, [])).toEqual({
+      ok: true,
+      value: ['/home/desk/a.jpg', '/home/desk/b.mp4'],
+    });
+    fake.dialog.openDialogAnswer = { canceled: true, filePaths: [] };
+    expect(await fake.ipcMain.invoke(commandChannel('pickFiles'), window().webContents, [])).toEqual({
+      ok: true,
+      value: [],
+    });
+  });
+
+  it('declares the media scheme privileged before ready and serves it after, until shutdown', async () => {
+    const desktop = await start();
+    expect(fake.protocol.privileged?.map((s) => s.scheme)).toEqual(['authenta-media']);
+    expect(fake.protocol.isProtocolHandled('authenta-media')).toBe(true);
+    await desktop!.shutdown();
+    running = null;
+    expect(fake.protocol.isProtocolHandled('authenta-media')).toBe(false);
+  });
+
   it('guards the window: no navigation away, no new window', async () => {
     await start();
     const contents = window().webContents;
