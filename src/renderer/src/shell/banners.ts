@@ -10,7 +10,7 @@ export type BannerTone = 'error' | 'warning' | 'info';
 
 export interface Banner {
   /** Stable key, and the suffix of its data-testid: banner-<kind>. */
-  kind: BlockKind | 'folder' | 'paused';
+  kind: BlockKind | 'disk-full' | 'folder' | 'paused';
   tone: BannerTone;
   heading: string;
   message: string;
@@ -82,6 +82,7 @@ const TONES: Readonly<Record<BlockKind, BannerTone>> = {
 };
 
 const ORDER: Readonly<Record<Banner['kind'], number>> = {
+  'disk-full': -1,
   auth: 0,
   permission: 1,
   credits: 2,
@@ -101,6 +102,22 @@ export function bannersFrom(status: EngineStatus | null): Banner[] {
   if (!status) return [];
   const banners: Banner[] = [];
   const seen = new Set<string>();
+  if (status.diskFull) {
+    // Nothing is lost and nothing new is taken while the ledger cannot be written; the engine
+    // resumes by itself when space is back, so there is nothing to press.
+    banners.push({
+      kind: 'disk-full',
+      tone: 'error',
+      heading: "The data folder's disk is full",
+      message: status.diskFull.message,
+      action: 'Free some space on that disk: checking resumes by itself, and no file is lost meanwhile.',
+      code: null,
+      retryAt: null,
+      offerResume: false,
+      offerAccount: false,
+      folderId: null,
+    });
+  }
   for (const block of status.blocks) {
     if (seen.has(block.kind)) continue;
     seen.add(block.kind);

@@ -182,6 +182,27 @@ describe('bannersFrom', () => {
     );
     expect(quota.map((b) => b.kind)).toEqual(['quota-query']);
   });
+
+  it("says first that the data folder's disk is full, naming it, with nothing to press", () => {
+    const message =
+      'The disk of the data folder /srv/aw is full (12 kB free): no new file is taken and nothing is lost.';
+    const banners = bannersFrom(
+      makeStatus({
+        diskFull: { path: '/srv/aw', freeBytes: 12_000, message },
+        blocks: [block({ kind: 'offline', code: 'NETWORK' })],
+      }),
+    );
+    expect(banners.map((b) => b.kind)).toEqual(['disk-full', 'offline']);
+    expect(banners[0]).toMatchObject({
+      tone: 'error',
+      heading: "The data folder's disk is full",
+      message,
+      offerResume: false,
+      offerAccount: false,
+    });
+    expect(banners[0]?.action).toContain('resumes by itself');
+    expect(bannersFrom(makeStatus({ diskFull: null }))).toEqual([]);
+  });
 });
 
 const engineBlock = (patch: Partial<Block>): Block => ({
