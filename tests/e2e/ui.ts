@@ -25,7 +25,7 @@ export interface RowView {
   confidence: string;
   /** "1/3 faces fake", "no face" or ''. */
   faces: string;
-  /** An error code shown in the row, or ''. */
+  /** Why a failed or blocked row stopped, in words, or ''. */
   code: string;
 }
 
@@ -44,7 +44,7 @@ export function rows(page: Page): Promise<RowView[]> {
         badge: (badge?.textContent ?? '').replace(/^[^A-Za-z]+/, '').trim(),
         confidence: text('[data-testid="verdict-confidence"]').replace(/\s*confidence$/, ''),
         faces: text('[data-testid="verdict-faces"]'),
-        code: text('.state .code'),
+        code: text('.state .why'),
       };
     }),
   );

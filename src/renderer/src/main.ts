@@ -8,6 +8,7 @@ import App from './App.svelte';
 import { browserEffects } from './lib/effects';
 import { createWsApi, pageToken, uploadDroppedFiles } from './lib/ws-api';
 import { AppState, type HostConnection } from './state/app-state.svelte';
+import { browserAttentionHost } from './state/attention-state.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('Authenta Watch: the page has no #app element.');
@@ -36,7 +37,13 @@ if (!api) {
     'Each browser tab keeps it until the tab is closed.';
   target.replaceChildren(note);
 } else {
-  const app = new AppState(api, browserEffects(window), connection ? { connection } : {});
+  // In a browser the tab's title and opt-in notifications tell of new fake and suspect verdicts
+  // (the desktop app has its own notifications and tray).
+  const app = new AppState(
+    api,
+    browserEffects(window),
+    connection ? { connection, attention: browserAttentionHost(window) } : {},
+  );
   void app.start();
   window.addEventListener('pagehide', () => app.dispose());
   mount(App, { target, props: { app } });

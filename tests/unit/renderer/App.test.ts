@@ -172,7 +172,9 @@ describe('queue of 10,000 jobs', () => {
     await fireEvent.change(screen.getByTestId('filter-state'), { target: { value: 'failed' } });
     await waitFor(() => expect(rows().map((r) => r.dataset.jobId)).toEqual(['1']));
     expect(api.callsOf('listJobs').at(-1)?.args[0]).toMatchObject({ states: ['failed'] });
-    expect(text(rows()[0])).toContain('IAM001');
+    // Issue 12: the row says why in words, not with the engine's code.
+    expect(text(rows()[0])).toContain('the credentials were refused');
+    expect(text(rows()[0])).not.toContain('IAM001');
     await fireEvent.click(screen.getByTestId('filter-clear'));
     await waitFor(() => expect(rows()).toHaveLength(2));
   });
@@ -412,7 +414,7 @@ describe('header, banners and status bar', () => {
     const bar = screen.getByTestId('status-bar');
     expect(text(within(bar).getByTestId('status-uploads'))).toMatch(/2\s*· 3\.0 MB\/s/);
     expect(text(within(bar).getByTestId('status-waiting'))).toContain('7');
-    expect(text(within(bar).getByTestId('status-calls'))).toMatch(/1,234 queries · 56 mutations/);
+    expect(text(within(bar).getByTestId('status-calls'))).toMatch(/1,234 look-ups · 56 sends/);
     expect(text(within(bar).getByTestId('status-watchers'))).toContain('1 watching, 1 unavailable');
     expect(text(screen.getByTestId('banner-folder'))).toContain('Gone.');
   });

@@ -7,6 +7,7 @@ import type { DropResult } from '../env';
 import type { UiEffects } from '../lib/effects';
 import { errorText } from '../lib/format';
 import { AccountState } from './account-state.svelte';
+import { AttentionState, type AttentionHost } from './attention-state.svelte';
 import { DetailsState } from './details-state.svelte';
 import { DropTracker } from './drop-state.svelte';
 import { FoldersState } from './folders-state.svelte';
@@ -43,6 +44,8 @@ export class AppState {
   readonly folders: FoldersState;
   readonly account: AccountState;
   readonly settings: SettingsState;
+  /** New fake and suspect verdicts for the tab's title and browser notifications (web only). */
+  readonly attention: AttentionState | null;
   view = $state<View>('queue');
   dropping = $state(false);
   drop = $state.raw<DropOutcome | null>(null);
@@ -59,7 +62,7 @@ export class AppState {
   constructor(
     api: AuthentaWatchApi,
     effects: UiEffects,
-    options: { jobs?: JobsStateOptions; connection?: HostConnection } = {},
+    options: { jobs?: JobsStateOptions; connection?: HostConnection; attention?: AttentionHost } = {},
   ) {
     this.#api = api;
     this.#host = options.connection ?? null;
@@ -71,6 +74,9 @@ export class AppState {
     this.folders = new FoldersState(api, this.status);
     this.account = new AccountState(api);
     this.settings = new SettingsState(api);
+    this.attention = options.attention
+      ? new AttentionState(options.attention, effects.now(), (id) => this.openJob(id))
+      : null;
   }
 
   /** Subscribe to the engine's events, then load the status, the queue and the profiles. */
@@ -81,6 +87,7 @@ export class AppState {
         this.jobs.applyChanges(changes);
         this.details.onJobsChanged(changes);
         this.#tracker?.apply(changes);
+        this.attention?.onJobsChanged(changes);
       }),
       api.onProgress((progress) => this.jobs.applyProgress(progress)),
       api.onStatus((status) => {
@@ -115,6 +122,7 @@ export class AppState {
 
   dispose(): void {
     for (const unsubscribe of this.#subscriptions.splice(0)) unsubscribe();
+    this.attention?.dispose();
   }
 
   /** Show a job's details (a notification was clicked, or a row was chosen). */
@@ -171,6 +179,32 @@ export class AppState {
       return tracker;
     } catch {
       return null;
+    }
+  }
+
+  /**
+   * The desktop's native pickers: choose files or a folder, and hand their paths to the engine
+   * (a folder's files are checked once, not watched). The outcome shows like a drop's.
+   */
+  async pickAndAdd(what: 'files' | 'folder'): Promise<void> {
+    const api = this.#api as AuthentaWatchApi & { pickFiles?: () => Promise<string[]> };
+    try {
+      const paths =
+        what === 'files'
+          ? ((await api.pickFiles?.()) ?? [])
+          : [await api.pickFolder()].filter((p): p is string => p !== null);
+      if (paths.length === 0) return;
+      this.dropping = true;
+      this.drop = { kind: 'receiving', count: paths.length };
+      const tracker = await this.#trackNewJobs();
+      const result = await api.addPaths(paths);
+      tracker?.expect(result.accepted);
+      this.drop = { kind: 'done', result, tracker };
+    } catch (error) {
+      this.#tracker = null;
+      this.drop = { kind: 'error', message: errorText(error) };
+    } finally {
+      this.dropping = false;
     }
   }
 

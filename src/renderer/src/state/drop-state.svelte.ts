@@ -47,7 +47,25 @@ const REASONS: Readonly<Record<string, string>> = {
   REMOTE_FAILED: 'Authenta could not analyse it',
   REMOTE_GONE: 'its record was deleted on Authenta',
   INTERNAL: 'an unexpected error',
+  DUPLICATE: 'already checked',
+  CHANGED: 'the file changed before it was sent',
+  FOLDER_REMOVED: 'its folder is no longer watched',
+  U007: 'the account is out of credits',
+  INSUFFICIENT_BALANCE: 'the account is out of credits',
+  AA001: 'the API quota is used up',
+  IAM001: 'the credentials were refused',
+  INVALID_API_KEY: 'the API key was refused',
+  API_KEY_REQUIRED: 'this API needs an API key',
+  IAM002: 'the key lacks a permission',
+  FORBIDDEN: 'the key lacks a permission',
+  SignatureDoesNotMatch: 'the upload did not match its record',
 };
+
+/** Why a job stopped, in a few words for its row: the code's words, else the engine's message. */
+export function rowReason(job: Pick<Job, 'errorCode' | 'errorMessage'>): string {
+  const known = job.errorCode === null ? undefined : REASONS[job.errorCode];
+  return known ?? job.errorMessage ?? 'see its details';
+}
 
 /** Why a skipped or failed job ended so, in a few words. */
 export function reasonOf(job: Pick<Job, 'errorCode'>): string {

@@ -53,3 +53,8 @@ export function retryOffer(job: Pick<Job, 'state' | 'errorCode' | 'duplicateOf' 
 export function showsSimulated(job: Pick<Job, 'simulated' | 'verdict'>): boolean {
   return job.simulated && job.verdict !== null;
 }
+
+/** A duplicate: the same bytes were checked before and share that verdict, so no credit was spent. */
+export function isDuplicate(job: Pick<Job, 'state' | 'errorCode' | 'duplicateOf'>): boolean {
+  return job.state === 'skipped' && (job.duplicateOf !== null || job.errorCode === 'DUPLICATE');
+}

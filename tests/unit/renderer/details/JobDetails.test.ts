@@ -128,3 +128,71 @@ describe('job details', () => {
     expect(text(tries.previousElementSibling)).toBe('Failed tries');
   });
 });
+
+describe('issue 12: a verdict people can read', () => {
+  it('a suspect image that leaned authentic: the gauge puts it in the suspect band, left of the middle', async () => {
+    const panel = await openOnly(
+      makeJob({
+        id: 5,
+        name: 'blurry.png',
+        state: 'done',
+        verdict: {
+          label: 'suspect',
+          confidence: 0.57,
+          reason: 'The model leans towards authentic, with low confidence',
+        },
+      }),
+    );
+    const gauge = within(panel).getByTestId('verdict-gauge');
+    expect(gauge.dataset.band).toBe('suspect');
+    expect(text(within(gauge).getByTestId('gauge-words'))).toBe(
+      'The model leaned authentic, with low confidence (57% confidence).',
+    );
+    expect(text(gauge)).toContain('Below 60% confidence an answer is shown as Suspect either way');
+    // 57% sure of "authentic" sits left of the middle (no confidence), inside the suspect band.
+    const left = parseFloat(within(gauge).getByTestId('gauge-marker').style.left);
+    expect(left).toBeGreaterThan(20);
+    expect(left).toBeLessThan(50);
+    expect(await seriousA11yProblems(panel)).toEqual([]);
+  });
+
+  it('a duplicate is good news with a way to the earlier file, not an error', async () => {
+    const api = new FakeApi();
+    api.status = sandbox;
+    const earlier = makeJob({
+      id: 3,
+      name: 'first.jpg',
+      state: 'done',
+      verdict: { label: 'authentic', confidence: 0.9 },
+    });
+    const dup = makeJob({
+      id: 4,
+      name: 'copy.jpg',
+      state: 'skipped',
+      duplicateOf: 3,
+      errorCode: 'DUPLICATE',
+      errorMessage: 'Same bytes as job #3.',
+      verdict: { label: 'authentic', confidence: 0.9 },
+    });
+    api.jobs = [dup, earlier];
+    harness = await mountApp(api, { now: NOW });
+    const row = screen.getAllByTestId('job-row').find((r) => r.dataset.jobId === '4')!;
+    expect(text(within(row).getByTestId('duplicate-tag'))).toBe('✓ Already checked');
+    await fireEvent.click(row);
+    const panel = await screen.findByTestId('job-details');
+    await waitFor(() => expect(text(panel)).toContain('copy.jpg'));
+    expect(within(panel).queryByTestId('job-error')).toBeNull();
+    expect(text(within(panel).getByTestId('job-duplicate'))).toContain('Already checked, no credit spent.');
+    await fireEvent.click(within(panel).getByTestId('job-open-earlier'));
+    await waitFor(() =>
+      expect(text(screen.getByTestId('job-details').querySelector('h2'))).toBe('first.jpg'),
+    );
+  });
+
+  it('names the model instead of showing its bare code', async () => {
+    const panel = await openOnly(
+      makeJob({ id: 6, model: 'AC-1', generation: 'media-client', state: 'done' }),
+    );
+    expect(text(within(panel).getByTestId('job-model'))).toBe('AI-generated image (AC-1) · Media API');
+  });
+});

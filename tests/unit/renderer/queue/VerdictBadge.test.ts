@@ -14,7 +14,10 @@ describe('VerdictBadge', () => {
   it('keeps the label apart from the figures and puts the whole verdict in the tooltip', () => {
     render(VerdictBadge, { props: { verdict: { label: 'fake', confidence: 0.85, faces: 3, deepFakes: 1 } } });
     const cell = screen.getByTestId('verdict-cell');
-    expect(cell.getAttribute('title')).toBe('Fake, 85% confidence, 1/3 faces fake');
+    // Issue 12: the tooltip explains the verdict in words.
+    expect(cell.getAttribute('title')).toBe(
+      'Fake: The model found a manipulated face: 1 of 3 faces looks swapped.',
+    );
     const badge = screen.getByTestId('verdict-badge');
     expect(text(badge)).toBe('✕Fake');
     // The figures are one run of text after the badge, the part that may be shortened.
@@ -30,7 +33,25 @@ describe('VerdictBadge', () => {
       props: { verdict: { label: 'inconclusive', faces: 0, reason: 'No face was found in the video.' } },
     });
     expect(screen.getByTestId('verdict-cell').getAttribute('title')).toBe(
-      'Inconclusive, no face: No face was found in the video.',
+      'Inconclusive: No verdict: no face was found in the video.',
+    );
+  });
+
+  it('says which way a suspect answer leaned, so its percent reads truthfully', () => {
+    render(VerdictBadge, {
+      props: {
+        verdict: {
+          label: 'suspect',
+          confidence: 0.57,
+          reason: 'The model leans towards authentic, with low confidence',
+        },
+      },
+    });
+    expect(text(screen.getByTestId('verdict-badge').nextElementSibling)).toBe(
+      'leaned authentic · 57% confidence',
+    );
+    expect(screen.getByTestId('verdict-cell').getAttribute('title')).toBe(
+      'Suspect: The model leaned authentic, with low confidence (57% confidence).',
     );
   });
 

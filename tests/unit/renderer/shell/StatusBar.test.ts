@@ -15,9 +15,9 @@ const text = (el: Element | null | undefined): string => (el?.textContent ?? '')
 
 describe('status bar', () => {
   it.each([
-    [1, 1, '1 query · 1 mutation'],
-    [0, 2, '0 queries · 2 mutations'],
-    [2, 0, '2 queries · 0 mutations'],
+    [1, 1, '1 look-up · 1 send'],
+    [0, 2, '0 look-ups · 2 sends'],
+    [2, 0, '2 look-ups · 0 sends'],
   ])('%s queries and %s mutations read "%s"', async (query, mutation, words) => {
     const api = new FakeApi();
     api.status = makeStatus({ callsToday: { query, mutation } });

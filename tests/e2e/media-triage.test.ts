@@ -1,0 +1,243 @@
+/**
+ * Issue 12 in real Chromium through the web host (the Sandbox): verdicts people can read (badge
+ * tooltips, the gauge), words for people instead of engine codes, duplicates as good news, a way
+ * to add work from the toolbar, the tab's title and favicon, and a layout that fits 800x700,
+ * 1024x768 and 1280x800 in light and dark, with and without the details panel. Screenshots go to
+ * test-artifacts/e2e/media-*.png; axe finds no serious or critical issue on any of these screens.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { makeJpeg, makeMp4, makePng, simMarker } from '../helpers/media-fixtures';
+import { launchChromium, openApp, screenshot, startHeadless, waitUntil, type HeadlessHost } from './harness';
+import { axeInBothSchemes, openDetails, rowOf, waitForRow, waitForRows } from './ui';
+
+const SUSPECT = makePng({ marker: simMarker('suspect'), padding: 95_000 });
+const FILES: Record<string, Buffer> = {
+  'press-conference-with-a-long-name-from-the-wire.mp4': makeMp4({
+    marker: simMarker('faces=3,fakes=1'),
+    padding: 300_000,
+  }),
+  'viral-photo.png': makePng({ marker: simMarker('fake'), padding: 420_000 }),
+  'protest-crowd.jpg': makeJpeg({ marker: simMarker('real'), padding: 230_000 }),
+  'blurry-screenshot.png': SUSPECT,
+  'damaged-upload.jpg': makeJpeg({ marker: simMarker('fail'), padding: 51_000 }),
+};
+const SIZES = [
+  { width: 800, height: 700 },
+  { width: 1024, height: 768 },
+  { width: 1280, height: 800 },
+] as const;
+
+let host: HeadlessHost;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  host = await startHeadless({ files: FILES });
+  browser = await launchChromium();
+  ({ page } = await openApp(browser, host));
+  await waitForRows(
+    page,
+    (rs) =>
+      Object.keys(FILES).every((n) => rs.some((r) => r.name === n && ['done', 'failed'].includes(r.state))),
+    'every file of the Sandbox to finish',
+    150_000,
+  );
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await host?.stop();
+});
+
+/** Elements that stick out of the window on the right or bottom, or a page that scrolls sideways. */
+async function overflowing(p: Page): Promise<string[]> {
+  // A string: the e2e tests are compiled without the DOM's types.
+  return p.evaluate(`(() => {
+    const out = [];
+    const w = document.documentElement.clientWidth;
+    if (document.documentElement.scrollWidth > w)
+      out.push('page scrolls sideways (' + document.documentElement.scrollWidth + ' > ' + w + ')');
+    const selectors = [
+      'header button',
+      'header .tag',
+      'header nav',
+      '[data-testid="job-details"] .head',
+      '.toolbar-wrap',
+      '.verdict-counts',
+      '.toolbar > *',
+      '.export button',
+      '[data-testid="job-list"]',
+    ];
+    for (const sel of selectors) {
+      for (const el of document.querySelectorAll(sel)) {
+        const r = el.getBoundingClientRect();
+        if (r.width === 0) continue;
+        if (r.right > w + 0.5)
+          out.push(sel + ' "' + (el.textContent || '').trim().slice(0, 30) + '" ends at ' + Math.round(r.right) + ' > ' + w);
+      }
+    }
+    // Nothing cut off inside its own box either: the toolbar, the list's header and its rows.
+    for (const sel of ['.toolbar', '.list > .header', '[data-testid="job-row"]']) {
+      for (const el of document.querySelectorAll(sel)) {
+        if (el.scrollWidth > el.clientWidth + 1)
+          out.push(sel + ' is cut off (' + el.scrollWidth + ' > ' + el.clientWidth + ')');
+      }
+    }
+    return out;
+  })()`);
+}
+
+/** The width of the narrowest file name cell on screen, in px. */
+async function narrowestName(p: Page): Promise<number> {
+  return p.evaluate(
+    `Math.min(...Array.from(document.querySelectorAll('[data-testid="job-row"] .file'), (el) => el.getBoundingClientRect().width))`,
+  );
+}
+
+describe('a verdict people can read', () => {
+  it('a suspect photo says which way the model leaned, in the row and in its tooltip', async () => {
+    const row = await waitForRow(page, 'blurry-screenshot.png', ['done']);
+    expect(row.badge).toBe('Suspect');
+    const cell = page
+      .locator('[data-testid="job-row"]', { hasText: 'blurry-screenshot.png' })
+      .getByTestId('verdict-cell');
+    const lean = (await cell.getByTestId('verdict-lean').textContent())!.trim();
+    expect(lean).toMatch(/^leaned (authentic|fake) ·$/);
+    const title = await cell.getAttribute('title');
+    expect(title).toMatch(
+      /^Suspect: The model leaned (authentic|fake), with low confidence \(\d+% confidence\)\.$/,
+    );
+    // Every badge in the queue explains itself.
+    const titles = await page
+      .locator('[data-testid="job-row"] [data-testid="verdict-cell"]')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('title') ?? ''));
+    expect(titles.length).toBeGreaterThanOrEqual(4);
+    for (const t of titles)
+      expect(t).toMatch(/^(Fake|Suspect|Authentic|Inconclusive): The model|^Inconclusive: No verdict/);
+  });
+
+  it('the details of an image show the gauge with its bands and where the file falls', async () => {
+    await openDetails(page, 'blurry-screenshot.png');
+    const gauge = page.getByTestId('job-details').getByTestId('verdict-gauge');
+    await expect(gauge.getAttribute('data-band')).resolves.toBe('suspect');
+    const text = (await gauge.textContent())!.replace(/\s+/g, ' ');
+    expect(text).toMatch(/Authentic.*Suspect.*Fake/);
+    expect(text).toMatch(/Below 60% confidence an answer is shown as Suspect either way/);
+    const left = parseFloat(
+      (await gauge.getByTestId('gauge-marker').getAttribute('style'))!.replace(/[^\d.]/g, ''),
+    );
+    expect(left).toBeGreaterThan(20);
+    expect(left).toBeLessThan(80);
+    await screenshot(page, 'media-gauge');
+    expect(await axeInBothSchemes(page)).toEqual([]);
+    await page.getByTestId('job-details-close').click();
+  });
+});
+
+describe('words for people', () => {
+  it('a failed row says why in words, the details name the model and the record', async () => {
+    const row = await rowOf(page, 'damaged-upload.jpg');
+    expect(row?.state).toBe('failed');
+    expect(row?.code).toBe('Authenta could not analyse it');
+    const shown = await page.locator('[data-testid="job-row"]').allTextContents();
+    for (const t of shown) expect(t).not.toMatch(/REMOTE_FAILED|\bAC-1\b|\bDF-1\b|\bmid\b/);
+    await openDetails(page, 'viral-photo.png');
+    const panel = page.getByTestId('job-details');
+    await expect(panel.getByTestId('job-model').textContent()).resolves.toMatch(
+      /AI-generated image \(AC-1\)/,
+    );
+    // The raw record is the API's own words; everything else on the panel is ours.
+    const words = await page.evaluate(`(() => {
+      const copy = document.querySelector('[data-testid="job-details"]').cloneNode(true);
+      copy.querySelector('[data-testid="job-raw"]')?.remove();
+      return copy.textContent;
+    })()`);
+    expect(String(words)).not.toMatch(/\bmid\b|mutation/);
+    await page.getByTestId('job-details-close').click();
+  });
+
+  it('a duplicate is good news with a link to the earlier file', async () => {
+    // The same bytes as blurry-screenshot.png under another name.
+    const { writeFile } = await import('node:fs/promises');
+    await writeFile(`${host.watchDir}/blurry-copy.png`, SUSPECT);
+    await waitForRow(page, 'blurry-copy.png', ['skipped']);
+    const row = page.locator('[data-testid="job-row"]', { hasText: 'blurry-copy.png' });
+    await expect(row.getByTestId('duplicate-tag').textContent()).resolves.toMatch(/Already checked/);
+    await openDetails(page, 'blurry-copy.png');
+    const panel = page.getByTestId('job-details');
+    await expect(panel.getByTestId('job-duplicate').textContent()).resolves.toMatch(/no credit spent/);
+    await expect(panel.getByTestId('job-error').count()).resolves.toBe(0);
+    await screenshot(page, 'media-duplicate');
+    await panel.getByTestId('job-open-earlier').click();
+    await page.locator('[data-testid="job-details"] h2', { hasText: 'blurry-screenshot.png' }).waitFor();
+    await page.getByTestId('job-details-close').click();
+  });
+});
+
+describe('always a way to add work', () => {
+  it('"Add files…" in the toolbar uploads the chosen files like a drop', async () => {
+    await expect(page.getByTestId('add-files').isVisible()).resolves.toBe(true);
+    await expect(page.getByTestId('add-folder').isVisible()).resolves.toBe(true);
+    const chooser = page.waitForEvent('filechooser');
+    await page.getByTestId('add-files').click();
+    await (
+      await chooser
+    ).setFiles([
+      {
+        name: 'chosen.jpg',
+        mimeType: 'image/jpeg',
+        buffer: makeJpeg({ marker: simMarker('real'), padding: 7_000 }),
+      },
+    ]);
+    await waitForRow(page, 'chosen.jpg', ['done']);
+  });
+
+  it('the tab has a favicon and a title', async () => {
+    const icon = await page.locator('link[rel="icon"]').getAttribute('href');
+    expect(icon).toBeTruthy();
+    const res = await page.request.get(new URL(icon!, page.url()).toString());
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-type']).toMatch(/svg/);
+    await expect(page.title()).resolves.toBe('Authenta Watch');
+  });
+});
+
+describe('layout', () => {
+  for (const size of SIZES) {
+    it(`fits ${size.width}x${size.height}, with and without details, light and dark`, async () => {
+      await page.setViewportSize(size);
+      await page.mouse.move(0, 0);
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        expect(await overflowing(page), `queue ${scheme}`).toEqual([]);
+        await page.screenshot({ path: await shotPath(`media-queue-${size.width}x${size.height}-${scheme}`) });
+      }
+      await openDetails(page, 'press-conference-with-a-long-name-from-the-wire.mp4');
+      await page.mouse.move(0, 0);
+      for (const scheme of ['light', 'dark'] as const) {
+        await page.emulateMedia({ colorScheme: scheme });
+        expect(await overflowing(page), `details ${scheme}`).toEqual([]);
+        // Names stay readable beside the panel (they used to shrink to one letter).
+        expect(await narrowestName(page)).toBeGreaterThanOrEqual(90);
+        await page.screenshot({
+          path: await shotPath(`media-details-${size.width}x${size.height}-${scheme}`),
+        });
+      }
+      await page.emulateMedia({ colorScheme: 'light' });
+      expect(await axeInBothSchemes(page)).toEqual([]);
+      await page.getByTestId('job-details-close').click();
+      await waitUntil(
+        async () => (await page.getByTestId('job-details').count()) === 0,
+        'the panel to close',
+      );
+    });
+  }
+});
+
+async function shotPath(name: string): Promise<string> {
+  const { mkdir } = await import('node:fs/promises');
+  const { ARTIFACTS_DIR } = await import('./harness');
+  await mkdir(ARTIFACTS_DIR, { recursive: true });
+  return `${ARTIFACTS_DIR}/${name}.png`;
+}
