@@ -115,7 +115,8 @@ describe('files given to the window', () => {
     await openDetails(page, 'notes.txt');
     // The details say why it was not sent, and what to do.
     const problem = page.getByTestId('job-details').getByTestId('job-error');
-    await expect(problem.textContent()).resolves.toMatch(/UNSUPPORTED_TYPE.*not an image or video/);
+    // Issue 12: the message first, in words; the code after it, for a support ticket.
+    await expect(problem.textContent()).resolves.toMatch(/not an image or video.*\(code UNSUPPORTED_TYPE\)/);
     await expect(problem.getByTestId('job-hint').textContent()).resolves.toMatch(/JPEG, PNG and MP4/);
     await page.getByTestId('job-details-close').click();
   });

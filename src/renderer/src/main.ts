@@ -9,6 +9,7 @@ import { browserEffects } from './lib/effects';
 import { createWsApi, pageToken, uploadDroppedFiles } from './lib/ws-api';
 import { AppState, type HostConnection } from './state/app-state.svelte';
 import { browserAttentionHost } from './state/attention-state.svelte';
+import { browserPosterDrawer } from './state/media-state.svelte';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('Authenta Watch: the page has no #app element.');
@@ -42,7 +43,9 @@ if (!api) {
   const app = new AppState(
     api,
     browserEffects(window),
-    connection ? { connection, attention: browserAttentionHost(window) } : {},
+    connection
+      ? { connection, attention: browserAttentionHost(window), posterDrawer: browserPosterDrawer(document) }
+      : { posterDrawer: browserPosterDrawer(document) },
   );
   void app.start();
   window.addEventListener('pagehide', () => app.dispose());

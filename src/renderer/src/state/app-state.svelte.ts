@@ -12,6 +12,7 @@ import { DetailsState } from './details-state.svelte';
 import { DropTracker } from './drop-state.svelte';
 import { FoldersState } from './folders-state.svelte';
 import { JobsState, type JobsStateOptions } from './jobs-state.svelte';
+import { MediaState, type PosterDrawer } from './media-state.svelte';
 import { SettingsState } from './settings-state.svelte';
 import { StatusState } from './status-state.svelte';
 
@@ -46,6 +47,8 @@ export class AppState {
   readonly settings: SettingsState;
   /** New fake and suspect verdicts for the tab's title and browser notifications (web only). */
   readonly attention: AttentionState | null;
+  /** Thumbnails, previews and poster frames of the local files. */
+  readonly media: MediaState;
   view = $state<View>('queue');
   dropping = $state(false);
   drop = $state.raw<DropOutcome | null>(null);
@@ -62,7 +65,13 @@ export class AppState {
   constructor(
     api: AuthentaWatchApi,
     effects: UiEffects,
-    options: { jobs?: JobsStateOptions; connection?: HostConnection; attention?: AttentionHost } = {},
+    options: {
+      jobs?: JobsStateOptions;
+      connection?: HostConnection;
+      attention?: AttentionHost;
+      /** Draws a video's poster frame (the browser's decoder); absent: videos without a thumbnail keep their icon. */
+      posterDrawer?: PosterDrawer;
+    } = {},
   ) {
     this.#api = api;
     this.#host = options.connection ?? null;
@@ -74,6 +83,7 @@ export class AppState {
     this.folders = new FoldersState(api, this.status);
     this.account = new AccountState(api);
     this.settings = new SettingsState(api);
+    this.media = new MediaState(api, options.posterDrawer ?? null);
     this.attention = options.attention
       ? new AttentionState(options.attention, effects.now(), (id) => this.openJob(id))
       : null;
@@ -117,6 +127,7 @@ export class AppState {
       this.account.load(),
       this.details.refresh(),
       this.settings.load(),
+      this.media.load(),
     ]);
   }
 
@@ -187,11 +198,11 @@ export class AppState {
    * (a folder's files are checked once, not watched). The outcome shows like a drop's.
    */
   async pickAndAdd(what: 'files' | 'folder'): Promise<void> {
-    const api = this.#api as AuthentaWatchApi & { pickFiles?: () => Promise<string[]> };
+    const api = this.#api;
     try {
       const paths =
         what === 'files'
-          ? ((await api.pickFiles?.()) ?? [])
+          ? await api.pickFiles()
           : [await api.pickFolder()].filter((p): p is string => p !== null);
       if (paths.length === 0) return;
       this.dropping = true;
