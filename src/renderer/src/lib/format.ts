@@ -2,7 +2,13 @@
  * How numbers, times, states and verdicts read on screen. Pure functions; the locale defaults to
  * the system's and tests pass one.
  */
-import type { FolderHealthState, JobState, Verdict, VerdictLabel } from '../../../shared/domain';
+import type {
+  FolderHealthState,
+  JobState,
+  ReviewStatus,
+  Verdict,
+  VerdictLabel,
+} from '../../../shared/domain';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
 
@@ -123,6 +129,16 @@ export const STATE_DESCRIPTIONS: Readonly<Record<JobState, string>> = {
   blocked: 'Held back until the cause is cleared (credentials, quota or credits).',
   skipped: 'Not sent: a duplicate, unsupported, too large or ignored.',
 };
+
+/** A desk's review of a file, in words. */
+export const REVIEW_TEXT: Readonly<Record<ReviewStatus, string>> = {
+  new: 'New',
+  cleared: 'Cleared',
+  escalated: 'Escalated',
+};
+
+/** The keys that set a review from the queue (documented under the list and in the details). */
+export const REVIEW_KEYS: Readonly<Record<string, ReviewStatus>> = { c: 'cleared', e: 'escalated', n: 'new' };
 
 export const VERDICT_TEXT: Readonly<Record<VerdictLabel, string>> = {
   authentic: 'Authentic',

@@ -220,6 +220,23 @@ export class DetailsState {
   }
 
   /**
+   * A fresh URL of a face's heatmap, to play inline beside the original (links expire, so each
+   * showing asks again; the desktop does not open it in the browser). Null when it failed (said in
+   * the notice).
+   */
+  async heatmapUrl(participantId: string): Promise<string | null> {
+    const id = this.openId;
+    if (id === null) return null;
+    try {
+      const url = await this.#api.openLink({ id, kind: 'heatmap', participantId, open: false });
+      return this.openId === id ? url : null;
+    } catch (error) {
+      this.notice = { tone: 'error', text: `Could not load the heatmap: ${errorText(error)}` };
+      return null;
+    }
+  }
+
+  /**
    * Open a heatmap, the result or the original. The URL is asked for fresh each time (they expire);
    * Electron opens it itself, the browser opens the returned URL.
    */

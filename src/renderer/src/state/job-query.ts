@@ -5,7 +5,7 @@
  * direction.
  */
 import type { JOB_SORT_KEYS, JobQuery } from '../../../shared/contract';
-import type { Job, JobChange, JobState, VerdictLabel } from '../../../shared/domain';
+import type { Job, JobChange, JobState, ReviewStatus, VerdictLabel } from '../../../shared/domain';
 
 export type JobSortKey = (typeof JOB_SORT_KEYS)[number];
 export type SortOrder = 'asc' | 'desc';
@@ -13,6 +13,8 @@ export type SortOrder = 'asc' | 'desc';
 export interface JobFilter {
   states: readonly JobState[] | null;
   verdicts: readonly VerdictLabel[] | null;
+  /** Review statuses to show; null: all. */
+  reviews: readonly ReviewStatus[] | null;
   folderId: string | null;
   /** Created at or after (ms). */
   since: number | null;
@@ -27,6 +29,7 @@ export interface JobFilter {
 export const DEFAULT_FILTER: Readonly<JobFilter> = {
   states: null,
   verdicts: null,
+  reviews: null,
   folderId: null,
   since: null,
   until: null,
@@ -40,6 +43,7 @@ export function isFiltering(filter: JobFilter): boolean {
   return (
     filter.states !== null ||
     filter.verdicts !== null ||
+    filter.reviews !== null ||
     filter.folderId !== null ||
     filter.since !== null ||
     filter.until !== null ||
@@ -52,6 +56,7 @@ export function toQuery(filter: JobFilter, offset: number, limit: number): JobQu
   const query: JobQuery = { sort: filter.sort, order: filter.order, offset, limit };
   if (filter.states) query.states = [...filter.states];
   if (filter.verdicts) query.verdicts = [...filter.verdicts];
+  if (filter.reviews) query.reviews = [...filter.reviews];
   if (filter.folderId !== null) query.folderId = filter.folderId;
   if (filter.since !== null) query.since = filter.since;
   if (filter.until !== null) query.until = filter.until;
@@ -64,6 +69,7 @@ export function toQuery(filter: JobFilter, offset: number, limit: number): JobQu
 export function matchesFilter(job: Job, filter: JobFilter): boolean {
   if (filter.states && !filter.states.includes(job.state)) return false;
   if (filter.verdicts && (!job.verdict || !filter.verdicts.includes(job.verdict.label))) return false;
+  if (filter.reviews && !filter.reviews.includes(job.review?.status ?? 'new')) return false;
   if (filter.folderId !== null && job.folderId !== filter.folderId) return false;
   if (filter.since !== null && job.createdAt < filter.since) return false;
   if (filter.until !== null && job.createdAt > filter.until) return false;

@@ -4,7 +4,14 @@
  * patched in place by the engine's change events, never reloaded for them.
  */
 import type { AuthentaWatchApi, ReportFormat } from '../../../shared/contract';
-import type { Job, JobChange, JobState, UploadProgress, VerdictLabel } from '../../../shared/domain';
+import type {
+  Job,
+  JobChange,
+  JobState,
+  ReviewStatus,
+  UploadProgress,
+  VerdictLabel,
+} from '../../../shared/domain';
 import {
   DEFAULT_FILTER,
   appendPage,
@@ -35,9 +42,12 @@ export const STATE_FILTERS = {
 export type StateFilter = keyof typeof STATE_FILTERS;
 
 export type VerdictFilter = 'all' | VerdictLabel;
+export type ReviewFilter = 'all' | ReviewStatus;
 
 /** Progress of one upload as shown in its row. */
 export interface RowProgress {
+  /** Reading the file before sending it, or sending it. */
+  phase: 'checking' | 'uploading';
   /** 0..1 */
   fraction: number;
   bytesSent: number;
@@ -73,6 +83,9 @@ export class JobsState {
   filter = $state.raw<JobFilter>({ ...DEFAULT_FILTER });
   stateFilter = $state<StateFilter>('all');
   verdictFilter = $state<VerdictFilter>('all');
+  reviewFilter = $state<ReviewFilter>('all');
+  /** Why the last review could not be set, if it failed. */
+  reviewError = $state<string | null>(null);
   datePreset = $state<DatePreset>('any');
   customFrom = $state('');
   customTo = $state('');
@@ -83,13 +96,17 @@ export class JobsState {
   /** The job open in the details panel. */
   selectedId = $state<number | null>(null);
 
-  readonly #api: Pick<AuthentaWatchApi, 'listJobs' | 'exportReport'>;
+  readonly #api: Pick<AuthentaWatchApi, 'listJobs' | 'exportReport'> &
+    Partial<Pick<AuthentaWatchApi, 'setReview'>>;
   readonly #now: () => number;
   readonly #firstPageSize: number;
   readonly #pageSize: number;
   #generation = 0;
 
-  constructor(api: Pick<AuthentaWatchApi, 'listJobs' | 'exportReport'>, options: JobsStateOptions = {}) {
+  constructor(
+    api: Pick<AuthentaWatchApi, 'listJobs' | 'exportReport'> & Partial<Pick<AuthentaWatchApi, 'setReview'>>,
+    options: JobsStateOptions = {},
+  ) {
     this.#api = api;
     this.#now = options.now ?? Date.now;
     this.#firstPageSize = options.firstPageSize ?? 500;
@@ -152,6 +169,28 @@ export class JobsState {
     return this.setFilter({ verdicts: value === 'all' ? null : [value] });
   }
 
+  setReviewFilter(value: ReviewFilter): Promise<void> {
+    this.reviewFilter = value;
+    return this.setFilter({ reviews: value === 'all' ? null : [value] });
+  }
+
+  /**
+   * Set a file's review (from the keyboard or the details); the row shows it at once, and the
+   * engine's change event confirms it. False when it failed (the reason in reviewError).
+   */
+  async setReview(id: number, status: ReviewStatus, note?: string | null): Promise<boolean> {
+    if (!this.#api.setReview) return false;
+    try {
+      const job = await this.#api.setReview(id, note === undefined ? { status } : { status, note });
+      this.applyChanges([{ type: 'upsert', job }]);
+      this.reviewError = null;
+      return true;
+    } catch (error) {
+      this.reviewError = `The review could not be saved: ${errorText(error)}`;
+      return false;
+    }
+  }
+
   setFolderFilter(folderId: string | null): Promise<void> {
     return this.setFilter({ folderId });
   }
@@ -209,12 +248,14 @@ export class JobsState {
   clearFilters(): Promise<void> {
     this.stateFilter = 'all';
     this.verdictFilter = 'all';
+    this.reviewFilter = 'all';
     this.datePreset = 'any';
     this.customFrom = '';
     this.customTo = '';
     return this.setFilter({
       states: null,
       verdicts: null,
+      reviews: null,
       folderId: null,
       since: null,
       until: null,
@@ -228,9 +269,14 @@ export class JobsState {
     if (result.changed) this.rows = result.rows;
     if (result.totalDelta !== 0) this.total = Math.max(this.rows.length, this.total + result.totalDelta);
     // An upload that ended leaves no progress behind.
+    // A file being checked (read and hashed) keeps its progress until it moves past waiting or queued.
     for (const change of changes) {
       const id = change.type === 'removed' ? change.id : change.job.id;
-      if (change.type === 'removed' || change.job.state !== 'uploading') this.progress.delete(id);
+      const checking =
+        change.type === 'upsert' &&
+        (change.job.state === 'waiting' || change.job.state === 'queued') &&
+        this.progress.get(id)?.phase === 'checking';
+      if (change.type === 'removed' || (change.job.state !== 'uploading' && !checking)) this.progress.delete(id);
     }
   }
 
@@ -239,14 +285,19 @@ export class JobsState {
     for (const report of reports) this.progress.set(report.id, report);
   }
 
-  /** The progress to draw for a job that is uploading; null for any other state. */
+  /**
+   * The progress to draw for a job that is uploading, or being checked (read and hashed before
+   * anything is sent: "Checking 45%"); null for any other state.
+   */
   progressOf(job: Job): RowProgress | null {
-    if (job.state !== 'uploading') return null;
     const live = this.progress.get(job.id);
+    const checking = live?.phase === 'checking' && (job.state === 'waiting' || job.state === 'queued');
+    if (job.state !== 'uploading' && !checking) return null;
     const size = live?.size ?? job.size;
     const sent = Math.min(live?.bytesSent ?? job.bytesSent, size);
     const speed = live?.bytesPerSecond ?? 0;
     return {
+      phase: checking ? 'checking' : 'uploading',
       fraction: size > 0 ? sent / size : 0,
       bytesSent: sent,
       bytesPerSecond: speed,

@@ -138,9 +138,16 @@ describe('JobsState live updates', () => {
     api.jobs = [job];
     const jobs = new JobsState(api);
     await jobs.reload();
-    expect(jobs.progressOf(job)).toEqual({ fraction: 0, bytesSent: 0, bytesPerSecond: 0, msLeft: null });
+    expect(jobs.progressOf(job)).toEqual({
+      phase: 'uploading',
+      fraction: 0,
+      bytesSent: 0,
+      bytesPerSecond: 0,
+      msLeft: null,
+    });
     jobs.applyProgress([{ id: 1, bytesSent: 2_500_000, size: 10_000_000, bytesPerSecond: 1_000_000 }]);
     expect(jobs.progressOf(job)).toEqual({
+      phase: 'uploading',
       fraction: 0.25,
       bytesSent: 2_500_000,
       bytesPerSecond: 1_000_000,
@@ -150,6 +157,45 @@ describe('JobsState live updates', () => {
     jobs.applyChanges([{ type: 'upsert', job: processing }]);
     expect(jobs.progress.has(1)).toBe(false);
     expect(jobs.progressOf(processing)).toBeNull();
+  });
+});
+
+describe('JobsState issue 12', () => {
+  it('a large file being read shows "checking" progress while it waits, not "Waiting"', async () => {
+    const api = new FakeApi();
+    const job = makeJob({ id: 1, state: 'waiting', size: 10_000_000, bytesSent: 0 });
+    api.jobs = [job];
+    const jobs = new JobsState(api);
+    await jobs.reload();
+    expect(jobs.progressOf(job)).toBeNull();
+    jobs.applyProgress([
+      { id: 1, bytesSent: 4_500_000, size: 10_000_000, bytesPerSecond: 0, phase: 'checking' },
+    ]);
+    expect(jobs.progressOf(job)).toMatchObject({ phase: 'checking', fraction: 0.45 });
+    // Still being read when it moves to queued; gone once it is sent.
+    jobs.applyChanges([{ type: 'upsert', job: { ...job, state: 'queued' } }]);
+    expect(jobs.progressOf({ ...job, state: 'queued' })).toMatchObject({ phase: 'checking' });
+    jobs.applyChanges([{ type: 'upsert', job: { ...job, state: 'creating' } }]);
+    expect(jobs.progress.has(1)).toBe(false);
+  });
+
+  it('sets a review and filters by it', async () => {
+    const api = new FakeApi();
+    api.jobs = [makeJob({ id: 1 }), makeJob({ id: 2 })];
+    const jobs = new JobsState(api);
+    await jobs.reload();
+    await expect(jobs.setReview(2, 'escalated', 'Ask the photographer')).resolves.toBe(true);
+    expect(api.callsOf('setReview').at(-1)?.args).toEqual([
+      2,
+      { status: 'escalated', note: 'Ask the photographer' },
+    ]);
+    expect(jobs.rows.find((j) => j.id === 2)?.review).toMatchObject({
+      status: 'escalated',
+      note: 'Ask the photographer',
+    });
+    await jobs.setReviewFilter('escalated');
+    expect(api.callsOf('listJobs').at(-1)?.args[0]).toMatchObject({ reviews: ['escalated'] });
+    expect(jobs.isFiltered).toBe(true);
   });
 });
 
