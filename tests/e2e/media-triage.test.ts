@@ -203,6 +203,147 @@ describe('always a way to add work', () => {
   });
 });
 
+describe('the media', () => {
+  it('each row starts with a thumbnail of its image, and a type icon where none can be made', async () => {
+    const img = page
+      .locator('[data-testid="job-row"]', { hasText: 'viral-photo.png' })
+      .getByTestId('thumb-img');
+    await img.waitFor();
+    const id = await page
+      .locator('[data-testid="job-row"]', { hasText: 'viral-photo.png' })
+      .getAttribute('data-job-id');
+    await waitUntil(
+      () => loaded(`[data-testid="job-row"][data-job-id="${id}"] [data-testid="thumb-img"]`),
+      'the thumbnail to load',
+    );
+    const box = await img.boundingBox();
+    expect([box?.width, box?.height]).toEqual([40, 28]);
+    await expect(img.getAttribute('loading')).resolves.toBe('lazy');
+    // The test videos carry no decodable frames: no thumbnail, no poster frame, a video icon.
+    const video = page
+      .locator('[data-testid="job-row"]', { hasText: 'press-conference' })
+      .getByTestId('thumb');
+    await video.getByTestId('thumb-icon').waitFor({ timeout: 30_000 });
+    await expect(video.getAttribute('data-kind')).resolves.toBe('video');
+    await page.setViewportSize({ width: 1280, height: 440 });
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'readme-queue-thumbnails');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('the details show the image large, from the local file', async () => {
+    await openDetails(page, 'viral-photo.png');
+    const img = page.getByTestId('job-details').getByTestId('preview-image');
+    await img.waitFor();
+    await waitUntil(() => loaded('[data-testid="preview-image"]'), 'the preview to load');
+    await expect(img.getAttribute('src')).resolves.toMatch(/^\/media\/[^/]+\/original\/\d+$/);
+    await page.getByTestId('job-details-close').click();
+  });
+
+  it('a video plays in the details with each face’s heatmap beside it, fetched fresh', async () => {
+    await openDetails(page, 'press-conference-with-a-long-name-from-the-wire.mp4');
+    const panel = page.getByTestId('job-details');
+    // The test clips carry no decodable frames: the player says so, the heatmaps still come.
+    await expect(panel.getByTestId('preview-video').getAttribute('src')).resolves.toMatch(
+      /^\/media\/[^/]+\/original\/\d+$/,
+    );
+    await panel.getByTestId('show-heatmaps').click();
+    await waitUntil(async () => (await panel.getByTestId('heatmap').count()) === 3, 'three heatmaps');
+    const sources = await panel
+      .locator('[data-testid="heatmap"] video')
+      .evaluateAll((els) => els.map((e) => e.getAttribute('src') ?? ''));
+    // Each a pre-signed URL of the simulator's heatmap, asked for just now.
+    for (const src of sources)
+      expect(src).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*heatmap-\d\.mp4\?.*X-Signature=/);
+    await expect(panel.getByTestId('play-together').isVisible()).resolves.toBe(true);
+    await page.mouse.move(0, 0);
+    await screenshot(page, 'readme-details-heatmaps');
+    expect(await axeInBothSchemes(page)).toEqual([]);
+    await page.getByTestId('job-details-close').click();
+  });
+});
+
+describe('triage', () => {
+  it('counts per verdict above the queue, each a filter', async () => {
+    const counts = page.getByTestId('verdict-counts');
+    await waitUntil(
+      async () => /\b2 Fake\b/.test(((await counts.textContent()) ?? '').replace(/\s+/g, ' ')),
+      'the verdict counts',
+    );
+    const words = ((await counts.textContent()) ?? '')
+      .replace(/\s+/g, ' ')
+      .replace(/\s*·\s*[^\w\s]\s*/g, ' · ');
+    expect(words).toMatch(/2 Fake · \d+ Suspect · \d+ Authentic · \d+ Inconclusive/);
+    await page.getByTestId('verdict-count-fake').click();
+    await waitForRows(page, (rs) => rs.length === 2 && rs.every((r) => r.verdict === 'fake'), 'only fakes');
+    await expect(page.getByTestId('verdict-count-fake').getAttribute('aria-pressed')).resolves.toBe('true');
+    await page.getByTestId('verdict-count-fake').click();
+    await waitForRows(page, (rs) => rs.length >= 6, 'every row again');
+  });
+
+  it('sorts by verdict (most serious first) and by confidence', async () => {
+    await page.getByTestId('sort-verdict').click();
+    const byVerdict = await waitForRows(page, (rs) => rs[0]?.verdict === 'fake', 'fakes first');
+    const order = byVerdict.map((r) => r.verdict || 'none');
+    expect(order.slice(0, 2)).toEqual(['fake', 'fake']);
+    expect(order.indexOf('suspect')).toBeLessThan(order.indexOf('authentic'));
+    expect(order.at(-1)).toBe('none');
+    await page.getByTestId('sort-confidence').click();
+    const pctsOf = (rs: { confidence: string }[]): number[] =>
+      rs.filter((r) => r.confidence).map((r) => Number(r.confidence.replace('%', '')));
+    const byConfidence = await waitForRows(
+      page,
+      (rs) => {
+        const p = pctsOf(rs);
+        return p.length >= 3 && p.every((x, i) => i === 0 || p[i - 1]! >= x);
+      },
+      'rows sorted by confidence, highest first',
+    );
+    // Rows without a confidence (videos, the failed file) come last.
+    const firstWithout = byConfidence.findIndex((r) => !r.confidence);
+    expect(byConfidence.slice(firstWithout).every((r) => !r.confidence)).toBe(true);
+    await page.getByTestId('sort-createdAt').click();
+  });
+
+  it('sets a review from the keyboard, filters by it and shows it with its note in details', async () => {
+    await expect(page.getByTestId('queue-keys').textContent()).resolves.toMatch(/C.*cleared.*E.*escalated/);
+    const row = page.locator('[data-testid="job-row"]', { hasText: 'viral-photo.png' });
+    await row.focus();
+    await page.keyboard.press('e');
+    await row.getByTestId('review-mark').waitFor();
+    await expect(row.getByTestId('review-mark').textContent()).resolves.toMatch(/Escalated/);
+    // At 1280 px the filters fold into the "Filters" popover.
+    if (!(await page.getByTestId('filter-review').isVisible()))
+      await page.getByTestId('filters-toggle').click();
+    await page.getByTestId('filter-review').selectOption('escalated');
+    await page.getByTestId('filter-review').press('Escape');
+    await waitForRows(
+      page,
+      (rs) => rs.length === 1 && rs[0]!.name === 'viral-photo.png',
+      'only the escalated file',
+    );
+    await openDetails(page, 'viral-photo.png');
+    const box = page.getByTestId('job-details').getByTestId('review-box');
+    await expect(box.getAttribute('data-review')).resolves.toBe('escalated');
+    await box.getByTestId('review-note').fill('Same photo ran in 2019: ask the agency');
+    await box.getByTestId('review-save-note').click();
+    await waitUntil(
+      async () => /Escalated since/.test((await box.getByTestId('review-when').textContent()) ?? ''),
+      'the review time',
+    );
+    await expect(row.getByTestId('review-mark').getAttribute('title')).resolves.toBe(
+      'Escalated: Same photo ran in 2019: ask the agency',
+    );
+    expect(await axeInBothSchemes(page)).toEqual([]);
+    await page.getByTestId('job-details-close').click();
+    if (!(await page.getByTestId('filter-review').isVisible()))
+      await page.getByTestId('filters-toggle').click();
+    await page.getByTestId('filter-review').selectOption('all');
+    await page.getByTestId('filter-review').press('Escape');
+    await waitForRows(page, (rs) => rs.length >= 6, 'every row again');
+  });
+});
+
 describe('layout', () => {
   for (const size of SIZES) {
     it(`fits ${size.width}x${size.height}, with and without details, light and dark`, async () => {
@@ -234,6 +375,16 @@ describe('layout', () => {
     });
   }
 });
+
+/** Whether every image matching `selector` has loaded a picture. */
+async function loaded(selector: string): Promise<boolean> {
+  return Boolean(
+    await page.evaluate(`(() => {
+      const imgs = Array.from(document.querySelectorAll(${JSON.stringify(selector)}));
+      return imgs.length > 0 && imgs.every((i) => i.complete && i.naturalWidth > 0);
+    })()`),
+  );
+}
 
 async function shotPath(name: string): Promise<string> {
   const { mkdir } = await import('node:fs/promises');

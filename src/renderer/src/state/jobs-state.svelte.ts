@@ -276,7 +276,8 @@ export class JobsState {
         change.type === 'upsert' &&
         (change.job.state === 'waiting' || change.job.state === 'queued') &&
         this.progress.get(id)?.phase === 'checking';
-      if (change.type === 'removed' || (change.job.state !== 'uploading' && !checking)) this.progress.delete(id);
+      if (change.type === 'removed' || (change.job.state !== 'uploading' && !checking))
+        this.progress.delete(id);
     }
   }
 
