@@ -10,6 +10,7 @@ type SettingsApi = Pick<AuthentaWatchApi, 'getPreferences' | 'updatePreferences'
 
 const GB = 1024 ** 3;
 const MINUTE = 60_000;
+const MB = 1024 ** 2;
 
 /** The numeric fields of the screen and how each maps onto a preference. */
 export const NUMBER_FIELDS = {
@@ -38,6 +39,14 @@ export const NUMBER_FIELDS = {
     integer: true,
     label: 'After the quota is reached, check again after',
   },
+  thumbnailCacheMb: {
+    key: 'thumbnailCacheBytes',
+    unit: MB,
+    min: 16,
+    max: 64 * 1024,
+    integer: true,
+    label: 'Keep thumbnails on disk up to',
+  },
 } as const satisfies Record<
   string,
   { key: keyof Preferences; unit: number; min: number; max: number; integer: boolean; label: string }
@@ -47,7 +56,7 @@ export type NumberField = keyof typeof NUMBER_FIELDS;
 /** The switches only the desktop app acts on. */
 export type SwitchField = 'notifications' | 'closeToTray' | 'startAtLogin';
 
-/** A field's value as shown: GB with up to 3 decimals, whole minutes. */
+/** A field's value as shown: GB with up to 3 decimals, whole minutes, whole MB. */
 export function displayValue(field: NumberField, prefs: Preferences): number {
   const spec = NUMBER_FIELDS[field];
   const raw = (prefs[spec.key] as number) / spec.unit;

@@ -47,6 +47,22 @@ describe('the Settings screen', () => {
     expect(await seriousA11yProblems(harness!.container)).toEqual([]);
   });
 
+  it('shows the thumbnail cache size in MB and saves it in bytes, refusing less than 16 MB', async () => {
+    const api = await openSettings('web');
+    const cache = screen.getByLabelText(/Keep thumbnails on disk up to/) as HTMLInputElement;
+    expect(cache.value).toBe('256');
+    await fireEvent.change(cache, { target: { value: '8' } });
+    const message = await screen.findByTestId('settings-message');
+    expect(message.textContent).toMatch(/enter a whole number from 16 to 65536/);
+    expect(updates(api)).toEqual([]);
+
+    await fireEvent.change(cache, { target: { value: '64' } });
+    await waitFor(() => expect(screen.getByTestId('settings-message').textContent).toMatch(/Saved/));
+    expect(updates(api)).toEqual([{ thumbnailCacheBytes: 64 * 1024 ** 2 }]);
+    expect(api.preferences.thumbnailCacheBytes).toBe(64 * 1024 ** 2);
+    expect(PreferencesSchema.shape.thumbnailCacheBytes.safeParse(64 * 1024 ** 2).success).toBe(true);
+  });
+
   it('refuses a value out of range with a sentence, and sends nothing', async () => {
     const api = await openSettings('web');
     await fireEvent.change(screen.getByLabelText(/Uploads at once/), { target: { value: '17' } });
