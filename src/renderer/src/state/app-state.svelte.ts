@@ -13,6 +13,7 @@ import { DropTracker } from './drop-state.svelte';
 import { FoldersState } from './folders-state.svelte';
 import { JobsState, type JobsStateOptions } from './jobs-state.svelte';
 import { MediaState, type PosterDrawer } from './media-state.svelte';
+import { ReportState } from './report-state.svelte';
 import { SettingsState } from './settings-state.svelte';
 import { StatusState } from './status-state.svelte';
 
@@ -49,6 +50,8 @@ export class AppState {
   readonly attention: AttentionState | null;
   /** Thumbnails, previews and poster frames of the local files. */
   readonly media: MediaState;
+  /** The printable case report, when open. */
+  readonly report: ReportState;
   view = $state<View>('queue');
   dropping = $state(false);
   drop = $state.raw<DropOutcome | null>(null);
@@ -84,6 +87,7 @@ export class AppState {
     this.account = new AccountState(api);
     this.settings = new SettingsState(api);
     this.media = new MediaState(api, options.posterDrawer ?? null);
+    this.report = new ReportState(api);
     this.attention = options.attention
       ? new AttentionState(options.attention, effects.now(), (id) => this.openJob(id))
       : null;

@@ -330,6 +330,12 @@ export class JobsState {
     if (id !== null) this.activeId = id;
   }
 
+  /** The ids of the first `limit` jobs matching the current filter, in the list's order (for a case report). */
+  async filteredIds(limit: number): Promise<number[]> {
+    const page = await this.#api.listJobs(toQuery(this.filter, 0, limit));
+    return page.jobs.map((job) => job.id);
+  }
+
   /** The report of every job matching the current filter, named and typed for saving. */
   async exportReport(format: ReportFormat): Promise<ReportFile> {
     const query = toQuery(this.filter, 0, 20_000);

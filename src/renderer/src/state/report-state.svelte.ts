@@ -1,0 +1,65 @@
+/**
+ * The case report: a printable page for one file or for the files of the current filter, built
+ * from getJob (timeline and raw record) so what is printed is what the ledger holds. The desktop
+ * saves it as a PDF through savePdf; the browser prints it (window.print, "Save as PDF" there).
+ */
+import type { AuthentaWatchApi } from '../../../shared/contract';
+import type { JobDetails } from '../../../shared/domain';
+import { errorText } from '../lib/format';
+
+type ReportApi = Pick<AuthentaWatchApi, 'getJob' | 'savePdf'>;
+
+/** At most this many files in one report (a printed page each). */
+export const REPORT_MAX = 100;
+
+export class ReportState {
+  /** The files of the open report; null: no report open. */
+  ids = $state.raw<number[] | null>(null);
+  entries = $state.raw<JobDetails[]>([]);
+  loading = $state(false);
+  error = $state<string | null>(null);
+  /** What the last "Save as PDF" said (desktop). */
+  message = $state<string | null>(null);
+
+  readonly #api: ReportApi;
+
+  constructor(api: ReportApi) {
+    this.#api = api;
+  }
+
+  /** Open the report for these files (the first REPORT_MAX) and load each file's details. */
+  async open(ids: number[]): Promise<void> {
+    const wanted = ids.slice(0, REPORT_MAX);
+    this.ids = wanted;
+    this.entries = [];
+    this.error = null;
+    this.message = null;
+    this.loading = true;
+    try {
+      const entries: JobDetails[] = [];
+      for (const id of wanted) entries.push(await this.#api.getJob(id));
+      if (this.ids === wanted) this.entries = entries;
+    } catch (e) {
+      if (this.ids === wanted) this.error = `The report could not be made: ${errorText(e)}`;
+    } finally {
+      if (this.ids === wanted) this.loading = false;
+    }
+  }
+
+  close(): void {
+    this.ids = null;
+    this.entries = [];
+    this.error = null;
+    this.message = null;
+  }
+
+  /** The desktop's PDF: a file the user picks; says where it went. */
+  async savePdf(title: string): Promise<void> {
+    try {
+      const path = await this.#api.savePdf(title);
+      this.message = path ? `Saved as ${path}` : null;
+    } catch (e) {
+      this.message = `The PDF could not be saved: ${errorText(e)}`;
+    }
+  }
+}
