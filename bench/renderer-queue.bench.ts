@@ -7,15 +7,22 @@
  * playwright-core. Baselines measured in the same run: the same app with 100 jobs, and a plain
  * HTML table of 10,000 rows (no framework, no virtual list). Prints a markdown table.
  *
+ * Every seeded job carries a thumbnail: a 256 px WebP made with sharp and put in the data folder's
+ * thumbnail cache under the job's sha256 (as the engine caches them), so each row's Thumb loads a
+ * real image from the host's media route while the list scrolls. After each scroll the bench
+ * checks that the rows on screen show decoded thumbnails (not type icons).
+ *
  * BENCH_QUEUE_JOBS overrides the job count (default 10000); BENCH_QUEUE_RUNS the number of page
  * loads per case (default 3, the median is shown).
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { Verdict } from '../src/shared/domain';
 import { SqliteLedger } from '../src/main/core/ledger/sqlite-ledger';
+import { THUMBNAIL_EDGE } from '../src/main/core/media/thumbnails';
 import { folderIdFor } from '../src/main/headless/run-settings';
 import { launchChromium, startHeadless, type HeadlessHost } from '../tests/e2e/harness';
 
@@ -43,6 +50,28 @@ const VERDICTS: Verdict[] = [
   { label: 'inconclusive', faces: 0, deepFakes: 0, participants: [], reason: 'No face found' },
 ];
 
+/** A few distinct thumbnails (256 px WebP, as the engine makes them), copied for every job. */
+const THUMB_COLOURS = ['#3b6ea5', '#a53b3b', '#3ba55c', '#a5953b', '#6e3ba5'];
+
+/** Put a thumbnail of each seeded job (`sha256OfJob(i)`) into the data folder's cache. */
+async function seedThumbnails(dataDir: string, count: number): Promise<void> {
+  const dir = join(dataDir, 'thumbs');
+  await mkdir(dir, { recursive: true });
+  const samples: string[] = [];
+  for (const [k, colour] of THUMB_COLOURS.entries()) {
+    const file = join(dir, `sample-${k}.tmp`);
+    const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${THUMBNAIL_EDGE}" height="${Math.round((THUMBNAIL_EDGE * 3) / 4)}"><rect width="100%" height="100%" fill="${colour}"/><circle cx="128" cy="96" r="${40 + k * 8}" fill="#fff" fill-opacity="0.6"/></svg>`;
+    await writeFile(file, await sharp(Buffer.from(svg)).webp({ quality: 72, effort: 2 }).toBuffer());
+    samples.push(file);
+  }
+  for (let i = 0; i < count; i++)
+    await copyFile(samples[i % samples.length]!, join(dir, `${sha256OfJob(i)}-${THUMBNAIL_EDGE}.webp`));
+  for (const file of samples) await rm(file, { force: true });
+}
+
+/** The seeded job's content hash (unique per job, so each has its own cached thumbnail). */
+const sha256OfJob = (i: number): string => i.toString(16).padStart(64, '0');
+
 /** Write `count` finished jobs of `folder` into a new ledger in `dataDir`; resolves with the time it took. */
 async function seedLedger(dataDir: string, folder: string, count: number): Promise<number> {
   const started = performance.now();
@@ -67,7 +96,7 @@ async function seedLedger(dataDir: string, folder: string, count: number): Promi
         profileId: 'sandbox',
         simulated: true,
         state: 'queued',
-        sha256: i.toString(16).padStart(64, '0'),
+        sha256: sha256OfJob(i),
         contentType: video ? 'video/mp4' : 'image/jpeg',
         kind: video ? 'video' : 'image',
         model: video ? 'DF-1' : 'AC-1',
@@ -89,6 +118,7 @@ async function seedLedger(dataDir: string, folder: string, count: number): Promi
   } finally {
     await ledger.close();
   }
+  await seedThumbnails(dataDir, count);
   return performance.now() - started;
 }
 
@@ -168,6 +198,14 @@ async function measureApp(
     const scroll = (await page.evaluate(scrollScript(scroller, '[data-testid="job-row"]'))) as ScrollResult;
     const last = await page.locator('[data-testid="job-row"]').last().getAttribute('aria-posinset');
     if (Number(last) !== count) throw new Error(`the bottom of the list shows row ${last}, not ${count}`);
+    // The rows at the bottom show their thumbnails, decoded from the media route (not type icons).
+    const thumbsShown = `(() => { const imgs = Array.from(document.querySelectorAll('[data-testid="job-row"] [data-testid="thumb-img"]'));
+      return imgs.length >= 5 && imgs.every((i) => i.complete && i.naturalWidth > 0); })()`;
+    const deadline = Date.now() + 30_000;
+    while (!(await page.evaluate(thumbsShown))) {
+      if (Date.now() > deadline) throw new Error('the rows at the bottom show no thumbnails');
+      await new Promise((r) => setTimeout(r, 100));
+    }
     return {
       firstRowsMs: marks.firstRows,
       allLoadedMs: marks.allLoaded,
@@ -298,7 +336,8 @@ async function main(): Promise<void> {
     '',
     'First rows and all pages are timed inside the page from the start of navigation (the token',
     'exchange included); the plain table from setContent to its first frame. A blank frame is one',
-    'where the middle of the list showed no row while scrolling.',
+    'where the middle of the list showed no row while scrolling. Every job has a cached 256 px WebP',
+    'thumbnail served by the host, loaded by the rows as they come into view.',
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 }
