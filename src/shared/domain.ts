@@ -19,8 +19,44 @@ export const JOB_STATES = [
 ] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
-/** States a job never leaves without a user action. */
+/*
+ * The named sets of states, defined here once because the engine, the hosts and the UI all ask
+ * them (tests/unit/shared/domain.test.ts pins which state is in which). They differ on purpose in
+ * one state, `blocked`: a blocked job is unfinished (it still awaits a verdict and can be
+ * cancelled) but it is not moving (nothing happens to it until quota, credits or credentials
+ * come back), so the tray shows no activity and a drop does not count it as in progress.
+ */
+
+/** States a job never leaves without a user action: it ended (with or without a verdict). */
 export const TERMINAL_STATES: readonly JobState[] = ['done', 'failed', 'skipped'];
+
+/**
+ * States of a job that has not ended yet, `blocked` included: every state but the terminal ones.
+ * The engine resumes, cancels and re-checks exactly these; the UI offers Cancel on them.
+ */
+export const UNFINISHED_STATES: readonly JobState[] = [
+  'waiting',
+  'queued',
+  'creating',
+  'uploading',
+  'finalizing',
+  'processing',
+  'blocked',
+];
+
+/**
+ * States of a job the engine is moving along right now: unfinished but not `blocked`. The tray
+ * shows "working" while any job is in one, the queue's "active" filter lists these, and a drop
+ * counts them as still in progress.
+ */
+export const MOVING_STATES: readonly JobState[] = [
+  'waiting',
+  'queued',
+  'creating',
+  'uploading',
+  'finalizing',
+  'processing',
+];
 
 export const VERDICT_LABELS = ['authentic', 'suspect', 'fake', 'inconclusive'] as const;
 export type VerdictLabel = (typeof VERDICT_LABELS)[number];

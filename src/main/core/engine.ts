@@ -32,6 +32,7 @@ import {
 } from '../../shared/contract';
 import {
   FolderOptionsSchema,
+  UNFINISHED_STATES,
   type EngineStatus,
   type FolderHealth,
   type FolderStatus,
@@ -61,7 +62,6 @@ import { fileKey, type JobRecord } from './ledger/ledger';
 import { SqliteLedger } from './ledger/sqlite-ledger';
 import { MediaFiles } from './media/media-files';
 import { PosterError, ThumbnailService } from './media/thumbnails';
-import { ACTIVE_STATES } from './ledger/transitions';
 import type {
   Clock,
   Credentials,
@@ -1409,7 +1409,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
       if (!folder || folder.paused) continue;
       if (!w.started || w.watcher.waitingCount > 0) return false;
     }
-    const rows = await this.ledger.listByStates(ACTIVE_STATES);
+    const rows = await this.ledger.listByStates(UNFINISHED_STATES);
     const now = this.clock.now();
     const paused = new Set(this.settings.folders.filter((f) => f.paused).map((f) => f.id));
     const waitsForUser = (op: Operation): boolean =>

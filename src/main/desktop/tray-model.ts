@@ -3,27 +3,23 @@
  * the tooltip, and the menu. The menu carries everything, because on Linux a click on the tray
  * icon itself may never arrive (AppIndicator); `TrayController` only applies these.
  */
-import type { EngineStatus, FolderHealthState, FolderStatus, JobState } from '../../shared/domain';
+import {
+  MOVING_STATES,
+  type EngineStatus,
+  type FolderHealthState,
+  type FolderStatus,
+  type JobState,
+} from '../../shared/domain';
 
 export const TRAY_ICON_STATES = ['idle', 'working', 'attention'] as const;
 export type TrayIconState = (typeof TRAY_ICON_STATES)[number];
-
-/** Jobs the engine is still moving (anything not terminal and not blocked). */
-const ACTIVE_STATES: readonly JobState[] = [
-  'waiting',
-  'queued',
-  'creating',
-  'uploading',
-  'finalizing',
-  'processing',
-];
 
 /** Attention when something waits for the user (a block, an unreachable folder); working while jobs move. */
 export function trayIconState(status: EngineStatus | null): TrayIconState {
   if (!status) return 'idle';
   if (status.blocks.length > 0 || status.folders.some((f) => f.health.state === 'unavailable'))
     return 'attention';
-  if (!status.paused && ACTIVE_STATES.some((s) => status.counts[s] > 0)) return 'working';
+  if (!status.paused && MOVING_STATES.some((s) => status.counts[s] > 0)) return 'working';
   return 'idle';
 }
 

@@ -6,7 +6,14 @@
  * The text is decided by pure functions; ProgressReporter only writes it.
  */
 import { escapeControl } from '../../shared/display-text';
-import type { Block, EngineStatus, Job, JobState, Verdict } from '../../shared/domain';
+import {
+  TERMINAL_STATES,
+  type Block,
+  type EngineStatus,
+  type Job,
+  type JobState,
+  type Verdict,
+} from '../../shared/domain';
 
 /** What the status line summarises. */
 export type ProgressSnapshot = Pick<EngineStatus, 'counts' | 'uploads' | 'blocks' | 'paused'>;
@@ -49,15 +56,13 @@ export function fit(text: string, width: number): string {
   return chars.slice(0, Math.max(0, width - 1)).join('') + '…';
 }
 
-const FINISHED: readonly JobState[] = ['done', 'failed', 'skipped'];
-
 /**
  * The status line: "37/100 checked · 3 uploading 2.1 MB/s · 5 processing · 1 failed · blocked: …".
  * Counts that are zero are left out.
  */
 export function progressLine(s: ProgressSnapshot, width: number): string {
   const total = Object.values(s.counts).reduce((a, b) => a + b, 0);
-  const finished = FINISHED.reduce((a, k) => a + s.counts[k], 0);
+  const finished = TERMINAL_STATES.reduce((a, k) => a + s.counts[k], 0);
   const parts = [`${finished}/${total} checked`];
   const inFlight = s.counts.uploading + s.counts.creating + s.counts.finalizing;
   if (inFlight > 0) {

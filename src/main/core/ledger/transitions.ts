@@ -37,17 +37,6 @@ export function canTransition(from: JobState, to: JobState): boolean {
 /** States whose job has a remote record that was (or may have been) given bytes: never re-created blindly. */
 export const UPLOAD_STARTED_STATES: readonly JobState[] = ['uploading', 'finalizing', 'processing'];
 
-/** States a job is still moving through (not terminal). */
-export const ACTIVE_STATES: readonly JobState[] = [
-  'waiting',
-  'queued',
-  'creating',
-  'uploading',
-  'finalizing',
-  'processing',
-  'blocked',
-];
-
 /** A refused transition: a bug, or a race lost to another action (cancel during upload). */
 export class TransitionError extends Error {
   override readonly name = 'TransitionError';

@@ -4,10 +4,9 @@
  * at start after a crash. The Engine owns one and hands it a PipelineContext.
  */
 import { basename, dirname } from 'node:path';
-import type { JobState } from '../../../shared/domain';
+import { UNFINISHED_STATES, type JobState } from '../../../shared/domain';
 import { AuthentaError, isAuthentaError } from '../api/errors';
 import type { JobPatch, JobRecord } from '../ledger/ledger';
-import { ACTIVE_STATES } from '../ledger/transitions';
 import type { Disposable, RemoteRecord } from '../ports';
 import { applyAfterAction } from '../watch/after-verdict';
 import { statFile } from '../watch/classify';
@@ -215,7 +214,7 @@ export class Pipeline implements Disposable {
   async cancel(id: number): Promise<void> {
     const job = await this.ctx.ledger.get(id);
     if (!job) throw new Error(`There is no job #${id}.`);
-    if (!ACTIVE_STATES.includes(job.state)) {
+    if (!UNFINISHED_STATES.includes(job.state)) {
       throw new Error(`Job #${id} is already ${job.state}; only jobs still on their way can be cancelled.`);
     }
     if (this.uploader.cancel(id)) {
@@ -250,7 +249,7 @@ export class Pipeline implements Disposable {
     }
     const row = await this.ctx.ledger.transition(
       id,
-      ACTIVE_STATES,
+      UNFINISHED_STATES,
       'failed',
       {
         errorCode: LOCAL_CODES.cancelled,
@@ -389,7 +388,7 @@ export class Pipeline implements Disposable {
         message: `${blocking.message} ${blocking.action}`,
       });
     }
-    if (ACTIVE_STATES.includes(job.state)) await this.cancel(id);
+    if (UNFINISHED_STATES.includes(job.state)) await this.cancel(id);
     const startedAt = ctx.clock.now();
     try {
       await active.service.remove(job.remoteId);

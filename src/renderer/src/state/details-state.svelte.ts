@@ -3,7 +3,7 @@
  * reports a change to it, and the actions a person can take on it.
  */
 import type { AuthentaWatchApi, HostCapabilities } from '../../../shared/contract';
-import type { JobChange, JobDetails } from '../../../shared/domain';
+import { UNFINISHED_STATES, type JobChange, type JobDetails } from '../../../shared/domain';
 import type { UiEffects } from '../lib/effects';
 import { errorText } from '../lib/format';
 import { retryOffer, type RetryOffer } from './job-actions';
@@ -18,16 +18,6 @@ export interface ActionNotice {
   tone: 'ok' | 'error';
   text: string;
 }
-
-const CANCELLABLE = new Set([
-  'waiting',
-  'queued',
-  'creating',
-  'uploading',
-  'finalizing',
-  'processing',
-  'blocked',
-]);
 
 export class DetailsState {
   /** The id of the job shown; null when the panel is closed. */
@@ -74,7 +64,7 @@ export class DetailsState {
   }
 
   get canCancel(): boolean {
-    return !!this.details && CANCELLABLE.has(this.details.job.state);
+    return !!this.details && UNFINISHED_STATES.includes(this.details.job.state);
   }
 
   get canDeleteRemote(): boolean {

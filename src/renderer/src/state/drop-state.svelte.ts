@@ -3,7 +3,7 @@
  * host cannot know yet whether a file is a photo: the engine sniffs it afterwards), so the notice
  * watches the jobs that arrive for them and tells their outcome as it happens.
  */
-import type { Job, JobChange, JobState } from '../../../shared/domain';
+import { MOVING_STATES, type Job, type JobChange } from '../../../shared/domain';
 import { countOf } from '../lib/format';
 
 /** Files that ended the same way for the same reason. */
@@ -74,15 +74,6 @@ export function reasonOf(job: Pick<Job, 'errorCode'>): string {
   return REASONS[code] ?? `${code}: see its details in the queue`;
 }
 
-const IN_PROGRESS: ReadonlySet<JobState> = new Set([
-  'waiting',
-  'queued',
-  'creating',
-  'uploading',
-  'finalizing',
-  'processing',
-]);
-
 function group(groups: DropGroup[], reason: string, name: string): void {
   const found = groups.find((g) => g.reason === reason);
   if (found) found.names.push(name);
@@ -108,7 +99,7 @@ export function summariseDrop(jobs: readonly Job[], received: number): DropSumma
   for (const job of mine) {
     if (job.state === 'done') summary.withVerdict += 1;
     else if (job.state === 'blocked') summary.blocked += 1;
-    else if (IN_PROGRESS.has(job.state)) summary.inProgress += 1;
+    else if (MOVING_STATES.includes(job.state)) summary.inProgress += 1;
     else if (job.state === 'skipped' && (job.duplicateOf !== null || job.errorCode === 'DUPLICATE'))
       summary.alreadyChecked += 1;
     else if (job.state === 'skipped') group(summary.skipped, reasonOf(job), job.name);

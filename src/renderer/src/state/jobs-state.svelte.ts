@@ -4,13 +4,14 @@
  * patched in place by the engine's change events, never reloaded for them.
  */
 import type { AuthentaWatchApi, ReportFormat } from '../../../shared/contract';
-import type {
-  Job,
-  JobChange,
-  JobState,
-  ReviewStatus,
-  UploadProgress,
-  VerdictLabel,
+import {
+  MOVING_STATES,
+  type Job,
+  type JobChange,
+  type JobState,
+  type ReviewStatus,
+  type UploadProgress,
+  type VerdictLabel,
 } from '../../../shared/domain';
 import {
   DEFAULT_FILTER,
@@ -32,7 +33,7 @@ export type DatePreset = (typeof DATE_PRESETS)[number];
 /** The state choices of the filter, each a set of ledger states. */
 export const STATE_FILTERS = {
   all: null,
-  active: ['waiting', 'queued', 'creating', 'uploading', 'finalizing', 'processing'],
+  active: MOVING_STATES,
   verdict: ['finalizing', 'processing'],
   done: ['done'],
   failed: ['failed'],
