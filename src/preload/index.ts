@@ -6,17 +6,18 @@
  * time (see src/main/ipc-channels.ts).
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import type { AuthentaWatchApi, CommandApi, CommandName, EventName, EventPayloads } from '../shared/contract';
+import type {
+  AuthentaWatchApi,
+  CommandApi,
+  CommandName,
+  DropResult,
+  EventName,
+  EventPayloads,
+} from '../shared/contract';
 import { COMMAND_NAMES, commandChannel, eventChannel, type IpcReply } from '../main/ipc-channels';
 
 /** The part of ipcRenderer the preload uses. */
 export type RendererIpc = Pick<typeof ipcRenderer, 'invoke' | 'on' | 'removeListener'>;
-
-/** What `window.authentaDrop` answers (the renderer's DropResult). */
-export interface DropResult {
-  accepted: number;
-  rejected: { path: string; reason: string }[];
-}
 
 /**
  * A failed command as the renderer receives it: a plain object, because contextBridge keeps only

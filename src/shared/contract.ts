@@ -68,6 +68,16 @@ export interface JobPage {
   jobs: Job[];
 }
 
+/**
+ * What handing files to the engine did: how many entered the queue, and each refused one with the
+ * reason in words. `addPaths` answers it, and so does a drop on the window (`window.authentaDrop`),
+ * whichever way the host takes the files (paths in Electron, uploads in a browser).
+ */
+export interface DropResult {
+  accepted: number;
+  rejected: { path: string; reason: string }[];
+}
+
 export const PathListSchema = z.array(z.string().min(1).max(4096)).min(1).max(10_000);
 
 export const AddFolderSchema = z.object({
@@ -254,7 +264,7 @@ export interface AuthentaWatchApi {
   /** The native folder picker; null when cancelled or when the host has none. */
   pickFolder(): Promise<string | null>;
   /** Files or folders (dropped, or handed over by a second launch) enter the pipeline. */
-  addPaths(paths: string[]): Promise<{ accepted: number; rejected: { path: string; reason: string }[] }>;
+  addPaths(paths: string[]): Promise<DropResult>;
   listProfiles(): Promise<{ profiles: Profile[]; activeId: string | null }>;
   saveProfile(profile: ProfileInput): Promise<Profile>;
   removeProfile(id: string): Promise<void>;

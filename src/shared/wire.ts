@@ -12,6 +12,7 @@ import { z } from 'zod';
 import {
   EVENT_NAMES,
   type CommandName,
+  type DropResult,
   type EventName,
   type EventPayloads,
   type HostCapabilities,
@@ -181,12 +182,10 @@ export function commandMessage(id: number, command: CommandName, args: readonly 
 }
 
 /** What `POST /upload` answers: the stored file's name and the engine's addPaths result. */
-export interface UploadResponse {
+export interface UploadResponse extends DropResult {
   /** The name the file was stored under in the inbox (sanitised, made unique). */
   name: string;
   size: number;
-  accepted: number;
-  rejected: { path: string; reason: string }[];
 }
 
 /** The body of every error the web host answers over HTTP. */

@@ -11,15 +11,14 @@ import { readdir } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import type { Job, JobChange } from '../../src/shared/domain';
+import type { DropResult } from '../../src/shared/contract';
 import { TOKEN_STORAGE_KEY } from '../../src/shared/wire';
 import { makePng, simMarker } from '../helpers/media-fixtures';
 import { launchChromium, openApp, screenshot, startHeadless, waitUntil, type HeadlessHost } from './harness';
 
 /** What the app's page has on its window in a browser (the contract itself stays inside the bundle). */
 interface AppWindow {
-  authentaDrop: (
-    files: File[],
-  ) => Promise<{ accepted: number; rejected: { path: string; reason: string }[] }>;
+  authentaDrop: (files: File[]) => Promise<DropResult>;
 }
 
 const isAnswer = (m: unknown): m is { id: number; ok: boolean } =>

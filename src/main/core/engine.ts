@@ -17,6 +17,7 @@ import {
   SecretInputSchema,
   type AuthentaWatchApi,
   type ConnectionTest,
+  type DropResult,
   type HostCapabilities,
   type JobId,
   type JobPage,
@@ -594,9 +595,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
     return null;
   }
 
-  async addPaths(
-    paths: string[],
-  ): Promise<{ accepted: number; rejected: { path: string; reason: string }[] }> {
+  async addPaths(paths: string[]): Promise<DropResult> {
     const { files, rejected } = await expandPaths(paths);
     for (const f of files) await this.pipeline.addDropped(f);
     return { accepted: files.length, rejected: rejected.map((r) => ({ path: r.path, reason: r.reason })) };

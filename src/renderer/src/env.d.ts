@@ -1,12 +1,6 @@
 /// <reference types="svelte" />
 /// <reference types="vite/client" />
-import type { AuthentaWatchApi } from '../../shared/contract';
-
-/** What a host answers when files are dropped on the window. */
-export interface DropResult {
-  accepted: number;
-  rejected: { path: string; reason: string }[];
-}
+import type { AuthentaWatchApi, DropResult } from '../../shared/contract';
 
 declare global {
   interface Window {

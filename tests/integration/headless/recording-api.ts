@@ -5,6 +5,7 @@
  */
 import type {
   AuthentaWatchApi,
+  DropResult,
   EventName,
   EventPayloads,
   JobPage,
@@ -22,9 +23,7 @@ export class RecordingApi {
   readonly calls: RecordedCall[] = [];
   private readonly listeners = new Map<EventName, Set<(p: never) => void>>();
   /** What addPaths answers; by default every path is accepted. */
-  addPathsAnswer: (paths: string[]) => { accepted: number; rejected: { path: string; reason: string }[] } = (
-    paths,
-  ) => ({ accepted: paths.length, rejected: [] });
+  addPathsAnswer: (paths: string[]) => DropResult = (paths) => ({ accepted: paths.length, rejected: [] });
 
   readonly api: AuthentaWatchApi;
 

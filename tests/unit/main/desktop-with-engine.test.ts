@@ -19,7 +19,7 @@ import type { JobChange } from '../../../src/shared/domain';
 import { Engine } from '../../../src/main/core/engine';
 import { runDesktop, type DesktopApp } from '../../../src/main/desktop/app';
 import { AUTOSTART_FILE } from '../../../src/main/desktop/login-item';
-import type { DropResult } from '../../../src/preload/index';
+import type { DropResult } from '../../../src/shared/contract';
 import { makeJpeg, simMarker } from '../../helpers/media-fixtures';
 import {
   FakeBrowserWindow,

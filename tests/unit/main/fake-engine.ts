@@ -5,6 +5,7 @@
  */
 import type {
   AuthentaWatchApi,
+  DropResult,
   HostCapabilities,
   JobId,
   JobPage,
@@ -211,9 +212,7 @@ export class FakeEngine implements DesktopEngine {
   async pickFolder(): Promise<string | null> {
     return notImplemented('pickFolder');
   }
-  async addPaths(
-    paths: string[],
-  ): Promise<{ accepted: number; rejected: { path: string; reason: string }[] }> {
+  async addPaths(paths: string[]): Promise<DropResult> {
     this.record('addPaths', paths);
     return { accepted: paths.length, rejected: [] };
   }

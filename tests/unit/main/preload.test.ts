@@ -3,7 +3,7 @@ import { COMMAND_ARGS, EVENT_METHODS, type AuthentaWatchApi } from '../../../src
 import { createLogger } from '../../../src/main/core/logger';
 import { forwardEvents, registerCommands } from '../../../src/main/ipc';
 import { isTrustedSender } from '../../../src/main/desktop/security';
-import type { DropResult } from '../../../src/preload/index';
+import type { DropResult } from '../../../src/shared/contract';
 import { FakeEngine, makeStatus } from './fake-engine';
 import { FakeWebContents, fake, resetFakeElectron } from './fake-electron';
 

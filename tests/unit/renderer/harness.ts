@@ -5,7 +5,7 @@
 import { cleanup, configure, render } from '@testing-library/svelte';
 import axe from 'axe-core';
 import App from '../../../src/renderer/src/App.svelte';
-import type { DropResult } from '../../../src/renderer/src/env';
+import type { DropResult } from '../../../src/shared/contract';
 import type { UiEffects } from '../../../src/renderer/src/lib/effects';
 import { AppState } from '../../../src/renderer/src/state/app-state.svelte';
 import type { FakeApi } from './fake-api';

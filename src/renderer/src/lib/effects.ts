@@ -3,7 +3,7 @@
  * handing dropped files to the host). State classes receive them as an argument so tests can
  * hand in their own.
  */
-import type { DropResult } from '../env';
+import type { DropResult } from '../../../shared/contract';
 
 export interface UiEffects {
   /** Milliseconds since the epoch. */

@@ -8,6 +8,7 @@ import {
   EVENT_NAMES,
   type AuthentaWatchApi,
   type CommandName,
+  type DropResult,
   type EventName,
   type EventPayloads,
   type Unsubscribe,
@@ -339,12 +340,6 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
   return api;
 }
 
-/** What a drop of files did: the same shape as `addPaths`, with files named as the user knows them. */
-export interface DropUploadResult {
-  accepted: number;
-  rejected: { path: string; reason: string }[];
-}
-
 export interface UploadOptions {
   /** Where the web host is; default: this page. */
   baseUrl?: string;
@@ -359,14 +354,11 @@ export interface UploadOptions {
  * a time), which hands it to the engine. Never rejects: a file that could not be sent is listed
  * in `rejected` with the reason.
  */
-export async function uploadDroppedFiles(
-  files: File[],
-  options: UploadOptions = {},
-): Promise<DropUploadResult> {
+export async function uploadDroppedFiles(files: File[], options: UploadOptions = {}): Promise<DropResult> {
   const doFetch = options.fetchImpl ?? globalThis.fetch.bind(globalThis);
   const base = options.baseUrl ?? '';
   const token = options.token === undefined ? pageToken() : options.token;
-  const result: DropUploadResult = { accepted: 0, rejected: [] };
+  const result: DropResult = { accepted: 0, rejected: [] };
   for (const file of files) {
     if (hostMaxUploadBytes !== null && file.size > hostMaxUploadBytes) {
       result.rejected.push({

@@ -3,7 +3,7 @@
  * engine's events. `start()` loads everything; `dispose()` unsubscribes.
  */
 import type { AuthentaWatchApi, Unsubscribe } from '../../../shared/contract';
-import type { DropResult } from '../env';
+import type { DropResult } from '../../../shared/contract';
 import type { UiEffects } from '../lib/effects';
 import { errorText } from '../lib/format';
 import { AccountState } from './account-state.svelte';

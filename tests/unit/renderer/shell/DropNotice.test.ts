@@ -4,7 +4,7 @@
  */
 import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { DropResult } from '../../../../src/renderer/src/env';
+import type { DropResult } from '../../../../src/shared/contract';
 import { FakeApi, makeJob } from '../fake-api';
 import { mountApp, seriousA11yProblems, unmountAll, type Harness } from '../harness';
 
