@@ -11,6 +11,7 @@ PACKAGES=(
   dbus-x11            # dbus-run-session: a private D-Bus session for gnome-keyring
   python3 make g++    # node-gyp for better-sqlite3 and keytar
   curl                # the upload benchmark's baseline (curl -T)
+  postgresql          # the team ledger's tests start a throwaway cluster (initdb, pg_ctl) of their own
 )
 
 missing=()
