@@ -26,6 +26,12 @@ const NODE_BUILTINS = [
   'timers',
 ];
 const nodePatterns = NODE_BUILTINS.flatMap((m) => [m, `node:${m}`, `${m}/*`, `node:${m}/*`]);
+/** Relative imports of a folder of src/main (`../sim`, `../../headless/args`, ...). */
+const folder = (name) => [`**/${name}`, `**/${name}/**`];
+const NO_ELECTRON = {
+  group: ['electron', 'electron/*'],
+  message: 'The engine, the simulator, the headless host and the code the hosts share run without Electron.',
+};
 
 export default tseslint.config(
   { ignores: ['node_modules/**', 'out/**', 'dist/**', '.native/**', 'test-artifacts/**', 'assets/**'] },
@@ -65,16 +71,93 @@ export default tseslint.config(
       ],
     },
   },
+  // src/main: the engine (core) and the simulator (sim) know no host; the two hosts (desktop,
+  // headless) do not know each other and meet only in what they share (common, core, shared).
   {
-    files: ['src/main/core/**', 'src/main/sim/**', 'src/main/headless/**'],
+    files: ['src/main/core/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NO_ELECTRON,
+            {
+              group: [...folder('sim'), ...folder('headless'), ...folder('desktop'), ...folder('common')],
+              message:
+                'The engine knows no host and no simulator: the composition roots hand it its adapters (EngineOptions).',
+            },
+            {
+              group: ['**/ipc', '**/ipc-channels'],
+              message: 'The engine knows no IPC: the desktop host does.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/sim/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NO_ELECTRON,
+            {
+              group: [...folder('headless'), ...folder('desktop'), ...folder('common')],
+              message: 'The simulator stands alone: it knows no host.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/common/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NO_ELECTRON,
+            {
+              group: [...folder('headless'), ...folder('desktop'), ...folder('sim')],
+              message: 'Code the hosts share knows neither host.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/headless/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            NO_ELECTRON,
+            {
+              group: [...folder('desktop'), '**/ipc', '**/ipc-channels'],
+              message:
+                'The headless host does not know the desktop host: move what both need to src/main/common.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/main/desktop/**'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
             {
-              group: ['electron', 'electron/*'],
-              message: 'The engine, simulator and headless host run without Electron.',
+              group: folder('headless'),
+              message:
+                'The desktop host does not know the headless host: move what both need to src/main/common.',
             },
           ],
         },

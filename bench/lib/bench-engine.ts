@@ -13,6 +13,8 @@ import {
   type Preferences,
 } from '../../src/shared/settings';
 import { Engine, type EngineOptions } from '../../src/main/core/engine';
+import { openSqliteLedgerIn } from '../../src/main/core/ledger/sqlite-ledger';
+import { startSimulator } from '../../src/main/sim';
 import { createLogger, type LogRecord } from '../../src/main/core/logger';
 import { InMemorySecretStore } from '../../src/main/core/secrets/in-memory-secret-store';
 import { InMemorySettingsStore } from '../../src/main/core/settings/in-memory-settings-store';
@@ -70,6 +72,8 @@ export async function createBenchEngine(options: BenchEngineOptions): Promise<Be
   const secrets = new InMemorySecretStore();
   await secrets.set(BENCH_PROFILE_ID, { kind: 'client', ...options.sim.credentials });
   const engine = new Engine({
+    openLedger: openSqliteLedgerIn(),
+    simulatorFactory: (o) => startSimulator(o),
     dataDir: options.dataDir,
     logger,
     settings: new InMemorySettingsStore(initial),

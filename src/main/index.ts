@@ -1,16 +1,23 @@
 /**
- * The Electron composition root: the engine with the desktop's adapters (electron-store for
- * settings, the OS keychain for secrets) inside the desktop host (window, tray, IPC; see
- * desktop/app.ts). Nothing else constructs adapters.
+ * The Electron composition root: the engine with the desktop's adapters (the SQLite ledger,
+ * electron-store for settings, the OS keychain for secrets, the Sandbox's simulator) inside the
+ * desktop host (window, tray, IPC; see desktop/app.ts). Nothing else constructs adapters.
  */
 import { app } from 'electron';
 import { Engine } from './core/engine';
+import { openSqliteLedgerIn } from './core/ledger/sqlite-ledger';
 import { KeytarSecretStore } from './core/secrets/keytar-secret-store';
 import { defaultLogFile, runDesktop, showStartFailure } from './desktop/app';
 import { ElectronSettingsStore } from './desktop/electron-settings-store';
 
 runDesktop({
-  createEngine: (deps) => new Engine(deps),
+  createEngine: ({ nativeBinding, ...deps }) =>
+    new Engine({
+      ...deps,
+      openLedger: openSqliteLedgerIn({ nativeBinding }),
+      // Loaded on first use of the Sandbox only.
+      simulatorFactory: async (options) => (await import('./sim/index')).startSimulator(options),
+    }),
   createSettingsStore: (dataDir) => new ElectronSettingsStore(dataDir),
   createSecretStore: () => new KeytarSecretStore(),
 }).catch(async (error: unknown) => {

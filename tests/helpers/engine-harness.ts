@@ -36,6 +36,7 @@ import { modelFor } from '../../src/shared/models';
 import type { Preferences, ProfileRecord } from '../../src/shared/settings';
 import { defaultSettings } from '../../src/shared/settings';
 import { Engine, type EngineOptions } from '../../src/main/core/engine';
+import { openSqliteLedgerIn } from '../../src/main/core/ledger/sqlite-ledger';
 import { createLogger, MemoryLogSink } from '../../src/main/core/logger';
 import type { Clock, Credentials, Disposable } from '../../src/main/core/ports';
 import { InMemorySecretStore } from '../../src/main/core/secrets/in-memory-secret-store';
@@ -381,6 +382,15 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/**
+ * The adapters the composition roots hand every engine (the SQLite ledger in the data folder, a
+ * simulator for the Sandbox), for tests that build an Engine themselves.
+ */
+export const ENGINE_ADAPTERS: Pick<EngineOptions, 'openLedger' | 'simulatorFactory'> = {
+  openLedger: openSqliteLedgerIn(),
+  simulatorFactory: (options) => startSimulator(options),
+};
+
 /** Folder options that make tests quick: a short stability window. */
 export const FAST_FOLDER: Partial<FolderOptions> = { stabilityMs: 150 };
 
@@ -428,6 +438,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
 
   const makeEngine = async (extra: Partial<EngineOptions> = {}): Promise<Engine> => {
     const engine = new Engine({
+      ...ENGINE_ADAPTERS,
       dataDir,
       logger,
       clock,

@@ -59,8 +59,7 @@ import type { z } from 'zod';
 import { normaliseBaseUrl, originOf, requireSecureBaseUrl } from './api/base-url';
 import { AuthentaError, isAuthentaError } from './api/errors';
 import { createServiceForGeneration, detectGeneration } from './api/detect-generation';
-import { fileKey, type JobRecord } from './ledger/ledger';
-import { SqliteLedger } from './ledger/sqlite-ledger';
+import { fileKey, type JobRecord, type Ledger } from './ledger/ledger';
 import { MediaFiles } from './media/media-files';
 import { PosterError, ThumbnailService } from './media/thumbnails';
 import type {
@@ -69,8 +68,11 @@ import type {
   DetectionService,
   Disposable,
   Logger,
+  OpenLedger,
+  SandboxSimulator,
   SecretStore,
   SettingsStore,
+  SimulatorFactory,
 } from './ports';
 import { systemClock } from './ports';
 import { BlockBoard } from './pipeline/blocks';
@@ -81,7 +83,6 @@ import { hintFor, LOCAL_CODES } from './pipeline/hints';
 import { Pipeline } from './pipeline/pipeline';
 import { DEFAULT_POLL_TUNING, type PollTuning } from './pipeline/poll-schedule';
 import { formatReport } from './report';
-import type { Simulator, SimulatorOptions } from '../sim/types';
 import { lockDataDir } from './data-dir-lock';
 import { diskFullMessage, freeBytes, freeBytesNow, hasRoomFor, watchDiskFull } from './data-folder';
 import { expandPaths } from './watch/expand-paths';
@@ -96,10 +97,17 @@ export const DEFAULT_BASE_URL = 'https://platform.authenta.ai/api';
 /** The id of the profile made for credentials given in the environment when no profile exists. */
 export const ENV_PROFILE_ID = 'default';
 
-/** What the engine is built from. Only dataDir, logger, settings and secrets are required. */
+/**
+ * What the engine is built from: the composition roots (src/main/index.ts, the CLI, the test
+ * harness) hand in every adapter; the rest has defaults.
+ */
 export interface EngineOptions {
-  /** Where the ledger (ledger.sqlite) lives. */
+  /** The data folder: its lock, the thumbnail cache, and the ledger's place. */
   dataDir: string;
+  /** Opens the ledger (after the data folder's lock is held); SQLite in the hosts. */
+  openLedger: OpenLedger;
+  /** Starts the Sandbox's simulator when the Sandbox is first used (src/main/sim in the hosts). */
+  simulatorFactory: SimulatorFactory;
   logger: Logger;
   settings: SettingsStore;
   secrets: SecretStore;
@@ -109,10 +117,6 @@ export interface EngineOptions {
    * media API for `media-*`, whose flavour follows the credentials' kind; the Jobs API for `jobs-v1`).
    */
   serviceFactory?: (profile: ProfileRecord, credentials: Credentials) => DetectionService;
-  /** better-sqlite3 binary for the host runtime (Electron). */
-  nativeBinding?: string;
-  /** Starts the Sandbox's simulator; default: `startSimulator` of src/main/sim. */
-  simulatorFactory?: (options: SimulatorOptions) => Promise<Simulator>;
   /** Processing time of the Sandbox's simulator (default 3000 ms). */
   sandboxProcessingMs?: number;
   /** Credentials from the environment (AUTHENTA_CLIENT_ID/SECRET or AUTHENTA_API_KEY): they override the keychain. */
@@ -222,15 +226,15 @@ export class Engine implements AuthentaWatchApi, Disposable {
     openJob: new Set<Listener<JobId>>(),
   };
   private settings!: Settings;
-  private ledgerInstance: SqliteLedger | null = null;
+  private ledgerInstance: Ledger | null = null;
   private thumbsInstance: ThumbnailService | null = null;
   private mediaInstance: MediaFiles | null = null;
   private pipelineInstance: Pipeline | null = null;
   private active: ActiveService | null = null;
   private activeId: string = SANDBOX_PROFILE_ID;
   private activation: Promise<void> = Promise.resolve();
-  private sim: Simulator | null = null;
-  private simStarting: Promise<Simulator> | null = null;
+  private sim: SandboxSimulator | null = null;
+  private simStarting: Promise<SandboxSimulator> | null = null;
   private paused = false;
   /** The system sleeps: work pauses without changing the user's own pause. */
   private suspended = false;
@@ -282,11 +286,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private async open(): Promise<void> {
     this.settings = await this.options.settings.load();
     this.ledgerInstance = watchDiskFull(
-      SqliteLedger.open({
-        file: join(this.options.dataDir, 'ledger.sqlite'),
-        now: () => this.clock.now(),
-        nativeBinding: this.options.nativeBinding,
-      }),
+      await this.options.openLedger({ dataDir: this.options.dataDir, now: () => this.clock.now() }),
       () => this.onDiskFull(),
     );
     this.thumbsInstance = new ThumbnailService({
@@ -872,7 +872,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
 
   // --- internals: parts -------------------------------------------------------------------
 
-  private get ledger(): SqliteLedger {
+  private get ledger(): Ledger {
     if (!this.ledgerInstance) throw new Error('The engine has not been started.');
     return this.ledgerInstance;
   }
@@ -1002,14 +1002,11 @@ export class Engine implements AuthentaWatchApi, Disposable {
     return this.options.secrets.get(profile.id).catch(() => null);
   }
 
-  private async sandbox(): Promise<Simulator> {
+  private async sandbox(): Promise<SandboxSimulator> {
     if (this.sim) return this.sim;
     if (!this.simStarting) {
       const processingMs = this.options.sandboxProcessingMs ?? 3_000;
-      const factory =
-        this.options.simulatorFactory ??
-        (async (o: SimulatorOptions) => (await import('../sim/index')).startSimulator(o));
-      this.simStarting = factory({ processingMs }).then((s) => {
+      this.simStarting = this.options.simulatorFactory({ processingMs }).then((s) => {
         this.sim = s;
         return s;
       });

@@ -4,6 +4,7 @@
  */
 import type { ApiGeneration, MediaKind, Verdict } from '../../shared/domain';
 import type { Settings } from '../../shared/settings';
+import type { Ledger } from './ledger/ledger';
 
 /** Disposable: everything that listens or holds a handle (STYLE.md, habit 7). */
 export interface Disposable {
@@ -132,3 +133,27 @@ export interface SettingsStore {
   load(): Promise<Settings>;
   save(settings: Settings): Promise<void>;
 }
+
+/**
+ * Opens the ledger of a data folder. The engine calls it in `start()`, after it holds the data
+ * folder's lock, so two engines never open one ledger; SQLite on the desktop and headless, the
+ * planned PostgreSQL adapter for a team. It may throw (a damaged or unreadable ledger): `start()`
+ * lets that through to the host, which says what to do.
+ */
+export type OpenLedger = (place: {
+  /** The data folder (the SQLite adapter keeps ledger.sqlite there). */
+  dataDir: string;
+  /** The engine's clock, for the times the ledger writes. */
+  now: () => number;
+}) => Ledger | Promise<Ledger>;
+
+/** The Sandbox's simulated Authenta as the engine sees it: where it answers, with which demo pair. */
+export interface SandboxSimulator {
+  /** Base URL of its API, on loopback. */
+  readonly url: string;
+  readonly credentials: { clientId: string; clientSecret: string };
+  close(): Promise<void>;
+}
+
+/** Starts the Sandbox's simulator on first use (src/main/sim's `startSimulator` in the hosts). */
+export type SimulatorFactory = (options: { processingMs: number }) => Promise<SandboxSimulator>;

@@ -20,8 +20,8 @@ import {
   type SecretStore,
   type SettingsStore,
 } from '../core/ports';
-import { defaultDataDir } from '../headless/args';
-import { credentialsFromEnv, RememberingSecretStore, secretValues } from '../headless/credentials';
+import { credentialsFromEnv, RememberingSecretStore, secretValues } from '../common/credentials';
+import { defaultDataDir } from '../common/data-dir';
 import { forwardEvents, registerCommands } from '../ipc';
 import { createDesktopApi, ELECTRON_CAPABILITIES, type DesktopApi, type NativeHost } from './host-api';
 import { LoginItem, startsHidden } from './login-item';
@@ -66,7 +66,7 @@ export interface DesktopOptions {
   createEngine(deps: DesktopEngineDeps): DesktopEngine;
   createSettingsStore(dataDir: string): SettingsStore;
   createSecretStore(): SecretStore;
-  /** Default: the folder the headless CLI uses too (see headless/args.ts defaultDataDir). */
+  /** Default: the folder the headless CLI uses too (see common/data-dir.ts). */
   dataDir?: string;
   platform?: NodeJS.Platform;
   argv?: readonly string[];

@@ -8,7 +8,7 @@ import { dirname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserWindowConstructorOptions, Session, WebContents, WebPreferences } from 'electron';
 import type { Logger } from '../core/ports';
-import { isLoopbackHttpOrigin } from '../headless/web-policy';
+import { isLoopbackHttpOrigin } from '../common/loopback';
 import { MEDIA_HOST, MEDIA_SCHEME } from './media-protocol';
 
 /** Where the app's own page comes from: the built file, or electron-vite's dev server. */

@@ -4,10 +4,11 @@
  * CLI acts on the result.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { join, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { AFTER_ACTIONS, type AfterAction } from '../../shared/domain';
 import { REPORT_FORMATS, type ReportFormat } from '../../shared/contract';
 import { normaliseBaseUrl, BaseUrlError } from '../core/api/base-url';
+import { defaultDataDir } from '../common/data-dir';
 
 /** Where the public Authenta API lives; `--base-url` and AUTHENTA_BASE_URL change it. */
 export const DEFAULT_BASE_URL = 'https://platform.authenta.ai/api';
@@ -124,15 +125,8 @@ export type CliCommand =
   | InfoCommand
   | UsageError;
 
-/**
- * The app data folder: `~/.config/authenta-watch` on Linux (or under XDG_CONFIG_HOME),
- * `~/Library/Application Support/Authenta Watch` on macOS, `%APPDATA%\Authenta Watch` on Windows.
- */
-export function defaultDataDir(platform: NodeJS.Platform, env: CliEnv, homeDir: string): string {
-  if (platform === 'darwin') return join(homeDir, 'Library', 'Application Support', 'Authenta Watch');
-  if (platform === 'win32') return join(env.APPDATA || join(homeDir, 'AppData', 'Roaming'), 'Authenta Watch');
-  return join(env.XDG_CONFIG_HOME || join(homeDir, '.config'), 'authenta-watch');
-}
+/** The default data folder lives in shared host code: the desktop app uses the same one. */
+export { defaultDataDir };
 
 class UsageProblem extends Error {}
 

@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectGeneration, GENERATION_NAMES } from '../core/api/detect-generation';
 import { Engine, toJob } from '../core/engine';
-import { SqliteLedger } from '../core/ledger/sqlite-ledger';
+import { openSqliteLedgerIn, SqliteLedger, SQLITE_LEDGER_FILE } from '../core/ledger/sqlite-ledger';
 import {
   describeDataFolderError,
   errorCode,
@@ -38,7 +38,7 @@ import {
   type RunCommand,
   type SetAsideLedgerCommand,
 } from './args';
-import { credentialsFromEnv, RememberingSecretStore, secretValues } from './credentials';
+import { credentialsFromEnv, RememberingSecretStore, secretValues } from '../common/credentials';
 import { EXIT } from './exit-codes';
 import { checkFolders } from './folder-check';
 import { ask, PromptCancelled } from './prompt';
@@ -57,7 +57,7 @@ import { isLoopbackHost } from './web-policy';
 /** A second signal sooner than this after the first is the same signal re-raised (see onSignal). */
 const REPEAT_SIGNAL_MS = 1_000;
 /** The engine's ledger inside the data folder. */
-const LEDGER_FILE = 'ledger.sqlite';
+const LEDGER_FILE = SQLITE_LEDGER_FILE;
 const stderr = process.stderr;
 const stdout = process.stdout;
 /** Every secret value this process holds: cut out of every log line and error message. */
@@ -196,6 +196,9 @@ async function runWatch(cmd: RunCommand): Promise<number> {
       logger: a.logger,
       settings: a.settings,
       secrets: a.secrets,
+      openLedger: openSqliteLedgerIn(),
+      // Loaded on first use of the Sandbox (--simulate) only.
+      simulatorFactory: async (options) => (await import('../sim/index')).startSimulator(options),
       ...(envCredentials ? { envCredentials } : {}),
     });
     const ui = cmd.ui;

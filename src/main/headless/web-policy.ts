@@ -5,15 +5,13 @@
  */
 import { posix, relative, resolve, sep, isAbsolute } from 'node:path';
 import { timingSafeEqual, createHash } from 'node:crypto';
+import { isLoopbackHost, isLoopbackHttpOrigin } from '../common/loopback';
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 const WILDCARD_HOSTS = ['0.0.0.0', '::', '[::]'];
 
-/** True for an address that only this machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.toLowerCase();
-  return h === 'localhost' || h === '::1' || h === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(h);
-}
+// Shared with the desktop host (its CSP): they live in src/main/common.
+export { isLoopbackHost, isLoopbackHttpOrigin };
 
 /** True for a bind address that listens on every interface. */
 export function isWildcardHost(host: string): boolean {
@@ -127,17 +125,6 @@ const CONTENT_TYPES: Record<string, string> = {
 export function contentTypeFor(file: string): string {
   const dot = file.lastIndexOf('.');
   return (dot >= 0 && CONTENT_TYPES[file.slice(dot).toLowerCase()]) || 'application/octet-stream';
-}
-
-/** True for `http://127.0.0.1:PORT` (or localhost, [::1]) exactly: the Sandbox simulator's origin. */
-export function isLoopbackHttpOrigin(origin: string): boolean {
-  let url: URL;
-  try {
-    url = new URL(origin);
-  } catch {
-    return false;
-  }
-  return url.protocol === 'http:' && isLoopbackHost(url.hostname) && url.origin === origin && url.port !== '';
 }
 
 /**

@@ -13,6 +13,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeMp4, makePng } from '../../helpers/media-fixtures';
 import {
   apiDialect,
+  ENGINE_ADAPTERS,
   GENERATIONS,
   SIM_PROFILE_ID,
   startHarness,
@@ -190,6 +191,7 @@ describe('profiles and secrets', () => {
     const sim = await startSimulator({ processingMs: 300 });
     const root = realpathSync(mkdtempSync(join(tmpdir(), 'aw-env-')));
     const engine = new Engine({
+      ...ENGINE_ADAPTERS,
       dataDir: join(root, 'data'),
       logger: createLogger({ sinks: [new MemoryLogSink()] }),
       settings: new InMemorySettingsStore(),
@@ -238,6 +240,7 @@ describe('profiles and secrets', () => {
     const settings = new InMemorySettingsStore();
     const secrets = new InMemorySecretStore();
     const engine = new Engine({
+      ...ENGINE_ADAPTERS,
       dataDir: join(root, 'data'),
       logger: createLogger({ sinks: [new MemoryLogSink()] }),
       settings,

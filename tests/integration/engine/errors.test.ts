@@ -13,7 +13,7 @@ import {
   type Harness,
 } from '../../helpers/engine-harness';
 import { createServiceForGeneration } from '../../../src/main/core/api/detect-generation';
-import { secretValues } from '../../../src/main/headless/credentials';
+import { secretValues } from '../../../src/main/common/credentials';
 import { startSimulator, type Simulator } from '../../../src/main/sim';
 import { JOB_STATES, type Job } from '../../../src/shared/domain';
 

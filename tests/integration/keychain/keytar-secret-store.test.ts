@@ -22,6 +22,7 @@ import { ConfSettingsStore } from '../../../src/main/core/settings/conf-settings
 import { startSimulator } from '../../../src/main/sim';
 import type { Simulator } from '../../../src/main/sim/types';
 import { makeJpeg, simMarker } from '../../helpers/media-fixtures';
+import { ENGINE_ADAPTERS } from '../../helpers/engine-harness';
 
 const run = promisify(execFile);
 const HAS_SECRET_SERVICE = process.env.AUTHENTA_TEST_SECRET_SERVICE === '1';
@@ -117,6 +118,7 @@ describe.skipIf(!HAS_SECRET_SERVICE)('KeytarSecretStore on the Secret Service', 
       // No secret is registered with the logger: nothing may rely on redaction here.
       const logger = createLogger({ sinks: [sink], level: 'debug' });
       engine = new Engine({
+        ...ENGINE_ADAPTERS,
         dataDir,
         logger,
         settings: new ConfSettingsStore(dataDir),

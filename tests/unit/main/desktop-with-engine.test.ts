@@ -21,6 +21,7 @@ import { runDesktop, type DesktopApp } from '../../../src/main/desktop/app';
 import { AUTOSTART_FILE } from '../../../src/main/desktop/login-item';
 import type { DropResult } from '../../../src/shared/contract';
 import { makeJpeg, simMarker } from '../../helpers/media-fixtures';
+import { ENGINE_ADAPTERS } from '../../helpers/engine-harness';
 import {
   FakeBrowserWindow,
   FakeNotification,
@@ -55,7 +56,7 @@ afterEach(async () => {
 /** Starts the host with a real engine and loads the preload into its window. */
 async function start() {
   desktop = await runDesktop({
-    createEngine: (deps) => (engine = new Engine({ ...deps, sandboxProcessingMs: 100 })),
+    createEngine: (deps) => (engine = new Engine({ ...deps, ...ENGINE_ADAPTERS, sandboxProcessingMs: 100 })),
     createSettingsStore: () => new InMemorySettingsStore(),
     createSecretStore: () => new InMemorySecretStore(),
     dataDir: join(base, 'data'),

@@ -8,7 +8,7 @@
  * INITED record that costs no credits, and an fsync per claim halved throughput (docs/BENCHMARKS.md).
  */
 import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalisedJobQuery } from '../../../shared/contract';
 import {
@@ -33,6 +33,7 @@ import type {
   QuotaKind,
 } from './ledger';
 import { fileKey } from './ledger';
+import type { OpenLedger } from '../ports';
 import { migrate } from './migrations';
 import { canTransition, TransitionError } from './transitions';
 
@@ -611,4 +612,20 @@ export class SqliteLedger implements Ledger {
       this.db.pragma('synchronous = NORMAL');
     }
   }
+}
+
+/** The ledger's file in the data folder (the desktop and the CLI share one data folder). */
+export const SQLITE_LEDGER_FILE = 'ledger.sqlite';
+
+/**
+ * The hosts' `OpenLedger`: `ledger.sqlite` in the data folder, opened with `nativeBinding` (the
+ * better-sqlite3 binary built for Electron, in development) when given.
+ */
+export function openSqliteLedgerIn(options: { nativeBinding?: string } = {}): OpenLedger {
+  return ({ dataDir, now }) =>
+    SqliteLedger.open({
+      file: join(dataDir, SQLITE_LEDGER_FILE),
+      now,
+      ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
+    });
 }

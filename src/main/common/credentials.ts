@@ -1,16 +1,22 @@
 /**
- * Credentials of a headless run: from the environment (AUTHENTA_CLIENT_ID and
- * AUTHENTA_CLIENT_SECRET, or AUTHENTA_API_KEY) or else the keychain. Every secret value the CLI
+ * Credentials as both hosts take them: from the environment (AUTHENTA_CLIENT_ID and
+ * AUTHENTA_CLIENT_SECRET, or AUTHENTA_API_KEY) or else the keychain. Every secret value a host
  * comes to hold is remembered so the logger can cut it out of every line.
  */
 import type { Credentials, SecretStore } from '../core/ports';
-import type { CliEnv } from './args';
+
+/** The environment variables credentials are read from. */
+export interface CredentialsEnv {
+  AUTHENTA_CLIENT_ID?: string;
+  AUTHENTA_CLIENT_SECRET?: string;
+  AUTHENTA_API_KEY?: string;
+}
 
 /** Environment credentials, or why the environment's are incomplete. */
 export type EnvCredentials = { credentials: Credentials | null } | { problem: string };
 
 /** Read credentials from the environment. An API key wins when both kinds are set. */
-export function credentialsFromEnv(env: CliEnv): EnvCredentials {
+export function credentialsFromEnv(env: CredentialsEnv): EnvCredentials {
   const id = env.AUTHENTA_CLIENT_ID?.trim() ?? '';
   const secret = env.AUTHENTA_CLIENT_SECRET ?? '';
   const key = env.AUTHENTA_API_KEY?.trim() ?? '';
