@@ -59,6 +59,7 @@ import type { z } from 'zod';
 import { normaliseBaseUrl, originOf, requireSecureBaseUrl } from './api/base-url';
 import { AuthentaError, isAuthentaError } from './api/errors';
 import { createServiceForGeneration, detectGeneration } from './api/detect-generation';
+import { redactRecord, redactVerdictLinks } from './api/record-redaction';
 import { fileKey, type JobRecord, type Ledger } from './ledger/ledger';
 import { MediaFiles } from './media/media-files';
 import { PosterError, ThumbnailService } from './media/thumbnails';
@@ -177,7 +178,7 @@ export function toJob(r: JobRecord): Job {
     state: r.state,
     attempts: r.attempts,
     bytesSent: r.bytesSent,
-    verdict: r.verdict,
+    verdict: redactVerdictLinks(r.verdict),
     errorCode: r.errorCode,
     errorKind: r.errorKind,
     errorMessage: r.errorMessage,
@@ -403,7 +404,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
     return {
       job: toJob(job),
       timeline: await this.ledger.timeline(id),
-      raw: job.raw,
+      raw: redactRecord(job.raw),
       hint: hintFor(job, this.relevantBlocks(job), this.clock.now()),
     };
   }

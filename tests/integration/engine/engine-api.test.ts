@@ -52,6 +52,9 @@ async function jobsOnlyProxy(simPort: number): Promise<Server> {
   return server;
 }
 
+/** A link that still carries a signature or token (a capability anyone holding it could use). */
+const SIGNED_LINK = /[?&][\w.-]*(signature|sig|token|credential)=(?!\[redacted\])[^&"\s]+/i;
+
 let h: Harness | null = null;
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -332,6 +335,12 @@ describe.each(GENERATIONS)('$label', ({ generation }) => {
       // Upload URLs are capabilities: they stay in the engine.
       expect(JSON.stringify(await h.engine.listJobs({}))).not.toMatch(/uploadUrl|\/s3\/(uploads|jobs)\//);
       expect(JSON.stringify(details)).not.toMatch(/\/s3\/(uploads|jobs)\//);
+      // Download links (original, heatmaps, detailed result) are capabilities too: the details and
+      // the case report show the record with every link's signature cut out, and the links open fresh.
+      const seen = JSON.stringify([details, await h.engine.listJobs({})]);
+      expect(seen).not.toMatch(SIGNED_LINK);
+      if (api.links)
+        expect(JSON.stringify(details.raw)).toMatch(/"srcURL":"http:\/\/127\.0\.0\.1:\d+\/s3\/objects\//);
 
       for (const kind of ['heatmap', 'result', 'source'] as const) {
         const opened = h.engine.openLink({ id: clip.id, kind });

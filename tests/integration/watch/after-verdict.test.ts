@@ -41,6 +41,32 @@ describe('applyAfterAction', () => {
     });
   });
 
+  it('a sidecar in a shared folder holds no working link to the bytes: the links keep only where they pointed', async () => {
+    const path = await writeFixture(join(dir, 'v.mp4'), makeJpeg());
+    const signed = (name: string) =>
+      `https://bucket.s3.amazonaws.com/m/${name}?X-Amz-Credential=AKIA%2F1&X-Amz-Signature=abc123def456&X-Amz-Expires=900`;
+    const withLinks = {
+      mid: 'm1',
+      srcURL: signed('original'),
+      resultURL: signed('result.json'),
+      participants: [{ id: 0, fake: true, heatmap: signed('heatmap-0.mp4') }],
+    };
+    const verdict = {
+      label: 'fake' as const,
+      participants: [{ id: '0', fake: true, heatmap: signed('heatmap-0.mp4') }],
+    };
+    await applyAfterAction('sidecar', { path, folderPath: dir }, verdict, withLinks, { now: 0 });
+    const text = await readFile(join(dir, 'v.mp4.authenta.json'), 'utf8');
+    expect(text).not.toMatch(/abc123def456|AKIA/);
+    expect(JSON.parse(text)).toMatchObject({
+      verdict: {
+        label: 'fake',
+        participants: [{ id: '0', heatmap: 'https://bucket.s3.amazonaws.com/m/heatmap-0.mp4?[redacted]' }],
+      },
+      record: { mid: 'm1', srcURL: 'https://bucket.s3.amazonaws.com/m/original?[redacted]' },
+    });
+  });
+
   it('sidecar never overwrites: a second one gets a numbered name', async () => {
     const path = await writeFixture(join(dir, 'a.jpg'), makeJpeg());
     await writeFile(join(dir, 'a.jpg.authenta.json'), 'someone else wrote this');

@@ -7,6 +7,7 @@ import { constants } from 'node:fs';
 import { copyFile, link, mkdir, open, rename, unlink, utimes, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import type { AfterAction, Verdict } from '../../../shared/domain';
+import { redactRecord, redactVerdictLinks } from '../api/record-redaction';
 import { SIDECAR_SUFFIX } from './junk';
 
 /** How many numbered names are tried before giving up. */
@@ -105,7 +106,7 @@ async function moveExclusive(source: string, dir: string): Promise<string> {
 
 /**
  * Applies a folder's after-verdict action. `sidecar` writes `<name>.authenta.json` beside the
- * file (the verdict and the raw record); `move` moves the file into `<folderPath>/_<label>/`,
+ * file (the verdict and the raw record, its links disarmed); `move` moves the file into `<folderPath>/_<label>/`,
  * creating it. `folderPath` is the watched folder (for dropped files: the file's own folder).
  * Returns the file's new path when it moved, and the sidecar's path when one was written.
  */
@@ -123,8 +124,9 @@ export async function applyAfterAction(
       file: name,
       checkedAt: new Date(opts.now ?? Date.now()).toISOString(),
       checkedBy: 'Authenta Watch',
-      verdict,
-      record,
+      // A shared folder is no place for working links to the bytes (see record-redaction).
+      verdict: redactVerdictLinks(verdict),
+      record: redactRecord(record),
     };
     const sidecarPath = await writeExclusive(
       dirname(file.path),
