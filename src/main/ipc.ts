@@ -7,15 +7,14 @@
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import {
-  ContractError,
   parseArgs,
   type AuthentaWatchApi,
   type CommandApi,
   type CommandName,
   type EventName,
   type EventPayloads,
-  type WireError,
 } from '../shared/contract';
+import { toWireError } from '../shared/wire-error';
 import type { Disposable, Logger } from './core/ports';
 import type { EVENT_SUBSCRIPTIONS } from './ipc-channels';
 import {
@@ -39,14 +38,6 @@ export function senderInfo(event: IpcMainInvokeEvent): SenderInfo {
     frameUrl: frame ? frame.url : null,
     isMainFrame: frame !== null && frame.parent === null,
   };
-}
-
-/** An error as it crosses to the renderer: its message and, when it has one, its code. */
-export function toWireError(error: unknown): WireError {
-  if (error instanceof ContractError) return { message: error.message, code: IPC_ERROR_CODES.invalidArgs };
-  const message = error instanceof Error ? error.message : String(error);
-  const code = (error as { code?: unknown } | null)?.code;
-  return { message, code: typeof code === 'string' ? code : null };
 }
 
 /**

@@ -8,7 +8,7 @@ import {
   commandChannel,
   eventChannel,
 } from '../../../src/main/ipc-channels';
-import { forwardEvents, registerCommands, toWireError } from '../../../src/main/ipc';
+import { forwardEvents, registerCommands } from '../../../src/main/ipc';
 import { isTrustedSender, type AppTarget } from '../../../src/main/desktop/security';
 import { FakeEngine, makeJob, makeStatus } from './fake-engine';
 import { FakeWebContents, fake, resetFakeElectron } from './fake-electron';
@@ -115,12 +115,6 @@ describe('registerCommands', () => {
       ok: false,
       error: { message: 'No job 99.', code: 'NOT_FOUND' },
     });
-  });
-
-  it('toWireError keeps a string code only', () => {
-    expect(toWireError(new Error('plain'))).toEqual({ message: 'plain', code: null });
-    expect(toWireError(Object.assign(new Error('x'), { code: 42 }))).toEqual({ message: 'x', code: null });
-    expect(toWireError('text')).toEqual({ message: 'text', code: null });
   });
 
   it('removes its handlers when disposed', () => {
