@@ -14,13 +14,9 @@ import type { NormalisedJobQuery } from '../../../shared/contract';
 import {
   emptyCounts,
   emptyVerdictCounts,
-  REVIEW_STATUSES,
-  VERDICT_LABELS,
   type JobReview,
   type JobState,
   type JobTransition,
-  type ReviewStatus,
-  type Verdict,
   type VerdictLabel,
 } from '../../../shared/domain';
 import type {
@@ -34,8 +30,18 @@ import type {
 } from './ledger';
 import { fileKey } from './ledger';
 import type { OpenLedger } from '../ports';
+import {
+  likePattern,
+  orderBy,
+  patchColumns,
+  toRecord,
+  UNKNOWN_AGAIN_CODES,
+  type JobRow,
+} from './ledger-rows';
 import { migrate } from './migrations';
 import { canTransition, TransitionError } from './transitions';
+
+export { UNKNOWN_AGAIN_CODES } from './ledger-rows';
 
 /** Where the SQLite ledger lives and how it reads time. */
 export interface SqliteLedgerOptions {
@@ -46,185 +52,13 @@ export interface SqliteLedgerOptions {
   nativeBinding?: string;
 }
 
-/** Outcomes that say nothing about the file's content: when it shows up again, it is checked. */
-export const UNKNOWN_AGAIN_CODES: readonly string[] = ['VANISHED', 'FOLDER_REMOVED', 'CHANGED', 'UNREADABLE'];
-
 /** States whose announcement must survive a power cut (a side effect that costs follows). */
 const DURABLE_STATES: ReadonlySet<JobState> = new Set(['uploading', 'finalizing']);
 
-interface Column {
-  col: string;
-  to: (v: unknown) => unknown;
-}
-const plain: Column['to'] = (v) => (v === undefined ? null : v);
-const bool: Column['to'] = (v) => (v ? 1 : 0);
-const json: Column['to'] = (v) => (v === undefined || v === null ? null : JSON.stringify(v));
-const int: Column['to'] = (v) => (typeof v === 'number' ? Math.floor(v) : null);
-
-/** Where each patchable field lives. */
-const COLUMNS: Record<keyof JobPatch, Column> = {
-  path: { col: 'path', to: plain },
-  name: { col: 'name', to: plain },
-  folderId: { col: 'folder_id', to: plain },
-  size: { col: 'size', to: int },
-  mtimeMs: { col: 'mtime_ms', to: int },
-  sha256: { col: 'sha256', to: plain },
-  contentType: { col: 'content_type', to: plain },
-  kind: { col: 'kind', to: plain },
-  model: { col: 'model', to: plain },
-  generation: { col: 'generation', to: plain },
-  remoteId: { col: 'remote_id', to: plain },
-  uploadUrl: { col: 'upload_url', to: plain },
-  uploadExpiresAt: { col: 'upload_expires_at', to: int },
-  attempts: { col: 'attempts', to: int },
-  nextAttemptAt: { col: 'next_attempt_at', to: int },
-  bytesSent: { col: 'bytes_sent', to: int },
-  verdict: { col: 'verdict_json', to: json },
-  raw: { col: 'raw_json', to: json },
-  errorCode: { col: 'error_code', to: plain },
-  errorKind: { col: 'error_kind', to: plain },
-  errorMessage: { col: 'error_message', to: plain },
-  duplicateOf: { col: 'duplicate_of', to: plain },
-  profileId: { col: 'profile_id', to: plain },
-  simulated: { col: 'simulated', to: bool },
-  resumeState: { col: 'resume_state', to: plain },
-  doneAt: { col: 'done_at', to: int },
-  uploadedAt: { col: 'uploaded_at', to: int },
-  pollingSince: { col: 'polling_since', to: int },
-  pendingSeenMs: { col: 'pending_seen_ms', to: int },
-  forceRecheck: { col: 'force_recheck', to: bool },
-  recordsCreated: { col: 'records_created', to: int },
-};
-
-interface Row {
-  id: number;
-  path: string;
-  folder_id: string | null;
-  name: string;
-  size: number;
-  mtime_ms: number;
-  sha256: string | null;
-  content_type: string | null;
-  kind: string | null;
-  model: string | null;
-  generation: string | null;
-  remote_id: string | null;
-  upload_url: string | null;
-  upload_expires_at: number | null;
-  state: string;
-  resume_state: string | null;
-  attempts: number;
-  next_attempt_at: number | null;
-  bytes_sent: number;
-  verdict_json: string | null;
-  raw_json: string | null;
-  error_code: string | null;
-  error_kind: string | null;
-  error_message: string | null;
-  duplicate_of: number | null;
-  profile_id: string;
-  simulated: number;
-  force_recheck: number;
-  uploaded_at: number | null;
-  polling_since: number | null;
-  pending_seen_ms: number | null;
-  records_created: number;
-  created_at: number;
-  updated_at: number;
-  done_at: number | null;
-  review_status: string;
-  review_note: string | null;
-  review_at: number | null;
-}
-
-function toReview(r: Row): JobReview {
-  const status = (REVIEW_STATUSES as readonly string[]).includes(r.review_status)
-    ? (r.review_status as ReviewStatus)
-    : 'new';
-  return { status, note: r.review_note, at: r.review_at };
-}
-
-function parseJson(text: string | null): unknown {
-  if (text === null) return null;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return null;
-  }
-}
-
-function toRecord(r: Row): JobRecord {
-  return {
-    id: r.id,
-    path: r.path,
-    name: r.name,
-    folderId: r.folder_id,
-    size: r.size,
-    mtimeMs: r.mtime_ms,
-    sha256: r.sha256,
-    contentType: r.content_type,
-    kind: r.kind as JobRecord['kind'],
-    model: r.model,
-    generation: r.generation as JobRecord['generation'],
-    remoteId: r.remote_id,
-    state: r.state as JobState,
-    attempts: r.attempts,
-    bytesSent: r.bytes_sent,
-    verdict: parseJson(r.verdict_json) as Verdict | null,
-    errorCode: r.error_code,
-    errorKind: r.error_kind as JobRecord['errorKind'],
-    errorMessage: r.error_message,
-    duplicateOf: r.duplicate_of,
-    profileId: r.profile_id,
-    simulated: r.simulated === 1,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    doneAt: r.done_at,
-    nextAttemptAt: r.next_attempt_at,
-    uploadUrl: r.upload_url,
-    uploadExpiresAt: r.upload_expires_at,
-    resumeState: r.resume_state as JobState | null,
-    raw: parseJson(r.raw_json),
-    uploadedAt: r.uploaded_at,
-    pollingSince: r.polling_since,
-    pendingSeenMs: r.pending_seen_ms,
-    forceRecheck: r.force_recheck === 1,
-    recordsCreated: r.records_created ?? 0,
-    review: toReview(r),
-  };
-}
-
-/** Verdicts by severity: a descending sort shows fakes first. */
-const SEVERITY: Record<VerdictLabel, number> = { fake: 4, suspect: 3, inconclusive: 2, authentic: 1 };
-const SEVERITY_SQL = `CASE verdict_label ${VERDICT_LABELS.map((l) => `WHEN '${l}' THEN ${SEVERITY[l]}`).join(' ')} END`;
-
-/** ORDER BY of each sort key; jobs without a verdict (or confidence) come last in both orders. */
-function orderBy(sort: NormalisedJobQuery['sort'], dir: 'ASC' | 'DESC'): string {
-  switch (sort) {
-    case 'createdAt':
-      return `created_at ${dir}, id ${dir}`;
-    case 'updatedAt':
-      return `updated_at ${dir}, id ${dir}`;
-    case 'name':
-      return `LOWER(name) ${dir}, id ${dir}`;
-    case 'size':
-      return `size ${dir}, id ${dir}`;
-    case 'state':
-      return `state ${dir}, id ${dir}`;
-    case 'verdict':
-      return `${SEVERITY_SQL} ${dir} NULLS LAST, verdict_confidence ${dir} NULLS LAST, id ${dir}`;
-    case 'confidence':
-      return `verdict_confidence ${dir} NULLS LAST, id ${dir}`;
-  }
-}
+type Row = JobRow;
 
 function placeholders(n: number): string {
   return Array.from({ length: n }, () => '?').join(', ');
-}
-
-/** Escape LIKE wildcards so a search for "50%" finds "50%". */
-function likePattern(search: string): string {
-  return `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
 /** The SQLite Ledger. Construct with `SqliteLedger.open`. */
@@ -586,21 +420,12 @@ export class SqliteLedger implements Ledger {
   }
 
   private patchSql(patch: JobPatch): { sets: string[]; values: unknown[] } {
-    const sets: string[] = [];
-    const values: unknown[] = [];
-    for (const [key, value] of Object.entries(patch) as [keyof JobPatch, unknown][]) {
-      if (value === undefined) continue;
-      const column = COLUMNS[key];
-      if (!column) throw new Error(`Unknown job field ${String(key)}.`);
-      sets.push(`${column.col} = ?`);
-      values.push(column.to(value));
-      if (key === 'verdict') {
-        const verdict = value as Verdict | null;
-        sets.push('verdict_label = ?', 'verdict_confidence = ?');
-        values.push(verdict?.label ?? null, verdict?.confidence ?? null);
-      }
-    }
-    return { sets, values };
+    const columns = patchColumns(patch);
+    return {
+      sets: columns.map((c) => `${c.col} = ?`),
+      // better-sqlite3 binds no booleans: SQLite keeps them as 0/1.
+      values: columns.map((c) => (typeof c.value === 'boolean' ? (c.value ? 1 : 0) : c.value)),
+    };
   }
 
   /** Run `fn` in a transaction that is on disk when it returns (synchronous=FULL for this commit). */

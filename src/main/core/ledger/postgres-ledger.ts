@@ -1,0 +1,451 @@
+/**
+ * The team Ledger adapter: PostgreSQL through node-postgres (`pg`), so several desks can share one
+ * ledger. Every write that changes a state is ONE statement: the compare-and-set UPDATE and its
+ * timeline entry travel together in a data-modifying CTE, so they commit together without a
+ * transaction held open across round trips, and a claim picks its row with `FOR UPDATE SKIP
+ * LOCKED` (two desks claiming at once get two different jobs, never the same one). Commits are
+ * durable (synchronous_commit) before the engine is told, as SQLite's FULL writes are.
+ *
+ * The URL's password stays inside the connection pool: errors and logs see the redacted URL.
+ */
+import pg from 'pg';
+import type { NormalisedJobQuery } from '../../../shared/contract';
+import {
+  emptyCounts,
+  emptyVerdictCounts,
+  type JobReview,
+  type JobState,
+  type JobTransition,
+  type VerdictLabel,
+} from '../../../shared/domain';
+import type {
+  ClaimProfile,
+  JobPatch,
+  JobRecord,
+  Ledger,
+  NewJob,
+  ProcessingSample,
+  QuotaKind,
+} from './ledger';
+import { fileKey } from './ledger';
+import {
+  likePattern,
+  orderBy,
+  patchColumns,
+  toRecord,
+  UNKNOWN_AGAIN_CODES,
+  type JobRow,
+} from './ledger-rows';
+import { hidePassword, parseLedgerUrl, type LedgerUrl } from './ledger-url';
+import { describePostgresError, LedgerProblem } from './postgres-errors';
+import { PG_LEDGER_VERSION, PG_MIGRATIONS, PG_SCHEMA } from './postgres-migrations';
+import { canTransition, TransitionError } from './transitions';
+
+/** Where the team ledger is and how it reads time. */
+export interface PostgresLedgerOptions {
+  /** postgres://user:password@host:port/database */
+  url: string;
+  now: () => number;
+  /** Connections kept open (default 4: claims, polls and the UI's reads run side by side). */
+  maxConnections?: number;
+  /** How long to wait for a connection before saying the server cannot be reached (default 10 s). */
+  connectTimeoutMs?: number;
+  /** Shown in the server's pg_stat_activity: which desk this is. */
+  applicationName?: string;
+  /** Told (with the password hidden) when an idle connection breaks; the next query reconnects. */
+  onConnectionError?: (message: string) => void;
+}
+
+/** Key of the advisory lock migrations run under (any fixed number; "AWLEDGER" in ASCII). */
+const MIGRATION_LOCK = 0x41574c45;
+
+/** BIGINT columns come back as numbers: ids, sizes and epoch milliseconds are far below 2^53. */
+const TYPES = new pg.TypeOverrides();
+TYPES.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
+
+const REVIEW_COLUMNS = ['review_status', 'review_note', 'review_at'];
+
+/** The PostgreSQL Ledger. Construct with `PostgresLedger.open`. */
+export class PostgresLedger implements Ledger {
+  private readonly pool: pg.Pool;
+  private readonly now: () => number;
+  private readonly place: LedgerUrl;
+  private closed = false;
+
+  private constructor(pool: pg.Pool, now: () => number, place: LedgerUrl) {
+    this.pool = pool;
+    this.now = now;
+    this.place = place;
+  }
+
+  /**
+   * Connect, then create or migrate the ledger's schema (once, under an advisory lock, however
+   * many desks start at once). Throws a LedgerProblem (bad URL, wrong password, no such
+   * database, unreachable server, a schema newer than this build) having written nothing.
+   */
+  static async open(options: PostgresLedgerOptions): Promise<PostgresLedger> {
+    const parsed = parseLedgerUrl(options.url);
+    if (!parsed.ok) throw new LedgerProblem('bad-url', parsed.problem.message);
+    const place = parsed.value;
+    const hide = (text: string): string => hidePassword(text, place.url);
+    const pool = new pg.Pool({
+      connectionString: place.url,
+      max: options.maxConnections ?? 4,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+      idleTimeoutMillis: 30_000,
+      keepAlive: true,
+      application_name: options.applicationName ?? 'authenta-watch',
+      options: `-c search_path=${PG_SCHEMA}`,
+      types: TYPES,
+    });
+    // An idle connection that breaks (server restarted, cable pulled) must not end the process.
+    pool.on('error', (e) => options.onConnectionError?.(hide(e.message)));
+    try {
+      await migrate(pool, options.now());
+    } catch (e) {
+      await pool.end().catch(() => undefined);
+      throw describePostgresError(e, place, hide);
+    }
+    return new PostgresLedger(pool, options.now, place);
+  }
+
+  /** The URL with its password hidden, for messages and the status. */
+  get redactedUrl(): string {
+    return this.place.redacted;
+  }
+
+  /** Run one statement; a failure becomes a LedgerProblem whose message holds no password. */
+  private async query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<R[]> {
+    try {
+      return (await this.pool.query<R>(sql, values)).rows;
+    } catch (e) {
+      throw describePostgresError(e, this.place, (t) => hidePassword(t, this.place.url));
+    }
+  }
+
+  async insert(job: NewJob): Promise<JobRecord> {
+    const now = this.now();
+    const rows = await this.query<JobRow>(
+      `WITH j AS (
+         INSERT INTO jobs (path, folder_id, name, size, mtime_ms, sha256, content_type, kind, model, state,
+             profile_id, simulated, force_recheck, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING *
+       ), t AS (
+         INSERT INTO job_transitions (job_id, state, at, note) SELECT id, state, $14::bigint, $15::text FROM j
+       )
+       SELECT * FROM j`,
+      [
+        job.path,
+        job.folderId,
+        job.name,
+        Math.floor(job.size),
+        Math.floor(job.mtimeMs),
+        job.sha256 ?? null,
+        job.contentType ?? null,
+        job.kind ?? null,
+        job.model ?? null,
+        job.state,
+        job.profileId,
+        job.simulated,
+        job.forceRecheck ?? false,
+        now,
+        job.note ?? null,
+      ],
+    );
+    return toRecord(rows[0]!);
+  }
+
+  async get(id: number): Promise<JobRecord | null> {
+    const rows = await this.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [id]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async transition(
+    id: number,
+    from: JobState | readonly JobState[],
+    to: JobState,
+    patch: JobPatch = {},
+    note: string | null = null,
+  ): Promise<JobRecord | null> {
+    const fromList: readonly JobState[] = typeof from === 'string' ? [from] : from;
+    for (const f of fromList) if (!canTransition(f, to)) throw new TransitionError(id, f, to);
+    const values: unknown[] = [];
+    const param = (value: unknown): string => `$${values.push(value)}`;
+    const state = param(to);
+    const sets = patchColumns(patch).map((c) => `${c.col} = ${param(c.value)}, `);
+    const at = param(this.now());
+    const rows = await this.query<JobRow>(
+      `WITH j AS (
+         UPDATE jobs SET state = ${state}, ${sets.join('')}updated_at = ${at}
+           WHERE id = ${param(id)} AND state = ANY(${param([...fromList])}::text[]) RETURNING *
+       ), t AS (
+         INSERT INTO job_transitions (job_id, state, at, note)
+           SELECT id, state, ${at}::bigint, ${param(note)}::text FROM j
+       )
+       SELECT * FROM j`,
+      values,
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async update(id: number, patch: JobPatch, inState?: readonly JobState[]): Promise<JobRecord | null> {
+    const values: unknown[] = [];
+    const param = (value: unknown): string => `$${values.push(value)}`;
+    const sets = patchColumns(patch).map((c) => `${c.col} = ${param(c.value)}, `);
+    const updatedAt = param(this.now());
+    const where = `id = ${param(id)}${inState ? ` AND state = ANY(${param([...inState])}::text[])` : ''}`;
+    const rows = await this.query<JobRow>(
+      `UPDATE jobs SET ${sets.join('')}updated_at = ${updatedAt} WHERE ${where} RETURNING *`,
+      values,
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async addNote(id: number, note: string): Promise<void> {
+    await this.query(
+      `INSERT INTO job_transitions (job_id, state, at, note) SELECT id, state, $2::bigint, $3::text FROM jobs WHERE id = $1`,
+      [id, this.now(), note],
+    );
+  }
+
+  async claimNextQueued(
+    now: number,
+    pausedFolderIds: readonly string[],
+    profile: ClaimProfile,
+  ): Promise<JobRecord | null> {
+    // One statement picks, locks and claims: a row another desk is claiming is skipped, not waited for.
+    const rows = await this.query<JobRow>(
+      `WITH c AS (
+         UPDATE jobs SET state = 'creating', profile_id = $1, simulated = $2, generation = $3,
+             next_attempt_at = NULL, updated_at = $4
+           WHERE id = (
+             SELECT q.id FROM jobs q
+             WHERE q.state = 'queued' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= $4)
+               AND (q.folder_id IS NULL OR NOT (q.folder_id = ANY($5::text[])))
+               AND NOT EXISTS (
+                 SELECT 1 FROM jobs e
+                 WHERE e.sha256 = q.sha256 AND e.model = q.model AND e.id <> q.id AND e.simulated = $2
+                   AND (e.state IN ('creating', 'uploading', 'finalizing', 'processing', 'blocked')
+                     OR (e.state = 'queued' AND e.id < q.id))
+               )
+               AND NOT EXISTS (
+                 SELECT 1 FROM jobs p
+                 WHERE p.path = q.path AND p.id < q.id AND p.state IN ('creating', 'uploading')
+               )
+             ORDER BY q.id LIMIT 1
+             FOR UPDATE SKIP LOCKED
+           ) AND state = 'queued'
+           RETURNING *
+       ), t AS (
+         INSERT INTO job_transitions (job_id, state, at, note) SELECT id, 'creating', $4::bigint, NULL FROM c
+       )
+       SELECT * FROM c`,
+      [profile.profileId, profile.simulated, profile.generation, now, [...pausedFolderIds]],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async list(query: NormalisedJobQuery): Promise<{ total: number; jobs: JobRecord[] }> {
+    const where: string[] = [];
+    const values: unknown[] = [];
+    const add = (clause: (p: string) => string, value: unknown): void => {
+      values.push(value);
+      where.push(clause(`$${values.length}`));
+    };
+    if (query.states?.length) add((p) => `state = ANY(${p}::text[])`, [...query.states]);
+    if (query.verdicts?.length) add((p) => `verdict_label = ANY(${p}::text[])`, [...query.verdicts]);
+    if (query.reviews?.length) add((p) => `review_status = ANY(${p}::text[])`, [...query.reviews]);
+    if (query.folderId !== undefined) add((p) => `folder_id = ${p}`, query.folderId);
+    if (query.since !== undefined) add((p) => `created_at >= ${p}`, query.since);
+    if (query.until !== undefined) add((p) => `created_at < ${p}`, query.until);
+    if (query.search) add((p) => `LOWER(name) LIKE ${p} ESCAPE '\\'`, likePattern(query.search));
+    const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const dir = query.order === 'asc' ? 'ASC' : 'DESC';
+    const [count] = await this.query<{ n: number }>(`SELECT COUNT(*) AS n FROM jobs ${whereSql}`, values);
+    const rows = await this.query<JobRow>(
+      `SELECT * FROM jobs ${whereSql} ORDER BY ${orderBy(query.sort, dir, ' COLLATE "C"')}
+         LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
+      [...values, query.limit, query.offset],
+    );
+    return { total: count?.n ?? 0, jobs: rows.map(toRecord) };
+  }
+
+  async listByStates(states: readonly JobState[]): Promise<JobRecord[]> {
+    if (!states.length) return [];
+    const rows = await this.query<JobRow>('SELECT * FROM jobs WHERE state = ANY($1::text[]) ORDER BY id', [
+      [...states],
+    ]);
+    return rows.map(toRecord);
+  }
+
+  async counts(): Promise<Record<JobState, number>> {
+    const counts = emptyCounts();
+    const rows = await this.query<{ state: JobState; n: number }>(
+      'SELECT state, COUNT(*) AS n FROM jobs GROUP BY state',
+    );
+    for (const r of rows) if (r.state in counts) counts[r.state] = r.n;
+    return counts;
+  }
+
+  async verdictCounts(): Promise<Record<VerdictLabel, number>> {
+    const counts = emptyVerdictCounts();
+    const rows = await this.query<{ label: VerdictLabel; n: number }>(
+      'SELECT verdict_label AS label, COUNT(*) AS n FROM jobs WHERE verdict_label IS NOT NULL GROUP BY verdict_label',
+    );
+    for (const r of rows) if (r.label in counts) counts[r.label] = r.n;
+    return counts;
+  }
+
+  async setReview(id: number, review: JobReview): Promise<JobRecord | null> {
+    const rows = await this.query<JobRow>(
+      `UPDATE jobs SET ${REVIEW_COLUMNS.map((c, i) => `${c} = $${i + 1}`).join(', ')}, updated_at = $4
+         WHERE id = $5 RETURNING *`,
+      [review.status, review.note, review.at, this.now(), id],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async findDoneByHash(sha256: string, model: string, simulated: boolean): Promise<JobRecord | null> {
+    const rows = await this.query<JobRow>(
+      `SELECT * FROM jobs WHERE sha256 = $1 AND model = $2 AND state = 'done' AND simulated = $3 ORDER BY id LIMIT 1`,
+      [sha256, model, simulated],
+    );
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async listQueuedTwins(sha256: string, model: string, simulated: boolean): Promise<JobRecord[]> {
+    const rows = await this.query<JobRow>(
+      `SELECT * FROM jobs WHERE sha256 = $1 AND model = $2 AND state = 'queued' AND simulated = $3
+           AND NOT force_recheck ORDER BY id`,
+      [sha256, model, simulated],
+    );
+    return rows.map(toRecord);
+  }
+
+  async findLatestByPath(path: string): Promise<JobRecord | null> {
+    const rows = await this.query<JobRow>('SELECT * FROM jobs WHERE path = $1 ORDER BY id DESC LIMIT 1', [
+      path,
+    ]);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async knownFileKeys(): Promise<string[]> {
+    const rows = await this.query<{ path: string; size: number; mtime_ms: number }>(
+      `SELECT path, size, mtime_ms FROM jobs WHERE state <> 'waiting'
+         AND (error_code IS NULL OR NOT (error_code = ANY($1::text[])))`,
+      [[...UNKNOWN_AGAIN_CODES]],
+    );
+    return rows.map((r) => fileKey(r.path, r.size, r.mtime_ms));
+  }
+
+  async nextAttemptAfter(states: readonly JobState[], now: number): Promise<number | null> {
+    if (!states.length) return null;
+    const [row] = await this.query<{ t: number | null }>(
+      'SELECT MIN(next_attempt_at) AS t FROM jobs WHERE state = ANY($1::text[]) AND next_attempt_at > $2',
+      [[...states], now],
+    );
+    return row?.t ?? null;
+  }
+
+  async timeline(id: number): Promise<JobTransition[]> {
+    return this.query<JobTransition & pg.QueryResultRow>(
+      'SELECT state, at, note FROM job_transitions WHERE job_id = $1 ORDER BY id',
+      [id],
+    );
+  }
+
+  async processingSamples(limit: number): Promise<ProcessingSample[]> {
+    const rows = await this.query<{
+      model: string;
+      kind: string;
+      size: number;
+      low: number | null;
+      high: number;
+    }>(
+      `SELECT model, kind, size, pending_seen_ms AS low, done_at - uploaded_at AS high FROM jobs
+         WHERE state = 'done' AND uploaded_at IS NOT NULL AND duplicate_of IS NULL AND done_at IS NOT NULL
+           AND model IS NOT NULL AND kind IS NOT NULL
+         ORDER BY done_at DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((r) => ({
+      model: r.model,
+      kind: r.kind as ProcessingSample['kind'],
+      size: r.size,
+      lowMs: Math.max(0, r.low ?? 0),
+      highMs: Math.max(0, r.high),
+    }));
+  }
+
+  async addCalls(day: string, quota: QuotaKind, n: number): Promise<void> {
+    await this.query(
+      `INSERT INTO api_calls (day, quota, count) VALUES ($1, $2, $3)
+         ON CONFLICT (day, quota) DO UPDATE SET count = api_calls.count + excluded.count`,
+      [day, quota, n],
+    );
+  }
+
+  async callsOn(day: string): Promise<Record<QuotaKind, number>> {
+    const result: Record<QuotaKind, number> = { query: 0, mutation: 0 };
+    const rows = await this.query<{ quota: QuotaKind; count: number }>(
+      'SELECT quota, count FROM api_calls WHERE day = $1',
+      [day],
+    );
+    for (const r of rows) if (r.quota === 'query' || r.quota === 'mutation') result[r.quota] = r.count;
+    return result;
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.pool.end();
+  }
+}
+
+/**
+ * Bring the database to PG_LEDGER_VERSION in one transaction under an advisory lock (desks that
+ * start together wait for the first). Refuses, writing nothing, a schema newer than this build.
+ */
+async function migrate(pool: pg.Pool, now: number): Promise<number> {
+  const client = await pool.connect();
+  let version = 0;
+  try {
+    await client.query('BEGIN');
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [PG_SCHEMA]);
+    // Only create what is missing: a user without CREATE on the database can use a prepared schema.
+    if (schema.rowCount === 0) await client.query(`CREATE SCHEMA ${PG_SCHEMA}`);
+    await client.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
+    );
+    const { rows } = await client.query<{ v: number | null }>(
+      'SELECT MAX(version) AS v FROM schema_migrations',
+    );
+    version = rows[0]?.v ?? 0;
+    if (version > PG_LEDGER_VERSION) {
+      throw new LedgerProblem(
+        'newer-schema',
+        `The team ledger was set up by a newer Authenta Watch (schema ${version}; this desk knows ${PG_LEDGER_VERSION}): update Authenta Watch on this desk. Nothing was changed in the ledger.`,
+      );
+    }
+    for (const m of PG_MIGRATIONS) {
+      if (m.version <= version) continue;
+      await client.query(m.sql);
+      await client.query(
+        'INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)',
+        [m.version, m.description, now],
+      );
+      version = m.version;
+    }
+    await client.query('COMMIT');
+  } catch (e) {
+    const broken = await client.query('ROLLBACK').then(
+      () => false,
+      () => true,
+    );
+    client.release(broken);
+    throw e;
+  }
+  client.release();
+  return version;
+}

@@ -1,0 +1,390 @@
+/**
+ * The promises of the Ledger port (src/main/core/ledger/ledger.ts), one suite run against every
+ * adapter: SqliteLedger (tests/unit/core/ledger/sqlite-ledger.test.ts) and PostgresLedger
+ * (tests/unit/core/ledger/postgres-ledger.test.ts). What an adapter does on its own (SQLite's
+ * file, PostgreSQL's server and URL) is tested beside it, not here.
+ */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { JobQuerySchema, type JobQuery } from '../../../../src/shared/contract';
+import { fileKey, type Ledger, type NewJob } from '../../../../src/main/core/ledger/ledger';
+import { TransitionError } from '../../../../src/main/core/ledger/transitions';
+
+/** One ledger store (a file, a database) an adapter opens: fresh and empty for every test. */
+export interface LedgerStore {
+  /** Open (or open again, after close) the ledger of this store. */
+  open(now: () => number): Promise<Ledger>;
+  /** Write `count` done rows straight into the store (path /big/N.jpg, size N, mtime 1): a large ledger. */
+  seedDone(count: number): Promise<void>;
+  /** Delete the store. */
+  dispose(): Promise<void>;
+}
+
+const PROFILE = { profileId: 'p1', simulated: false, generation: 'media-client' as const };
+
+/** Run the port's suite against an adapter; `makeStore` gives an empty store for each test. */
+export function describeLedgerContract(name: string, makeStore: () => Promise<LedgerStore>): void {
+  let store: LedgerStore;
+  let ledger: Ledger;
+  let now = 1_000;
+
+  beforeEach(async () => {
+    now = 1_000;
+    store = await makeStore();
+    ledger = await store.open(() => now);
+  });
+  afterEach(async () => {
+    await ledger.close();
+    await store.dispose();
+  });
+
+  function job(over: Partial<NewJob> = {}): NewJob {
+    const name = over.name ?? 'a.png';
+    return {
+      path: `/in/${name}`,
+      name,
+      folderId: 'f1',
+      size: 100,
+      mtimeMs: 5_000.75,
+      profileId: 'p1',
+      simulated: false,
+      state: 'queued',
+      sha256: 'h-' + name,
+      contentType: 'image/png',
+      kind: 'image',
+      model: 'AC-1',
+      ...over,
+    };
+  }
+  const q = (query: JobQuery) => JobQuerySchema.parse(query);
+
+  describe(`${name} rows and transitions`, () => {
+    it('stores a row with its first timeline entry', async () => {
+      const j = await ledger.insert(job({ state: 'waiting', note: 'seen by the watcher' }));
+      expect(j).toMatchObject({ id: 1, state: 'waiting', mtimeMs: 5_000, attempts: 0, verdict: null });
+      expect(await ledger.timeline(j.id)).toEqual([
+        { state: 'waiting', at: 1_000, note: 'seen by the watcher' },
+      ]);
+    });
+
+    it('moves a job only from the state it is in (compare and set)', async () => {
+      const j = await ledger.insert(job());
+      now = 2_000;
+      const claimed = await ledger.transition(j.id, 'queued', 'creating', { attempts: 1 }, 'POST /media');
+      expect(claimed).toMatchObject({ state: 'creating', attempts: 1, updatedAt: 2_000 });
+      // A second writer that still believes the job is queued loses, and nothing is written.
+      expect(await ledger.transition(j.id, 'queued', 'creating')).toBeNull();
+      expect((await ledger.timeline(j.id)).map((t) => t.state)).toEqual(['queued', 'creating']);
+    });
+
+    it('refuses an illegal move before touching the row', async () => {
+      const j = await ledger.insert(job());
+      await expect(ledger.transition(j.id, 'queued', 'processing')).rejects.toBeInstanceOf(TransitionError);
+      expect((await ledger.get(j.id))?.state).toBe('queued');
+    });
+
+    it('keeps the verdict, its label for filters and the raw record', async () => {
+      const j = await ledger.insert(job());
+      await ledger.transition(j.id, 'queued', 'creating');
+      await ledger.transition(j.id, 'creating', 'uploading', {
+        remoteId: 'mid-1',
+        uploadUrl: 'http://s3/x?sig=1',
+        uploadExpiresAt: 9_999,
+      });
+      await ledger.transition(j.id, 'uploading', 'processing', { uploadedAt: 3_000 });
+      now = 7_000;
+      const done = await ledger.transition(j.id, 'processing', 'done', {
+        verdict: { label: 'fake', confidence: 0.9 },
+        raw: { mid: 'mid-1', status: 'PROCESSED' },
+        doneAt: 7_000,
+      });
+      expect(done).toMatchObject({
+        remoteId: 'mid-1',
+        verdict: { label: 'fake', confidence: 0.9 },
+        raw: { status: 'PROCESSED' },
+        doneAt: 7_000,
+      });
+      const page = await ledger.list(q({ verdicts: ['fake'] }));
+      expect(page.jobs.map((x) => x.id)).toEqual([j.id]);
+      expect((await ledger.list(q({ verdicts: ['authentic'] }))).total).toBe(0);
+    });
+
+    it('writes fields without a state change only in the expected states', async () => {
+      const j = await ledger.insert(job());
+      expect(await ledger.update(j.id, { bytesSent: 50 }, ['uploading'])).toBeNull();
+      expect((await ledger.update(j.id, { bytesSent: 50 }, ['queued']))?.bytesSent).toBe(50);
+    });
+
+    it('keeps everything across a reopen', async () => {
+      const j = await ledger.insert(job());
+      await ledger.transition(j.id, 'queued', 'creating');
+      await ledger.close();
+      ledger = await store.open(() => now);
+      expect((await ledger.get(j.id))?.state).toBe('creating');
+    });
+  });
+
+  describe(`${name} claims`, () => {
+    it('claims the oldest due queued job and stamps the profile on it', async () => {
+      const a = await ledger.insert(job({ name: 'a.png' }));
+      const b = await ledger.insert(job({ name: 'b.png' }));
+      const c1 = await ledger.claimNextQueued(now, [], PROFILE);
+      expect(c1).toMatchObject({ id: a.id, state: 'creating', profileId: 'p1', generation: 'media-client' });
+      expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(b.id);
+      expect(await ledger.claimNextQueued(now, [], PROFILE)).toBeNull();
+    });
+
+    it('waits for a retry time and skips paused folders', async () => {
+      const a = await ledger.insert(job({ name: 'a.png', folderId: 'paused' }));
+      const b = await ledger.insert(job({ name: 'b.png' }));
+      await ledger.update(b.id, { nextAttemptAt: 5_000 });
+      expect(await ledger.claimNextQueued(now, ['paused'], PROFILE)).toBeNull();
+      expect((await ledger.claimNextQueued(5_000, ['paused'], PROFILE))?.id).toBe(b.id);
+      expect((await ledger.claimNextQueued(5_000, [], PROFILE))?.id).toBe(a.id);
+    });
+
+    it('holds back a twin while the first copy of the same bytes is on its way', async () => {
+      const first = await ledger.insert(job({ name: 'a.png', sha256: 'same' }));
+      const twin = await ledger.insert(job({ name: 'copy.png', sha256: 'same' }));
+      const other = await ledger.insert(job({ name: 'other.png', sha256: 'different' }));
+      expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(first.id);
+      expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(other.id);
+      expect(await ledger.claimNextQueued(now, [], PROFILE)).toBeNull();
+      expect((await ledger.listQueuedTwins('same', 'AC-1', false)).map((x) => x.id)).toEqual([twin.id]);
+      // Another model is another check.
+      const video = await ledger.insert(job({ name: 'v.png', sha256: 'same', model: 'FD-1' }));
+      expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(video.id);
+      // Once the first one failed, the twin goes.
+      await ledger.transition(first.id, 'creating', 'failed', { errorCode: 'X' });
+      expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(twin.id);
+    });
+
+    it('holds back an older copy while a newer copy of the same bytes is on its way (it was queued later)', async () => {
+      const older = await ledger.insert({ ...job({ name: 'a.png', sha256: 'same' }), state: 'waiting' });
+      const newer = await ledger.insert(job({ name: 'b.png', sha256: 'same' }));
+      expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(newer.id);
+      await ledger.transition(older.id, 'waiting', 'queued', { sha256: 'same', model: 'AC-1' });
+      expect(await ledger.claimNextQueued(now, [], PROFILE)).toBeNull();
+      expect((await ledger.listQueuedTwins('same', 'AC-1', false)).map((x) => x.id)).toEqual([older.id]);
+    });
+
+    it('finds an earlier verdict for the same bytes and model, real only for real', async () => {
+      const a = await ledger.insert(job({ sha256: 'h', simulated: true }));
+      await ledger.transition(a.id, 'queued', 'creating');
+      await ledger.transition(a.id, 'creating', 'uploading');
+      await ledger.transition(a.id, 'uploading', 'processing');
+      await ledger.transition(a.id, 'processing', 'done', { verdict: { label: 'authentic' } });
+      expect((await ledger.findDoneByHash('h', 'AC-1', true))?.id).toBe(a.id);
+      expect(await ledger.findDoneByHash('h', 'AC-1', false)).toBeNull();
+      expect(await ledger.findDoneByHash('h', 'FD-1', true)).toBeNull();
+    });
+    it('two handles on one ledger claiming at once take every job exactly once', async () => {
+      const other = await store.open(() => now);
+      try {
+        const ids: number[] = [];
+        for (let i = 0; i < 40; i++) ids.push((await ledger.insert(job({ name: `${i}.png` }))).id);
+        const claimAll = async (l: Ledger): Promise<number[]> => {
+          const got: number[] = [];
+          for (;;) {
+            const claimed = await l.claimNextQueued(now, [], PROFILE);
+            if (!claimed) return got;
+            got.push(claimed.id);
+          }
+        };
+        const [a, b, c, d] = await Promise.all([
+          claimAll(ledger),
+          claimAll(other),
+          claimAll(ledger),
+          claimAll(other),
+        ]);
+        const all = [...a!, ...b!, ...c!, ...d!];
+        expect(all.sort((x, y) => x - y)).toEqual(ids);
+        for (const id of ids) {
+          expect((await ledger.timeline(id)).map((t) => t.state)).toEqual(['queued', 'creating']);
+        }
+      } finally {
+        await other.close();
+      }
+    });
+  });
+
+  describe(`${name} queries`, () => {
+    async function seed(): Promise<void> {
+      const names = ['Beach.png', 'city.jpg', 'clip_50%.mp4', 'dog.png', 'Eve.mp4'];
+      for (const [i, name] of names.entries()) {
+        now = 1_000 + i * 1_000;
+        await ledger.insert(
+          job({ name, size: 100 * (5 - i), folderId: i % 2 ? 'f2' : 'f1', state: 'waiting' }),
+        );
+      }
+      await ledger.transition(2, 'waiting', 'skipped', { errorCode: 'UNSUPPORTED' });
+    }
+
+    it('filters by state, folder, time and name, with the total', async () => {
+      await seed();
+      expect((await ledger.list(q({ states: ['skipped'] }))).jobs.map((j) => j.name)).toEqual(['city.jpg']);
+      expect((await ledger.list(q({ folderId: 'f2' }))).total).toBe(2);
+      expect((await ledger.list(q({ since: 2_000, until: 4_000 }))).jobs.map((j) => j.name)).toEqual([
+        'clip_50%.mp4',
+        'city.jpg',
+      ]);
+      expect((await ledger.list(q({ search: 'E' }))).jobs.map((j) => j.name).sort()).toEqual([
+        'Beach.png',
+        'Eve.mp4',
+      ]);
+      // Wildcards are literal.
+      expect((await ledger.list(q({ search: '50%' }))).jobs.map((j) => j.name)).toEqual(['clip_50%.mp4']);
+      expect((await ledger.list(q({ search: '_' }))).total).toBe(1);
+    });
+
+    it('sorts and pages', async () => {
+      await seed();
+      const byName = await ledger.list(q({ sort: 'name', order: 'asc', limit: 2, offset: 1 }));
+      expect(byName.total).toBe(5);
+      expect(byName.jobs.map((j) => j.name)).toEqual(['city.jpg', 'clip_50%.mp4']);
+      const bySize = await ledger.list(q({ sort: 'size', order: 'desc', limit: 1 }));
+      expect(bySize.jobs[0]?.name).toBe('Beach.png');
+      const newest = await ledger.list(q({}));
+      expect(newest.jobs[0]?.name).toBe('Eve.mp4');
+    });
+
+    it('counts by state', async () => {
+      await seed();
+      const counts = await ledger.counts();
+      expect(counts).toMatchObject({ waiting: 4, skipped: 1, done: 0 });
+    });
+
+    it('knows every file version past waiting, by path, size and mtime', async () => {
+      await seed();
+      const keys = new Set(await ledger.knownFileKeys());
+      expect(keys.has(fileKey('/in/city.jpg', 400, 5_000.75))).toBe(true);
+      expect(keys.has(fileKey('/in/city.jpg', 401, 5_000.75))).toBe(false);
+      expect(keys.has(fileKey('/in/Beach.png', 500, 5_000.75))).toBe(false); // still waiting
+      expect((await ledger.findLatestByPath('/in/dog.png'))?.name).toBe('dog.png');
+      // A version that vanished before it could be checked is checked if it comes back.
+      await ledger.transition(4, 'waiting', 'skipped', { errorCode: 'VANISHED' });
+      expect(new Set(await ledger.knownFileKeys()).has(fileKey('/in/dog.png', 200, 5_000.75))).toBe(false);
+    });
+
+    it('tells when the next retry is due', async () => {
+      const a = await ledger.insert(job({ name: 'a.png' }));
+      const b = await ledger.insert(job({ name: 'b.png' }));
+      await ledger.update(a.id, { nextAttemptAt: 9_000 });
+      await ledger.update(b.id, { nextAttemptAt: 4_000 });
+      expect(await ledger.nextAttemptAfter(['queued'], 1_000)).toBe(4_000);
+      expect(await ledger.nextAttemptAfter(['queued'], 4_000)).toBe(9_000);
+      expect(await ledger.nextAttemptAfter(['uploading'], 1_000)).toBeNull();
+    });
+
+    it('loads a large known set in one pass', async () => {
+      await store.seedDone(100_000);
+      const keys = await ledger.knownFileKeys();
+      expect(keys.length).toBe(100_000);
+      expect(new Set(keys).has(fileKey('/big/99999.jpg', 99_999, 1))).toBe(true);
+      expect((await ledger.list(q({ search: '99999', limit: 5 }))).total).toBe(1);
+    });
+
+    it('gives processing samples of finished, non-duplicate jobs', async () => {
+      const a = await ledger.insert(job());
+      await ledger.transition(a.id, 'queued', 'creating');
+      await ledger.transition(a.id, 'creating', 'uploading');
+      await ledger.transition(a.id, 'uploading', 'processing', { uploadedAt: 10_000 });
+      await ledger.update(a.id, { pendingSeenMs: 2_000 });
+      await ledger.transition(a.id, 'processing', 'done', { doneAt: 13_500, verdict: { label: 'fake' } });
+      expect(await ledger.processingSamples(10)).toEqual([
+        { model: 'AC-1', kind: 'image', size: 100, lowMs: 2_000, highMs: 3_500 },
+      ]);
+    });
+
+    it('counts API calls per day and quota kind', async () => {
+      await ledger.addCalls('2026-03-01', 'query', 2);
+      await ledger.addCalls('2026-03-01', 'query', 1);
+      await ledger.addCalls('2026-03-01', 'mutation', 1);
+      await ledger.addCalls('2026-03-02', 'query', 7);
+      expect(await ledger.callsOn('2026-03-01')).toEqual({ query: 3, mutation: 1 });
+      expect(await ledger.callsOn('2026-02-28')).toEqual({ query: 0, mutation: 0 });
+    });
+  });
+
+  describe(`${name} triage: reviews, verdict sorts and counts`, () => {
+    /** Jobs with these verdicts (null: still on its way), in insertion order. */
+    async function judged(
+      verdicts: ({ label: 'authentic' | 'suspect' | 'fake' | 'inconclusive'; confidence?: number } | null)[],
+    ) {
+      const ids: number[] = [];
+      for (const [i, v] of verdicts.entries()) {
+        const j = await ledger.insert(job({ name: `f${i}.png`, state: 'queued' }));
+        if (v) await ledger.update(j.id, { verdict: v });
+        ids.push(j.id);
+      }
+      return ids;
+    }
+
+    it('a new row is unreviewed; setReview stores status, note and time, and filters see it', async () => {
+      const [a, b, c] = await judged([null, null, null]);
+      expect((await ledger.get(a!))?.review).toEqual({ status: 'new', note: null, at: null });
+      now = 9_000;
+      const updated = await ledger.setReview(b!, { status: 'escalated', note: 'Call the agency', at: 8_500 });
+      expect(updated?.review).toEqual({ status: 'escalated', note: 'Call the agency', at: 8_500 });
+      expect(updated?.updatedAt).toBe(9_000);
+      await ledger.setReview(c!, { status: 'cleared', note: null, at: 8_600 });
+      const ids = async (query: JobQuery) => (await ledger.list(q(query))).jobs.map((j) => j.id);
+      expect(await ids({ reviews: ['escalated'] })).toEqual([b]);
+      expect(await ids({ reviews: ['new', 'cleared'], sort: 'createdAt', order: 'asc' })).toEqual([a, c]);
+      expect((await ledger.list(q({ reviews: ['cleared'] }))).total).toBe(1);
+      expect(await ledger.setReview(999, { status: 'cleared', note: null, at: 1 })).toBeNull();
+    });
+
+    it('sorts by verdict severity (fake, suspect, inconclusive, authentic), jobs without a verdict last either way', async () => {
+      const [none, auth, fake, susp, inc, fake2] = await judged([
+        null,
+        { label: 'authentic', confidence: 0.9 },
+        { label: 'fake', confidence: 0.7 },
+        { label: 'suspect', confidence: 0.55 },
+        { label: 'inconclusive' },
+        { label: 'fake', confidence: 0.99 },
+      ]);
+      const order = async (o: 'asc' | 'desc') =>
+        (await ledger.list(q({ sort: 'verdict', order: o }))).jobs.map((j) => j.id);
+      expect(await order('desc')).toEqual([fake2, fake, susp, inc, auth, none]);
+      expect(await order('asc')).toEqual([auth, inc, susp, fake, fake2, none]);
+    });
+
+    it('sorts by confidence, jobs without one last either way, and pages through the sort', async () => {
+      const [none, low, high, noConf, mid] = await judged([
+        null,
+        { label: 'suspect', confidence: 0.51 },
+        { label: 'fake', confidence: 0.98 },
+        { label: 'inconclusive' },
+        { label: 'authentic', confidence: 0.8 },
+      ]);
+      const order = async (o: 'asc' | 'desc', offset = 0, limit = 200) =>
+        (await ledger.list(q({ sort: 'confidence', order: o, offset, limit }))).jobs.map((j) => j.id);
+      // Ties (no confidence) keep the id order of the chosen direction.
+      expect(await order('desc')).toEqual([high, mid, low, noConf, none]);
+      expect(await order('asc')).toEqual([low, mid, high, none, noConf]);
+      expect(await order('desc', 1, 2)).toEqual([mid, low]);
+    });
+
+    it('a verdict written again (a retry) moves the job in the confidence sort', async () => {
+      const [a, b] = await judged([
+        { label: 'fake', confidence: 0.6 },
+        { label: 'fake', confidence: 0.7 },
+      ]);
+      await ledger.update(a!, { verdict: { label: 'fake', confidence: 0.95 } });
+      expect((await ledger.list(q({ sort: 'confidence' }))).jobs.map((j) => j.id)).toEqual([a, b]);
+      await ledger.update(a!, { verdict: null });
+      expect((await ledger.list(q({ sort: 'confidence' }))).jobs.map((j) => j.id)).toEqual([b, a]);
+    });
+
+    it('counts jobs per verdict label over the whole ledger', async () => {
+      await judged([
+        null,
+        { label: 'fake', confidence: 0.9 },
+        { label: 'fake', confidence: 0.8 },
+        { label: 'authentic', confidence: 0.9 },
+        { label: 'inconclusive' },
+      ]);
+      expect(await ledger.verdictCounts()).toEqual({ authentic: 1, suspect: 0, fake: 2, inconclusive: 1 });
+    });
+  });
+}

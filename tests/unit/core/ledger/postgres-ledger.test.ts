@@ -1,0 +1,235 @@
+/**
+ * PostgresLedger against a real PostgreSQL (a throwaway cluster, tests/helpers/postgres.ts): the
+ * Ledger port's shared suite (ledger-contract.ts), then what only the team ledger does: its own
+ * numbered migrations (run once however many desks start together), and the failures a team
+ * meets (a bad URL, a wrong password, no such database, a server that is down or restarts, a
+ * database set up by a newer version), each a clear message without the password, nothing written.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PostgresLedger } from '../../../../src/main/core/ledger/postgres-ledger';
+import { LedgerProblem } from '../../../../src/main/core/ledger/postgres-errors';
+import {
+  PG_LEDGER_VERSION,
+  PG_MIGRATIONS,
+  PG_SCHEMA,
+} from '../../../../src/main/core/ledger/postgres-migrations';
+import { startPostgres, type PostgresCluster, type TestDatabase } from '../../../helpers/postgres';
+import { describeLedgerContract } from './ledger-contract';
+
+let cluster: PostgresCluster;
+let db: TestDatabase;
+
+beforeAll(async () => {
+  cluster = await startPostgres();
+  db = await cluster.createDatabase('aw_ledger');
+}, 120_000);
+afterAll(async () => {
+  await db?.drop();
+  await cluster?.dispose();
+}, 60_000);
+
+async function sql<R extends pg.QueryResultRow = pg.QueryResultRow>(
+  url: string,
+  text: string,
+  values: unknown[] = [],
+): Promise<R[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<R>(text, values)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The ledger's schema dropped: the next open starts from an empty database. */
+async function emptyLedger(url: string): Promise<void> {
+  await sql(url, `DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`);
+}
+
+describeLedgerContract('PostgresLedger', async () => {
+  await emptyLedger(db.url);
+  return {
+    open: (now) => PostgresLedger.open({ url: db.url, now }),
+    async seedDone(count) {
+      await sql(
+        db.url,
+        `INSERT INTO ${PG_SCHEMA}.jobs (path, name, size, mtime_ms, state, profile_id, created_at, updated_at)
+           SELECT '/big/' || i || '.jpg', i || '.jpg', i, 1, 'done', 'p1', 1, 1 FROM generate_series(0, $1 - 1) AS i`,
+        [count],
+      );
+    },
+    dispose: () => emptyLedger(db.url),
+  };
+});
+
+describe('PostgresLedger migrations', () => {
+  it('are numbered 1..N without gaps', () => {
+    expect(PG_MIGRATIONS.map((m) => m.version)).toEqual(PG_MIGRATIONS.map((_, i) => i + 1));
+    expect(PG_LEDGER_VERSION).toBe(PG_MIGRATIONS.length);
+  });
+
+  it('create the ledger in its own schema, recorded step by step', async () => {
+    await emptyLedger(db.url);
+    const ledger = await PostgresLedger.open({ url: db.url, now: () => 7_000 });
+    await ledger.close();
+    const tables = await sql<{ table_name: string }>(
+      db.url,
+      `SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name`,
+      [PG_SCHEMA],
+    );
+    expect(tables.map((t) => t.table_name)).toEqual([
+      'api_calls',
+      'job_transitions',
+      'jobs',
+      'schema_migrations',
+    ]);
+    const steps = await sql(
+      db.url,
+      `SELECT version, applied_at FROM ${PG_SCHEMA}.schema_migrations ORDER BY version`,
+    );
+    expect(steps).toEqual(PG_MIGRATIONS.map((m) => ({ version: m.version, applied_at: '7000' })));
+  });
+
+  it('run once when several desks open an empty database at the same moment', async () => {
+    await emptyLedger(db.url);
+    const desks = await Promise.all(
+      Array.from({ length: 5 }, () => PostgresLedger.open({ url: db.url, now: () => 1 })),
+    );
+    const job = await desks[0]!.insert({
+      path: '/in/a.png',
+      name: 'a.png',
+      folderId: null,
+      size: 1,
+      mtimeMs: 1,
+      profileId: 'p',
+      simulated: false,
+      state: 'queued',
+    });
+    // Every desk sees the same ledger.
+    for (const d of desks) expect((await d.get(job.id))?.name).toBe('a.png');
+    await Promise.all(desks.map((d) => d.close()));
+    const steps = await sql(db.url, `SELECT version FROM ${PG_SCHEMA}.schema_migrations`);
+    expect(steps).toHaveLength(PG_LEDGER_VERSION);
+  });
+
+  it('refuse a database set up by a newer version, changing nothing', async () => {
+    await emptyLedger(db.url);
+    await (await PostgresLedger.open({ url: db.url, now: () => 1 })).close();
+    await sql(db.url, `INSERT INTO ${PG_SCHEMA}.schema_migrations VALUES ($1, 'from the future', 2)`, [
+      PG_LEDGER_VERSION + 1,
+    ]);
+    const opened = PostgresLedger.open({ url: db.url, now: () => 1 });
+    await expect(opened).rejects.toMatchObject({
+      kind: 'newer-schema',
+      message: expect.stringMatching(/newer Authenta Watch.*update Authenta Watch on this desk/),
+    });
+    const steps = await sql(db.url, `SELECT version FROM ${PG_SCHEMA}.schema_migrations ORDER BY version`);
+    expect(steps.map((s) => s.version)).toEqual([
+      ...PG_MIGRATIONS.map((m) => m.version),
+      PG_LEDGER_VERSION + 1,
+    ]);
+  });
+});
+
+describe('PostgresLedger failures: a clear message, no password, nothing written', () => {
+  async function problem(url: string): Promise<LedgerProblem> {
+    try {
+      const ledger = await PostgresLedger.open({ url, now: () => 1, connectTimeoutMs: 3_000 });
+      await ledger.close();
+    } catch (e) {
+      expect(e).toBeInstanceOf(LedgerProblem);
+      return e as LedgerProblem;
+    }
+    throw new Error('the ledger opened');
+  }
+  const noPassword = (p: LedgerProblem): void => {
+    expect(p.message).not.toContain(cluster.password);
+    expect(p.message).not.toContain('wrong-secret');
+    expect(String(p.stack)).not.toContain(cluster.password);
+  };
+
+  it('a URL that is not a PostgreSQL URL, or names no database', async () => {
+    for (const url of ['mysql://u:wrong-secret@h/db', 'postgres://u:wrong-secret@127.0.0.1:5432', '']) {
+      const p = await problem(url);
+      expect(p.kind).toBe('bad-url');
+      expect(p.message).toMatch(/postgres:\/\/USER:PASSWORD@HOST:5432\/DATABASE/);
+      noPassword(p);
+    }
+  });
+
+  it('a wrong password', async () => {
+    const url = db.url.replace(encodeURIComponent(cluster.password), 'wrong-secret');
+    const p = await problem(url);
+    expect(p.kind).toBe('auth');
+    expect(p.message).toMatch(/refused the password of postgres|refused the password of \w+/);
+    expect(p.message).toContain(`postgres://${cluster.user}:***@127.0.0.1:${cluster.port}/${db.name}`);
+    noPassword(p);
+  });
+
+  it('a database that does not exist', async () => {
+    const p = await problem(cluster.url('no_such_db'));
+    expect(p.kind).toBe('no-database');
+    expect(p.message).toMatch(/There is no database no_such_db.*createdb no_such_db/);
+    noPassword(p);
+  });
+
+  it('a server that does not answer', async () => {
+    const url = `postgres://u:wrong-secret@127.0.0.1:1/db`;
+    const p = await problem(url);
+    expect(p.kind).toBe('unreachable');
+    expect(p.message).toMatch(
+      /Cannot reach the team ledger's PostgreSQL at 127\.0\.0\.1:1.*start the server/,
+    );
+    noPassword(p);
+  });
+
+  it('a server that goes away and comes back: calls fail meanwhile as unreachable, then work again', async () => {
+    await emptyLedger(db.url);
+    const errors: string[] = [];
+    const ledger = await PostgresLedger.open({
+      url: db.url,
+      now: () => 1,
+      connectTimeoutMs: 2_000,
+      onConnectionError: (m) => errors.push(m),
+    });
+    try {
+      const job = await ledger.insert({
+        path: '/in/a.png',
+        name: 'a.png',
+        folderId: null,
+        size: 1,
+        mtimeMs: 1,
+        profileId: 'p',
+        simulated: false,
+        state: 'queued',
+      });
+      await cluster.stop();
+      const down = await ledger
+        .claimNextQueued(1, [], { profileId: 'p', simulated: false, generation: 'media-client' })
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(down).toBeInstanceOf(LedgerProblem);
+      expect((down as LedgerProblem).kind).toBe('unreachable');
+      noPassword(down as LedgerProblem);
+      await cluster.start();
+      // Nothing was claimed while the server was down; the claim goes through once it is back.
+      expect((await ledger.get(job.id))?.state).toBe('queued');
+      expect(
+        (
+          await ledger.claimNextQueued(1, [], {
+            profileId: 'p',
+            simulated: false,
+            generation: 'media-client',
+          })
+        )?.id,
+      ).toBe(job.id);
+      for (const m of errors) expect(m).not.toContain(cluster.password);
+    } finally {
+      await ledger.close();
+    }
+  }, 120_000);
+});
