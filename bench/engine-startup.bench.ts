@@ -203,6 +203,8 @@ async function main(): Promise<void> {
           'Peak RSS growth (MiB)',
           'vs bare scan',
           'RSS kept, growth (MiB)',
+          'RSS at rest (MiB)',
+          'vs bare scan',
           'CPU (s)',
           'Inotify watches',
           'Notes',
@@ -221,19 +223,22 @@ async function main(): Promise<void> {
             mib(r.peak - r.baseline),
             ratio(r.peak - r.baseline, bare.peak - bare.baseline),
             mib(r.kept - r.baseline),
+            mib(r.kept),
+            ratio(r.kept, bare.kept),
             fixed(r.cpuMs / 1000, 2),
             r.watches.toLocaleString('en'),
             note || '-',
           ];
         }),
-        'lrrrrrrrrrl',
+        'lrrrrrrrrrrrl',
       ),
     );
     console.log(
       `\nPeak RSS growth: the highest RSS during the scan (sampled every 10 ms, and VmHWM after resetting it) minus ` +
-        'the RSS just before. RSS kept: the RSS 2 s after the scan, after a garbage collection, watcher still open, minus the RSS before. ' +
+        'the RSS just before. RSS kept: the RSS 2 s after the scan, after a garbage collection, watcher still open, minus the RSS before; ' +
+        'RSS at rest: that RSS itself (the whole process, idle, still watching). ' +
         `Files seen: for the engine, done jobs in its ledger; for chokidar, 'add' events. Inotify watches: held by ` +
-        `the process after the scan (chokidar watches every file); this machine allows ${inotifyLimit().toLocaleString('en')} ` +
+        `the process after the scan (bare chokidar watches every file and folder); this machine allows ${inotifyLimit().toLocaleString('en')} ` +
         'per user, shared by all its processes. ' +
         `Setting up took ${fixed(treeMs / 1000, 1)} s for the files and ${fixed(seedMs / 1000, 1)} s for the ledger (not measured above).\n`,
     );

@@ -1,4 +1,5 @@
 /** Test helpers for the watch integration tests: temp folders, waiting for conditions, recorders. */
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,5 +93,22 @@ export class MemoryLogger implements Logger {
   }
   error(msg: string, fields?: Record<string, unknown>): void {
     this.lines.push({ level: 'error', msg, fields });
+  }
+}
+
+/** Inotify watches this process holds now (Linux: counted from /proc/self/fdinfo); NaN elsewhere. */
+export function inotifyWatches(): number {
+  try {
+    let n = 0;
+    for (const fd of readdirSync('/proc/self/fdinfo')) {
+      try {
+        n += (readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8').match(/^inotify /gm) ?? []).length;
+      } catch {
+        // The descriptor closed meanwhile.
+      }
+    }
+    return n;
+  } catch {
+    return NaN;
   }
 }

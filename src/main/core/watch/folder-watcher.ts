@@ -4,7 +4,9 @@
  * chokidar says what appeared, changed or went; this class decides when a file is taken: its
  * size and mtime unchanged for the folder's stability window and the file opens for reading.
  * One sweep timer re-stats every due file in batches, so 100,000 files present at start-up cost
- * one stat each at the scan, one after a window and one open, with no timer per file.
+ * one stat each at the scan, one after a window and one open, with no timer per file. A file the
+ * ledger finished holds no inotify watch of its own (its folder's watch notices a replacement), so
+ * a tree of 100,000 done files costs one watch per folder, not one per file.
  *
  * Trouble is visible and survived: EMFILE/ENOSPC switch the folder to polling with a message
  * saying how to raise the limit; a folder that disappears is reported unavailable and watched
@@ -317,6 +319,13 @@ export class FolderWatcher implements Disposable {
     this.watchRoot = real;
   }
 
+  /** A path as the user sees it (under `root`), as chokidar knows it (under `watchRoot`). */
+  private watchPath(path: string): string {
+    if (this.watchRoot === this.root) return path;
+    const rel = relative(this.root, path);
+    return rel === '' ? this.watchRoot : resolve(this.watchRoot, rel);
+  }
+
   /** A path chokidar reported (under `watchRoot`), as the user sees it (under `root`). */
   private userPath(path: string): string {
     if (this.watchRoot === this.root) return path;
@@ -376,7 +385,13 @@ export class FolderWatcher implements Disposable {
       // "cannot be read"; unreadable subfolders still show in the log through the rescan's walk.
       ignorePermissionErrors: true,
       awaitWriteFinish: false,
-      ignored: (path: string) => this.isIgnoredAbsolute(path),
+      // A finished version (the ledger's done path, size and mtime) is not watched at all: its
+      // folder's watch still fires when it is rewritten or replaced, chokidar then re-reads the
+      // folder and asks again with the new size and mtime, and the new version is reported like a
+      // new file. Not when polling: a folder's polled mtime does not move when a file in it is
+      // rewritten in place, so there every file keeps its own poll.
+      ignored: (path: string, stats?: Stats) =>
+        this.isIgnoredAbsolute(path) || (!polling && this.isFinishedVersion(path, stats)),
       ...(this.settings.recursive ? {} : { depth: 0 }),
     };
     let fsw: FSWatcher;
@@ -463,6 +478,7 @@ export class FolderWatcher implements Disposable {
       this.healthTimer = null;
       void this.checkRoot()
         .then(() => this.retryUnreadable())
+        .then(() => this.releaseFinished())
         .then(() => {
           const active = !this.disposed && !this.paused && this.current.state !== 'unavailable';
           if (active && this.healthTimer === null) this.scheduleHealthCheck();
@@ -491,6 +507,23 @@ export class FolderWatcher implements Disposable {
       this.settled.delete(path);
       this.deps.logger.info('a file that could not be read can be read now', { path });
       this.track(path, st.size, st.mtimeMs);
+    }
+  }
+
+  /**
+   * Files taken while watching, now finished in the ledger, give their watch back: chokidar
+   * forgets them (closes the file's own watch and drops it from the folder's list), so the next
+   * re-read of the folder asks `ignored` again and a replaced version comes back as new. Keeps the
+   * inotify watches at one per folder however long the app runs.
+   */
+  private releaseFinished(): void {
+    const fsw = this.fsw;
+    if (fsw === null || this.polling || this.disposed || this.paused) return;
+    for (const [path, version] of [...this.settled]) {
+      if (this.unreadable.has(path) || this.deps.isKnown?.(path, version.size, version.mtimeMs) !== true)
+        continue;
+      this.settled.delete(path);
+      fsw._closePath(this.watchPath(path));
     }
   }
 
@@ -581,6 +614,12 @@ export class FolderWatcher implements Disposable {
     return isJunkPath(rel) || this.isIgnoredRel(rel);
   }
 
+  /** A file whose exact version (size, mtime) the ledger finished; chokidar path. */
+  private isFinishedVersion(path: string, stats: Stats | undefined): boolean {
+    if (stats === undefined || !stats.isFile() || this.deps.isKnown === undefined) return false;
+    return this.deps.isKnown(this.userPath(path), stats.size, stats.mtimeMs);
+  }
+
   private onFileEvent(path: string, stats: Stats | undefined): void {
     this.touch();
     this.initialScan?.add(path);
@@ -613,10 +652,8 @@ export class FolderWatcher implements Disposable {
     }
     const taken = this.settled.get(path);
     if (taken !== undefined && taken.size === size && taken.mtimeMs === mtimeMs) return;
-    if (this.deps.isKnown?.(path, size, mtimeMs) === true) {
-      this.settled.set(path, { size, mtimeMs });
-      return;
-    }
+    // Finished before: nothing to report, and nothing kept (its deletion concerns no one).
+    if (this.deps.isKnown?.(path, size, mtimeMs) === true) return;
     this.settled.delete(path);
     this.unreadable.delete(path);
     const entry: PendingFile = { size, mtimeMs, checkAt: now + this.settings.stabilityMs, openFailures: 0 };
