@@ -61,6 +61,10 @@ export const MOVING_STATES: readonly JobState[] = [
 export const VERDICT_LABELS = ['authentic', 'suspect', 'fake', 'inconclusive'] as const;
 export type VerdictLabel = (typeof VERDICT_LABELS)[number];
 
+/** Which way a model answered: fake or authentic. */
+export const LEANINGS = ['fake', 'authentic'] as const;
+export type Leaning = (typeof LEANINGS)[number];
+
 /** Where a desk stands with a file: not looked at yet, cleared, or sent up for a closer look. */
 export const REVIEW_STATUSES = ['new', 'cleared', 'escalated'] as const;
 export type ReviewStatus = (typeof REVIEW_STATUSES)[number];
@@ -111,6 +115,13 @@ export type Participant = z.infer<typeof ParticipantSchema>;
 export const VerdictSchema = z.object({
   label: z.enum(VERDICT_LABELS),
   confidence: z.number().min(0).max(1).optional(),
+  /**
+   * Which way the model answered, whatever the label: a low-confidence answer is labelled
+   * `suspect` but still leaned one way. Set when the model gave a yes/no answer (images, Jobs API
+   * results); absent for a video judged by its face counts and for no answer. Verdicts stored
+   * before it existed get it derived when read (see withLeaning in src/main/core/api/verdict.ts).
+   */
+  leaning: z.enum(LEANINGS).optional(),
   faces: z.number().int().nonnegative().optional(),
   deepFakes: z.number().int().nonnegative().optional(),
   participants: z.array(ParticipantSchema).optional(),

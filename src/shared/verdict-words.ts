@@ -12,13 +12,13 @@
  * fake from 0.5 + SUSPECT_BELOW / 2, suspect between.
  * (verdict-words.test.ts checks the engine and this module agree.)
  */
-import type { Verdict, VerdictLabel } from './domain';
+import type { Leaning, Verdict, VerdictLabel } from './domain';
 
 /** Below this confidence (0..1) a model's answer is shown as `suspect` (the engine's rule). */
 export const SUSPECT_BELOW = 0.6;
 
 /** Which way the model answered, when the verdict tells. */
-export type Leaning = 'fake' | 'authentic';
+export type { Leaning };
 
 /** Where the fake band starts on the gauge; the authentic band ends at 1 - FAKE_FROM. */
 export const FAKE_FROM = 0.5 + SUSPECT_BELOW / 2;
@@ -82,16 +82,14 @@ function pct(fraction: number): string {
 }
 
 /**
- * Which way the model leaned. A fake or authentic label is its own answer; a suspect image carries
- * the answer in `leaning` when the engine sets it, else in the engine's reason ("The model leans
- * towards authentic, with low confidence"). Null when nothing tells.
+ * Which way the model leaned: the verdict's own `leaning` (the engine sets it, and derives it for
+ * verdicts stored before it existed), else a fake or authentic label is its own answer. Null when
+ * nothing tells (a video judged by its face counts, a contradictory result, no answer).
  */
 export function leaningOf(verdict: Verdict): Leaning | null {
-  const explicit = (verdict as { leaning?: unknown }).leaning;
-  if (explicit === 'fake' || explicit === 'authentic') return explicit;
+  if (verdict.leaning) return verdict.leaning;
   if (verdict.label === 'fake' || verdict.label === 'authentic') return verdict.label;
-  const match = /leans? towards (fake|authentic)/i.exec(verdict.reason ?? '');
-  return match ? (match[1]!.toLowerCase() as Leaning) : null;
+  return null;
 }
 
 /**

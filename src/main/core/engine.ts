@@ -60,6 +60,7 @@ import { normaliseBaseUrl, originOf, requireSecureBaseUrl } from './api/base-url
 import { AuthentaError, isAuthentaError } from './api/errors';
 import { createServiceForGeneration, detectGeneration } from './api/detect-generation';
 import { redactRecord, redactVerdictLinks } from './api/record-redaction';
+import { withLeaning } from './api/verdict';
 import { fileKey, type JobRecord, type Ledger } from './ledger/ledger';
 import { MediaFiles } from './media/media-files';
 import { PosterError, ThumbnailService } from './media/thumbnails';
@@ -178,7 +179,7 @@ export function toJob(r: JobRecord): Job {
     state: r.state,
     attempts: r.attempts,
     bytesSent: r.bytesSent,
-    verdict: redactVerdictLinks(r.verdict),
+    verdict: redactVerdictLinks(withLeaning(r.verdict)),
     errorCode: r.errorCode,
     errorKind: r.errorKind,
     errorMessage: r.errorMessage,

@@ -289,3 +289,27 @@ describe.each(GENERATIONS)('$label', ({ generation }) => {
     });
   });
 });
+
+describe('verdicts kept by an earlier version', () => {
+  it('a suspect verdict stored before the leaning was kept still says which way the model leaned', async () => {
+    h = await startHarness();
+    await h.watch('inbox');
+    await h.write('inbox/old.png', png());
+    const job = await h.waitForJob('old.png', ['done']);
+    await h.engine.dispose();
+    // What an earlier version wrote: the way the model leaned only in the reason's words.
+    await withLedger((l) =>
+      l.update(job.id, {
+        verdict: {
+          label: 'suspect',
+          confidence: 0.57,
+          reason: 'The model leans towards authentic, with low confidence',
+        },
+      }),
+    );
+    await h.restart();
+    const [listed] = (await h.engine.listJobs({})).jobs;
+    expect(listed?.verdict).toMatchObject({ label: 'suspect', leaning: 'authentic', confidence: 0.57 });
+    expect((await h.engine.getJob(job.id)).job.verdict?.leaning).toBe('authentic');
+  });
+});

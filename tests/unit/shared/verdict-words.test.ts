@@ -64,10 +64,15 @@ describe('leaningOf', () => {
       normaliseMediaVerdict({ faces: 1, deepFakes: 3 }, 'video'),
       null,
     ],
+    ['an explicit leaning', { label: 'suspect', confidence: 0.5, leaning: 'authentic' }, 'authentic'],
     [
-      'an explicit leaning',
-      { label: 'suspect', confidence: 0.5, leaning: 'authentic' } as Verdict,
-      'authentic',
+      'words alone (the engine derives the leaning of old rows; screens do not read its prose)',
+      {
+        label: 'suspect',
+        confidence: 0.57,
+        reason: 'The model leans towards authentic, with low confidence',
+      },
+      null,
     ],
     ['an inconclusive one', { label: 'inconclusive' }, null],
   ])('%s', (_what, verdict, leaning) => {

@@ -21,7 +21,7 @@
  *   `participants` is read like a video first, so no face is `inconclusive`; when the counts and
  *   `isAiGenerated` disagree the label is `suspect`, and a low confidence makes it `suspect` as for images.
  */
-import type { Participant, Verdict } from '../../../shared/domain';
+import type { Leaning, Participant, Verdict } from '../../../shared/domain';
 
 /** Below this confidence (0..1) a model's answer about an image is shown as `suspect`. */
 export const SUSPECT_BELOW = 0.6;
@@ -40,6 +40,33 @@ export function normaliseConfidence(value: unknown): number | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) return undefined;
   const unit = value > 1 ? value / 100 : value;
   return Math.min(1, unit);
+}
+
+/** What the engine wrote when a low-confidence answer was labelled suspect (before `leaning` was stored). */
+const LEGACY_LEANS = /leans? towards (fake|authentic)/i;
+
+/**
+ * The verdict with its `leaning`, derived for verdicts stored before it existed: a suspect answer
+ * from the reason the engine wrote then, a fake or authentic answer with a confidence (an image or
+ * Jobs API answer) from its label. A video judged by its face counts, a contradictory result or no
+ * answer has none. A stored leaning stands.
+ */
+export function withLeaning(verdict: Verdict | null): Verdict | null {
+  if (!verdict || verdict.leaning !== undefined) return verdict;
+  let leaning: Leaning | undefined;
+  if (verdict.label === 'suspect') {
+    const said = LEGACY_LEANS.exec(verdict.reason ?? '')?.[1]?.toLowerCase();
+    if (said === 'fake' || said === 'authentic') leaning = said;
+  } else if (
+    (verdict.label === 'fake' || verdict.label === 'authentic') &&
+    verdict.confidence !== undefined &&
+    verdict.faces === undefined &&
+    verdict.deepFakes === undefined &&
+    verdict.participants === undefined
+  ) {
+    leaning = verdict.label;
+  }
+  return leaning === undefined ? verdict : { ...verdict, leaning };
 }
 
 /** Normalises a PROCESSED media record into a Verdict by the rules above. */
@@ -103,16 +130,18 @@ function imageVerdict(fake: boolean | null | undefined, rawConfidence: number | 
   if (typeof fake !== 'boolean') {
     return { label: 'inconclusive', ...withConfidence, reason: 'The model gave no answer for this image' };
   }
+  const leaning: Leaning = fake ? 'fake' : 'authentic';
   if (confidence !== undefined && confidence < SUSPECT_BELOW) {
     return {
       label: 'suspect',
+      leaning,
       confidence,
       reason: fake
         ? 'The model leans towards fake, with low confidence'
         : 'The model leans towards authentic, with low confidence',
     };
   }
-  return { label: fake ? 'fake' : 'authentic', ...withConfidence };
+  return { label: leaning, leaning, ...withConfidence };
 }
 
 function count(value: number | null | undefined): number | undefined {

@@ -53,13 +53,22 @@ describe('toJobRecord', () => {
       'completed with a result',
       { status: 'completed', result: { confidence: 0.98, isAiGenerated: true, analysisDetails: {} } },
       false,
-      { phase: 'processed', verdict: { label: 'fake', confidence: 0.98 }, partial: false, failure: null },
+      {
+        phase: 'processed',
+        verdict: { label: 'fake', leaning: 'fake', confidence: 0.98 },
+        partial: false,
+        failure: null,
+      },
     ],
     [
       'completed, numbers as strings',
       { status: 'completed', result: { confidence: '0.9', isAiGenerated: 'false' } },
       true,
-      { phase: 'processed', verdict: { label: 'authentic', confidence: 0.9 }, partial: false },
+      {
+        phase: 'processed',
+        verdict: { label: 'authentic', leaning: 'authentic', confidence: 0.9 },
+        partial: false,
+      },
     ],
     [
       'completed in a list without its result',
@@ -132,6 +141,7 @@ describe('normaliseJobsVerdict with face counts (face swap)', () => {
       },
       {
         label: 'fake',
+        leaning: 'fake',
         confidence: 0.91,
         faces: 2,
         deepFakes: 1,
@@ -144,7 +154,7 @@ describe('normaliseJobsVerdict with face counts (face swap)', () => {
     [
       'a real face',
       { confidence: 0.8, isAiGenerated: false, analysisDetails: { faces: 1, deepFakes: 0 } },
-      { label: 'authentic', confidence: 0.8, faces: 1, deepFakes: 0 },
+      { label: 'authentic', leaning: 'authentic', confidence: 0.8, faces: 1, deepFakes: 0 },
     ],
     [
       'answer and counts disagree',
@@ -156,6 +166,7 @@ describe('normaliseJobsVerdict with face counts (face swap)', () => {
       { confidence: 0.55, isAiGenerated: true, analysisDetails: { faces: 1, deepFakes: 1 } },
       {
         label: 'suspect',
+        leaning: 'fake',
         confidence: 0.55,
         faces: 1,
         deepFakes: 1,
@@ -169,12 +180,12 @@ describe('normaliseJobsVerdict with face counts (face swap)', () => {
         isAiGenerated: true,
         analysisDetails: { model: 'ai-image', verdict: 'manipulated' },
       },
-      { label: 'fake', confidence: 0.97 },
+      { label: 'fake', leaning: 'fake', confidence: 0.97 },
     ],
     [
       'unreadable participants are no face counts: read like an image',
       { confidence: 0.97, isAiGenerated: true, analysisDetails: { participants: [{ id: 1 }, null] } },
-      { label: 'fake', confidence: 0.97 },
+      { label: 'fake', leaning: 'fake', confidence: 0.97 },
     ],
     [
       'an empty participant list is no face',

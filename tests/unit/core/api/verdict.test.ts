@@ -4,6 +4,7 @@ import {
   normaliseJobsVerdict,
   normaliseMediaVerdict,
   type VerdictFields,
+  withLeaning,
 } from '../../../../src/main/core/api/verdict';
 import { VerdictSchema, type Verdict } from '../../../../src/shared/domain';
 
@@ -29,31 +30,57 @@ describe('normaliseConfidence', () => {
 
 describe('normaliseMediaVerdict: images', () => {
   it.each<[string, VerdictFields, Verdict]>([
-    ['fake, sure (0..1)', { fake: true, confidence: 0.97 }, { label: 'fake', confidence: 0.97 }],
-    ['fake, sure (0..100)', { fake: true, confidence: 97 }, { label: 'fake', confidence: 0.97 }],
-    ['authentic, sure', { fake: false, confidence: 0.91 }, { label: 'authentic', confidence: 0.91 }],
-    ['authentic, sure (percent)', { fake: false, confidence: 88 }, { label: 'authentic', confidence: 0.88 }],
+    [
+      'fake, sure (0..1)',
+      { fake: true, confidence: 0.97 },
+      { label: 'fake', leaning: 'fake', confidence: 0.97 },
+    ],
+    [
+      'fake, sure (0..100)',
+      { fake: true, confidence: 97 },
+      { label: 'fake', leaning: 'fake', confidence: 0.97 },
+    ],
+    [
+      'authentic, sure',
+      { fake: false, confidence: 0.91 },
+      { label: 'authentic', leaning: 'authentic', confidence: 0.91 },
+    ],
+    [
+      'authentic, sure (percent)',
+      { fake: false, confidence: 88 },
+      { label: 'authentic', leaning: 'authentic', confidence: 0.88 },
+    ],
     [
       'fake at exactly the threshold stands',
       { fake: true, confidence: 0.6 },
-      { label: 'fake', confidence: 0.6 },
+      { label: 'fake', leaning: 'fake', confidence: 0.6 },
     ],
     [
       'fake with low confidence is suspect',
       { fake: true, confidence: 0.55 },
-      { label: 'suspect', confidence: 0.55, reason: 'The model leans towards fake, with low confidence' },
+      {
+        label: 'suspect',
+        leaning: 'fake',
+        confidence: 0.55,
+        reason: 'The model leans towards fake, with low confidence',
+      },
     ],
     [
       'authentic with low confidence is suspect',
       { fake: false, confidence: 52 },
       {
         label: 'suspect',
+        leaning: 'authentic',
         confidence: 0.52,
         reason: 'The model leans towards authentic, with low confidence',
       },
     ],
-    ['fake without confidence', { fake: true }, { label: 'fake' }],
-    ['authentic, confidence null', { fake: false, confidence: null }, { label: 'authentic' }],
+    ['fake without confidence', { fake: true }, { label: 'fake', leaning: 'fake' }],
+    [
+      'authentic, confidence null',
+      { fake: false, confidence: null },
+      { label: 'authentic', leaning: 'authentic' },
+    ],
     [
       'no answer at all',
       { confidence: 0.8 },
@@ -145,18 +172,27 @@ describe('normaliseJobsVerdict', () => {
     [
       'AI generated, sure',
       { confidence: 0.98, isAiGenerated: true, analysisDetails: {} },
-      { label: 'fake', confidence: 0.98 },
+      { label: 'fake', leaning: 'fake', confidence: 0.98 },
     ],
     [
       'not AI generated, sure',
       { confidence: 0.9, isAiGenerated: false },
-      { label: 'authentic', confidence: 0.9 },
+      { label: 'authentic', leaning: 'authentic', confidence: 0.9 },
     ],
-    ['percent scale', { confidence: 75, isAiGenerated: true }, { label: 'fake', confidence: 0.75 }],
+    [
+      'percent scale',
+      { confidence: 75, isAiGenerated: true },
+      { label: 'fake', leaning: 'fake', confidence: 0.75 },
+    ],
     [
       'low confidence',
       { confidence: 0.51, isAiGenerated: true },
-      { label: 'suspect', confidence: 0.51, reason: 'The model leans towards fake, with low confidence' },
+      {
+        label: 'suspect',
+        leaning: 'fake',
+        confidence: 0.51,
+        reason: 'The model leans towards fake, with low confidence',
+      },
     ],
     ['no result', null, { label: 'inconclusive', reason: 'The job finished without a result' }],
     [
@@ -166,5 +202,42 @@ describe('normaliseJobsVerdict', () => {
     ],
   ])('%s', (_name, result, expected) => {
     expect(normaliseJobsVerdict(result)).toEqual(expected);
+  });
+});
+
+describe('withLeaning: verdicts kept before the leaning was stored', () => {
+  it.each<[string, Verdict | null, Verdict['leaning'] | null]>([
+    [
+      'an old suspect row that leaned authentic',
+      {
+        label: 'suspect',
+        confidence: 0.57,
+        reason: 'The model leans towards authentic, with low confidence',
+      },
+      'authentic',
+    ],
+    [
+      'an old suspect row that leaned fake',
+      { label: 'suspect', confidence: 0.55, reason: 'The model leans towards fake, with low confidence' },
+      'fake',
+    ],
+    ['an old fake image', { label: 'fake', confidence: 0.97 }, 'fake'],
+    ['an old authentic image', { label: 'authentic', confidence: 0.9 }, 'authentic'],
+    [
+      'a contradictory video (no answer to lean)',
+      { label: 'suspect', faces: 1, deepFakes: 2, reason: 'The model counted more fake faces than faces' },
+      null,
+    ],
+    ['a video with its counts only', { label: 'fake', faces: 1, deepFakes: 1 }, null],
+    ['an inconclusive one', { label: 'inconclusive', reason: 'No face found' }, null],
+    ['a stored leaning stands', { label: 'suspect', confidence: 0.5, leaning: 'fake' }, 'fake'],
+  ])('%s', (_what, verdict, leaning) => {
+    const got = withLeaning(verdict);
+    expect(got?.leaning ?? null).toBe(leaning);
+    expect(got && { ...got, leaning: undefined }).toEqual(verdict && { ...verdict, leaning: undefined });
+  });
+
+  it('leaves no verdict as none', () => {
+    expect(withLeaning(null)).toBeNull();
   });
 });

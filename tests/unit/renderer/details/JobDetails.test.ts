@@ -138,6 +138,7 @@ describe('issue 12: a verdict people can read', () => {
         state: 'done',
         verdict: {
           label: 'suspect',
+          leaning: 'authentic',
           confidence: 0.57,
           reason: 'The model leans towards authentic, with low confidence',
         },

@@ -42,6 +42,7 @@ describe('VerdictBadge', () => {
       props: {
         verdict: {
           label: 'suspect',
+          leaning: 'authentic',
           confidence: 0.57,
           reason: 'The model leans towards authentic, with low confidence',
         },
