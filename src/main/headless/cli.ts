@@ -52,7 +52,7 @@ import {
 } from './run-settings';
 import { escapeControl } from '../../shared/display-text';
 import { startWebHost } from './web-host';
-import { isLoopbackHost } from './web-policy';
+import { isLoopbackHost } from '../common/loopback';
 
 /** A second signal sooner than this after the first is the same signal re-raised (see onSignal). */
 const REPEAT_SIGNAL_MS = 1_000;

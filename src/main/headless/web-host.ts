@@ -25,7 +25,7 @@ import {
   isWildcardHost,
   splitTarget,
   urlHost,
-} from './web-policy';
+} from './web/policy';
 import { DroppedFiles } from './web/dropped-files';
 import { errorText, headerText, httpAnswers, pathOf } from './web/http-answers';
 import { serveMedia } from './web/media-route';

@@ -6,7 +6,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { HttpErrorBody } from '../../../shared/wire';
 import type { Logger } from '../../core/ports';
-import { securityHeaders, splitTarget } from '../web-policy';
+import { securityHeaders, splitTarget } from './policy';
 
 /** A failure with the HTTP status (and wire code) the browser should get. */
 export class HttpError extends Error {

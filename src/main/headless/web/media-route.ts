@@ -9,7 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { MEDIA_PATH } from '../../../shared/wire';
 import type { MediaResponder, MediaResponse } from '../../core/media/media-files';
 import type { Logger } from '../../core/ports';
-import { tokenMatches } from '../web-policy';
+import { tokenMatches } from './policy';
 import { errorText, type HttpAnswers } from './http-answers';
 import { hasBody } from './routes';
 

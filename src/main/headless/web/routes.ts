@@ -6,7 +6,7 @@
  * is a bodiless GET or HEAD of the built renderer.
  */
 import { MEDIA_PATH, UPLOAD_PATH, WS_PATH } from '../../../shared/wire';
-import { isAllowedHost, isSameOrigin, tokenMatches } from '../web-policy';
+import { isAllowedHost, isSameOrigin, tokenMatches } from './policy';
 
 /** The answer to a command or upload without the right token. */
 export const NO_TOKEN_MESSAGE =

@@ -9,7 +9,7 @@ import { access, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Logger } from '../../core/ports';
-import { contentTypeFor, isInside, securityHeaders, staticFilePath } from '../web-policy';
+import { contentTypeFor, isInside, securityHeaders, staticFilePath } from './policy';
 import { errorText, type HttpAnswers } from './http-answers';
 
 /**

@@ -8,7 +8,7 @@ import {
   type UpgradeFacts,
   type UpgradeRoute,
 } from '../../../../src/main/headless/web/routes';
-import { allowedHostHeaders } from '../../../../src/main/headless/web-policy';
+import { allowedHostHeaders } from '../../../../src/main/headless/web/policy';
 
 const TOKEN = 'the-real-token';
 const HOST = '127.0.0.1:4800';

@@ -1,11 +1,11 @@
 /**
  * The web host's access rules as pure functions: which Host headers and Origins it answers,
  * how the token is read, which file a URL path may name, and the security headers of every
- * answer. The server in web-host.ts only applies them.
+ * answer. The host's parts (routes.ts, static files, media) only apply them.
  */
 import { posix, relative, resolve, sep, isAbsolute } from 'node:path';
 import { timingSafeEqual, createHash } from 'node:crypto';
-import { isLoopbackHost, isLoopbackHttpOrigin } from '../common/loopback';
+import { isLoopbackHost, isLoopbackHttpOrigin } from '../../common/loopback';
 
 const LOOPBACK_NAMES = ['127.0.0.1', 'localhost', '[::1]'];
 const WILDCARD_HOSTS = ['0.0.0.0', '::', '[::]'];

@@ -7,7 +7,7 @@ import {
   securityHeaders,
   staticFilePath,
   tokenMatches,
-} from '../../../src/main/headless/web-policy';
+} from '../../../../src/main/headless/web/policy';
 
 describe('allowedHostHeaders', () => {
   it.each<[string, string[], string[]]>([
