@@ -8,6 +8,7 @@ import { resolve as resolvePath } from 'node:path';
 import { AFTER_ACTIONS, type AfterAction } from '../../shared/domain';
 import { REPORT_FORMATS, type ReportFormat } from '../../shared/contract';
 import { normaliseBaseUrl, BaseUrlError } from '../core/api/base-url';
+import { parseLedgerUrl } from '../core/ledger/ledger-url';
 import { defaultDataDir } from '../common/data-dir';
 
 /** Where the public Authenta API lives; `--base-url` and AUTHENTA_BASE_URL change it. */
@@ -30,6 +31,8 @@ export interface CliEnv {
   AUTHENTA_CLIENT_ID?: string;
   AUTHENTA_CLIENT_SECRET?: string;
   AUTHENTA_API_KEY?: string;
+  /** A team ledger: postgres://user:password@host:port/database. */
+  AUTHENTA_LEDGER_URL?: string;
   APPDATA?: string;
   XDG_CONFIG_HOME?: string;
   [name: string]: string | undefined;
@@ -71,12 +74,19 @@ export interface RunCommand {
   timeoutSec: number | null;
   /** Also serve the web UI. */
   ui: { host: string; port: number } | null;
+  /**
+   * A team ledger (PostgreSQL) instead of the data folder's SQLite one: the whole URL, password
+   * included, for the connection only (never logged or shown; see ledger-url.ts). Null: SQLite.
+   */
+  ledgerUrl: string | null;
 }
 
 export interface ReportCommand {
   kind: 'report';
   dataDir: string;
   format: ReportFormat;
+  /** Read this team ledger instead of the data folder's (see RunCommand.ledgerUrl). */
+  ledgerUrl: string | null;
 }
 
 /** `set-aside-ledger`: rename a damaged ledger out of the way (kept), so the next run starts a new one. */
@@ -150,6 +160,19 @@ function baseUrlOf(input: string | undefined, source: string): string | null {
   }
 }
 
+/** `--ledger` or AUTHENTA_LEDGER_URL, checked; a problem's message never repeats the URL. */
+function ledgerUrlOf(flag: string | undefined, env: string | undefined): string | null {
+  const [text, source] = flag !== undefined ? [flag, '--ledger'] : [env, 'AUTHENTA_LEDGER_URL'];
+  if (text === undefined || (source === 'AUTHENTA_LEDGER_URL' && text.trim() === '')) return null;
+  const parsed = parseLedgerUrl(text);
+  if (!parsed.ok) throw new UsageProblem(`${source}: ${parsed.problem.message}`);
+  return parsed.value.url;
+}
+
+const LEDGER_HELP =
+  'a team ledger shared by several desks: postgres://USER:PASSWORD@HOST:5432/DATABASE (env AUTHENTA_LEDGER_URL, ' +
+  'better for the password: a command line is visible to other users; default: SQLite in the data folder)';
+
 const RUN_USAGE = '[options] <folder...>';
 
 /** `--poll=500` becomes `--poll --poll-ms 500`, so a bare `--poll` never swallows a folder name. */
@@ -184,6 +207,7 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
         'API: --api jobs for the Jobs API v1 (API key), --api media for the media API; without it',
         "  the profile's setting is used, or asked of the server once (one or two Query calls).",
         '  --base-url is the same .../api address for both.',
+        'Team ledger: --ledger or AUTHENTA_LEDGER_URL (postgres://...) shares one ledger between desks.',
         'Exit codes: 0 every file has a verdict or was skipped; 1 a file failed; 2 usage;',
         '  3 credentials or permission; 4 quota or credits; 5 gave up waiting (--timeout passed,',
         '  for example Authenta could not be reached): the files still pending are listed.',
@@ -236,6 +260,7 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
     .option('--port <n>', 'web UI port (with --ui; default: a free one)', intIn('--port', 0, 65_535))
     .option('--host <host>', 'web UI address (with --ui; default 127.0.0.1, loopback only)')
     .option('--profile <profile>', 'connection profile (id or name) from the settings')
+    .option('--ledger <url>', LEDGER_HELP)
     .enablePositionalOptions()
     .showHelpAfterError('(run authenta-watch --help for the options)')
     .action((folders: string[], o: Record<string, unknown>) => {
@@ -285,6 +310,7 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
         ui: ui
           ? { host: (o.host as string | undefined) ?? '127.0.0.1', port: (o.port as number | undefined) ?? 0 }
           : null,
+        ledgerUrl: ledgerUrlOf(o.ledger as string | undefined, ctx.env.AUTHENTA_LEDGER_URL),
       };
     });
 
@@ -296,8 +322,14 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
       'the data folder to read (default: the app data folder; env AUTHENTA_DATA_DIR)',
     )
     .addOption(new Option('--format <format>', 'csv or json').choices(REPORT_FORMATS).default('json'))
-    .action((o: { dataDir?: string; format: ReportFormat }) => {
-      result = { kind: 'report', dataDir: dataDirOf(o.dataDir), format: o.format };
+    .option('--ledger <url>', LEDGER_HELP)
+    .action((o: { dataDir?: string; format: ReportFormat; ledger?: string }) => {
+      result = {
+        kind: 'report',
+        dataDir: dataDirOf(o.dataDir),
+        format: o.format,
+        ledgerUrl: ledgerUrlOf(o.ledger, ctx.env.AUTHENTA_LEDGER_URL),
+      };
     });
 
   program

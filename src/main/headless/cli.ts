@@ -12,6 +12,10 @@ import { fileURLToPath } from 'node:url';
 import { detectGeneration, GENERATION_NAMES } from '../core/api/detect-generation';
 import { Engine, toJob } from '../core/engine';
 import { openSqliteLedgerIn, SqliteLedger, SQLITE_LEDGER_FILE } from '../core/ledger/sqlite-ledger';
+import type { Ledger } from '../core/ledger/ledger';
+import { ledgerUrlSecrets, redactLedgerUrl } from '../core/ledger/ledger-url';
+import { LedgerProblem } from '../core/ledger/postgres-errors';
+import { openPostgresLedger, PostgresLedger } from '../core/ledger/postgres-ledger';
 import {
   describeDataFolderError,
   errorCode,
@@ -39,7 +43,7 @@ import {
   type SetAsideLedgerCommand,
 } from './args';
 import { credentialsFromEnv, RememberingSecretStore, secretValues } from '../common/credentials';
-import { EXIT } from './exit-codes';
+import { EXIT, ledgerExitCode } from './exit-codes';
 import { checkFolders } from './folder-check';
 import { ask, PromptCancelled } from './prompt';
 import { HeadlessRun, type HeadlessEngine } from './run';
@@ -155,7 +159,10 @@ async function runWatch(cmd: RunCommand): Promise<number> {
     return EXIT.credentials;
   }
   const envCredentials = cmd.simulate ? null : env.credentials;
-  const a = await adapters(cmd.dataDir, secretValues(envCredentials));
+  const a = await adapters(cmd.dataDir, [
+    ...secretValues(envCredentials),
+    ...(cmd.ledgerUrl ? ledgerUrlSecrets(cmd.ledgerUrl) : []),
+  ]);
   try {
     let stored = await a.settings.load();
     let credentials: Credentials | null = envCredentials;
@@ -188,7 +195,9 @@ async function runWatch(cmd: RunCommand): Promise<number> {
       folders: cmd.folders,
       once: cmd.once,
       ui: cmd.ui !== null,
+      ledger: cmd.ledgerUrl ? redactLedgerUrl(cmd.ledgerUrl) : 'sqlite',
     });
+    if (cmd.ledgerUrl) say(`authenta-watch: team ledger ${redactLedgerUrl(cmd.ledgerUrl)}`);
 
     const engine: HeadlessEngine = new Engine({
       dataDir: cmd.dataDir,
@@ -196,7 +205,13 @@ async function runWatch(cmd: RunCommand): Promise<number> {
       logger: a.logger,
       settings: a.settings,
       secrets: a.secrets,
-      openLedger: openSqliteLedgerIn(),
+      openLedger: cmd.ledgerUrl
+        ? openPostgresLedger({
+            url: cmd.ledgerUrl,
+            onConnectionError: (message) =>
+              a.logger.warn('ledger: a connection to the team ledger broke', { message }),
+          })
+        : openSqliteLedgerIn(),
       // Loaded on first use of the Sandbox (--simulate) only.
       simulatorFactory: async (options) => (await import('../sim/index')).startSimulator(options),
       ...(envCredentials ? { envCredentials } : {}),
@@ -260,6 +275,15 @@ async function runWatch(cmd: RunCommand): Promise<number> {
 
 async function report(cmd: ReportCommand): Promise<number> {
   // Read the ledger directly: starting the engine would resume uploads, and a report only reads.
+  if (cmd.ledgerUrl) {
+    for (const s of ledgerUrlSecrets(cmd.ledgerUrl)) knownSecrets.add(s);
+    const ledger = await PostgresLedger.open({ url: cmd.ledgerUrl, now: Date.now });
+    try {
+      return await writeReport(ledger, cmd);
+    } finally {
+      await ledger.close();
+    }
+  }
   const file = join(cmd.dataDir, LEDGER_FILE);
   if (!existsSync(file)) {
     say(`authenta-watch: no ledger in ${cmd.dataDir} yet: nothing has been checked with this data folder.`);
@@ -279,21 +303,26 @@ async function report(cmd: ReportCommand): Promise<number> {
     ledger = SqliteLedger.open({ file: join(copy, LEDGER_FILE), now: Date.now });
   }
   try {
-    const jobs: Job[] = [];
-    for (let offset = 0; ;) {
-      const page = await ledger.list(
-        JobQuerySchema.parse({ offset, limit: 20_000, sort: 'createdAt', order: 'asc' }),
-      );
-      jobs.push(...page.jobs.map(toJob));
-      offset += page.jobs.length;
-      if (page.jobs.length === 0 || offset >= page.total) break;
-    }
-    stdout.write(formatReport(jobs, cmd.format, Date.now()));
-    return EXIT.ok;
+    return await writeReport(ledger, cmd);
   } finally {
     await ledger.close();
     if (copy) await rm(copy, { recursive: true, force: true });
   }
+}
+
+/** Every job of the ledger, oldest first, as the report's format. */
+async function writeReport(ledger: Ledger, cmd: ReportCommand): Promise<number> {
+  const jobs: Job[] = [];
+  for (let offset = 0; ;) {
+    const page = await ledger.list(
+      JobQuerySchema.parse({ offset, limit: 20_000, sort: 'createdAt', order: 'asc' }),
+    );
+    jobs.push(...page.jobs.map(toJob));
+    offset += page.jobs.length;
+    if (page.jobs.length === 0 || offset >= page.total) break;
+  }
+  stdout.write(formatReport(jobs, cmd.format, Date.now()));
+  return EXIT.ok;
 }
 
 /** Codes of opening a ledger SQLite cannot write beside (a read-only folder or disk). */
@@ -451,6 +480,12 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runWatch(cmd);
     }
   } catch (e) {
+    // The team ledger cannot be used (bad URL, refused password, server down, newer schema):
+    // nothing was claimed; the message says what to do and holds no password.
+    if (e instanceof LedgerProblem) {
+      say(`authenta-watch: ${redactString(e.message, [...knownSecrets])}`);
+      return ledgerExitCode(e.kind);
+    }
     // The data folder itself in trouble (read-only, no permission, full, a damaged ledger): say
     // which file and what to do instead of a raw EROFS or "database disk image is malformed".
     const problem =

@@ -4,6 +4,7 @@
  * 2 usage, 3 credentials or permission, 4 quota or credits, 5 gave up waiting (`--timeout`).
  */
 import type { Block, ErrorKind, Job, JobState } from '../../shared/domain';
+import type { LedgerProblemKind } from '../core/ledger/postgres-errors';
 import { isBlocked } from '../core/pipeline/error-policy';
 
 export const EXIT = {
@@ -105,4 +106,25 @@ export function stopsOnceRun(
   return (
     blocks.some((b) => blockClass(b) !== null) && !openJobs.some((j) => canStillAdvance(j.state, blocks))
   );
+}
+
+/**
+ * The exit code when the team ledger cannot be used at start: a URL or database name to fix is
+ * usage (2), a refused user or password is credentials (3), a server that cannot be reached now
+ * is like Authenta out of reach (5: run again later), a newer schema or anything else is 1.
+ */
+export function ledgerExitCode(kind: LedgerProblemKind): ExitCode {
+  switch (kind) {
+    case 'bad-url':
+    case 'no-database':
+      return EXIT.usage;
+    case 'auth':
+    case 'permission':
+      return EXIT.credentials;
+    case 'unreachable':
+      return EXIT.timedOut;
+    case 'newer-schema':
+    case 'failed':
+      return EXIT.failed;
+  }
 }

@@ -37,6 +37,7 @@ describe('parseCli: watching', () => {
       after: 'none',
       timeoutSec: null,
       ui: null,
+      ledgerUrl: null,
     });
   });
 
@@ -125,10 +126,52 @@ describe('parseCli: usage errors', () => {
   });
 });
 
+describe('parseCli: a team ledger', () => {
+  it('takes --ledger, else AUTHENTA_LEDGER_URL; the flag wins', () => {
+    expect(run(['a', '--ledger', 'postgres://desk:pw@db:5433/team']).ledgerUrl).toBe(
+      'postgres://desk:pw@db:5433/team',
+    );
+    const env = { AUTHENTA_LEDGER_URL: 'postgresql://desk:pw@db/team' };
+    expect(run(['a'], env).ledgerUrl).toBe('postgresql://desk:pw@db/team');
+    expect(run(['a', '--ledger', 'postgres://other@db/x'], env).ledgerUrl).toBe('postgres://other@db/x');
+    expect(run(['a'], { AUTHENTA_LEDGER_URL: '' }).ledgerUrl).toBeNull();
+  });
+
+  it.each([
+    [['a', '--ledger', 'mysql://desk:hunter2@db/team'], {}, /^--ledger: .*must start with postgres:\/\//],
+    [['a', '--ledger', 'postgres://desk:hunter2@db'], {}, /^--ledger: .*names no database/],
+    [
+      ['a'],
+      { AUTHENTA_LEDGER_URL: 'postgres://desk:hunter2@db:99999/x' },
+      /^AUTHENTA_LEDGER_URL: .*cannot be read/,
+    ],
+    [['report', '--ledger', 'desk:hunter2@db/team'], {}, /^--ledger: /],
+  ])('refuses a bad URL as usage, naming the flag, never the password: %j', (argv, env, message) => {
+    const c = parse(argv, env);
+    expect(c).toMatchObject({ kind: 'usage-error', message: expect.stringMatching(message) });
+    expect(JSON.stringify(c)).not.toContain('hunter2');
+  });
+});
+
 describe('parseCli: subcommands', () => {
   it.each<[string[], CliCommand]>([
-    [['report'], { kind: 'report', dataDir: '/home/ana/.config/authenta-watch', format: 'json' }],
-    [['report', '--format', 'csv', '--data-dir', '/d'], { kind: 'report', dataDir: '/d', format: 'csv' }],
+    [
+      ['report'],
+      { kind: 'report', dataDir: '/home/ana/.config/authenta-watch', format: 'json', ledgerUrl: null },
+    ],
+    [
+      ['report', '--format', 'csv', '--data-dir', '/d'],
+      { kind: 'report', dataDir: '/d', format: 'csv', ledgerUrl: null },
+    ],
+    [
+      ['report', '--ledger', 'postgres://desk:pw@db/team'],
+      {
+        kind: 'report',
+        dataDir: '/home/ana/.config/authenta-watch',
+        format: 'json',
+        ledgerUrl: 'postgres://desk:pw@db/team',
+      },
+    ],
     [
       ['login'],
       {

@@ -122,3 +122,18 @@ export function hidePassword(text: string, url: string): string {
   }
   return out;
 }
+
+/**
+ * The secret parts of a ledger URL (its password, raw and URL-encoded), for the redaction lists
+ * of loggers and error messages. Empty when the URL holds no password.
+ */
+export function ledgerUrlSecrets(url: string): string[] {
+  try {
+    const parsed = new URL(url.trim());
+    const raw = parsed.password ? decodeURIComponent(parsed.password) : parsed.searchParams.get('password');
+    if (!raw) return [];
+    return [...new Set([raw, encodeURIComponent(raw), parsed.password].filter((s) => s !== ''))];
+  } catch {
+    return [];
+  }
+}

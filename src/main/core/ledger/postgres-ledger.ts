@@ -40,6 +40,7 @@ import { hidePassword, parseLedgerUrl, type LedgerUrl } from './ledger-url';
 import { describePostgresError, LedgerProblem } from './postgres-errors';
 import { PG_LEDGER_VERSION, PG_MIGRATIONS, PG_SCHEMA } from './postgres-migrations';
 import { canTransition, TransitionError } from './transitions';
+import type { OpenLedger } from '../ports';
 
 /** Where the team ledger is and how it reads time. */
 export interface PostgresLedgerOptions {
@@ -400,6 +401,14 @@ export class PostgresLedger implements Ledger {
     this.closed = true;
     await this.pool.end();
   }
+}
+
+/**
+ * The hosts' `OpenLedger` for a team ledger: the engine connects when it starts (after its data
+ * folder's lock, which stays per desk) and gets a LedgerProblem when it cannot.
+ */
+export function openPostgresLedger(options: Omit<PostgresLedgerOptions, 'now'>): OpenLedger {
+  return ({ now }) => PostgresLedger.open({ ...options, now });
 }
 
 /**
