@@ -59,8 +59,7 @@ import type { z } from 'zod';
 import { normaliseBaseUrl, originOf, requireSecureBaseUrl } from './api/base-url';
 import { AuthentaError, isAuthentaError } from './api/errors';
 import { createServiceForGeneration, detectGeneration } from './api/detect-generation';
-import { redactRecord, redactVerdictLinks } from './api/record-redaction';
-import { withLeaning } from './api/verdict';
+import { redactRecord } from './api/record-redaction';
 import { fileKey, type JobRecord, type Ledger } from './ledger/ledger';
 import { MediaFiles } from './media/media-files';
 import { PosterError, ThumbnailService } from './media/thumbnails';
@@ -79,20 +78,21 @@ import type {
 import { systemClock } from './ports';
 import { BlockBoard } from './pipeline/blocks';
 import type { ActiveService, PipelineContext } from './pipeline/context';
-import { CountingService, localDay } from './pipeline/counting-service';
+import { CountingService } from './pipeline/counting-service';
 import { blocksOf, type Operation } from './pipeline/error-policy';
 import { hintFor, LOCAL_CODES } from './pipeline/hints';
 import { Pipeline } from './pipeline/pipeline';
 import { DEFAULT_POLL_TUNING, type PollTuning } from './pipeline/poll-schedule';
 import { formatReport } from './report';
 import { lockDataDir } from './data-dir-lock';
-import { diskFullMessage, freeBytes, freeBytesNow, hasRoomFor, watchDiskFull } from './data-folder';
+import { CallCounter } from './services/call-counter';
+import { DiskWatch } from './services/disk-watch';
+import { EventHub } from './services/event-hub';
+import { engineSettled, IdleWatch, queueWaitsForUser, type EngineActivity } from './services/idle';
+import { toJob } from './services/to-job';
+import { watchDiskFull } from './data-folder';
 import { expandPaths } from './watch/expand-paths';
 import { FolderWatcher, type FolderWatcherDeps } from './watch/folder-watcher';
-
-/** How often a full disk is looked at again, and how much room counts as space being back. */
-const DISK_CHECK_MS = 2_000;
-const DISK_ROOM_BYTES = 256 * 1024;
 
 /** Where Authenta lives unless a profile says otherwise. */
 export const DEFAULT_BASE_URL = 'https://platform.authenta.ai/api';
@@ -147,54 +147,6 @@ interface WatchedFolder {
   started: boolean;
 }
 
-interface ProgressEntry {
-  phase: 'checking' | 'uploading';
-  bytesSent: number;
-  size: number;
-  bytesPerSecond: number;
-  lastAt: number;
-  lastBytes: number;
-  dirty: boolean;
-  /** The job left `uploading`: emit once more, then forget. */
-  ended: boolean;
-}
-
-type Listener<T> = (value: T) => void;
-
-/** The Job the UI sees: the row without what only the engine may know (upload URL, raw record). */
-export function toJob(r: JobRecord): Job {
-  return {
-    id: r.id,
-    path: r.path,
-    name: r.name,
-    folderId: r.folderId,
-    size: r.size,
-    mtimeMs: r.mtimeMs,
-    sha256: r.sha256,
-    contentType: r.contentType,
-    kind: r.kind,
-    model: r.model,
-    generation: r.generation,
-    remoteId: r.remoteId,
-    state: r.state,
-    attempts: r.attempts,
-    bytesSent: r.bytesSent,
-    verdict: redactVerdictLinks(withLeaning(r.verdict)),
-    errorCode: r.errorCode,
-    errorKind: r.errorKind,
-    errorMessage: r.errorMessage,
-    duplicateOf: r.duplicateOf,
-    profileId: r.profileId,
-    simulated: r.simulated,
-    createdAt: r.createdAt,
-    updatedAt: r.updatedAt,
-    doneAt: r.doneAt,
-    nextAttemptAt: r.nextAttemptAt,
-    recordsCreated: r.recordsCreated,
-    review: { ...r.review },
-  };
-}
-
 function isSandbox(p: ProfileRecord): boolean {
   return p.id === SANDBOX_PROFILE_ID || p.baseUrl === SANDBOX_BASE_URL;
 }
@@ -210,6 +162,9 @@ function userError(message: string, code = 'INVALID_REQUEST'): AuthentaError {
   return new AuthentaError({ code, kind: 'local', message });
 }
 
+/** The Job the UI sees (kept here for the hosts that import it with the engine). */
+export { toJob };
+
 /** The engine; see the module comment. Call `start()` before anything else and `dispose()` at the end. */
 export class Engine implements AuthentaWatchApi, Disposable {
   protected readonly clock: Clock;
@@ -219,14 +174,9 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private readonly random: () => number;
   private readonly watchers = new Map<string, WatchedFolder>();
   private readonly known = new Set<string>();
-  private readonly progressEntries = new Map<number, ProgressEntry>();
-  private readonly pendingChanges = new Map<number, Job>();
-  private readonly listeners = {
-    jobsChanged: new Set<Listener<JobChange[]>>(),
-    status: new Set<Listener<EngineStatus>>(),
-    progress: new Set<Listener<UploadProgress[]>>(),
-    openJob: new Set<Listener<JobId>>(),
-  };
+  private readonly events: EventHub;
+  private readonly calls: CallCounter;
+  private readonly idle: IdleWatch;
   private settings!: Settings;
   private ledgerInstance: Ledger | null = null;
   private thumbsInstance: ThumbnailService | null = null;
@@ -242,18 +192,10 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private suspended = false;
   private started = false;
   private disposed = false;
-  private calls = { day: '', query: 0, mutation: 0 };
-  private flushTimer: Disposable | null = null;
-  private progressTimer: Disposable | null = null;
-  private statusTimer: Disposable | null = null;
-  private idleTimer: Disposable | null = null;
-  private idleWaiters: (() => void)[] = [];
-  private idleChecking = false;
   private boardListener: Disposable | null = null;
   private dataDirLock: Disposable | null = null;
   /** The data folder's disk is full: no new work until a probe finds room again. */
-  private diskFull: NonNullable<EngineStatus['diskFull']> | null = null;
-  private diskTimer: Disposable | null = null;
+  private readonly disk: DiskWatch;
   /** The active profile and the keychain's state as the status shows them (asked again when they can change). */
   private identityCache: Pick<EngineStatus, 'profile' | 'keychain'> | null = null;
   /** The origin the environment's credentials were given for; they go nowhere else. */
@@ -265,6 +207,34 @@ export class Engine implements AuthentaWatchApi, Disposable {
     this.random = options.random ?? Math.random;
     this.tuning = { ...DEFAULT_POLL_TUNING, ...options.pollTuning };
     this.board = new BlockBoard(this.clock);
+    this.events = new EventHub({
+      clock: this.clock,
+      logger: this.logger,
+      status: () => this.getStatus(),
+      onFlushed: () => this.idle.schedule(),
+      eventIntervalMs: options.eventIntervalMs,
+      progressIntervalMs: options.progressIntervalMs,
+    });
+    this.calls = new CallCounter({
+      clock: this.clock,
+      logger: this.logger,
+      onCount: () => this.statusChanged(),
+    });
+    this.idle = new IdleWatch({ clock: this.clock, logger: this.logger, isIdle: () => this.isIdle() });
+    this.disk = new DiskWatch({
+      dataDir: options.dataDir,
+      clock: this.clock,
+      logger: this.logger,
+      onChange: () => this.statusChanged(),
+      onSpaceBack: async () => {
+        // Files seen while nothing could be recorded were dropped by the failed writes: new
+        // watchers report every file not yet in the ledger again.
+        for (const folder of this.settings.folders) await this.restartWatcher(folder);
+        this.pipeline.kick();
+        this.statusChanged();
+        this.idle.schedule();
+      },
+    });
   }
 
   // --- lifecycle ----------------------------------------------------------------------------
@@ -289,8 +259,9 @@ export class Engine implements AuthentaWatchApi, Disposable {
     this.settings = await this.options.settings.load();
     this.ledgerInstance = watchDiskFull(
       await this.options.openLedger({ dataDir: this.options.dataDir, now: () => this.clock.now() }),
-      () => this.onDiskFull(),
+      () => this.disk.onDiskFull(),
     );
+    this.events.start();
     this.thumbsInstance = new ThumbnailService({
       dir: join(this.options.dataDir, 'thumbs'),
       maxBytes: () => this.settings.preferences.thumbnailCacheBytes,
@@ -303,8 +274,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
       logger: this.logger,
     });
     for (const key of await this.ledger.knownFileKeys()) this.known.add(key);
-    const day = localDay(this.clock.now());
-    this.calls = { day, ...(await this.ledger.callsOn(day)) };
+    await this.calls.load(this.ledger);
     this.pipelineInstance = new Pipeline(this.context(), { hashConcurrency: this.options.hashConcurrency });
     this.boardListener = this.board.onChange(() => this.statusChanged());
     await this.ensureEnvProfile();
@@ -327,22 +297,21 @@ export class Engine implements AuthentaWatchApi, Disposable {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
+    this.events.close();
+    this.calls.close();
+    this.disk.dispose();
     await Promise.allSettled([...this.watchers.values()].map((w) => w.watcher.dispose()));
     this.watchers.clear();
     await this.pipelineInstance?.dispose();
     this.thumbsInstance?.dispose();
     this.boardListener?.dispose();
     this.board.dispose();
-    for (const t of [this.flushTimer, this.progressTimer, this.statusTimer, this.idleTimer, this.diskTimer])
-      t?.dispose();
+    this.events.dispose();
     await this.ledgerInstance?.close();
     this.dataDirLock?.dispose();
     const sim = this.sim ?? (await this.simStarting?.catch(() => null)) ?? null;
     await sim?.close();
-    for (const l of Object.values(this.listeners)) l.clear();
-    const waiters = this.idleWaiters;
-    this.idleWaiters = [];
-    for (const w of waiters) w();
+    this.idle.dispose();
   }
 
   /**
@@ -352,10 +321,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
    */
   whenIdle(): Promise<void> {
     if (this.disposed) return Promise.resolve();
-    return new Promise((res) => {
-      this.idleWaiters.push(res);
-      this.scheduleIdleCheck(0);
-    });
+    return this.idle.whenIdle();
   }
 
   // --- the contract ---------------------------------------------------------------------------
@@ -375,21 +341,20 @@ export class Engine implements AuthentaWatchApi, Disposable {
   async getStatus(): Promise<EngineStatus> {
     const counts = await this.ledger.counts();
     const verdicts = await this.ledger.verdictCounts();
-    let bytesPerSecond = 0;
-    for (const p of this.progressEntries.values())
-      if (!p.ended && p.phase === 'uploading') bytesPerSecond += p.bytesPerSecond;
-    this.rollCallsDay();
     return {
       // The user's pause only: sleep stops the pipeline without changing what the user chose.
       paused: this.paused,
       blocks: this.board.list(),
       counts,
-      uploads: { inFlight: this.pipeline.uploader.inFlight, bytesPerSecond: Math.round(bytesPerSecond) },
-      callsToday: { query: this.calls.query, mutation: this.calls.mutation },
+      uploads: {
+        inFlight: this.pipeline.uploader.inFlight,
+        bytesPerSecond: this.events.uploadBytesPerSecond,
+      },
+      callsToday: this.calls.today(),
       folders: this.settings.folders.map((f) => this.folderStatus(f)),
       ...(await this.identity()),
       // Read last: a disk that filled up while this status was gathered shows at once.
-      diskFull: this.diskFull,
+      diskFull: this.disk.full,
       verdicts,
     };
   }
@@ -587,7 +552,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
         errorKind: 'local',
         errorMessage: `${row.name} was not sent: its folder ${folder.path} is no longer watched.`,
       });
-      if (skipped) this.changed(skipped);
+      if (skipped) this.events.jobChanged(skipped);
     }
     this.statusChanged();
   }
@@ -704,7 +669,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
         clock: this.clock,
         preferred: profile.generation,
         onCall: (call) => {
-          if (call.kind !== 'upload') this.countCall(call.kind);
+          if (call.kind !== 'upload') this.calls.count(call.kind);
         },
       });
       return {
@@ -800,7 +765,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
     const note = parsed.note?.trim() ? parsed.note.trim() : null;
     const row = await this.ledger.setReview(id, { status: parsed.status, note, at: this.clock.now() });
     if (!row) throw userError(`There is no job #${id}.`, 'NOT_FOUND');
-    this.changed(row);
+    this.events.jobChanged(row);
     return toJob(row);
   }
 
@@ -840,16 +805,16 @@ export class Engine implements AuthentaWatchApi, Disposable {
   }
 
   onJobsChanged(listener: (changes: JobChange[]) => void): Unsubscribe {
-    return this.subscribe(this.listeners.jobsChanged, listener);
+    return this.events.onJobsChanged(listener);
   }
   onStatus(listener: (status: EngineStatus) => void): Unsubscribe {
-    return this.subscribe(this.listeners.status, listener);
+    return this.events.onStatus(listener);
   }
   onProgress(listener: (progress: UploadProgress[]) => void): Unsubscribe {
-    return this.subscribe(this.listeners.progress, listener);
+    return this.events.onProgress(listener);
   }
   onOpenJob(listener: (id: JobId) => void): Unsubscribe {
-    return this.subscribe(this.listeners.openJob, listener);
+    return this.events.onOpenJob(listener);
   }
 
   /** The system is going to sleep: no new call starts (the user's own pause is kept apart). */
@@ -869,7 +834,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
 
   /** A host asks the UI to show a job (a notification was clicked). */
   openJob(id: JobId): void {
-    for (const l of [...this.listeners.openJob]) l(id);
+    this.events.openJob(id);
   }
 
   // --- internals: parts -------------------------------------------------------------------
@@ -921,10 +886,10 @@ export class Engine implements AuthentaWatchApi, Disposable {
         this.active?.service.generation ?? (this.profileRecord(this.activeId) ?? SANDBOX_PROFILE).generation,
       folder: (id) => (id === null ? null : (this.settings.folders.find((f) => f.id === id) ?? null)),
       preferences: () => this.settings.preferences,
-      paused: () => this.paused || this.suspended || this.disposed || this.diskFull !== null,
+      paused: () => this.paused || this.suspended || this.disposed || this.disk.full !== null,
       pausedFolderIds: () => this.settings.folders.filter((f) => f.paused).map((f) => f.id),
-      changed: (job) => this.changed(job),
-      progress: (id, sent, size, phase) => this.progress(id, sent, size, phase),
+      changed: (job) => this.events.jobChanged(job),
+      progress: (id, sent, size, phase) => this.events.progress(id, sent, size, phase),
       markKnown: (path, size, mtimeMs) => this.known.add(fileKey(path, size, mtimeMs)),
     };
   }
@@ -1040,7 +1005,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
           clock: this.clock,
         });
     return {
-      service: new CountingService(inner, (q) => this.countCall(q)),
+      service: new CountingService(inner, (q) => this.calls.count(q)),
       simulated: sandbox || profile.simulated,
     };
   }
@@ -1124,22 +1089,6 @@ export class Engine implements AuthentaWatchApi, Disposable {
     return this.identityCache;
   }
 
-  private countCall(quota: 'query' | 'mutation'): void {
-    this.rollCallsDay();
-    this.calls[quota] += 1;
-    if (!this.disposed) {
-      this.ledger
-        .addCalls(this.calls.day, quota, 1)
-        .catch((e: unknown) => this.logger.warn('could not count a call', { message: String(e) }));
-    }
-    this.statusChanged();
-  }
-
-  private rollCallsDay(): void {
-    const day = localDay(this.clock.now());
-    if (day !== this.calls.day) this.calls = { day, query: 0, mutation: 0 };
-  }
-
   /** The blocks that matter to one job (a credits block says nothing to a job awaiting its verdict). */
   private relevantBlocks(job: JobRecord): ReturnType<BlockBoard['list']> {
     const state = job.state === 'blocked' ? (job.resumeState ?? 'queued') : job.state;
@@ -1198,7 +1147,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
       )
       .finally(() => {
         entry.started = true;
-        this.scheduleIdleCheck(0);
+        this.idle.schedule();
       });
   }
 
@@ -1209,238 +1158,35 @@ export class Engine implements AuthentaWatchApi, Disposable {
     this.startWatcher(folder);
   }
 
-  // --- internals: events ----------------------------------------------------------------------
-
-  private subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): Unsubscribe {
-    set.add(listener);
-    return () => {
-      set.delete(listener);
-    };
-  }
-
-  private emit<T>(set: Set<Listener<T>>, value: T): void {
-    for (const l of [...set]) {
-      try {
-        l(value);
-      } catch (e) {
-        this.logger.warn('an event listener failed', { message: String(e) });
-      }
-    }
-  }
-
-  private changed(job: JobRecord): void {
-    if (this.disposed) return;
-    this.pendingChanges.set(job.id, toJob(job));
-    const p = this.progressEntries.get(job.id);
-    const stillGoing =
-      p?.phase === 'checking' ? job.state === 'waiting' : ['creating', 'uploading'].includes(job.state);
-    if (p && !stillGoing) {
-      // The check or the upload is over: its last figures still go out once, then the entry goes.
-      if (!p.dirty) this.progressEntries.delete(job.id);
-      else p.ended = true;
-    }
-    if (!this.flushTimer) {
-      this.flushTimer = this.clock.setTimeout(() => {
-        this.flushTimer = null;
-        const changes: JobChange[] = [...this.pendingChanges.values()].map((j) => ({
-          type: 'upsert',
-          job: j,
-        }));
-        this.pendingChanges.clear();
-        if (changes.length) this.emit(this.listeners.jobsChanged, changes);
-        this.scheduleIdleCheck(0);
-      }, this.options.eventIntervalMs ?? 100);
-    }
-    this.statusChanged();
-  }
-
-  private progress(
-    id: number,
-    bytesSent: number,
-    size: number,
-    phase: 'checking' | 'uploading' = 'uploading',
-  ): void {
-    if (this.disposed) return;
-    const now = this.clock.now();
-    const known = this.progressEntries.get(id);
-    // From checking to uploading the figures start again (another kind of work, another rate).
-    const entry: ProgressEntry = (known?.phase === phase ? known : undefined) ?? {
-      phase,
-      bytesSent: 0,
-      size,
-      bytesPerSecond: 0,
-      lastAt: now,
-      lastBytes: 0,
-      dirty: true,
-      ended: false,
-    };
-    const dt = now - entry.lastAt;
-    if (dt >= 200) {
-      const rate = ((bytesSent - entry.lastBytes) * 1000) / dt;
-      entry.bytesPerSecond = entry.bytesPerSecond === 0 ? rate : entry.bytesPerSecond * 0.5 + rate * 0.5;
-      entry.lastAt = now;
-      entry.lastBytes = bytesSent;
-    }
-    entry.bytesSent = bytesSent;
-    entry.size = size;
-    entry.dirty = true;
-    this.progressEntries.set(id, entry);
-    if (!this.progressTimer) {
-      this.progressTimer = this.clock.setTimeout(() => {
-        this.progressTimer = null;
-        const out: UploadProgress[] = [];
-        for (const [jobId, p] of this.progressEntries) {
-          if (!p.dirty) continue;
-          p.dirty = false;
-          out.push({
-            id: jobId,
-            bytesSent: p.bytesSent,
-            size: p.size,
-            bytesPerSecond: Math.round(p.bytesPerSecond),
-            phase: p.phase,
-          });
-          if (p.ended || p.bytesSent >= p.size) this.progressEntries.delete(jobId);
-        }
-        if (out.length) this.emit(this.listeners.progress, out);
-        this.statusChanged();
-      }, this.options.progressIntervalMs ?? 250);
-    }
-  }
-
   private statusChanged(): void {
-    if (this.disposed || this.statusTimer || !this.ledgerInstance) return;
-    this.statusTimer = this.clock.setTimeout(() => {
-      this.statusTimer = null;
-      if (this.disposed) return;
-      this.getStatus()
-        .then((s) => this.emit(this.listeners.status, s))
-        .catch((e: unknown) => this.logger.warn('status failed', { message: String(e) }));
-    }, 250);
-  }
-
-  // --- internals: a full disk ----------------------------------------------------------------
-
-  /**
-   * A ledger write met a full disk: stop taking work (the pipeline pauses; rows stay as they were,
-   * so nothing is lost), say where and how much is left, and look for space every few seconds.
-   */
-  private onDiskFull(): void {
-    if (this.diskFull || this.disposed) return;
-    const path = this.options.dataDir;
-    const free = freeBytesNow(path);
-    this.diskFull = { path, freeBytes: free, message: diskFullMessage(path, free) };
-    this.logger.error('the data folder’s disk is full: no new work until space is back', {
-      dataDir: path,
-      freeBytes: free,
-    });
-    this.statusChanged();
-    this.scheduleDiskCheck();
-  }
-
-  private scheduleDiskCheck(): void {
-    if (this.disposed || this.diskTimer) return;
-    this.diskTimer = this.clock.setTimeout(() => {
-      this.diskTimer = null;
-      void this.checkDisk();
-    }, DISK_CHECK_MS);
-  }
-
-  /** Room again (a probe of DISK_ROOM_BYTES fits): go on, and look at the folders again for what was missed. */
-  private async checkDisk(): Promise<void> {
-    if (!this.diskFull || this.disposed) return;
-    const path = this.options.dataDir;
-    if (!(await hasRoomFor(path, DISK_ROOM_BYTES))) {
-      const free = await freeBytes(path);
-      if (this.diskFull && free !== this.diskFull.freeBytes) {
-        this.diskFull = { path, freeBytes: free, message: diskFullMessage(path, free) };
-        this.statusChanged();
-      }
-      this.scheduleDiskCheck();
-      return;
-    }
-    this.diskFull = null;
-    this.logger.info('space is back on the data folder’s disk: going on', { dataDir: path });
-    // Files seen while nothing could be recorded were dropped by the failed writes: new watchers
-    // report every file not yet in the ledger again.
-    for (const folder of this.settings.folders) await this.restartWatcher(folder);
-    this.pipeline.kick();
-    this.statusChanged();
-    this.scheduleIdleCheck(0);
+    this.events.statusChanged();
   }
 
   // --- internals: idle ------------------------------------------------------------------------
 
-  private scheduleIdleCheck(delayMs: number): void {
-    if (!this.idleWaiters.length || this.disposed || this.idleTimer) return;
-    this.idleTimer = this.clock.setTimeout(() => {
-      this.idleTimer = null;
-      void this.checkIdle();
-    }, delayMs);
-  }
-
-  private async checkIdle(): Promise<void> {
-    if (this.idleChecking || !this.idleWaiters.length) return;
-    this.idleChecking = true;
-    let idle = false;
-    try {
-      idle = await this.isIdle();
-    } catch (e) {
-      this.logger.warn('idle check failed', { message: String(e) });
-    } finally {
-      this.idleChecking = false;
-    }
-    if (idle) {
-      const waiters = this.idleWaiters;
-      this.idleWaiters = [];
-      for (const w of waiters) w();
-    } else {
-      this.scheduleIdleCheck(200);
-    }
-  }
-
+  /** The engine is idle (see services/idle.ts): settled, and every unfinished row waits for the user. */
   private async isIdle(): Promise<boolean> {
-    if (!this.started || this.disposed) return this.disposed;
-    if (this.diskFull) return false; // waiting for space, which comes back without the user here
-    if (this.pipeline.busy || this.pendingChanges.size) return false;
-    for (const [id, w] of this.watchers) {
-      const folder = this.settings.folders.find((f) => f.id === id);
-      if (!folder || folder.paused) continue;
-      if (!w.started || w.watcher.waitingCount > 0) return false;
-    }
+    const activity: EngineActivity = {
+      started: this.started,
+      disposed: this.disposed,
+      diskFull: this.disk.full !== null,
+      pipelineBusy: this.started && !this.disposed && this.pipeline.busy,
+      pendingChanges: this.events.hasPendingChanges,
+      watchers: [...this.watchers]
+        .filter(([id]) => this.settings.folders.some((f) => f.id === id && !f.paused))
+        .map(([, w]) => ({ started: w.started, waitingCount: w.watcher.waitingCount })),
+    };
+    if (!engineSettled(activity)) return false;
+    if (this.disposed) return true;
     const rows = await this.ledger.listByStates(UNFINISHED_STATES);
-    const now = this.clock.now();
-    const paused = new Set(this.settings.folders.filter((f) => f.paused).map((f) => f.id));
-    const waitsForUser = (op: Operation): boolean =>
-      !this.active || blocksOf(op, this.board.list()).some((b) => b.retryAt === null);
-    return rows.every((r) => {
-      if (this.paused || this.suspended || (r.folderId !== null && paused.has(r.folderId))) return true;
-      switch (r.state) {
-        case 'waiting':
-        case 'creating':
-          return false;
-        case 'queued':
-          return (r.nextAttemptAt ?? 0) <= now && waitsForUser('create');
-        case 'uploading':
-          return !this.pipeline.uploader.isInFlight(r.id) && waitsForUser('get');
-        case 'finalizing':
-          return (
-            !this.pipeline.uploader.isInFlight(r.id) && (waitsForUser('get') || waitsForUser('finalize'))
-          );
-        case 'processing':
-          return r.profileId !== this.activeId || waitsForUser('list');
-        case 'blocked':
-          return waitsForUser(
-            r.resumeState === 'processing'
-              ? 'list'
-              : r.resumeState === 'finalizing'
-                ? 'finalize'
-                : r.resumeState === 'uploading'
-                  ? 'get'
-                  : 'create',
-          );
-        default:
-          return true;
-      }
+    return queueWaitsForUser(rows, {
+      now: this.clock.now(),
+      paused: this.paused || this.suspended,
+      pausedFolderIds: new Set(this.settings.folders.filter((f) => f.paused).map((f) => f.id)),
+      hasService: this.active !== null,
+      activeProfileId: this.activeId,
+      blocks: this.board.list(),
+      inFlight: new Set(rows.filter((r) => this.pipeline.uploader.isInFlight(r.id)).map((r) => r.id)),
     });
   }
 }
