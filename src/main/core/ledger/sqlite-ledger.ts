@@ -1,13 +1,21 @@
 /**
  * The embedded Ledger adapter: one better-sqlite3 connection (the only writer), WAL, numbered
  * migrations. A state change and its timeline entry commit in one transaction. WAL with
- * synchronous=NORMAL survives a killed process; the transitions that announce a side effect that
- * spends credits (the PUT that starts processing, the Jobs API's finalize) are also written with
- * `synchronous=FULL`, so a power cut cannot make the app forget an upload it already paid for.
- * Claiming a job for its POST is not: after a power cut it is at worst POSTed again, leaving an
- * INITED record that costs no credits, and an fsync per claim halved throughput (docs/BENCHMARKS.md).
+ * synchronous=NORMAL survives a killed process: a commit is in the write-ahead log (the kernel's
+ * page cache) before its promise resolves. The transitions that announce a side effect that
+ * spends credits (the PUT that starts processing, the Jobs API's finalize) must also survive a
+ * power cut, so their promise resolves only after the write-ahead log is fsynced.
+ *
+ * Group commit (issue 13): that fsync runs off the event loop (libuv's thread pool) and is shared:
+ * every durable commit of one tick, and every one made while an fsync is under way, waits for one
+ * fsync of the log that started after it was written. An fsync covers the whole file, so one call
+ * makes every earlier commit durable; the main thread never blocks on the disk, and 3 uploads
+ * starting together pay one fsync, not three.
+ * Claiming a job for its POST is not durable: after a power cut it is at worst POSTed again,
+ * leaving an INITED record that costs no credits.
  */
 import { mkdirSync } from 'node:fs';
+import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalisedJobQuery } from '../../../shared/contract';
@@ -65,11 +73,19 @@ function placeholders(n: number): string {
 export class SqliteLedger implements Ledger {
   private readonly db: Database.Database;
   private readonly now: () => number;
+  /** The write-ahead log's file; null for ':memory:'. */
+  private readonly walFile: string | null;
   private closed = false;
+  /** Durable commits asked for, and how many of them an fsync has covered (group commit). */
+  private syncAsked = 0;
+  private syncDone = 0;
+  private syncing: Promise<void> | null = null;
+  private wal: FileHandle | null = null;
 
-  private constructor(db: Database.Database, now: () => number) {
+  private constructor(db: Database.Database, now: () => number, walFile: string | null) {
     this.db = db;
     this.now = now;
+    this.walFile = walFile;
   }
 
   /** Open (creating and migrating as needed) the ledger at `options.file`. */
@@ -89,7 +105,7 @@ export class SqliteLedger implements Ledger {
       db.close();
       throw e;
     }
-    return new SqliteLedger(db, options.now);
+    return new SqliteLedger(db, options.now, options.file === ':memory:' ? null : `${options.file}-wal`);
   }
 
   /**
@@ -174,7 +190,8 @@ export class SqliteLedger implements Ledger {
       if (row) this.insertTransition(id, to, now, note);
       return row;
     };
-    const row = DURABLE_STATES.has(to) ? this.durably(run) : this.db.transaction(run)();
+    const row = this.db.transaction(run)();
+    if (row && DURABLE_STATES.has(to)) await this.syncWal();
     return row ? toRecord(row) : null;
   }
 
@@ -394,7 +411,11 @@ export class SqliteLedger implements Ledger {
 
   async close(): Promise<void> {
     if (this.closed) return;
+    // A durable commit under way gets its fsync before the connection goes.
+    while (this.syncing !== null) await this.syncing.catch(() => undefined);
     this.closed = true;
+    await this.wal?.close().catch(() => undefined);
+    this.wal = null;
     this.db.close();
   }
 
@@ -428,14 +449,30 @@ export class SqliteLedger implements Ledger {
     };
   }
 
-  /** Run `fn` in a transaction that is on disk when it returns (synchronous=FULL for this commit). */
-  private durably<T>(fn: () => T): T {
-    this.db.pragma('synchronous = FULL');
-    try {
-      return this.db.transaction(fn)();
-    } finally {
-      this.db.pragma('synchronous = NORMAL');
+  /**
+   * Resolves once every commit made so far is on disk: waits for an fsync of the write-ahead log
+   * that starts after now, joining the one the other commits of this tick wait for. Rejects when
+   * the fsync fails (the caller must not start the side effect).
+   */
+  private async syncWal(): Promise<void> {
+    if (this.walFile === null) return;
+    const mine = ++this.syncAsked;
+    while (this.syncDone < mine) {
+      this.syncing ??= this.syncOnce().finally(() => {
+        this.syncing = null;
+      });
+      await this.syncing;
     }
+  }
+
+  private async syncOnce(): Promise<void> {
+    // The rest of this tick's durable commits are written before the fsync starts and share it.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    const upTo = this.syncAsked;
+    // The log is the same file for the connection's life (SQLite reuses it after a checkpoint).
+    this.wal ??= await openFile(this.walFile!, 'r');
+    await this.wal.datasync();
+    this.syncDone = Math.max(this.syncDone, upTo);
   }
 }
 
