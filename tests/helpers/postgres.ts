@@ -122,8 +122,17 @@ function installExitHook(): void {
   });
 }
 
+/** How the throwaway cluster runs. */
+export interface StartPostgresOptions {
+  /**
+   * Keep PostgreSQL's durability (fsync, full page writes) as a real server has it: for
+   * benchmarks. Tests leave it off (default): nothing needs to survive a machine crash there.
+   */
+  durable?: boolean;
+}
+
 /** Start a throwaway cluster. Fails (never skips) when PostgreSQL is not installed. */
-export async function startPostgres(): Promise<PostgresCluster> {
+export async function startPostgres(options: StartPostgresOptions = {}): Promise<PostgresCluster> {
   const bin = findPostgresBin();
   const asRoot = process.getuid?.() === 0;
   const dataRoot = mkdtempSync(join(tmpdir(), 'aw-pg-'));
@@ -201,8 +210,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
     `-c listen_addresses=127.0.0.1`,
     `-c unix_socket_directories=${dataRoot}`,
     // A test cluster: no durability across a machine crash is needed, and the cores are shared.
-    `-c fsync=off`,
-    `-c full_page_writes=off`,
+    ...(options.durable ? [] : [`-c fsync=off`, `-c full_page_writes=off`]),
     `-c max_connections=200`,
   ].join(' ');
   const startServer = async (): Promise<void> => {
