@@ -7,9 +7,10 @@
  * playwright-core. Baselines measured in the same run: the same app with 100 jobs, and a plain
  * HTML table of 10,000 rows (no framework, no virtual list). Prints a markdown table.
  *
- * Every seeded job carries a thumbnail: a 256 px WebP made with sharp and put in the data folder's
- * thumbnail cache under the job's sha256 (as the engine caches them), so each row's Thumb loads a
- * real image from the host's media route while the list scrolls. After each scroll the bench
+ * Every seeded job carries its thumbnails: a 256 px WebP and the row's 80x56 cut of it, made with
+ * sharp and put in the data folder's thumbnail cache under the job's sha256 (as the engine caches
+ * and prefetches them), so each row's Thumb loads a real image from the host's media route while
+ * the list scrolls. After each scroll the bench
  * checks that the rows on screen show decoded thumbnails (not type icons).
  *
  * BENCH_QUEUE_JOBS overrides the job count (default 10000); BENCH_QUEUE_RUNS the number of page
@@ -22,7 +23,7 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { Verdict } from '../src/shared/domain';
 import { SqliteLedger } from '../src/main/core/ledger/sqlite-ledger';
-import { THUMBNAIL_EDGE } from '../src/main/core/media/thumbnails';
+import { ROW_THUMBNAIL, THUMBNAIL_EDGE } from '../src/main/core/media/thumbnails';
 import { folderIdFor } from '../src/main/headless/run-settings';
 import { launchChromium, startHeadless, type HeadlessHost } from '../tests/e2e/harness';
 
@@ -57,16 +58,28 @@ const THUMB_COLOURS = ['#3b6ea5', '#a53b3b', '#3ba55c', '#a5953b', '#6e3ba5'];
 async function seedThumbnails(dataDir: string, count: number): Promise<void> {
   const dir = join(dataDir, 'thumbs');
   await mkdir(dir, { recursive: true });
-  const samples: string[] = [];
+  const samples: { large: string; row: string }[] = [];
   for (const [k, colour] of THUMB_COLOURS.entries()) {
-    const file = join(dir, `sample-${k}.tmp`);
+    const large = join(dir, `sample-${k}.tmp`);
+    const row = join(dir, `sample-${k}-row.tmp`);
     const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${THUMBNAIL_EDGE}" height="${Math.round((THUMBNAIL_EDGE * 3) / 4)}"><rect width="100%" height="100%" fill="${colour}"/><circle cx="128" cy="96" r="${40 + k * 8}" fill="#fff" fill-opacity="0.6"/></svg>`;
-    await writeFile(file, await sharp(Buffer.from(svg)).webp({ quality: 72, effort: 2 }).toBuffer());
-    samples.push(file);
+    await writeFile(large, await sharp(Buffer.from(svg)).webp({ quality: 72, effort: 2 }).toBuffer());
+    await writeFile(
+      row,
+      await sharp(large)
+        .resize(ROW_THUMBNAIL.width, ROW_THUMBNAIL.height, { fit: 'cover' })
+        .webp({ quality: 70, effort: 2 })
+        .toBuffer(),
+    );
+    samples.push({ large, row });
   }
-  for (let i = 0; i < count; i++)
-    await copyFile(samples[i % samples.length]!, join(dir, `${sha256OfJob(i)}-${THUMBNAIL_EDGE}.webp`));
-  for (const file of samples) await rm(file, { force: true });
+  const { width, height } = ROW_THUMBNAIL;
+  for (let i = 0; i < count; i++) {
+    const sample = samples[i % samples.length]!;
+    await copyFile(sample.large, join(dir, `${sha256OfJob(i)}-${THUMBNAIL_EDGE}.webp`));
+    await copyFile(sample.row, join(dir, `${sha256OfJob(i)}-${width}x${height}.webp`));
+  }
+  for (const file of samples.flatMap((x) => [x.large, x.row])) await rm(file, { force: true });
 }
 
 /** The seeded job's content hash (unique per job, so each has its own cached thumbnail). */
@@ -336,8 +349,8 @@ async function main(): Promise<void> {
     '',
     'First rows and all pages are timed inside the page from the start of navigation (the token',
     'exchange included); the plain table from setContent to its first frame. A blank frame is one',
-    'where the middle of the list showed no row while scrolling. Every job has a cached 256 px WebP',
-    'thumbnail served by the host, loaded by the rows as they come into view.',
+    'where the middle of the list showed no row while scrolling. Every job has cached thumbnails (a',
+    '256 px WebP and its 80x56 row cut) served by the host; rows load the row cut as they come into view.',
   ];
   process.stdout.write(`${out.join('\n')}\n`);
 }

@@ -284,7 +284,7 @@ export interface AuthentaWatchApi {
   /**
    * The URL prefix (no trailing slash) of the local media: `${base}/original/${id}` is the file
    * itself (HTTP Range, its sniffed content type), `${base}/thumb/${id}` a small picture (404 when
-   * none can be made). A file that vanished answers 410, one that changed since it was judged 409.
+   * none can be made), `${base}/thumb-row/${id}` the same cut to a queue row's box (80x56). A file that vanished answers 410, one that changed since it was judged 409.
    */
   getMediaBase(): Promise<string>;
   /** A video's poster frame, drawn by the UI's own decoder (JPEG data URL, at most 512 KB); re-encoded and cached as its thumbnail. */

@@ -29,7 +29,8 @@ export const WS_PATH = '/ws';
 export const UPLOAD_PATH = '/upload';
 
 /**
- * Path prefix of the local media: `/media/<media key>/original/<job id>` and `.../thumb/<job id>`.
+ * Path prefix of the local media: `/media/<media key>/original/<job id>`, `.../thumb/<job id>`
+ * and `.../thumb-row/<job id>`.
  * The media key is random per host start and separate from the UI token: it grants reading the
  * files of the ledger's jobs, nothing else (GET and HEAD only).
  */

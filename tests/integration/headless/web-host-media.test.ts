@@ -255,6 +255,35 @@ describe('thumbnails', () => {
     expect((await get(`${base}/thumb/${photo.id}`)).status).toBe(200);
   });
 
+  it("for a queue row: cut to the row's box (80x56), cached beside the large one", async () => {
+    const res = await get(`${base}/thumb-row/${photo.id}`);
+    expect(res.status).toBe(200);
+    expect(res.headers['content-type']).toBe('image/webp');
+    expect(await sharp(res.body).metadata()).toMatchObject({ format: 'webp', width: 80, height: 56 });
+    const large = await get(`${base}/thumb/${photo.id}`);
+    expect(await sharp(large.body).metadata()).toMatchObject({ width: 256, height: 171 });
+    expect(await thumbs.sizeOnDisk()).toBe(res.body.length + large.body.length);
+    await unlink(photo.path);
+    expect((await get(`${base}/thumb-row/${photo.id}`)).body).toEqual(res.body);
+    // A video's row picture comes from its poster frame, and a new poster replaces it.
+    expect((await get(`${base}/thumb-row/${clip.id}`)).status).toBe(404);
+    const job = await ledger.get(clip.id);
+    const poster = async (background: string) =>
+      `data:image/jpeg;base64,${(
+        await sharp({ create: { width: 640, height: 360, channels: 3, background } })
+          .jpeg()
+          .toBuffer()
+      ).toString('base64')}`;
+    await thumbs.savePoster(job!.sha256!, await poster('#0000ff'));
+    const blue = await get(`${base}/thumb-row/${clip.id}`);
+    expect(await sharp(blue.body).metadata()).toMatchObject({ width: 80, height: 56 });
+    await thumbs.savePoster(job!.sha256!, await poster('#ff0000'));
+    const red = await get(`${base}/thumb-row/${clip.id}`);
+    const { data } = await sharp(red.body).raw().toBuffer({ resolveWithObject: true });
+    expect(data[0]).toBeGreaterThan(200);
+    expect(data[2]).toBeLessThan(60);
+  });
+
   it('of a video: 404 until the UI hands over a poster frame, then that frame, re-encoded', async () => {
     expect((await get(`${base}/thumb/${clip.id}`)).status).toBe(404);
     const jpeg = await sharp({ create: { width: 1280, height: 720, channels: 3, background: '#33c' } })
@@ -270,9 +299,12 @@ describe('thumbnails', () => {
   it('fail closed like the originals: unknown id, changed file, traversal', async () => {
     expect((await get(`${base}/thumb/${photo.id + 1000}`)).status).toBe(404);
     expect((await get(`${base}/thumb/../original/${photo.id}`)).status).toBe(404);
+    expect((await get(`${base}/thumb-row/${photo.id + 1000}`)).status).toBe(404);
+    expect((await get(`${base}/thumb-row/../thumb/${photo.id}`)).status).toBe(404);
     await writeFile(photo.path, Buffer.from('not the photo any more'));
-    const changed = await get(`${base}/thumb/${photo.id}`);
+    const changed = await get(`${base}/thumb-row/${photo.id}`);
     expect(changed.status).toBe(409);
+    expect((await get(`${base}/thumb/${photo.id}`)).status).toBe(409);
     expect(await thumbs.sizeOnDisk()).toBe(0);
   });
 });

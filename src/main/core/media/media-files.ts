@@ -4,7 +4,7 @@
  * out, with HTTP Range for video seeking. The file is found only through the ledger, never from a
  * path in the request, and it must still be the file that was judged (same size and mtime);
  * otherwise the answer says it vanished (410) or changed (409) in plain words, and never carries
- * other bytes. Anything that is not exactly `/original/<id>` or `/thumb/<id>` is 404.
+ * other bytes. Anything that is not exactly `/original/<id>`, `/thumb/<id>` or `/thumb-row/<id>` is 404.
  *
  * Pure request handling: the hosts only translate their request and response types.
  */
@@ -15,7 +15,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import parseRange from 'range-parser';
 import type { JobRecord } from '../ledger/ledger';
 import type { Logger } from '../ports';
-import type { ThumbnailService } from './thumbnails';
+import type { Thumbnail, ThumbnailService, ThumbnailVariant } from './thumbnails';
 
 /** The part of a request the media routes read. */
 export interface MediaRequest {
@@ -50,7 +50,7 @@ export interface MediaDeps {
 const SHOWABLE =
   /^(image\/(jpeg|png|gif|webp|avif|heic|heif|bmp|tiff)|video\/[a-z0-9.+-]+|audio\/[a-z0-9.+-]+|application\/pdf)$/;
 
-const ROUTE = /^\/(original|thumb)\/([1-9][0-9]{0,14})$/;
+const ROUTE = /^\/(original|thumb|thumb-row)\/([1-9][0-9]{0,14})$/;
 
 /** Headers of every media answer: never sniffed, never framed, never cached by a shared cache. */
 function baseHeaders(): Record<string, string> {
@@ -81,7 +81,7 @@ const NOT_FOUND = 'Not found.';
 /** Why a job's file cannot be served, or null when it is the judged file. */
 type FileCheck = { ok: true; handle: FileHandle; size: number } | { ok: false; response: MediaResponse };
 
-/** Serves `/original/<id>` and `/thumb/<id>`; see the module comment. */
+/** Serves `/original/<id>`, `/thumb/<id>` and `/thumb-row/<id>`; see the module comment. */
 export class MediaFiles implements MediaResponder {
   constructor(private readonly deps: MediaDeps) {}
 
@@ -101,7 +101,9 @@ export class MediaFiles implements MediaResponder {
       const job = await this.deps.job(id);
       if (!job) return text(404, NOT_FOUND);
       const response =
-        match[1] === 'original' ? await this.original(job, request) : await this.thumbnail(job);
+        match[1] === 'original'
+          ? await this.original(job, request)
+          : await this.thumbnail(job, match[1] === 'thumb-row' ? 'row' : 'large');
       if (method === 'HEAD' && response.body && typeof response.body !== 'string') response.body.destroy();
       return method === 'HEAD' ? { ...response, body: null } : response;
     } catch (e) {
@@ -156,8 +158,11 @@ export class MediaFiles implements MediaResponder {
     }
   }
 
-  /** The cached thumbnail, or one made now from the judged image; 404 when there is none. */
-  private async thumbnail(job: JobRecord): Promise<MediaResponse> {
+  /**
+   * The cached thumbnail, or one made now from the judged image; 404 when there is none. A row's
+   * picture is cut from the large one (made first if need be); the large one serves when it cannot be.
+   */
+  private async thumbnail(job: JobRecord, variant: ThumbnailVariant): Promise<MediaResponse> {
     if (!job.sha256) return text(404, 'No picture yet: the file has not been checked.');
     const serve = async (thumb: { file: string; size: number }): Promise<MediaResponse> => {
       const handle = await open(thumb.file, constants.O_RDONLY).catch(() => null);
@@ -175,8 +180,15 @@ export class MediaFiles implements MediaResponder {
         body: handle.createReadStream({ autoClose: true }),
       };
     };
-    const cached = await this.deps.thumbs.cached(job.sha256);
-    if (cached) return serve(cached);
+    const sha256 = job.sha256;
+    const withRow = async (large: Thumbnail): Promise<MediaResponse> =>
+      serve(variant === 'row' ? ((await this.deps.thumbs.row(sha256, large)) ?? large) : large);
+    if (variant === 'row') {
+      const row = await this.deps.thumbs.cached(sha256, 'row');
+      if (row) return serve(row);
+    }
+    const cached = await this.deps.thumbs.cached(sha256);
+    if (cached) return withRow(cached);
     if (job.kind !== 'image') return text(404, 'No picture of this file yet.');
     const checked = await this.openJudged(job);
     if (!checked.ok) return checked.response;
@@ -192,7 +204,7 @@ export class MediaFiles implements MediaResponder {
       return again.ok ? text(409, changedMessage(job)) : again.response;
     }
     await again.handle.close();
-    return serve(made);
+    return withRow(made);
   }
 
   /** Open the job's file and check it is the one that was judged (size and whole-ms mtime). */

@@ -22,6 +22,13 @@ export interface ThumbnailSource {
   path: string;
 }
 
+/**
+ * Which picture: `large` (THUMBNAIL_EDGE on its longest side, for previews and reports) or `row`
+ * (ROW_THUMBNAIL, cropped to a queue row's box: a long queue scrolls without decoding and scaling
+ * a large picture per row).
+ */
+export type ThumbnailVariant = 'large' | 'row';
+
 /** A cached thumbnail, ready to serve. */
 export interface Thumbnail {
   file: string;
@@ -29,8 +36,10 @@ export interface Thumbnail {
   size: number;
 }
 
-/** The longest edge of a thumbnail, in pixels (a queue row shows it at 48 CSS px, 2x and 3x screens). */
+/** The longest edge of a large thumbnail, in pixels (previews, reports; rows get ROW_THUMBNAIL). */
 export const THUMBNAIL_EDGE = 256;
+/** A queue row's picture: 40x28 CSS px at twice the pixels (2x screens), cropped to fill. */
+export const ROW_THUMBNAIL = { width: 80, height: 56 } as const;
 /** The largest poster frame accepted from the UI, in bytes of JPEG. */
 export const POSTER_MAX_BYTES = 512 * 1024;
 /** Images larger than this many pixels are not drawn (a decompression bomb costs memory, not a thumbnail). */
@@ -66,8 +75,10 @@ interface Task {
 type SharpModule = typeof SharpDefault;
 
 /** The cache's file name of a hash's thumbnail. */
-function fileName(sha256: string): string {
-  return `${sha256}-${THUMBNAIL_EDGE}.webp`;
+function fileName(sha256: string, variant: ThumbnailVariant = 'large'): string {
+  return variant === 'row'
+    ? `${sha256}-${ROW_THUMBNAIL.width}x${ROW_THUMBNAIL.height}.webp`
+    : `${sha256}-${THUMBNAIL_EDGE}.webp`;
 }
 
 const SHA256 = /^[0-9a-f]{64}$/;
@@ -82,7 +93,7 @@ export class ThumbnailService implements Disposable {
   private readonly failed = new Set<string>();
   private readonly urgent: Task[] = [];
   private readonly background: Task[] = [];
-  private running = false;
+  private running: Promise<void> | null = null;
   private disposed = false;
   private sharpModule: Promise<SharpModule> | null = null;
 
@@ -101,11 +112,21 @@ export class ThumbnailService implements Disposable {
     return this.make(source, true);
   }
 
+  /**
+   * A queue row's picture of `large` (the hash's large thumbnail, already made): from the cache,
+   * or cropped from the large one now. Null when it cannot be made (serve the large one instead).
+   */
+  async row(sha256: string, large: Thumbnail): Promise<Thumbnail | null> {
+    const cached = await this.cached(sha256, 'row');
+    if (cached) return cached;
+    return this.makeRow(sha256, large.file, true);
+  }
+
   /** The cached thumbnail of a hash, if any (marked as used). */
-  async cached(sha256: string): Promise<Thumbnail | null> {
+  async cached(sha256: string, variant: ThumbnailVariant = 'large'): Promise<Thumbnail | null> {
     if (!SHA256.test(sha256)) return null;
     const index = await this.loadIndex();
-    const name = fileName(sha256);
+    const name = fileName(sha256, variant);
     const entry = index.get(name);
     if (!entry) return null;
     const now = this.clock.now();
@@ -117,12 +138,14 @@ export class ThumbnailService implements Disposable {
     return { file, contentType: 'image/webp', size: entry.size };
   }
 
-  /** Make an image's thumbnail in the background, after anything the UI is waiting for. */
+  /** Make an image's thumbnails (large and row) in the background, after anything the UI is waiting for. */
   prefetch(source: ThumbnailSource): void {
     if (source.kind !== 'image' || this.disposed) return;
-    void this.cached(source.sha256)
-      .then((hit) => (hit ? null : this.make(source, false)))
-      .catch(() => undefined);
+    void (async () => {
+      const large = (await this.cached(source.sha256)) ?? (await this.make(source, false));
+      if (large && !(await this.cached(source.sha256, 'row')))
+        await this.makeRow(source.sha256, large.file, false);
+    })().catch(() => undefined);
   }
 
   /**
@@ -147,6 +170,8 @@ export class ThumbnailService implements Disposable {
       if (meta.format !== 'jpeg') throw new PosterError('The poster frame is not a JPEG.');
       const out = await this.encode(sharp(bytes, { limitInputPixels: MAX_INPUT_PIXELS }));
       await this.store(sha256, out);
+      // A row picture cut from an earlier large one would not match the new poster.
+      await this.drop(fileName(sha256, 'row'));
       this.failed.delete(sha256);
     });
   }
@@ -155,9 +180,8 @@ export class ThumbnailService implements Disposable {
   async discard(sha256: string): Promise<void> {
     if (!SHA256.test(sha256)) return;
     await this.loadIndex();
-    const name = fileName(sha256);
-    this.forget(name);
-    await unlink(join(this.options.dir, name)).catch(() => undefined);
+    await this.drop(fileName(sha256));
+    await this.drop(fileName(sha256, 'row'));
   }
 
   /** Drop least recently used thumbnails until the cache fits its limit (after the limit changed). */
@@ -176,6 +200,11 @@ export class ThumbnailService implements Disposable {
     this.disposed = true;
     this.urgent.length = 0;
     this.background.length = 0;
+  }
+
+  /** Resolves once the picture being made now (if any) is written: after dispose, nothing more is. */
+  async settled(): Promise<void> {
+    await this.running;
   }
 
   // --- internals ------------------------------------------------------------------------------
@@ -213,6 +242,45 @@ export class ThumbnailService implements Disposable {
     return done;
   }
 
+  /** Crop a row picture from the large thumbnail file (one at a time, like any other). */
+  private makeRow(sha256: string, largeFile: string, urgent: boolean): Promise<Thumbnail | null> {
+    const key = `${sha256}:row`;
+    const running = this.inFlight.get(key);
+    if (running) {
+      if (urgent) this.promote(key);
+      return running;
+    }
+    const done = this.schedule(
+      urgent,
+      async (): Promise<Thumbnail | null> => {
+        const hit = await this.cached(sha256, 'row');
+        if (hit) return hit;
+        const sharp = await this.sharp();
+        let out: Buffer;
+        try {
+          out = await sharp(largeFile, { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'error' })
+            .resize(ROW_THUMBNAIL.width, ROW_THUMBNAIL.height, { fit: 'cover' })
+            .webp({ quality: 70, effort: 2 })
+            .toBuffer();
+        } catch (e) {
+          this.options.logger.debug('no row picture for this file', {
+            message: String((e as Error).message),
+          });
+          return null;
+        }
+        return this.store(sha256, out, 'row');
+      },
+      key,
+    ).finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, done);
+    return done;
+  }
+
+  private async drop(name: string): Promise<void> {
+    this.forget(name);
+    await unlink(join(this.options.dir, name)).catch(() => undefined);
+  }
+
   private readonly taskKeys = new WeakMap<Task, string>();
 
   private promote(sha256: string): void {
@@ -239,9 +307,8 @@ export class ThumbnailService implements Disposable {
     if (this.running || this.disposed) return;
     const task = this.urgent.shift() ?? this.background.shift();
     if (!task) return;
-    this.running = true;
-    void task.run().finally(() => {
-      this.running = false;
+    this.running = task.run().finally(() => {
+      this.running = null;
       this.pump();
     });
   }
@@ -254,10 +321,14 @@ export class ThumbnailService implements Disposable {
       .toBuffer();
   }
 
-  private async store(sha256: string, bytes: Buffer): Promise<Thumbnail> {
+  private async store(
+    sha256: string,
+    bytes: Buffer,
+    variant: ThumbnailVariant = 'large',
+  ): Promise<Thumbnail> {
     const index = await this.loadIndex();
     await mkdir(this.options.dir, { recursive: true });
-    const name = fileName(sha256);
+    const name = fileName(sha256, variant);
     const file = join(this.options.dir, name);
     const temp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.part`;
     await writeFile(temp, bytes);
@@ -318,7 +389,7 @@ export class ThumbnailService implements Disposable {
           await unlink(file).catch(() => undefined);
           continue;
         }
-        if (!/^[0-9a-f]{64}-\d+\.webp$/.test(name)) continue;
+        if (!/^[0-9a-f]{64}-\d+(x\d+)?\.webp$/.test(name)) continue;
         try {
           const info = await stat(file);
           index.set(name, { size: info.size, usedAt: info.mtimeMs });

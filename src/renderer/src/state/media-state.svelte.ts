@@ -44,11 +44,14 @@ export class MediaState {
     }
   }
 
-  /** The small picture of a job, or null when there is none to ask for. */
-  thumbUrl(id: number): string | null {
+  /**
+   * The picture of a job, or null when there is none to ask for: `row` is cut to a queue row's
+   * box (a long queue scrolls without scaling large pictures), `large` for previews and reports.
+   */
+  thumbUrl(id: number, size: 'row' | 'large' = 'large'): string | null {
     if (this.base === null || this.missing.has(id)) return null;
     const v = this.versions.get(id);
-    return `${this.base}/thumb/${id}${v ? `?v=${v}` : ''}`;
+    return `${this.base}/${size === 'row' ? 'thumb-row' : 'thumb'}/${id}${v ? `?v=${v}` : ''}`;
   }
 
   /** The file itself (images and videos; HTTP Range for seeking). */

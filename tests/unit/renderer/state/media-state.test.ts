@@ -18,6 +18,7 @@ describe('MediaState', () => {
     expect(media.thumbUrl(3)).toBeNull();
     await media.load();
     expect(media.thumbUrl(3)).toBe('/media/key/thumb/3');
+    expect(media.thumbUrl(3, 'row')).toBe('/media/key/thumb-row/3');
     expect(media.originalUrl(3)).toBe('/media/key/original/3');
   });
 
