@@ -62,6 +62,7 @@ import { createServiceForGeneration, detectGeneration } from './api/detect-gener
 import { redactRecord } from './api/record-redaction';
 import { fileKey, type JobRecord, type Ledger } from './ledger/ledger';
 import { MediaFiles } from './media/media-files';
+import { prefetchThumbnails } from './media/thumbnail-prefetch';
 import { PosterError, ThumbnailService } from './media/thumbnails';
 import type {
   Clock,
@@ -193,6 +194,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private started = false;
   private disposed = false;
   private boardListener: Disposable | null = null;
+  private prefetchListener: Unsubscribe | null = null;
   private dataDirLock: Disposable | null = null;
   /** The data folder's disk is full: no new work until a probe finds room again. */
   private readonly disk: DiskWatch;
@@ -277,6 +279,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
     await this.calls.load(this.ledger);
     this.pipelineInstance = new Pipeline(this.context(), { hashConcurrency: this.options.hashConcurrency });
     this.boardListener = this.board.onChange(() => this.statusChanged());
+    // Pictures of judged photos made ahead of the UI's request (see thumbnail-prefetch.ts).
+    this.prefetchListener = this.onJobsChanged((changes) => prefetchThumbnails(this.thumbs, changes));
     await this.ensureEnvProfile();
     if (this.options.envCredentials) {
       const chosen = await this.chooseProfile();
@@ -304,7 +308,9 @@ export class Engine implements AuthentaWatchApi, Disposable {
     this.watchers.clear();
     await this.pipelineInstance?.dispose();
     this.thumbsInstance?.dispose();
+    await this.thumbsInstance?.settled();
     this.boardListener?.dispose();
+    this.prefetchListener?.();
     this.board.dispose();
     this.events.dispose();
     await this.ledgerInstance?.close();

@@ -1,0 +1,65 @@
+/**
+ * Thumbnails made ahead of the UI's request: once a photo's verdict is in, the engine makes its
+ * pictures (large and row) in the background, so a queue opened later shows them at once.
+ */
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import sharp from 'sharp';
+import { makeMp4 } from '../../helpers/media-fixtures';
+import { startHarness, type Harness } from '../../helpers/engine-harness';
+
+let h: Harness | null = null;
+afterEach(async () => {
+  await h?.close();
+  h = null;
+});
+
+/** A decodable JPEG carrying the simulator's marker in a comment segment. */
+async function photoJpeg(marker: string, background: string): Promise<Buffer> {
+  const jpeg = await sharp({ create: { width: 320, height: 240, channels: 3, background } })
+    .jpeg()
+    .toBuffer();
+  const text = Buffer.from(marker, 'latin1');
+  const com = Buffer.concat([
+    Buffer.from([0xff, 0xfe, (text.length + 2) >> 8, (text.length + 2) & 0xff]),
+    text,
+  ]);
+  return Buffer.concat([jpeg.subarray(0, 2), com, jpeg.subarray(2)]);
+}
+
+const cacheFiles = async (dataDir: string): Promise<string[]> =>
+  (await readdir(join(dataDir, 'thumbs')).catch(() => [] as string[])).sort();
+
+describe('thumbnail prefetch', () => {
+  it("makes a judged photo's pictures without being asked; a video (no poster yet) gets none", async () => {
+    h = await startHarness();
+    await h.watch('inbox');
+    await h.write('inbox/photo.jpg', await photoJpeg('AUTHENTA-SIM:real', '#2a6'));
+    await h.write('inbox/clip.mp4', makeMp4({ marker: 'AUTHENTA-SIM:faces=1,fakes=0' }));
+    const photo = await h.waitForJob('photo.jpg', ['done']);
+    await h.waitForJob('clip.mp4', ['done']);
+    const dataDir = h.dataDir;
+    await h.waitFor(async () => (await cacheFiles(dataDir)).length === 2, {
+      message: 'the photo’s thumbnails in the cache',
+    });
+    expect(await cacheFiles(dataDir)).toEqual([`${photo.sha256}-256.webp`, `${photo.sha256}-80x56.webp`]);
+  });
+
+  it('draws nothing of a photo that changed after it was judged', async () => {
+    h = await startHarness({ sim: { processingMs: 1_500 } });
+    await h.watch('inbox');
+    const path = await h.write('inbox/photo.jpg', await photoJpeg('AUTHENTA-SIM:real', '#2a6'));
+    const first = await h.waitForJob('photo.jpg', ['processing']);
+    await writeFile(path, await photoJpeg('AUTHENTA-SIM:fake', '#a22'));
+    await h.waitForJob((j) => j.id === first.id, ['done']);
+    await h.waitFor(
+      async () => (await h!.jobs()).every((j) => ['done', 'skipped', 'failed'].includes(j.state)),
+      {
+        message: 'every job ended',
+      },
+    );
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect((await cacheFiles(h.dataDir)).filter((f) => f.startsWith(first.sha256!))).toEqual([]);
+  });
+});
