@@ -31,7 +31,7 @@ import { errorText, headerText, httpAnswers, pathOf } from './web/http-answers';
 import { serveMedia } from './web/media-route';
 import { routeRequest, routeUpgrade, type AccessSecrets } from './web/routes';
 import { rendererRootOf, serveStatic } from './web/static-files';
-import { uploads as uploadRoute } from './web/uploads';
+import { uploadRoute } from './web/uploads';
 import { mediaBaseOf } from './web/web-commands';
 import { startWsBridge } from './web/ws-bridge';
 

@@ -34,7 +34,7 @@ export interface Uploads {
 }
 
 /** Build the upload route of one host. */
-export function uploads(options: UploadOptions): Uploads {
+export function uploadRoute(options: UploadOptions): Uploads {
   const { api, inboxDir, maxUploadBytes, answers, logger } = options;
   const running = new Set<IncomingMessage>();
 
