@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EXIT, exitCodeFor, stopsOnceRun, type RunOutcome } from '../../../src/main/headless/exit-codes';
+import {
+  EXIT,
+  exitCodeFor,
+  ledgerExitCode,
+  stopsOnceRun,
+  type RunOutcome,
+} from '../../../src/main/headless/exit-codes';
+import type { LedgerProblemKind } from '../../../src/main/core/ledger/postgres-errors';
 import type { Block, ErrorKind, JobState } from '../../../src/shared/domain';
 
 const j = (state: JobState, errorCode: string | null = null, errorKind: ErrorKind | null = null) => ({
@@ -75,5 +82,19 @@ describe('stopsOnceRun', () => {
     ['permission', 'uploading', true],
   ])('%s with a job %s open -> stops: %s', (kind, state, stops) => {
     expect(stopsOnceRun([b(kind, 'X')], [{ state }, { state: 'blocked' }, { state: 'failed' }])).toBe(stops);
+  });
+});
+
+describe('ledgerExitCode: a team ledger that cannot be used at start', () => {
+  it.each<[LedgerProblemKind, number]>([
+    ['bad-url', EXIT.usage],
+    ['no-database', EXIT.usage],
+    ['auth', EXIT.credentials],
+    ['permission', EXIT.credentials],
+    ['unreachable', EXIT.timedOut],
+    ['newer-schema', EXIT.failed],
+    ['failed', EXIT.failed],
+  ])('%s -> %i', (kind, code) => {
+    expect(ledgerExitCode(kind)).toBe(code);
   });
 });
