@@ -63,6 +63,11 @@ export interface PostgresCluster {
   createDatabase(prefix?: string): Promise<TestDatabase>;
   /** Stop the server (fast shutdown), keeping the data: what a crashed or restarted server looks like. */
   stop(): Promise<void>;
+  /**
+   * Kill the server the way a crash or a power cut does (immediate shutdown: nothing flushed that
+   * was not already on its way to disk), keeping the data; `start()` recovers it.
+   */
+  crash(): Promise<void>;
   /** Start it again on the same port after `stop()`. */
   start(): Promise<void>;
   /** The server log so far (for a failing test's message). */
@@ -210,7 +215,9 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     `-c listen_addresses=127.0.0.1`,
     `-c unix_socket_directories=${dataRoot}`,
     // A test cluster: no durability across a machine crash is needed, and the cores are shared.
-    ...(options.durable ? [] : [`-c fsync=off`, `-c full_page_writes=off`]),
+    // Commits made without synchronous_commit wait up to 10 s in memory, so a crash test sees
+    // exactly which commits were durable.
+    ...(options.durable ? [] : [`-c fsync=off`, `-c full_page_writes=off`, `-c wal_writer_delay=10000`]),
     `-c max_connections=200`,
   ].join(' ');
   const startServer = async (): Promise<void> => {
@@ -271,6 +278,10 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     },
     async stop() {
       await stopServer();
+      running = false;
+    },
+    async crash() {
+      await runAs('pg_ctl', ['-D', dataDir, '-m', 'immediate', '-w', 'stop']);
       running = false;
     },
     async start() {

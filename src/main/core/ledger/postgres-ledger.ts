@@ -3,8 +3,9 @@
  * ledger. Every write that changes a state is ONE statement: the compare-and-set UPDATE and its
  * timeline entry travel together in a data-modifying CTE, so they commit together without a
  * transaction held open across round trips, and a claim picks its row with `FOR UPDATE SKIP
- * LOCKED` (two desks claiming at once get two different jobs, never the same one). Commits are
- * durable (synchronous_commit) before the engine is told, as SQLite's FULL writes are.
+ * LOCKED` (two desks claiming at once get two different jobs, never the same one). Durability
+ * follows SQLite's adapter: the transitions announcing a paid side effect are on disk before the
+ * engine is told; other writes do not wait for the disk (DURABLE_STATES).
  *
  * The URL's password stays inside the connection pool: errors and logs see the redacted URL.
  */
@@ -57,6 +58,15 @@ export interface PostgresLedgerOptions {
   onConnectionError?: (message: string) => void;
 }
 
+/**
+ * Transitions that announce a side effect that costs (the PUT that starts processing, the Jobs
+ * API's finalize): committed durably. Every other write commits without waiting for the disk
+ * (synchronous_commit off: a server crash may forget the last fraction of a second, never
+ * half a statement), as SQLite's adapter does: a forgotten claim is at worst POSTed again, an
+ * INITED record that costs no credits.
+ */
+const DURABLE_STATES: ReadonlySet<JobState> = new Set(['uploading', 'finalizing']);
+
 /** Key of the advisory lock migrations run under (any fixed number; "AWLEDGER" in ASCII). */
 const MIGRATION_LOCK = 0x41574c45;
 
@@ -96,7 +106,7 @@ export class PostgresLedger implements Ledger {
       idleTimeoutMillis: 30_000,
       keepAlive: true,
       application_name: options.applicationName ?? 'authenta-watch',
-      options: `-c search_path=${PG_SCHEMA}`,
+      options: `-c search_path=${PG_SCHEMA} -c synchronous_commit=off`,
       types: TYPES,
     });
     // An idle connection that breaks (server restarted, cable pulled) must not end the process.
@@ -120,6 +130,30 @@ export class PostgresLedger implements Ledger {
     try {
       return (await this.pool.query<R>(sql, values)).rows;
     } catch (e) {
+      throw describePostgresError(e, this.place, (t) => hidePassword(t, this.place.url));
+    }
+  }
+
+  /** Run one statement and return only once its commit is on the server's disk. */
+  private async durably<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<R[]> {
+    let client: pg.PoolClient | null = null;
+    try {
+      client = await this.pool.connect();
+      await client.query('BEGIN');
+      await client.query('SET LOCAL synchronous_commit = on');
+      const { rows } = await client.query<R>(sql, values);
+      await client.query('COMMIT');
+      client.release();
+      return rows;
+    } catch (e) {
+      if (client) {
+        const c = client;
+        const broken = await c.query('ROLLBACK').then(
+          () => false,
+          () => true,
+        );
+        c.release(broken);
+      }
       throw describePostgresError(e, this.place, (t) => hidePassword(t, this.place.url));
     }
   }
@@ -175,7 +209,10 @@ export class PostgresLedger implements Ledger {
     const state = param(to);
     const sets = patchColumns(patch).map((c) => `${c.col} = ${param(c.value)}, `);
     const at = param(this.now());
-    const rows = await this.query<JobRow>(
+    const run = DURABLE_STATES.has(to)
+      ? <R extends pg.QueryResultRow>(q: string, v: unknown[]) => this.durably<R>(q, v)
+      : <R extends pg.QueryResultRow>(q: string, v: unknown[]) => this.query<R>(q, v);
+    const rows = await run<JobRow>(
       `WITH j AS (
          UPDATE jobs SET state = ${state}, ${sets.join('')}updated_at = ${at}
            WHERE id = ${param(id)} AND state = ANY(${param([...fromList])}::text[]) RETURNING *

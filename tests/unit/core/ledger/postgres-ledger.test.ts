@@ -233,3 +233,39 @@ describe('PostgresLedger failures: a clear message, no password, nothing written
     }
   }, 120_000);
 });
+
+describe('PostgresLedger durability', () => {
+  const PROFILE = { profileId: 'p', simulated: false, generation: 'media-client' as const };
+  const newJob = (name: string) => ({
+    path: `/in/${name}`,
+    name,
+    folderId: null,
+    size: 1,
+    mtimeMs: 1,
+    profileId: 'p',
+    simulated: false,
+    state: 'queued' as const,
+  });
+
+  it('an upload it announced survives a server crash right after (the PUT that may charge is never forgotten)', async () => {
+    await emptyLedger(db.url);
+    let ledger = await PostgresLedger.open({ url: db.url, now: () => 1 });
+    let uploading: number;
+    try {
+      const job = await ledger.insert(newJob('a.png'));
+      await ledger.claimNextQueued(1, [], PROFILE);
+      const row = await ledger.transition(job.id, 'creating', 'uploading', { remoteId: 'mid-1' });
+      uploading = row!.id;
+    } finally {
+      await ledger.close();
+    }
+    await cluster.crash();
+    await cluster.start();
+    ledger = await PostgresLedger.open({ url: db.url, now: () => 1 });
+    try {
+      expect(await ledger.get(uploading)).toMatchObject({ state: 'uploading', remoteId: 'mid-1' });
+    } finally {
+      await ledger.close();
+    }
+  }, 120_000);
+});
