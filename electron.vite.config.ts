@@ -1,9 +1,12 @@
 import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { CONTRACT_DEFINE } from './src/shared/contract';
 
 export default defineConfig({
   main: {
+    // The IPC layer's command and event names, from the contract's tables (src/main/ipc-channels.ts).
+    define: CONTRACT_DEFINE,
     build: {
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/main/index.ts') },
@@ -11,6 +14,8 @@ export default defineConfig({
     },
   },
   preload: {
+    // The sandboxed preload cannot load zod, so the contract's names are compiled into it.
+    define: CONTRACT_DEFINE,
     build: {
       rollupOptions: {
         input: { index: resolve(__dirname, 'src/preload/index.ts') },

@@ -10,6 +10,8 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts'],
           exclude: ['tests/unit/renderer/**'],
           environment: 'node',
+          // The contract's names, which the build compiles into src/main/ipc-channels.ts.
+          setupFiles: ['tests/helpers/contract-names.setup.ts'],
         },
       },
       {

@@ -2,63 +2,26 @@
  * The IPC channel names and the reply envelope shared by the main process (src/main/ipc.ts) and
  * the preload (src/preload/index.ts). Plain data only, and only type imports from the contract:
  * the sandboxed preload is one CommonJS script that may `require` nothing but `electron`, so it
- * must not pull zod in at run time. The lists below are checked against the contract's types
- * here and against its run-time tables in tests/unit/main/ipc.test.ts.
+ * must not pull zod in at run time. The command and event names therefore come from the
+ * contract's tables at build time (`__AUTHENTA_CONTRACT__`, see CONTRACT_NAMES in
+ * src/shared/contract.ts); tests/unit/main/ipc.test.ts checks them against the tables.
  */
 import type { CommandName, EVENT_METHODS, EventName, WireError } from '../shared/contract';
+import { eventMethod, type ContractNames } from '../shared/contract-bridge';
 
-/** Every command of the contract, in the order of COMMAND_ARGS. */
-export const COMMAND_NAMES = [
-  'getCapabilities',
-  'getStatus',
-  'listJobs',
-  'getJob',
-  'retryJob',
-  'cancelJob',
-  'deleteRemote',
-  'revealJob',
-  'openLink',
-  'pauseAll',
-  'resumeAll',
-  'pauseFolder',
-  'resumeFolder',
-  'addFolder',
-  'updateFolder',
-  'removeFolder',
-  'pickFolder',
-  'addPaths',
-  'listProfiles',
-  'saveProfile',
-  'removeProfile',
-  'selectProfile',
-  'setSecret',
-  'clearSecret',
-  'testConnection',
-  'exportReport',
-  'getPreferences',
-  'updatePreferences',
-  'setReview',
-  'getMediaBase',
-  'saveVideoPoster',
-  'pickFiles',
-  'savePdf',
-] as const satisfies readonly CommandName[];
+/** Compiled in by electron.vite.config.ts and vitest.config.ts from the contract's tables. */
+declare const __AUTHENTA_CONTRACT__: ContractNames;
+
+/** Every command of the contract, in the order of its table. */
+export const COMMAND_NAMES: readonly CommandName[] = __AUTHENTA_CONTRACT__.commands;
+
+/** The event names, in the order of the contract's table. */
+export const EVENT_LIST: readonly EventName[] = __AUTHENTA_CONTRACT__.events;
 
 /** Every event of the contract with the method that subscribes to it. */
-export const EVENT_SUBSCRIPTIONS = {
-  jobsChanged: 'onJobsChanged',
-  status: 'onStatus',
-  progress: 'onProgress',
-  openJob: 'onOpenJob',
-} as const satisfies typeof EVENT_METHODS;
-
-/** The event names, in a fixed order. */
-export const EVENT_LIST = Object.keys(EVENT_SUBSCRIPTIONS) as EventName[];
-
-// A command added to the contract but not to COMMAND_NAMES fails the type check here.
-type MissingCommands = Exclude<CommandName, (typeof COMMAND_NAMES)[number]>;
-const _allCommandsListed: [MissingCommands] extends [never] ? true : MissingCommands = true;
-void _allCommandsListed;
+export const EVENT_SUBSCRIPTIONS = Object.fromEntries(
+  EVENT_LIST.map((name) => [name, eventMethod(name)]),
+) as typeof EVENT_METHODS;
 
 /** The channel a command is invoked on. */
 export function commandChannel(name: CommandName): string {

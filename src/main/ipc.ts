@@ -6,17 +6,10 @@
  * window through `forwardEvents`, one channel per event.
  */
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
-import {
-  parseArgs,
-  type AuthentaWatchApi,
-  type CommandApi,
-  type CommandName,
-  type EventName,
-  type EventPayloads,
-} from '../shared/contract';
+import { parseArgs, type CommandApi, type CommandName, type EventApi } from '../shared/contract';
+import { callCommand, subscribeTo } from '../shared/contract-bridge';
 import { toWireError } from '../shared/wire-error';
 import type { Disposable, Logger } from './core/ports';
-import type { EVENT_SUBSCRIPTIONS } from './ipc-channels';
 import {
   COMMAND_NAMES,
   EVENT_LIST,
@@ -64,9 +57,8 @@ export async function dispatchCommand(
   }
   try {
     const parsed = parseArgs(name, args) as unknown[];
-    // The schemas and AuthentaWatchApi agree (contract.test.ts), so the validated tuple fits.
-    const method = api[name] as unknown as (...a: unknown[]) => Promise<unknown>;
-    const value = await method.apply(api, parsed);
+    // AuthentaWatchApi's parameters are the schemas' inputs, so the validated tuple fits.
+    const value = await callCommand(api, name, parsed);
     return { ok: true, value };
   } catch (error) {
     const wire = toWireError(error);
@@ -94,35 +86,16 @@ export function registerCommands(api: CommandApi, isTrusted: SenderCheck, logger
  * Pushes every engine event to the window (whichever window is current, if any) on the event's
  * channel; dispose unsubscribes from the engine.
  */
-export function forwardEvents(
-  api: Pick<AuthentaWatchApi, (typeof EVENT_SUBSCRIPTIONS)[EventName]>,
-  target: () => WebContents | null,
-): Disposable {
-  const send = <E extends EventName>(name: E, payload: EventPayloads[E]): void => {
-    const contents = target();
-    if (contents && !contents.isDestroyed()) contents.send(eventChannel(name), payload);
-  };
-  const unsubscribes = EVENT_LIST.map((name) => subscribe(api, name, send));
+export function forwardEvents(api: EventApi, target: () => WebContents | null): Disposable {
+  const unsubscribes = EVENT_LIST.map((name) =>
+    subscribeTo(api, name, (payload) => {
+      const contents = target();
+      if (contents && !contents.isDestroyed()) contents.send(eventChannel(name), payload);
+    }),
+  );
   return {
     dispose: () => {
       for (const unsubscribe of unsubscribes) unsubscribe();
     },
   };
-}
-
-function subscribe(
-  api: Pick<AuthentaWatchApi, (typeof EVENT_SUBSCRIPTIONS)[EventName]>,
-  name: EventName,
-  send: <E extends EventName>(name: E, payload: EventPayloads[E]) => void,
-): () => void {
-  switch (name) {
-    case 'jobsChanged':
-      return api.onJobsChanged((payload) => send('jobsChanged', payload));
-    case 'status':
-      return api.onStatus((payload) => send('status', payload));
-    case 'progress':
-      return api.onProgress((payload) => send('progress', payload));
-    case 'openJob':
-      return api.onOpenJob((payload) => send('openJob', payload));
-  }
 }

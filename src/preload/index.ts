@@ -6,15 +6,9 @@
  * time (see src/main/ipc-channels.ts).
  */
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import type {
-  AuthentaWatchApi,
-  CommandApi,
-  CommandName,
-  DropResult,
-  EventName,
-  EventPayloads,
-} from '../shared/contract';
-import { COMMAND_NAMES, commandChannel, eventChannel, type IpcReply } from '../main/ipc-channels';
+import type { AuthentaWatchApi, CommandName, DropResult, EventName, EventPayloads } from '../shared/contract';
+import { commandsOver, eventsOver } from '../shared/contract-bridge';
+import { COMMAND_NAMES, EVENT_LIST, commandChannel, eventChannel, type IpcReply } from '../main/ipc-channels';
 
 /** The part of ipcRenderer the preload uses. */
 export type RendererIpc = Pick<typeof ipcRenderer, 'invoke' | 'on' | 'removeListener'>;
@@ -41,10 +35,6 @@ export function createApi(ipc: RendererIpc): AuthentaWatchApi {
     };
     throw failure;
   };
-  const commands = Object.fromEntries(
-    COMMAND_NAMES.map((name) => [name, (...args: unknown[]) => call(name, args)]),
-  ) as unknown as CommandApi;
-
   const listen = <E extends EventName>(name: E, listener: (payload: EventPayloads[E]) => void) => {
     // The renderer gets the payload only, never the IPC event (it carries the sender).
     const handler = (_event: IpcRendererEvent, payload: EventPayloads[E]): void => listener(payload);
@@ -54,13 +44,7 @@ export function createApi(ipc: RendererIpc): AuthentaWatchApi {
     };
   };
 
-  return {
-    ...commands,
-    onJobsChanged: (listener) => listen('jobsChanged', listener),
-    onStatus: (listener) => listen('status', listener),
-    onProgress: (listener) => listen('progress', listener),
-    onOpenJob: (listener) => listen('openJob', listener),
-  };
+  return { ...commandsOver(COMMAND_NAMES, call), ...eventsOver(EVENT_LIST, listen) };
 }
 
 /**

@@ -18,15 +18,17 @@ import {
   type JobDetails,
   type Job,
   type Profile,
-  type ReviewStatus,
   type UploadProgress,
 } from './domain';
 import { PreferencesSchema, type Preferences } from './settings';
+import { eventMethod, type ContractNames, type EventMethod } from './contract-bridge';
 
 export const JobIdSchema = z.number().int().positive();
 export type JobId = z.infer<typeof JobIdSchema>;
 
 export const FolderIdSchema = z.string().min(1).max(64);
+
+export const ProfileIdSchema = z.string().min(1).max(64);
 
 /**
  * Sort keys of the queue. `verdict` sorts by severity (fake, suspect, inconclusive, authentic in
@@ -167,149 +169,173 @@ export const PreferencesPatchSchema = z.strictObject({
 });
 export type PreferencesPatch = z.infer<typeof PreferencesPatchSchema>;
 
+/** Where the phantom result type of a command sits (type only: results are not validated). */
+declare const RESULT: unique symbol;
+/** Where the phantom payload type of an event sits. */
+declare const PAYLOAD: unique symbol;
+
 /**
- * Argument schemas of every command, as tuples. The return type of each is in AuthentaWatchApi;
- * `contract.test.ts` checks that the two agree.
+ * One command of the contract: the schema of its arguments (a tuple, validated by every host
+ * because the renderer is untrusted) and, for the type system only, what it answers. Results come
+ * from the trusted side and are not validated.
  */
-export const COMMAND_ARGS = {
-  getCapabilities: z.tuple([]),
-  getStatus: z.tuple([]),
-  listJobs: z.tuple([JobQuerySchema]),
-  getJob: z.tuple([JobIdSchema]),
-  retryJob: z.tuple([JobIdSchema]),
-  cancelJob: z.tuple([JobIdSchema]),
-  deleteRemote: z.tuple([JobIdSchema]),
-  revealJob: z.tuple([JobIdSchema]),
-  openLink: z.tuple([OpenLinkSchema]),
-  pauseAll: z.tuple([]),
-  resumeAll: z.tuple([]),
-  pauseFolder: z.tuple([FolderIdSchema]),
-  resumeFolder: z.tuple([FolderIdSchema]),
-  addFolder: z.tuple([AddFolderSchema]),
-  updateFolder: z.tuple([FolderIdSchema, FolderOptionsSchema.partial()]),
-  removeFolder: z.tuple([FolderIdSchema]),
-  pickFolder: z.tuple([]),
-  addPaths: z.tuple([PathListSchema]),
-  listProfiles: z.tuple([]),
-  saveProfile: z.tuple([ProfileInputSchema]),
-  removeProfile: z.tuple([z.string().min(1).max(64)]),
-  selectProfile: z.tuple([z.string().min(1).max(64)]),
-  setSecret: z.tuple([z.string().min(1).max(64), SecretInputSchema]),
-  clearSecret: z.tuple([z.string().min(1).max(64)]),
-  testConnection: z.tuple([
-    z.string().min(1).max(64),
-    z.object({ detect: z.boolean().default(false) }).optional(),
-  ]),
-  exportReport: z.tuple([JobQuerySchema, z.enum(REPORT_FORMATS)]),
-  getPreferences: z.tuple([]),
-  updatePreferences: z.tuple([PreferencesPatchSchema]),
-  setReview: z.tuple([JobIdSchema, ReviewInputSchema]),
-  getMediaBase: z.tuple([]),
-  saveVideoPoster: z.tuple([JobIdSchema, PosterDataUrlSchema]),
-  pickFiles: z.tuple([]),
-  savePdf: z.tuple([z.string().max(200)]),
-} as const;
-
-export type CommandName = keyof typeof COMMAND_ARGS;
-
-/** Events pushed from the engine to every UI. */
-export interface EventPayloads {
-  /** Rows that changed, in order; the UI patches its list instead of reloading it. */
-  jobsChanged: JobChange[];
-  status: EngineStatus;
-  progress: UploadProgress[];
-  /** A host asks the UI to show a job (a notification was clicked). */
-  openJob: JobId;
+export interface CommandSpec<A extends z.ZodTuple = z.ZodTuple, R = unknown> {
+  readonly args: A;
+  readonly [RESULT]?: R;
 }
-export type EventName = keyof EventPayloads;
-export const EVENT_NAMES = [
-  'jobsChanged',
-  'status',
-  'progress',
-  'openJob',
-] as const satisfies readonly EventName[];
 
-export type Unsubscribe = () => void;
+/** One event of the contract: its payload, for the type system only. */
+export interface EventSpec<P = unknown> {
+  readonly [PAYLOAD]?: P;
+}
 
-/** `window.authenta`: exactly this, in Electron (preload) and in a browser (WebSocket client). */
-export interface AuthentaWatchApi {
+/** A command taking these arguments; `.answers<R>()` names what it answers. */
+function takes<A extends z.ZodTuple>(args: A): { answers<R>(): CommandSpec<A, R> } {
+  return { answers: () => ({ args }) };
+}
+
+/** An event carrying this payload. */
+function carries<P>(): EventSpec<P> {
+  return {};
+}
+
+/**
+ * Every command between the UI and the engine: the one table the hosts, the preload, the
+ * WebSocket client and the test fakes are built from. A new command is one entry here plus its
+ * handler in the engine (or in the host that answers it); `AuthentaWatchApi` gets its method from
+ * this entry, with these parameters and this result.
+ */
+export const COMMANDS = {
   /** What this host supports. */
-  getCapabilities(): Promise<HostCapabilities>;
+  getCapabilities: takes(z.tuple([])).answers<HostCapabilities>(),
   /** Counters, blocks, folders and their health, the active profile. */
-  getStatus(): Promise<EngineStatus>;
+  getStatus: takes(z.tuple([])).answers<EngineStatus>(),
   /** A filtered, sorted page of the queue. */
-  listJobs(query: JobQuery): Promise<JobPage>;
+  listJobs: takes(z.tuple([JobQuerySchema])).answers<JobPage>(),
   /** One job with its timeline, raw record and what to do next. */
-  getJob(id: JobId): Promise<JobDetails>;
+  getJob: takes(z.tuple([JobIdSchema])).answers<JobDetails>(),
   /** Put a failed, skipped or blocked job back in the queue. */
-  retryJob(id: JobId): Promise<void>;
+  retryJob: takes(z.tuple([JobIdSchema])).answers<void>(),
   /** Stop a job that has not reached a verdict; it ends `failed` with code CANCELLED. */
-  cancelJob(id: JobId): Promise<void>;
+  cancelJob: takes(z.tuple([JobIdSchema])).answers<void>(),
   /** Delete the remote record (DELETE /media/{mid}); the local row stays with its verdict. */
-  deleteRemote(id: JobId): Promise<void>;
+  deleteRemote: takes(z.tuple([JobIdSchema])).answers<void>(),
   /** Show the file in the OS file manager (Electron only; the web host refuses). */
-  revealJob(id: JobId): Promise<void>;
+  revealJob: takes(z.tuple([JobIdSchema])).answers<void>(),
   /** Fetch the record again and return a fresh pre-signed URL (they expire); Electron also opens it. */
-  openLink(link: z.input<typeof OpenLinkSchema>): Promise<string>;
-  pauseAll(): Promise<void>;
-  resumeAll(): Promise<void>;
-  pauseFolder(id: string): Promise<void>;
-  resumeFolder(id: string): Promise<void>;
-  addFolder(folder: z.input<typeof AddFolderSchema>): Promise<FolderStatus>;
-  updateFolder(
-    id: string,
-    options: z.input<ReturnType<typeof FolderOptionsSchema.partial>>,
-  ): Promise<FolderStatus>;
-  removeFolder(id: string): Promise<void>;
+  openLink: takes(z.tuple([OpenLinkSchema])).answers<string>(),
+  pauseAll: takes(z.tuple([])).answers<void>(),
+  resumeAll: takes(z.tuple([])).answers<void>(),
+  pauseFolder: takes(z.tuple([FolderIdSchema])).answers<void>(),
+  resumeFolder: takes(z.tuple([FolderIdSchema])).answers<void>(),
+  addFolder: takes(z.tuple([AddFolderSchema])).answers<FolderStatus>(),
+  updateFolder: takes(z.tuple([FolderIdSchema, FolderOptionsSchema.partial()])).answers<FolderStatus>(),
+  removeFolder: takes(z.tuple([FolderIdSchema])).answers<void>(),
   /** The native folder picker; null when cancelled or when the host has none. */
-  pickFolder(): Promise<string | null>;
+  pickFolder: takes(z.tuple([])).answers<string | null>(),
   /** Files or folders (dropped, or handed over by a second launch) enter the pipeline. */
-  addPaths(paths: string[]): Promise<DropResult>;
-  listProfiles(): Promise<{ profiles: Profile[]; activeId: string | null }>;
-  saveProfile(profile: ProfileInput): Promise<Profile>;
-  removeProfile(id: string): Promise<void>;
-  selectProfile(id: string): Promise<void>;
+  addPaths: takes(z.tuple([PathListSchema])).answers<DropResult>(),
+  listProfiles: takes(z.tuple([])).answers<{ profiles: Profile[]; activeId: string | null }>(),
+  saveProfile: takes(z.tuple([ProfileInputSchema])).answers<Profile>(),
+  removeProfile: takes(z.tuple([ProfileIdSchema])).answers<void>(),
+  selectProfile: takes(z.tuple([ProfileIdSchema])).answers<void>(),
   /** Store the secret in the keychain. The UI can set, test and clear a secret, never read it. */
-  setSecret(profileId: string, secret: SecretInput): Promise<void>;
-  clearSecret(profileId: string): Promise<void>;
-  testConnection(profileId: string, options?: { detect?: boolean }): Promise<ConnectionTest>;
+  setSecret: takes(z.tuple([ProfileIdSchema, SecretInputSchema])).answers<void>(),
+  clearSecret: takes(z.tuple([ProfileIdSchema])).answers<void>(),
+  testConnection: takes(
+    z.tuple([ProfileIdSchema, z.object({ detect: z.boolean().default(false) }).optional()]),
+  ).answers<ConnectionTest>(),
   /** The report of the jobs matching the query, as CSV or JSON text. */
-  exportReport(query: JobQuery, format: ReportFormat): Promise<string>;
+  exportReport: takes(z.tuple([JobQuerySchema, z.enum(REPORT_FORMATS)])).answers<string>(),
   /** The stored preferences (uploads at once, limits, desktop switches). */
-  getPreferences(): Promise<Preferences>;
+  getPreferences: takes(z.tuple([])).answers<Preferences>(),
   /** Store the given preferences, apply them without a restart, and return them all. */
-  updatePreferences(patch: PreferencesPatch): Promise<Preferences>;
+  updatePreferences: takes(z.tuple([PreferencesPatchSchema])).answers<Preferences>(),
   /** Set a file's review (note at most 2,000 characters; `at` is now); the change also arrives through jobsChanged. */
-  setReview(id: JobId, review: { status: ReviewStatus; note?: string | null }): Promise<Job>;
+  setReview: takes(z.tuple([JobIdSchema, ReviewInputSchema])).answers<Job>(),
   /**
    * The URL prefix (no trailing slash) of the local media: `${base}/original/${id}` is the file
    * itself (HTTP Range, its sniffed content type), `${base}/thumb/${id}` a small picture (404 when
    * none can be made), `${base}/thumb-row/${id}` the same cut to a queue row's box (80x56). A file that vanished answers 410, one that changed since it was judged 409.
    */
-  getMediaBase(): Promise<string>;
+  getMediaBase: takes(z.tuple([])).answers<string>(),
   /** A video's poster frame, drawn by the UI's own decoder (JPEG data URL, at most 512 KB); re-encoded and cached as its thumbnail. */
-  saveVideoPoster(id: JobId, jpegDataUrl: string): Promise<void>;
+  saveVideoPoster: takes(z.tuple([JobIdSchema, PosterDataUrlSchema])).answers<void>(),
   /** The native multi-file picker; empty when cancelled or when the host has none. The UI then calls addPaths. */
-  pickFiles(): Promise<string[]>;
+  pickFiles: takes(z.tuple([])).answers<string[]>(),
   /** Print the window to a PDF file the user picks (desktop only, capability `pdf`); null when cancelled. */
-  savePdf(title: string): Promise<string | null>;
+  savePdf: takes(z.tuple([z.string().max(200)])).answers<string | null>(),
+} as const satisfies Record<string, CommandSpec>;
 
-  onJobsChanged(listener: (changes: JobChange[]) => void): Unsubscribe;
-  onStatus(listener: (status: EngineStatus) => void): Unsubscribe;
-  onProgress(listener: (progress: UploadProgress[]) => void): Unsubscribe;
-  onOpenJob(listener: (id: JobId) => void): Unsubscribe;
-}
+export type CommandName = keyof typeof COMMANDS;
 
-/** The subscription method for each event. */
-export const EVENT_METHODS = {
-  jobsChanged: 'onJobsChanged',
-  status: 'onStatus',
-  progress: 'onProgress',
-  openJob: 'onOpenJob',
-} as const satisfies Record<EventName, keyof AuthentaWatchApi>;
+/** Every command's name, in the order of the table. */
+export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+
+/** Argument schemas of every command, as tuples (the table's `args`, by name). */
+export const COMMAND_ARGS = Object.fromEntries(COMMAND_NAMES.map((name) => [name, COMMANDS[name].args])) as {
+  readonly [K in CommandName]: (typeof COMMANDS)[K]['args'];
+};
+
+/** What a command answers. */
+export type CommandResult<K extends CommandName> =
+  (typeof COMMANDS)[K] extends CommandSpec<z.ZodTuple, infer R> ? R : never;
 
 /** The command half of the API: what hosts implement and what crosses the wire. */
-export type CommandApi = Pick<AuthentaWatchApi, CommandName>;
+export type CommandApi = {
+  [K in CommandName]: (...args: z.input<(typeof COMMANDS)[K]['args']>) => Promise<CommandResult<K>>;
+};
+
+/**
+ * Events pushed from the engine to every UI. A new event is one entry here plus where it is
+ * emitted; `AuthentaWatchApi` gets its `on…` method from it, and the bridges forward it by name.
+ */
+export const EVENTS = {
+  /** Rows that changed, in order; the UI patches its list instead of reloading it. */
+  jobsChanged: carries<JobChange[]>(),
+  status: carries<EngineStatus>(),
+  progress: carries<UploadProgress[]>(),
+  /** A host asks the UI to show a job (a notification was clicked). */
+  openJob: carries<JobId>(),
+} as const satisfies Record<string, EventSpec>;
+
+export type EventName = keyof typeof EVENTS;
+
+/** The payload of each event. */
+export type EventPayloads = {
+  [E in EventName]: (typeof EVENTS)[E] extends EventSpec<infer P> ? P : never;
+};
+
+/** Every event's name, in the order of the table. */
+export const EVENT_NAMES = Object.keys(EVENTS) as EventName[];
+
+export type Unsubscribe = () => void;
+
+/** The subscription half of the API: `onJobsChanged(listener)` and so on, one per event. */
+export type EventApi = {
+  [E in EventName as EventMethod<E>]: (listener: (payload: EventPayloads[E]) => void) => Unsubscribe;
+};
+
+/** The subscription method for each event. */
+export const EVENT_METHODS = Object.fromEntries(EVENT_NAMES.map((name) => [name, eventMethod(name)])) as {
+  readonly [E in EventName]: EventMethod<E>;
+};
+
+/**
+ * `window.authenta`: exactly this, in Electron (preload) and in a browser (WebSocket client).
+ * Every member comes from the tables above.
+ */
+export interface AuthentaWatchApi extends CommandApi, EventApi {}
+
+/**
+ * The names of the tables as plain data. The sandboxed preload may load no module but
+ * `electron`, so it cannot import this file (it would pull zod in): the build compiles these
+ * into it as the constant `__AUTHENTA_CONTRACT__` (electron.vite.config.ts, vitest.config.ts).
+ */
+export const CONTRACT_NAMES: ContractNames = { commands: COMMAND_NAMES, events: EVENT_NAMES };
+
+/** The build's `define` that compiles CONTRACT_NAMES in as `__AUTHENTA_CONTRACT__`. */
+export const CONTRACT_DEFINE = { __AUTHENTA_CONTRACT__: JSON.stringify(CONTRACT_NAMES) };
 
 /** Validate a command's arguments; throws a ContractError naming the command on bad input. */
 export function parseArgs<K extends CommandName>(name: K, args: unknown): z.output<(typeof COMMAND_ARGS)[K]> {

@@ -4,8 +4,9 @@
  * host's own `openJob` event (a notification was clicked) merged into the engine's.
  */
 import { access } from 'node:fs/promises';
-import type { AuthentaWatchApi, CommandApi, HostCapabilities, JobId } from '../../shared/contract';
-import { COMMAND_NAMES } from '../ipc-channels';
+import type { AuthentaWatchApi, HostCapabilities, JobId } from '../../shared/contract';
+import { callCommand, commandsOver, eventsOver, subscribeTo } from '../../shared/contract-bridge';
+import { COMMAND_NAMES, EVENT_LIST } from '../ipc-channels';
 import { MEDIA_BASE } from './media-protocol';
 import { isSafeExternalUrl } from './security';
 
@@ -50,17 +51,12 @@ export interface DesktopApi extends AuthentaWatchApi {
 
 /** Wraps the engine: desktop-only commands answered here, everything else passed through. */
 export function createDesktopApi(engine: AuthentaWatchApi, native: NativeHost): DesktopApi {
-  const passThrough = Object.fromEntries(
-    COMMAND_NAMES.map((name) => [
-      name,
-      (...args: unknown[]) =>
-        (engine[name] as unknown as (...a: unknown[]) => Promise<unknown>).apply(engine, args),
-    ]),
-  ) as unknown as CommandApi;
+  const passThrough = commandsOver(COMMAND_NAMES, (name, args) => callCommand(engine, name, args));
   const openJobListeners = new Set<(id: JobId) => void>();
 
   return {
     ...passThrough,
+    ...eventsOver(EVENT_LIST, (name, listener) => subscribeTo(engine, name, listener)),
     getCapabilities: () => Promise.resolve({ ...ELECTRON_CAPABILITIES }),
     pickFolder: () => native.pickFolder(),
     pickFiles: () => native.pickFiles(),
@@ -86,9 +82,6 @@ export function createDesktopApi(engine: AuthentaWatchApi, native: NativeHost): 
       if (link.open !== false) await native.openExternal(url);
       return url;
     },
-    onJobsChanged: (listener) => engine.onJobsChanged(listener),
-    onStatus: (listener) => engine.onStatus(listener),
-    onProgress: (listener) => engine.onProgress(listener),
     onOpenJob(listener) {
       const unsubscribe = engine.onOpenJob(listener);
       openJobListeners.add(listener);

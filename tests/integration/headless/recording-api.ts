@@ -3,14 +3,16 @@
  * call and lets the test fire events. It knows nothing of files or the API; the end-to-end tests
  * run the real engine.
  */
-import type {
-  AuthentaWatchApi,
-  DropResult,
-  EventName,
-  EventPayloads,
-  JobPage,
-  Unsubscribe,
+import {
+  COMMAND_NAMES,
+  EVENT_NAMES,
+  type AuthentaWatchApi,
+  type DropResult,
+  type EventName,
+  type EventPayloads,
+  type JobPage,
 } from '../../../src/shared/contract';
+import { EventListeners, commandsOver, eventsOver } from '../../../src/shared/contract-bridge';
 import { emptyCounts, emptyVerdictCounts, type EngineStatus, type Job } from '../../../src/shared/domain';
 import { PreferencesSchema } from '../../../src/shared/settings';
 
@@ -21,7 +23,7 @@ export interface RecordedCall {
 
 export class RecordingApi {
   readonly calls: RecordedCall[] = [];
-  private readonly listeners = new Map<EventName, Set<(p: never) => void>>();
+  private readonly events = new EventListeners();
   /** What addPaths answers; by default every path is accepted. */
   addPathsAnswer: (paths: string[]) => DropResult = (paths) => ({ accepted: paths.length, rejected: [] });
 
@@ -32,14 +34,6 @@ export class RecordingApi {
       this.calls.push({ command, args });
       return Promise.resolve(result);
     };
-    const on =
-      <E extends EventName>(event: E) =>
-      (listener: (payload: EventPayloads[E]) => void): Unsubscribe => {
-        let set = this.listeners.get(event);
-        if (!set) this.listeners.set(event, (set = new Set()));
-        set.add(listener as (p: never) => void);
-        return () => set.delete(listener as (p: never) => void);
-      };
     const status: EngineStatus = {
       paused: false,
       blocks: [],
@@ -52,6 +46,9 @@ export class RecordingApi {
       verdicts: emptyVerdictCounts(),
     };
     this.api = {
+      // Every command and event of the contract; the commands below answer something particular.
+      ...commandsOver(COMMAND_NAMES, (command, args) => record(command, args, undefined)),
+      ...eventsOver(EVENT_NAMES, (event, listener) => this.events.add(event, listener)),
       getCapabilities: () =>
         record('getCapabilities', [], {
           host: 'electron',
@@ -107,23 +104,17 @@ export class RecordingApi {
       saveVideoPoster: (id, url) => record('saveVideoPoster', [id, url.length], undefined),
       pickFiles: () => record('pickFiles', [], ['/picked/a.jpg']),
       savePdf: (title) => record('savePdf', [title], '/picked/report.pdf'),
-      onJobsChanged: on('jobsChanged'),
-      onStatus: on('status'),
-      onProgress: on('progress'),
-      onOpenJob: on('openJob'),
     };
   }
 
   /** Fire an event as the engine would. */
   emit<E extends EventName>(event: E, payload: EventPayloads[E]): void {
-    for (const l of this.listeners.get(event) ?? []) (l as (p: EventPayloads[E]) => void)(payload);
+    this.events.emit(event, payload);
   }
 
   /** Listeners currently subscribed (the host must drop its own on close). */
   listenerCount(): number {
-    let n = 0;
-    for (const set of this.listeners.values()) n += set.size;
-    return n;
+    return this.events.count();
   }
 
   callsOf(command: string): RecordedCall[] {

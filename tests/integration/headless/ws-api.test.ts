@@ -18,6 +18,7 @@ import {
   type WsApi,
 } from '../../../src/renderer/src/lib/ws-api';
 import type { Logger } from '../../../src/main/core/ports';
+import { COMMAND_NAMES } from '../../../src/shared/contract';
 import type { JobChange } from '../../../src/shared/domain';
 import { RecordingApi, sampleJob } from './recording-api';
 import { waitFor } from './http-client';
@@ -118,6 +119,22 @@ describe('createWsApi', () => {
     expect(recording.callsOf('getMediaBase')).toEqual([]);
     expect(recording.callsOf('pickFiles')).toEqual([]);
     expect(recording.callsOf('savePdf')).toEqual([]);
+  });
+
+  it('knows every command of the contract: each reaches the host and gets its answer', async () => {
+    const api = connect();
+    const codes: [string, string | null][] = [];
+    for (const name of COMMAND_NAMES) {
+      // Without arguments most are refused by their schema: still an answer of that command.
+      const code = await (api[name] as unknown as () => Promise<unknown>)().then(
+        () => null,
+        (e: unknown) => (e instanceof WsApiError ? e.code : String(e)),
+      );
+      codes.push([name, code]);
+    }
+    expect(
+      codes.filter(([, code]) => code !== null && code !== 'INVALID_ARGS' && code !== 'NOT_SUPPORTED'),
+    ).toEqual([]);
   });
 
   it('rejects with the host’s message and code', async () => {

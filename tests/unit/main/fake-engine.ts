@@ -5,6 +5,7 @@
  */
 import type {
   AuthentaWatchApi,
+  CommandName,
   DropResult,
   HostCapabilities,
   JobId,
@@ -24,8 +25,7 @@ import {
   type UploadProgress,
 } from '../../../src/shared/domain';
 import type { DesktopEngine } from '../../../src/main/desktop/app';
-
-type Listener<T> = (payload: T) => void;
+import { ContractFake } from '../../helpers/contract-fake';
 
 export function makeStatus(overrides: Partial<EngineStatus> = {}): EngineStatus {
   return {
@@ -100,22 +100,21 @@ function notImplemented(name: string): never {
 }
 
 /** Records calls as [command, ...args]. */
-export class FakeEngine implements DesktopEngine {
+export class FakeEngine extends ContractFake implements DesktopEngine {
   readonly calls: unknown[][] = [];
   status: EngineStatus = makeStatus();
   jobs = new Map<number, Job>();
   linkUrl = 'https://media.example/heatmap.png?X-Amz-Signature=abc';
   started = false;
   disposed = false;
-  private readonly listeners = {
-    jobsChanged: new Set<Listener<JobChange[]>>(),
-    status: new Set<Listener<EngineStatus>>(),
-    progress: new Set<Listener<UploadProgress[]>>(),
-    openJob: new Set<Listener<JobId>>(),
-  };
-
   private record(name: string, ...args: unknown[]): void {
     this.calls.push([name, ...args]);
+  }
+
+  /** A command this fake has no method for yet: recorded, answers nothing. */
+  protected override async unhandled(name: CommandName, args: unknown[]): Promise<undefined> {
+    this.record(name, ...args);
+    return undefined;
   }
 
   /** The commands called so far, by name. */
@@ -125,16 +124,13 @@ export class FakeEngine implements DesktopEngine {
 
   emitStatus(status: EngineStatus): void {
     this.status = status;
-    for (const l of this.listeners.status) l(status);
+    this.emit('status', status);
   }
   emitJobs(changes: JobChange[]): void {
-    for (const l of this.listeners.jobsChanged) l(changes);
+    this.emit('jobsChanged', changes);
   }
   emitProgress(progress: UploadProgress[]): void {
-    for (const l of this.listeners.progress) l(progress);
-  }
-  listenerCount(): number {
-    return Object.values(this.listeners).reduce((n, set) => n + set.size, 0);
+    this.emit('progress', progress);
   }
 
   async start(): Promise<void> {
@@ -144,7 +140,7 @@ export class FakeEngine implements DesktopEngine {
     this.disposed = true;
   }
 
-  async getCapabilities(): Promise<HostCapabilities> {
+  override getCapabilities = async (): Promise<HostCapabilities> => {
     return {
       host: 'web',
       nativeFolderPicker: false,
@@ -153,139 +149,125 @@ export class FakeEngine implements DesktopEngine {
       nativeFilePicker: false,
       pdf: false,
     };
-  }
-  async getStatus(): Promise<EngineStatus> {
+  };
+  override getStatus = async (): Promise<EngineStatus> => {
     this.record('getStatus');
     return this.status;
-  }
-  async listJobs(query: unknown): Promise<JobPage> {
+  };
+  override listJobs = async (query: unknown): Promise<JobPage> => {
     this.record('listJobs', query);
     return { total: this.jobs.size, offset: 0, jobs: [...this.jobs.values()] };
-  }
-  async getJob(id: JobId): Promise<JobDetails> {
+  };
+  override getJob = async (id: JobId): Promise<JobDetails> => {
     this.record('getJob', id);
     const job = this.jobs.get(id);
     if (!job) throw Object.assign(new Error(`No job ${id}.`), { code: 'NOT_FOUND' });
     return { job, timeline: [], raw: null, hint: null };
-  }
-  async retryJob(id: JobId): Promise<void> {
+  };
+  override retryJob = async (id: JobId): Promise<void> => {
     this.record('retryJob', id);
-  }
-  async cancelJob(id: JobId): Promise<void> {
+  };
+  override cancelJob = async (id: JobId): Promise<void> => {
     this.record('cancelJob', id);
-  }
-  async deleteRemote(id: JobId): Promise<void> {
+  };
+  override deleteRemote = async (id: JobId): Promise<void> => {
     this.record('deleteRemote', id);
-  }
-  async revealJob(): Promise<void> {
+  };
+  override revealJob = async (): Promise<void> => {
     notImplemented('revealJob');
-  }
-  async openLink(link: unknown): Promise<string> {
+  };
+  override openLink = async (link: unknown): Promise<string> => {
     this.record('openLink', link);
     return this.linkUrl;
-  }
-  async pauseAll(): Promise<void> {
+  };
+  override pauseAll = async (): Promise<void> => {
     this.record('pauseAll');
     this.status = { ...this.status, paused: true };
-  }
-  async resumeAll(): Promise<void> {
+  };
+  override resumeAll = async (): Promise<void> => {
     this.record('resumeAll');
     this.status = { ...this.status, paused: false };
-  }
-  async pauseFolder(id: string): Promise<void> {
+  };
+  override pauseFolder = async (id: string): Promise<void> => {
     this.record('pauseFolder', id);
-  }
-  async resumeFolder(id: string): Promise<void> {
+  };
+  override resumeFolder = async (id: string): Promise<void> => {
     this.record('resumeFolder', id);
-  }
-  async addFolder(folder: { path: string }): Promise<FolderStatus> {
+  };
+  override addFolder = async (folder: { path: string }): Promise<FolderStatus> => {
     this.record('addFolder', folder);
     return makeFolder({ path: folder.path });
-  }
-  async updateFolder(id: string, options: unknown): Promise<FolderStatus> {
+  };
+  override updateFolder = async (id: string, options: unknown): Promise<FolderStatus> => {
     this.record('updateFolder', id, options);
     return makeFolder({ id });
-  }
-  async removeFolder(id: string): Promise<void> {
+  };
+  override removeFolder = async (id: string): Promise<void> => {
     this.record('removeFolder', id);
-  }
-  async pickFolder(): Promise<string | null> {
+  };
+  override pickFolder = async (): Promise<string | null> => {
     return notImplemented('pickFolder');
-  }
-  async addPaths(paths: string[]): Promise<DropResult> {
+  };
+  override addPaths = async (paths: string[]): Promise<DropResult> => {
     this.record('addPaths', paths);
     return { accepted: paths.length, rejected: [] };
-  }
-  async listProfiles(): Promise<Awaited<ReturnType<AuthentaWatchApi['listProfiles']>>> {
+  };
+  override listProfiles = async (): Promise<Awaited<ReturnType<AuthentaWatchApi['listProfiles']>>> => {
     this.record('listProfiles');
     return { profiles: [], activeId: null };
-  }
-  async saveProfile(): Promise<never> {
+  };
+  override saveProfile = async (): Promise<never> => {
     return notImplemented('saveProfile');
-  }
-  async removeProfile(id: string): Promise<void> {
+  };
+  override removeProfile = async (id: string): Promise<void> => {
     this.record('removeProfile', id);
-  }
-  async selectProfile(id: string): Promise<void> {
+  };
+  override selectProfile = async (id: string): Promise<void> => {
     this.record('selectProfile', id);
-  }
-  async setSecret(profileId: string, secret: unknown): Promise<void> {
+  };
+  override setSecret = async (profileId: string, secret: unknown): Promise<void> => {
     this.record('setSecret', profileId, secret);
-  }
-  async clearSecret(profileId: string): Promise<void> {
+  };
+  override clearSecret = async (profileId: string): Promise<void> => {
     this.record('clearSecret', profileId);
-  }
-  async testConnection(profileId: string, options?: unknown): Promise<never> {
+  };
+  override testConnection = async (profileId: string, options?: unknown): Promise<never> => {
     this.record('testConnection', profileId, options);
     throw Object.assign(new Error('Authenta refused the client ID and secret.'), { code: 'IAM001' });
-  }
-  async exportReport(query: unknown, format: string): Promise<string> {
+  };
+  override exportReport = async (query: unknown, format: string): Promise<string> => {
     this.record('exportReport', query, format);
     return 'id,name\n';
-  }
-  async getPreferences(): Promise<Preferences> {
+  };
+  override getPreferences = async (): Promise<Preferences> => {
     this.record('getPreferences');
     return PreferencesSchema.parse({});
-  }
-  async updatePreferences(patch: PreferencesPatch): Promise<Preferences> {
+  };
+  override updatePreferences = async (patch: PreferencesPatch): Promise<Preferences> => {
     this.record('updatePreferences', patch);
     return PreferencesSchema.parse(patch);
-  }
-  async setReview(id: JobId, review: { status: ReviewStatus; note?: string | null }): Promise<Job> {
+  };
+  override setReview = async (
+    id: JobId,
+    review: { status: ReviewStatus; note?: string | null },
+  ): Promise<Job> => {
     this.record('setReview', id, review);
     const job = this.jobs.get(id);
     if (!job) throw Object.assign(new Error(`No job ${id}.`), { code: 'NOT_FOUND' });
     const updated = { ...job, review: { status: review.status, note: review.note ?? null, at: 1 } };
     this.jobs.set(id, updated);
     return updated;
-  }
-  async getMediaBase(): Promise<string> {
+  };
+  override getMediaBase = async (): Promise<string> => {
     return notImplemented('getMediaBase');
-  }
-  async saveVideoPoster(id: JobId, jpegDataUrl: string): Promise<void> {
+  };
+  override saveVideoPoster = async (id: JobId, jpegDataUrl: string): Promise<void> => {
     this.record('saveVideoPoster', id, jpegDataUrl.length);
-  }
-  async pickFiles(): Promise<string[]> {
+  };
+  override pickFiles = async (): Promise<string[]> => {
     return notImplemented('pickFiles');
-  }
-  async savePdf(): Promise<string | null> {
+  };
+  override savePdf = async (): Promise<string | null> => {
     return notImplemented('savePdf');
-  }
-
-  onJobsChanged(listener: Listener<JobChange[]>): () => void {
-    this.listeners.jobsChanged.add(listener);
-    return () => this.listeners.jobsChanged.delete(listener);
-  }
-  onStatus(listener: Listener<EngineStatus>): () => void {
-    this.listeners.status.add(listener);
-    return () => this.listeners.status.delete(listener);
-  }
-  onProgress(listener: Listener<UploadProgress[]>): () => void {
-    this.listeners.progress.add(listener);
-    return () => this.listeners.progress.delete(listener);
-  }
-  onOpenJob(listener: Listener<JobId>): () => void {
-    this.listeners.openJob.add(listener);
-    return () => this.listeners.openJob.delete(listener);
-  }
+  };
 }

@@ -5,7 +5,7 @@
  * (written independently of the renderer's job-query.ts) so the two check each other.
  */
 import type {
-  AuthentaWatchApi,
+  CommandName,
   ConnectionTest,
   HostCapabilities,
   JobPage,
@@ -28,8 +28,7 @@ import {
   type UploadProgress,
 } from '../../../src/shared/domain';
 import { PreferencesSchema, type Preferences } from '../../../src/shared/settings';
-
-type Listener<T> = (value: T) => void;
+import { ContractFake } from '../../helpers/contract-fake';
 
 export interface FakeCall {
   name: string;
@@ -129,7 +128,7 @@ function sortValue(job: Job, key: NonNullable<JobQuery['sort']>): string | numbe
   return job[key];
 }
 
-export class FakeApi implements AuthentaWatchApi {
+export class FakeApi extends ContractFake {
   jobs: Job[] = [];
   details = new Map<number, Partial<JobDetails>>();
   status: EngineStatus = makeStatus();
@@ -165,13 +164,6 @@ export class FakeApi implements AuthentaWatchApi {
   /** Secrets set through the API (the UI must never read these back). */
   secrets = new Map<string, SecretInput>();
 
-  readonly #listeners = {
-    jobsChanged: new Set<Listener<JobChange[]>>(),
-    status: new Set<Listener<EngineStatus>>(),
-    progress: new Set<Listener<UploadProgress[]>>(),
-    openJob: new Set<Listener<number>>(),
-  };
-
   #record(name: string, args: unknown[]): void {
     this.calls.push({ name, args });
     const failure = this.failures.get(name);
@@ -179,6 +171,12 @@ export class FakeApi implements AuthentaWatchApi {
       this.failures.delete(name);
       throw new Error(failure);
     }
+  }
+
+  /** A command this fake has no method for yet: recorded, answers nothing. */
+  protected override async unhandled(name: CommandName, args: unknown[]): Promise<undefined> {
+    this.#record(name, args);
+    return undefined;
   }
 
   callsOf(name: string): FakeCall[] {
@@ -196,54 +194,32 @@ export class FakeApi implements AuthentaWatchApi {
         else this.jobs.push(change.job);
       }
     }
-    for (const l of this.#listeners.jobsChanged) l(changes);
+    this.emit('jobsChanged', changes);
   }
 
   emitStatus(status: EngineStatus): void {
     this.status = status;
-    for (const l of this.#listeners.status) l(status);
+    this.emit('status', status);
   }
 
   emitProgress(progress: UploadProgress[]): void {
-    for (const l of this.#listeners.progress) l(progress);
+    this.emit('progress', progress);
   }
 
   emitOpenJob(id: number): void {
-    for (const l of this.#listeners.openJob) l(id);
-  }
-
-  listenerCount(): number {
-    return Object.values(this.#listeners).reduce((n, s) => n + s.size, 0);
-  }
-
-  #subscribe<T>(set: Set<Listener<T>>, listener: Listener<T>): () => void {
-    set.add(listener);
-    return () => set.delete(listener);
-  }
-
-  onJobsChanged(listener: Listener<JobChange[]>) {
-    return this.#subscribe(this.#listeners.jobsChanged, listener);
-  }
-  onStatus(listener: Listener<EngineStatus>) {
-    return this.#subscribe(this.#listeners.status, listener);
-  }
-  onProgress(listener: Listener<UploadProgress[]>) {
-    return this.#subscribe(this.#listeners.progress, listener);
-  }
-  onOpenJob(listener: Listener<number>) {
-    return this.#subscribe(this.#listeners.openJob, listener);
+    this.emit('openJob', id);
   }
 
   // Commands -----------------------------------------------------------------------------------
 
-  async getCapabilities() {
+  override getCapabilities = async () => {
     this.#record('getCapabilities', []);
     return this.capabilities;
-  }
-  async getStatus() {
+  };
+  override getStatus = async () => {
     this.#record('getStatus', []);
     return this.status;
-  }
+  };
 
   /** The matching jobs in order, without paging. */
   select(query: JobQuery): Job[] {
@@ -270,15 +246,15 @@ export class FakeApi implements AuthentaWatchApi {
     });
   }
 
-  async listJobs(query: JobQuery): Promise<JobPage> {
+  override listJobs = async (query: JobQuery): Promise<JobPage> => {
     this.#record('listJobs', [query]);
     const rows = this.select(query);
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 200;
     return { total: rows.length, offset, jobs: rows.slice(offset, offset + limit) };
-  }
+  };
 
-  async getJob(id: number): Promise<JobDetails> {
+  override getJob = async (id: number): Promise<JobDetails> => {
     this.#record('getJob', [id]);
     const job = this.jobs.find((j) => j.id === id);
     if (!job) throw new Error(`No job ${id}.`);
@@ -289,67 +265,71 @@ export class FakeApi implements AuthentaWatchApi {
       raw: extra.raw ?? null,
       hint: extra.hint ?? null,
     };
-  }
+  };
 
-  async retryJob(id: number) {
+  override retryJob = async (id: number) => {
     this.#record('retryJob', [id]);
-  }
-  async cancelJob(id: number) {
+  };
+  override cancelJob = async (id: number) => {
     this.#record('cancelJob', [id]);
-  }
-  async deleteRemote(id: number) {
+  };
+  override deleteRemote = async (id: number) => {
     this.#record('deleteRemote', [id]);
-  }
-  async revealJob(id: number) {
+  };
+  override revealJob = async (id: number) => {
     this.#record('revealJob', [id]);
-  }
-  async openLink(link: { id: number; kind: 'heatmap' | 'result' | 'source'; participantId?: string }) {
+  };
+  override openLink = async (link: {
+    id: number;
+    kind: 'heatmap' | 'result' | 'source';
+    participantId?: string;
+  }) => {
     this.#record('openLink', [link]);
     return this.linkUrl;
-  }
-  async pauseAll() {
+  };
+  override pauseAll = async () => {
     this.#record('pauseAll', []);
     this.status = { ...this.status, paused: true };
-  }
-  async resumeAll() {
+  };
+  override resumeAll = async () => {
     this.#record('resumeAll', []);
     this.status = { ...this.status, paused: false };
-  }
-  async pauseFolder(id: string) {
+  };
+  override pauseFolder = async (id: string) => {
     this.#record('pauseFolder', [id]);
-  }
-  async resumeFolder(id: string) {
+  };
+  override resumeFolder = async (id: string) => {
     this.#record('resumeFolder', [id]);
-  }
-  async addFolder(folder: { path: string }) {
+  };
+  override addFolder = async (folder: { path: string }) => {
     this.#record('addFolder', [folder]);
     const added = makeFolder({ id: `f${this.status.folders.length + 1}`, path: folder.path });
     this.status = { ...this.status, folders: [...this.status.folders, added] };
     return added;
-  }
-  async updateFolder(id: string, options: Partial<FolderStatus>) {
+  };
+  override updateFolder = async (id: string, options: Partial<FolderStatus>) => {
     this.#record('updateFolder', [id, options]);
     const folders = this.status.folders.map((f) => (f.id === id ? { ...f, ...options } : f));
     this.status = { ...this.status, folders };
     return folders.find((f) => f.id === id) as FolderStatus;
-  }
-  async removeFolder(id: string) {
+  };
+  override removeFolder = async (id: string) => {
     this.#record('removeFolder', [id]);
     this.status = { ...this.status, folders: this.status.folders.filter((f) => f.id !== id) };
-  }
-  async pickFolder() {
+  };
+  override pickFolder = async () => {
     this.#record('pickFolder', []);
     return this.pickedFolder;
-  }
-  async addPaths(paths: string[]) {
+  };
+  override addPaths = async (paths: string[]) => {
     this.#record('addPaths', [paths]);
     return { accepted: paths.length, rejected: [] };
-  }
-  async listProfiles() {
+  };
+  override listProfiles = async () => {
     this.#record('listProfiles', []);
     return { profiles: this.profiles.map((p) => ({ ...p })), activeId: this.activeProfileId };
-  }
-  async saveProfile(input: ProfileInput) {
+  };
+  override saveProfile = async (input: ProfileInput) => {
     this.#record('saveProfile', [input]);
     const existing = this.profiles.find((p) => p.id === input.id);
     const saved: Profile = existing
@@ -359,43 +339,43 @@ export class FakeApi implements AuthentaWatchApi {
       ? this.profiles.map((p) => (p.id === saved.id ? saved : p))
       : [...this.profiles, saved];
     return saved;
-  }
-  async removeProfile(id: string) {
+  };
+  override removeProfile = async (id: string) => {
     this.#record('removeProfile', [id]);
     this.profiles = this.profiles.filter((p) => p.id !== id);
-  }
-  async selectProfile(id: string) {
+  };
+  override selectProfile = async (id: string) => {
     this.#record('selectProfile', [id]);
     this.activeProfileId = id;
-  }
-  async setSecret(profileId: string, secret: SecretInput) {
+  };
+  override setSecret = async (profileId: string, secret: SecretInput) => {
     this.#record('setSecret', [profileId, '<redacted>']);
     this.secrets.set(profileId, secret);
     this.profiles = this.profiles.map((p) => (p.id === profileId ? { ...p, hasSecret: true } : p));
-  }
-  async clearSecret(profileId: string) {
+  };
+  override clearSecret = async (profileId: string) => {
     this.#record('clearSecret', [profileId]);
     this.secrets.delete(profileId);
     this.profiles = this.profiles.map((p) => (p.id === profileId ? { ...p, hasSecret: false } : p));
-  }
-  async testConnection(profileId: string, options?: { detect?: boolean }) {
+  };
+  override testConnection = async (profileId: string, options?: { detect?: boolean }) => {
     this.#record('testConnection', [profileId, options]);
     return this.connection;
-  }
-  async exportReport(query: JobQuery, format: ReportFormat) {
+  };
+  override exportReport = async (query: JobQuery, format: ReportFormat) => {
     this.#record('exportReport', [query, format]);
     return this.report;
-  }
-  async getPreferences() {
+  };
+  override getPreferences = async () => {
     this.#record('getPreferences', []);
     return structuredClone(this.preferences);
-  }
-  async updatePreferences(patch: PreferencesPatch) {
+  };
+  override updatePreferences = async (patch: PreferencesPatch) => {
     this.#record('updatePreferences', [patch]);
     this.preferences = { ...this.preferences, ...patch };
     return structuredClone(this.preferences);
-  }
-  async setReview(id: number, review: { status: ReviewStatus; note?: string | null }) {
+  };
+  override setReview = async (id: number, review: { status: ReviewStatus; note?: string | null }) => {
     this.#record('setReview', [id, review]);
     const job = this.jobs.find((j) => j.id === id);
     if (!job) throw new Error(`No job ${id}.`);
@@ -403,20 +383,20 @@ export class FakeApi implements AuthentaWatchApi {
     const updated: Job = { ...job, review: { status: review.status, note, at: Date.now() } };
     this.emitJobs([{ type: 'upsert', job: updated }]);
     return updated;
-  }
-  async getMediaBase() {
+  };
+  override getMediaBase = async () => {
     this.#record('getMediaBase', []);
     return this.mediaBase;
-  }
-  async saveVideoPoster(id: number, jpegDataUrl: string) {
+  };
+  override saveVideoPoster = async (id: number, jpegDataUrl: string) => {
     this.#record('saveVideoPoster', [id, jpegDataUrl.length]);
-  }
-  async pickFiles() {
+  };
+  override pickFiles = async () => {
     this.#record('pickFiles', []);
     return [...this.pickedFiles];
-  }
-  async savePdf(title: string) {
+  };
+  override savePdf = async (title: string) => {
     this.#record('savePdf', [title]);
     return this.savedPdf;
-  }
+  };
 }

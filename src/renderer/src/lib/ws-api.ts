@@ -5,6 +5,7 @@
  * connection dropped is rejected with a message that says so.
  */
 import {
+  COMMAND_NAMES,
   EVENT_NAMES,
   type AuthentaWatchApi,
   type CommandName,
@@ -13,6 +14,7 @@ import {
   type EventPayloads,
   type Unsubscribe,
 } from '../../../shared/contract';
+import { commandsOver, eventsOver } from '../../../shared/contract-bridge';
 import {
   TOKEN_HEADER,
   TOKEN_PARAM,
@@ -276,44 +278,8 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
   connect();
 
   const api: WsApi = {
-    getCapabilities: () => call('getCapabilities', []),
-    getStatus: () => call('getStatus', []),
-    listJobs: (query) => call('listJobs', [query]),
-    getJob: (id) => call('getJob', [id]),
-    retryJob: (id) => call('retryJob', [id]),
-    cancelJob: (id) => call('cancelJob', [id]),
-    deleteRemote: (id) => call('deleteRemote', [id]),
-    revealJob: (id) => call('revealJob', [id]),
-    openLink: (link) => call('openLink', [link]),
-    pauseAll: () => call('pauseAll', []),
-    resumeAll: () => call('resumeAll', []),
-    pauseFolder: (id) => call('pauseFolder', [id]),
-    resumeFolder: (id) => call('resumeFolder', [id]),
-    addFolder: (folder) => call('addFolder', [folder]),
-    updateFolder: (id, options) => call('updateFolder', [id, options]),
-    removeFolder: (id) => call('removeFolder', [id]),
-    pickFolder: () => call('pickFolder', []),
-    addPaths: (paths) => call('addPaths', [paths]),
-    listProfiles: () => call('listProfiles', []),
-    saveProfile: (profile) => call('saveProfile', [profile]),
-    removeProfile: (id) => call('removeProfile', [id]),
-    selectProfile: (id) => call('selectProfile', [id]),
-    setSecret: (profileId, secret) => call('setSecret', [profileId, secret]),
-    clearSecret: (profileId) => call('clearSecret', [profileId]),
-    testConnection: (profileId, opts) =>
-      call('testConnection', opts === undefined ? [profileId] : [profileId, opts]),
-    exportReport: (query, format) => call('exportReport', [query, format]),
-    getPreferences: () => call('getPreferences', []),
-    updatePreferences: (patch) => call('updatePreferences', [patch]),
-    setReview: (id, review) => call('setReview', [id, review]),
-    getMediaBase: () => call('getMediaBase', []),
-    saveVideoPoster: (id, jpegDataUrl) => call('saveVideoPoster', [id, jpegDataUrl]),
-    pickFiles: () => call('pickFiles', []),
-    savePdf: (title) => call('savePdf', [title]),
-    onJobsChanged: (listener) => on('jobsChanged', listener),
-    onStatus: (listener) => on('status', listener),
-    onProgress: (listener) => on('progress', listener),
-    onOpenJob: (listener) => on('openJob', listener),
+    ...commandsOver(COMMAND_NAMES, (command, args) => call(command, withoutTrailingUndefined(args))),
+    ...eventsOver(EVENT_NAMES, on),
     onConnection(listener) {
       connectionListeners.add(listener);
       return () => connectionListeners.delete(listener);
@@ -448,6 +414,16 @@ function defaultSocketUrl(): string {
   // Written without DOM types so the Node-side tests can import this module too.
   const loc = (globalThis as unknown as { location: { protocol: string; host: string } }).location;
   return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}${WS_PATH}`;
+}
+
+/**
+ * The arguments as they go on the wire. An optional argument left out must stay out: JSON turns
+ * an `undefined` in an array into `null`, which the host's schema refuses.
+ */
+function withoutTrailingUndefined(args: unknown[]): unknown[] {
+  let end = args.length;
+  while (end > 0 && args[end - 1] === undefined) end -= 1;
+  return args.slice(0, end);
 }
 
 function hostOf(url: string): string {
