@@ -9,6 +9,7 @@
  *
  * BENCH_VIDEO_BYTES overrides the size (default 2 GiB); BENCH_VIDEO_ROUNDS the rounds (default 2).
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -188,6 +189,8 @@ async function main(): Promise<void> {
 
     const engineRuns: EngineRun[] = [];
     const curlRuns: CurlRun[] = [];
+    /** `openssl dgst -sha256` of each round's file, in seconds: the speed a hash of it can reach. */
+    const opensslRuns: number[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       // A new file each round: the engine would rightly not send the same bytes twice.
       const name = `big-${round}.mp4`;
@@ -204,7 +207,10 @@ async function main(): Promise<void> {
       });
       progress(`round ${round + 1}: engine PUT ${uploadS.toFixed(1)} s; curl...`);
       curlRuns.push(await curlUpload(client, path.join(inbox, name), SIZE));
-      progress(`round ${round + 1}: curl ${curlRuns[round]!.seconds.toFixed(1)} s`);
+      progress(`round ${round + 1}: curl ${curlRuns[round]!.seconds.toFixed(1)} s; openssl dgst...`);
+      const t0 = performance.now();
+      const dgst = spawnSync('openssl', ['dgst', '-sha256', path.join(inbox, name)]);
+      if (dgst.status === 0) opensslRuns.push((performance.now() - t0) / 1000);
     }
     child.send({ type: 'expect', name: '' });
 
@@ -260,9 +266,13 @@ async function main(): Promise<void> {
         ],
       ),
     );
+    const bestIntake = Math.min(...engineRuns.map((r) => r.intakeS));
+    const bestOpenssl = opensslRuns.length ? Math.min(...opensslRuns) : NaN;
     console.log(
       `\nOf the engine's way, sniffing and hashing took ${fixed(bestEngine.intakeS, 2)} s (arrival to \`queued\`, minus the ` +
-        'window). All rounds, engine PUT (MB/s): ' +
+        `window; best round ${fixed(bestIntake, 2)} s, ${fixed(mbps(bestIntake), 0)} MB/s); \`openssl dgst -sha256\` of the same file ` +
+        `took ${fixed(bestOpenssl, 2)} s (${fixed(mbps(bestOpenssl), 0)} MB/s; all rounds ${opensslRuns.map((x) => fixed(x, 2)).join(', ')} s), ` +
+        `so the engine's sniff and hash ran at ${ratio(mbps(bestIntake), mbps(bestOpenssl))} openssl's speed. All rounds, engine PUT (MB/s): ` +
         `${engineRuns.map((r) => fixed(mbps(r.uploadS), 0)).join(', ')}; curl (MB/s): ${curlRuns.map((r) => fixed(mbps(r.seconds), 0)).join(', ')}. ` +
         'Peak RSS: for the engine, the highest RSS of its Node process (runtime, engine, ledger and watcher included) from ' +
         "the file's arrival to the upload's end, sampled every 10 ms and VmHWM after resetting it; growth: that peak " +
