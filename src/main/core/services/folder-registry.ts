@@ -1,0 +1,288 @@
+/**
+ * The folder registry: the watched folders of the settings, one FolderWatcher each, their health,
+ * and the known-file set (file versions the ledger already has, which a watcher does not report
+ * again). Adding, changing, pausing and removing a folder happen here; what a watcher finds goes
+ * to the intake.
+ */
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { z } from 'zod';
+import type { AddFolderSchema } from '../../../shared/contract';
+import { FolderOptionsSchema, type FolderHealth, type FolderStatus } from '../../../shared/domain';
+import { FolderRecordSchema, type FolderRecord } from '../../../shared/settings';
+import { fileKey, type JobRecord, type Ledger } from '../ledger/ledger';
+import { LOCAL_CODES } from '../pipeline/hints';
+import type { Clock, Disposable, Logger } from '../ports';
+import { FolderWatcher, type FileCandidate, type FolderWatcherDeps } from '../watch/folder-watcher';
+import type { EngineSettings } from './engine-settings';
+import { userError } from './user-error';
+
+/**
+ * File versions that have a row past `waiting`: a watcher skips them. Filled from the ledger at
+ * start; the intake adds each file it takes.
+ */
+export class KnownFiles {
+  private readonly keys = new Set<string>();
+
+  load(keys: Iterable<string>): void {
+    for (const key of keys) this.keys.add(key);
+  }
+
+  add(path: string, size: number, mtimeMs: number): void {
+    this.keys.add(fileKey(path, size, mtimeMs));
+  }
+
+  has(path: string, size: number, mtimeMs: number): boolean {
+    return this.keys.has(fileKey(path, size, mtimeMs));
+  }
+}
+
+/** Where the watchers' findings go (the pipeline's intake). */
+export interface FolderIntake {
+  seen(file: FileCandidate): void;
+  stable(file: FileCandidate): void;
+  gone(path: string): void;
+  /** Look for work now (a folder was resumed or changed). */
+  kick(): void;
+}
+
+/** What the registry needs. */
+export interface FolderRegistryOptions {
+  settings: EngineSettings;
+  ledger: Ledger;
+  known: KnownFiles;
+  intake: FolderIntake;
+  clock: Clock;
+  logger: Logger;
+  /** Extra options of every FolderWatcher (tests shorten health checks). */
+  watcher?: Partial<Omit<FolderWatcherDeps, 'clock' | 'logger' | 'isKnown'>>;
+  /** What the status shows changed (a folder, its health). */
+  onChange(): void;
+  /** A watcher finished its first scan (the idle watch looks again). */
+  onWatcherStarted(): void;
+  /** A row changed outside the pipeline (files of a removed folder are skipped). */
+  onJobChanged(job: JobRecord): void;
+}
+
+interface WatchedFolder {
+  watcher: FolderWatcher;
+  health: FolderHealth;
+  started: boolean;
+}
+
+/** The options a watcher is built with: changing one of these starts it again. */
+const WATCH_KEYS = ['recursive', 'stabilityMs', 'usePolling', 'pollIntervalMs', 'ignore'] as const;
+
+/** See the module comment. `startAll()` after the pipeline runs; `dispose()` at the end. */
+export class FolderRegistry implements Disposable {
+  private readonly watchers = new Map<string, WatchedFolder>();
+  private disposed = false;
+
+  constructor(private readonly options: FolderRegistryOptions) {}
+
+  private get folders(): FolderRecord[] {
+    return this.options.settings.current.folders;
+  }
+
+  /** Every watched folder with its health, in the settings' order. */
+  statuses(): FolderStatus[] {
+    return this.folders.map((f) => this.status(f));
+  }
+
+  /** A watched folder's settings; null for dropped files (no folder) and removed folders. */
+  folder(id: string | null): FolderRecord | null {
+    return id === null ? null : (this.folders.find((f) => f.id === id) ?? null);
+  }
+
+  /** The ids of the paused folders (their jobs wait). */
+  pausedIds(): string[] {
+    return this.folders.filter((f) => f.paused).map((f) => f.id);
+  }
+
+  /** The watchers of the folders that are not paused: whether each finished its first scan, and files still settling. */
+  activity(): { started: boolean; waitingCount: number }[] {
+    return [...this.watchers]
+      .filter(([id]) => this.folders.some((f) => f.id === id && !f.paused))
+      .map(([, w]) => ({ started: w.started, waitingCount: w.watcher.waitingCount }));
+  }
+
+  /** Start watching every folder of the settings. */
+  startAll(): void {
+    for (const folder of this.folders) this.start(folder);
+  }
+
+  /** Watch every folder afresh: new watchers report every file not yet in the ledger again. */
+  async restartAll(): Promise<void> {
+    for (const folder of this.folders) await this.restart(folder);
+  }
+
+  /** Walk every watched folder again (after a sleep, file events may have been lost). */
+  async rescan(): Promise<void> {
+    await Promise.allSettled([...this.watchers.values()].map((w) => w.watcher.rescan()));
+    this.options.intake.kick();
+  }
+
+  async pause(id: string): Promise<void> {
+    const folder = this.require(id);
+    if (folder.paused) return;
+    folder.paused = true;
+    await this.options.settings.save();
+    await this.watchers.get(id)?.watcher.pause();
+    this.options.onChange();
+  }
+
+  async resume(id: string): Promise<void> {
+    const folder = this.require(id);
+    if (!folder.paused) return;
+    folder.paused = false;
+    await this.options.settings.save();
+    await this.watchers.get(id)?.watcher.resume();
+    this.options.intake.kick();
+    this.options.onChange();
+  }
+
+  /** Watch a folder: it must exist, be a folder, and not be watched already (each says what to do). */
+  async add(input: z.input<typeof AddFolderSchema>): Promise<FolderStatus> {
+    const path = resolve(input.path);
+    let isDir = false;
+    try {
+      isDir = (await stat(path)).isDirectory();
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      throw userError(
+        code === 'ENOENT'
+          ? `${path} does not exist. Check the path, or connect the drive or share first.`
+          : `${path} cannot be opened (${code ?? 'error'}). Check that this account may read it.`,
+        'FOLDER_UNAVAILABLE',
+      );
+    }
+    if (!isDir)
+      throw userError(
+        `${path} is a file, not a folder. Choose the folder that receives the files.`,
+        'NOT_A_FOLDER',
+      );
+    if (this.folders.some((f) => resolve(f.path) === path)) {
+      throw userError(`${path} is already watched.`, 'ALREADY_WATCHED');
+    }
+    const options = FolderOptionsSchema.parse(input.options ?? {});
+    const record = FolderRecordSchema.parse({
+      ...options,
+      id: `f-${randomUUID().slice(0, 8)}`,
+      path,
+      paused: false,
+    });
+    this.folders.push(record);
+    await this.options.settings.save();
+    this.start(record);
+    this.options.onChange();
+    return this.status(record);
+  }
+
+  /** Change a folder's options; its watcher starts again only when how it watches changed. */
+  async update(id: string, options: Partial<z.input<typeof FolderOptionsSchema>>): Promise<FolderStatus> {
+    const current = this.require(id);
+    const next = FolderRecordSchema.parse({
+      ...current,
+      ...options,
+      id: current.id,
+      path: current.path,
+      paused: current.paused,
+    });
+    const folders = this.folders;
+    folders[folders.indexOf(current)] = next;
+    await this.options.settings.save();
+    if (WATCH_KEYS.some((k) => JSON.stringify(current[k]) !== JSON.stringify(next[k])))
+      await this.restart(next);
+    this.options.intake.kick();
+    this.options.onChange();
+    return this.status(next);
+  }
+
+  /** Stop watching a folder; its files not yet sent are not sent (the folder is no longer wanted). */
+  async remove(id: string): Promise<void> {
+    const folder = this.require(id);
+    const settings = this.options.settings.current;
+    settings.folders = settings.folders.filter((f) => f.id !== id);
+    await this.options.settings.save();
+    const w = this.watchers.get(id);
+    this.watchers.delete(id);
+    await w?.watcher.dispose();
+    const ledger = this.options.ledger;
+    for (const row of await ledger.listByStates(['waiting', 'queued'])) {
+      if (row.folderId !== id) continue;
+      const skipped = await ledger.transition(row.id, row.state, 'skipped', {
+        errorCode: LOCAL_CODES.folderRemoved,
+        errorKind: 'local',
+        errorMessage: `${row.name} was not sent: its folder ${folder.path} is no longer watched.`,
+      });
+      if (skipped) this.options.onJobChanged(skipped);
+    }
+    this.options.onChange();
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await Promise.allSettled([...this.watchers.values()].map((w) => w.watcher.dispose()));
+    this.watchers.clear();
+  }
+
+  private require(id: string): FolderRecord {
+    const f = this.folders.find((x) => x.id === id);
+    if (!f) throw userError(`There is no watched folder ${id}.`, 'NOT_FOUND');
+    return f;
+  }
+
+  private status(f: FolderRecord): FolderStatus {
+    const w = this.watchers.get(f.id);
+    const health: FolderHealth = f.paused
+      ? { state: 'paused', message: null, lastEventAt: w?.health.lastEventAt ?? null }
+      : (w?.health ?? { state: 'starting', message: null, lastEventAt: null });
+    return { ...f, health };
+  }
+
+  private start(folder: FolderRecord): void {
+    if (this.disposed) return;
+    const { intake, known } = this.options;
+    const entry: WatchedFolder = {
+      watcher: null as unknown as FolderWatcher,
+      health: { state: folder.paused ? 'paused' : 'starting', message: null, lastEventAt: null },
+      started: false,
+    };
+    entry.watcher = new FolderWatcher(
+      folder,
+      {
+        onSeen: (c) => intake.seen(c),
+        onStable: (c) => intake.stable(c),
+        onGone: (p) => intake.gone(p),
+        onHealth: (h) => {
+          entry.health = h;
+          this.options.onChange();
+        },
+      },
+      {
+        ...this.options.watcher,
+        clock: this.options.clock,
+        logger: this.options.logger,
+        isKnown: (path, size, mtimeMs) => known.has(path, size, mtimeMs),
+      },
+    );
+    this.watchers.set(folder.id, entry);
+    void entry.watcher
+      .start()
+      .catch((e: unknown) =>
+        this.options.logger.error('watching failed', { folder: folder.path, message: String(e) }),
+      )
+      .finally(() => {
+        entry.started = true;
+        this.options.onWatcherStarted();
+      });
+  }
+
+  private async restart(folder: FolderRecord): Promise<void> {
+    const old = this.watchers.get(folder.id);
+    this.watchers.delete(folder.id);
+    await old?.watcher.dispose();
+    this.start(folder);
+  }
+}
