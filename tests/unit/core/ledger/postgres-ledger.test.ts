@@ -6,7 +6,7 @@
  * database set up by a newer version), each a clear message without the password, nothing written.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { PostgresLedger } from '../../../../src/main/core/ledger/postgres-ledger';
 import { LedgerProblem } from '../../../../src/main/core/ledger/postgres-errors';
 import {
@@ -16,6 +16,10 @@ import {
 } from '../../../../src/main/core/ledger/postgres-migrations';
 import { startPostgres, type PostgresCluster, type TestDatabase } from '../../../helpers/postgres';
 import { describeLedgerContract } from './ledger-contract';
+
+// Every test talks to a server over TCP and re-creates the ledger: on cores shared by a full test
+// run that can take longer than the unit project's 5 s default.
+vi.setConfig({ testTimeout: 30_000, hookTimeout: 120_000 });
 
 let cluster: PostgresCluster;
 let db: TestDatabase;
