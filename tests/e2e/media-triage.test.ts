@@ -5,6 +5,7 @@
  * 1024x768 and 1280x800 in light and dark, with and without the details panel. Screenshots go to
  * test-artifacts/e2e/media-*.png; axe finds no serious or critical issue on any of these screens.
  */
+import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeJpeg, makeMp4, makePng, simMarker } from '../helpers/media-fixtures';
@@ -254,7 +255,26 @@ describe('the media', () => {
       .evaluateAll((els) => els.map((e) => e.getAttribute('src') ?? ''));
     // Each a pre-signed URL of the simulator's heatmap, asked for just now.
     for (const src of sources)
-      expect(src).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*heatmap-\d\.mp4\?.*X-Signature=/);
+      expect(src).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/.*heatmap-\d\.webm\?.*X-Signature=/);
+    // The heatmaps are real video: each player decodes its frames (size known, a frame drawn).
+    await waitUntil(
+      () =>
+        panel.locator('[data-testid="heatmap"] video').evaluateAll((els) =>
+          els.every((v) => {
+            const video = v as unknown as { readyState: number; videoWidth: number };
+            return video.readyState >= 2 && video.videoWidth === 160;
+          }),
+        ),
+      'the heatmap players to decode a frame',
+    );
+    // A frame is drawn: the player's pixels (a screenshot: the clip is cross-origin, so the page
+    // itself may not read them) show the clip's warm blob, not a blank or black box.
+    const shot = await panel.locator('[data-testid="heatmap"] video').first().screenshot();
+    const { data, info } = await sharp(shot).raw().toBuffer({ resolveWithObject: true });
+    let drawn = 0;
+    for (let k = 0; k < data.length; k += info.channels) if (data[k]! > 180 && data[k + 2]! < 120) drawn++;
+    // The clip's warm blob: many bright red-orange pixels.
+    expect(drawn).toBeGreaterThan(200);
     await expect(panel.getByTestId('play-together').isVisible()).resolves.toBe(true);
     await page.mouse.move(0, 0);
     await screenshot(page, 'readme-details-heatmaps');

@@ -32,6 +32,7 @@ import {
   type SimMediaKind,
   type UploadTarget,
 } from './host';
+import { HEATMAP_WEBM_BASE64 } from './assets/heatmap-webm';
 import { JobsApi } from './jobs';
 import { MARKER_SCAN_BYTES, confidenceForModel, decideOutcome, findMarker, type Outcome } from './verdict';
 import {
@@ -102,6 +103,9 @@ function objectId(counter: number): string {
 }
 
 /** Tiny placeholder bodies for signed downloads: the simulator never stores uploaded bytes. */
+/** What every face's heatmap serves: a real VP8 WebM (see assets/heatmap-webm.ts). */
+const HEATMAP_WEBM = Buffer.from(HEATMAP_WEBM_BASE64, 'base64');
+
 const PLACEHOLDER_MP4 = Buffer.from(
   '000000186674797069736f6d0000020069736f6d69736f32000000086672656500000008',
   'hex',
@@ -618,7 +622,7 @@ export class SimulatorServer implements Simulator {
           o.participants = out.faces.map((f, i) => ({
             id: i,
             fake: f.fake,
-            heatmap: this.downloadUrl(`${base}/heatmap-${i}.mp4`),
+            heatmap: this.downloadUrl(`${base}/heatmap-${i}.webm`),
           }));
           o.resultURL = this.downloadUrl(`${base}/result.json`);
         }
@@ -834,7 +838,7 @@ export class SimulatorServer implements Simulator {
       return xmlError(404, 'NoSuchKey', 'The specified key does not exist.');
     let body: Buffer;
     let type: string;
-    const heat = /^heatmap-(\d+)\.mp4$/.exec(object);
+    const heat = /^heatmap-(\d+)\.webm$/.exec(object);
     if (object === 'original.media') {
       type = rec.contentType;
       body =
@@ -847,8 +851,9 @@ export class SimulatorServer implements Simulator {
       type = 'application/json';
       body = Buffer.from(JSON.stringify(resultDetails(rec.mid, rec.outcome)));
     } else if (heat && rec.outcome && !rec.outcome.failed && Number(heat[1]) < rec.outcome.faces.length) {
-      type = 'video/mp4';
-      body = PLACEHOLDER_MP4;
+      // A real, decodable clip (recorded once in Chromium), so players show frames.
+      type = 'video/webm';
+      body = HEATMAP_WEBM;
     } else return xmlError(404, 'NoSuchKey', 'The specified key does not exist.');
     entry.status = 200;
     res.writeHead(200, {
