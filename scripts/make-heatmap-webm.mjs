@@ -3,7 +3,9 @@
 // blob moving over a dark frame, like a heatmap over a face) captured with MediaRecorder as VP8
 // WebM, 160x120, about 1.5 s at 15 fps. Writes src/main/sim/assets/heatmap-webm.ts (base64), so
 // the simulator serves real, decodable heatmaps without a binary file in the CLI bundle.
-// Usage: node scripts/make-heatmap-webm.mjs
+// With --mp4 it records tests/fixtures/real-clip.mp4 instead: H.264 MP4, 320x180, the e2e
+// tests' decodable video (tests/helpers/media-fixtures.ts realMp4 adds the simulator's marker).
+// Usage: node scripts/make-heatmap-webm.mjs [--mp4]
 import { writeFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
 
@@ -23,7 +25,10 @@ const browser = await chromium.launch({
 });
 try {
   const page = await browser.newPage();
-  const spec = { width: 160, height: 120, mimeType: 'video/webm;codecs=vp8', type: 'video/webm' };
+  const mp4 = process.argv.includes('--mp4');
+  const spec = mp4
+    ? { width: 320, height: 180, mimeType: 'video/mp4;codecs=avc1.42E01E', type: 'video/mp4' }
+    : { width: 160, height: 120, mimeType: 'video/webm;codecs=vp8', type: 'video/webm' };
   const base64 = await page.evaluate(async ({ width, height, mimeType, type }) => {
     const canvas = document.createElement('canvas');
     canvas.width = width;
@@ -66,6 +71,12 @@ try {
     for (const b of bytes) s += String.fromCharCode(b);
     return btoa(s);
   }, spec);
+  if (mp4) {
+    const clip = new URL('../tests/fixtures/real-clip.mp4', import.meta.url);
+    writeFileSync(clip, Buffer.from(base64, 'base64'));
+    console.log(`wrote ${clip.pathname}`);
+    process.exit(0);
+  }
   const out = new URL('../src/main/sim/assets/heatmap-webm.ts', import.meta.url);
   writeFileSync(
     out,

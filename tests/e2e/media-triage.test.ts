@@ -8,13 +8,14 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { makeJpeg, makeMp4, makePng, simMarker } from '../helpers/media-fixtures';
+import { makeJpeg, makePng, realMp4, simMarker } from '../helpers/media-fixtures';
 import { launchChromium, openApp, screenshot, startHeadless, waitUntil, type HeadlessHost } from './harness';
 import { axeInBothSchemes, openDetails, rowOf, waitForRow, waitForRows } from './ui';
 
 const SUSPECT = makePng({ marker: simMarker('suspect'), padding: 95_000 });
 const FILES: Record<string, Buffer> = {
-  'press-conference-with-a-long-name-from-the-wire.mp4': makeMp4({
+  // A real H.264 clip: the player decodes it and the queue draws its poster frame.
+  'press-conference-with-a-long-name-from-the-wire.mp4': realMp4({
     marker: simMarker('faces=3,fakes=1'),
     padding: 300_000,
   }),
@@ -205,7 +206,7 @@ describe('always a way to add work', () => {
 });
 
 describe('the media', () => {
-  it('each row starts with a thumbnail of its image, and a type icon where none can be made', async () => {
+  it("each row starts with a thumbnail of its image, and a video's poster frame drawn by the UI's decoder", async () => {
     const img = page
       .locator('[data-testid="job-row"]', { hasText: 'viral-photo.png' })
       .getByTestId('thumb-img');
@@ -220,12 +221,24 @@ describe('the media', () => {
     const box = await img.boundingBox();
     expect([box?.width, box?.height]).toEqual([40, 28]);
     await expect(img.getAttribute('loading')).resolves.toBe('lazy');
-    // The test videos carry no decodable frames: no thumbnail, no poster frame, a video icon.
-    const video = page
-      .locator('[data-testid="job-row"]', { hasText: 'press-conference' })
-      .getByTestId('thumb');
-    await video.getByTestId('thumb-icon').waitFor({ timeout: 30_000 });
+    // The clip is real video: the UI draws its poster frame, the engine caches it, the row shows it.
+    const videoRow = page.locator('[data-testid="job-row"]', { hasText: 'press-conference' });
+    const video = videoRow.getByTestId('thumb');
     await expect(video.getAttribute('data-kind')).resolves.toBe('video');
+    const videoId = await videoRow.getAttribute('data-job-id');
+    await waitUntil(
+      () => loaded(`[data-testid="job-row"][data-job-id="${videoId}"] [data-testid="thumb-img"]`),
+      "the video's poster frame",
+      60_000,
+    );
+    const poster = await sharp(await video.getByTestId('thumb-img').screenshot())
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    let warm = 0;
+    for (let k = 0; k < poster.data.length; k += poster.info.channels)
+      if (poster.data[k]! > 180 && poster.data[k + 2]! < 120) warm++;
+    // The clip's warm blob is in the frame (not a blank or an icon).
+    expect(warm).toBeGreaterThan(20);
     await page.setViewportSize({ width: 1280, height: 440 });
     await page.mouse.move(0, 0);
     await screenshot(page, 'readme-queue-thumbnails');
@@ -244,9 +257,17 @@ describe('the media', () => {
   it('a video plays in the details with each face’s heatmap beside it, fetched fresh', async () => {
     await openDetails(page, 'press-conference-with-a-long-name-from-the-wire.mp4');
     const panel = page.getByTestId('job-details');
-    // The test clips carry no decodable frames: the player says so, the heatmaps still come.
     await expect(panel.getByTestId('preview-video').getAttribute('src')).resolves.toMatch(
       /^\/media\/[^/]+\/original\/\d+$/,
+    );
+    // The original (a real clip) decodes in the details' player.
+    await waitUntil(
+      () =>
+        panel.getByTestId('preview-video').evaluate((v) => {
+          const video = v as unknown as { readyState: number; videoWidth: number };
+          return video.readyState >= 2 && video.videoWidth === 320;
+        }),
+      'the original to decode',
     );
     await panel.getByTestId('show-heatmaps').click();
     await waitUntil(async () => (await panel.getByTestId('heatmap').count()) === 3, 'three heatmaps');

@@ -4,6 +4,7 @@
  * (a PNG tEXt chunk, a JPEG COM segment, an MP4 `free` box) and stays a valid file of its type.
  * `padding` grows a file without breaking it, so tests can make distinct or large files.
  */
+import { readFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -150,6 +151,19 @@ export function makeMp4(opts: FixtureOptions & { brand?: string; mdatBytes?: num
   boxes.push(box('mdat', Buffer.alloc(opts.mdatBytes ?? 64, 0x11)));
   boxes.push(box('moov', box('mvhd', mvhd())));
   return Buffer.concat(boxes);
+}
+
+/**
+ * A real, decodable H.264 MP4 (320x180, 1.5 s, recorded once in Chromium by
+ * scripts/make-heatmap-webm.mjs --mp4), with the simulator's marker and any padding in `free`
+ * boxes after it (players skip them; the marker stays within the bytes the simulator reads).
+ */
+export function realMp4(opts: FixtureOptions = {}): Buffer {
+  const clip = readFileSync(new URL('../fixtures/real-clip.mp4', import.meta.url));
+  const extra: Buffer[] = [];
+  if (opts.marker !== undefined) extra.push(box('free', Buffer.from(opts.marker, 'latin1')));
+  if ((opts.padding ?? 0) > 0) extra.push(box('free', filler({ ...opts, marker: undefined })));
+  return Buffer.concat([clip, ...extra]);
 }
 
 /** A QuickTime (MOV) file: valid ISO media that the media API does not accept. */
