@@ -7,6 +7,9 @@ import type { ApiError, Demand, Principal } from './rules';
 import type { UploadGrant } from './signing';
 import type { RequestLogEntry } from './types';
 
+/** How long pre-signed URLs stay valid when neither an option nor a fault says otherwise. */
+export const DEFAULT_URL_EXPIRY_SEC = 900;
+
 /** Media kinds with their own processing time. */
 export type SimMediaKind = 'image' | 'video' | 'audio' | 'document';
 

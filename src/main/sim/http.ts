@@ -1,5 +1,6 @@
 /** Small helpers of the simulator's HTTP side: JSON and S3-style XML answers, bounded body reads. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestLogEntry } from './types';
 
 /** Answer JSON with `status`. */
 export function sendJson(
@@ -68,4 +69,13 @@ export function readSmallBody(req: IncomingMessage, limit: number): Promise<Buff
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Read and drop the request body, then answer (so clients never see a reset mid-send). */
+export function drainThen(req: IncomingMessage, fn: () => void, entry?: RequestLogEntry): void {
+  if (req.readableEnded) return fn();
+  if (entry) req.on('data', (c: Buffer) => (entry.bytes += c.length));
+  req.on('end', fn);
+  req.on('error', () => undefined);
+  req.resume();
 }
