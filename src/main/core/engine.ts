@@ -45,6 +45,7 @@ import {
 import { PreferencesSchema, type Preferences } from '../../shared/settings';
 import { lockDataDir } from './data-dir-lock';
 import { watchDiskFull } from './data-folder';
+import { JobStore } from './ledger/job-store';
 import type { EngineOptions } from './engine-options';
 import type { Ledger } from './ledger/ledger';
 import { MediaFiles } from './media/media-files';
@@ -178,11 +179,16 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private async open(): Promise<void> {
     const { dataDir, openLedger } = this.options;
     await this.settings.load();
-    const ledger = watchDiskFull(await openLedger({ dataDir, now: () => this.clock.now() }), () =>
-      this.disk.onDiskFull(),
+    const ledger = new JobStore(
+      watchDiskFull(await openLedger({ dataDir, now: () => this.clock.now() }), () => this.disk.onDiskFull()),
+      { onListenerError: (e) => this.logger.warn('a job change listener failed', { message: String(e) }) },
     );
+    // Every committed change reaches the UI from here: no write has to remember to say so.
+    ledger.onChange((changes) => {
+      for (const c of changes) this.events.jobChanged(c.row);
+    });
     // Set at once: dispose() closes the ledger even when a later step fails.
-    this.parts = { ledger } as Parts;
+    this.parts = { ledger: ledger as Ledger } as Parts;
     this.events.start();
     const thumbs = new ThumbnailService({
       dir: join(dataDir, 'thumbs'),
@@ -206,7 +212,6 @@ export class Engine implements AuthentaWatchApi, Disposable {
       watcher: this.options.watcher,
       onChange: () => this.events.statusChanged(),
       onWatcherStarted: () => this.idle.schedule(),
-      onJobChanged: (job) => this.events.jobChanged(job),
     });
     this.parts.jobs = new JobViews({
       ledger,
@@ -245,7 +250,6 @@ export class Engine implements AuthentaWatchApi, Disposable {
       preferences: () => this.settings.current.preferences,
       paused: () => this.paused || this.suspended || this.disposed || this.disk.full !== null,
       pausedFolderIds: () => this.folders.pausedIds(),
-      changed: (job) => this.events.jobChanged(job),
       progress: (id, sent, size, phase) => this.events.progress(id, sent, size, phase),
       markKnown: (path, size, mtimeMs) => this.known.add(path, size, mtimeMs),
     };

@@ -4,7 +4,7 @@
  */
 import type { ApiGeneration, FolderSettings } from '../../../shared/domain';
 import type { Preferences, ProfileRecord } from '../../../shared/settings';
-import type { JobRecord, Ledger } from '../ledger/ledger';
+import type { Ledger } from '../ledger/ledger';
 import type { Clock, DetectionService, Logger } from '../ports';
 import type { BlockBoard } from './blocks';
 import type { StatusListing } from './counting-service';
@@ -44,8 +44,6 @@ export interface PipelineContext {
   /** The whole queue is paused. */
   paused(): boolean;
   pausedFolderIds(): string[];
-  /** A row changed: the UI hears of it. */
-  changed(job: JobRecord): void;
   /** Progress of one job: bytes uploaded, or while `checking`, bytes read to sniff and hash it. */
   progress(id: number, bytesSent: number, size: number, phase?: 'checking' | 'uploading'): void;
   /** This file version has a row past `waiting`: the watcher need not report it again. */

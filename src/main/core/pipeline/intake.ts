@@ -317,7 +317,6 @@ export class Intake implements Disposable {
       state: 'waiting',
       note,
     });
-    this.ctx.changed(row);
     return row;
   }
 
@@ -341,7 +340,6 @@ export class Intake implements Disposable {
       },
       'seen again: reading it again (its permission may have been fixed)',
     );
-    if (row) this.ctx.changed(row);
     return row;
   }
 
@@ -350,12 +348,11 @@ export class Intake implements Disposable {
     const latest = (await this.reopenUnreadable(found, c)) ?? found;
     if (latest?.state === 'waiting') {
       if (!sameVersion(latest, c) || latest.folderId !== c.folderId) {
-        const row = await this.ctx.ledger.update(
+        await this.ctx.ledger.update(
           latest.id,
           { size: c.size, mtimeMs: c.mtimeMs, folderId: c.folderId },
           ['waiting'],
         );
-        if (row) this.ctx.changed(row);
       }
       return;
     }
@@ -366,7 +363,7 @@ export class Intake implements Disposable {
     );
     // A queued older version is no longer the file: it is not sent.
     if (latest?.state === 'queued') {
-      const old = await this.ctx.ledger.transition(
+      await this.ctx.ledger.transition(
         latest.id,
         'queued',
         'failed',
@@ -377,7 +374,6 @@ export class Intake implements Disposable {
         },
         'the file changed',
       );
-      if (old) this.ctx.changed(old);
     }
   }
 
@@ -399,7 +395,7 @@ export class Intake implements Disposable {
     const latest = await this.ctx.ledger.findLatestByPath(path);
     if (latest?.state !== 'waiting') return; // later states check the file themselves before sending
     this.abort(latest.id);
-    const row = await this.ctx.ledger.transition(
+    await this.ctx.ledger.transition(
       latest.id,
       'waiting',
       'skipped',
@@ -410,18 +406,16 @@ export class Intake implements Disposable {
       },
       'the file went away',
     );
-    if (row) this.ctx.changed(row);
   }
 
   private async skip(row: JobRecord, code: string, kind: ErrorKind, message: string): Promise<void> {
     if (code === 'UNREADABLE') {
       // Not a verdict on the file: it failed (the user must act) and is read again when seen again.
-      const failed = await this.ctx.ledger.transition(row.id, 'waiting', 'failed', {
+      await this.ctx.ledger.transition(row.id, 'waiting', 'failed', {
         errorCode: code,
         errorKind: kind,
         errorMessage: message,
       });
-      if (failed) this.ctx.changed(failed);
       return;
     }
     const done = await this.ctx.ledger.transition(row.id, 'waiting', 'skipped', {
@@ -431,7 +425,6 @@ export class Intake implements Disposable {
     });
     if (done) {
       this.ctx.markKnown(done.path, done.size, done.mtimeMs);
-      this.ctx.changed(done);
     }
   }
 
@@ -499,10 +492,9 @@ export class Intake implements Disposable {
     }
     if (!sameVersion(before, after) || hashed.size !== after.size) {
       // Still being written: look again once it settles (the watcher reports it again for folders).
-      const updated = await this.ctx.ledger.update(row.id, { size: after.size, mtimeMs: after.mtimeMs }, [
+      await this.ctx.ledger.update(row.id, { size: after.size, mtimeMs: after.mtimeMs }, [
         'waiting',
       ]);
-      if (updated) this.ctx.changed(updated);
       if (row.folderId === null) this.classify(row.id, 1_000);
       return;
     }
@@ -531,7 +523,6 @@ export class Intake implements Disposable {
         );
         if (dup) {
           this.ctx.markKnown(dup.path, dup.size, dup.mtimeMs);
-          this.ctx.changed(dup);
         }
         return;
       }
@@ -545,7 +536,6 @@ export class Intake implements Disposable {
     );
     if (queued) {
       this.ctx.markKnown(queued.path, queued.size, queued.mtimeMs);
-      this.ctx.changed(queued);
       this.options.onQueued();
     }
   }

@@ -109,26 +109,24 @@ export class Pipeline implements Disposable {
     const { ledger } = this.ctx;
     for (const row of await ledger.listByStates(['creating'])) {
       // The POST may have created a record before the crash; that record stays INITED and costs no credits.
-      const back = await ledger.transition(
+      await ledger.transition(
         row.id,
         'creating',
         'queued',
         {},
         'restarted before Authenta answered the POST: it is sent again (an unused INITED record may remain; it costs no credits)',
       );
-      if (back) this.ctx.changed(back);
     }
     const held = this.restoreQuotaBlocks(await ledger.listByStates(['blocked']));
     for (const row of await ledger.listByStates(['blocked'])) {
       if (held.has(row.id)) continue;
-      const back = await ledger.transition(
+      await ledger.transition(
         row.id,
         'blocked',
         row.resumeState ?? 'queued',
         { resumeState: null },
         'restarted: trying again',
       );
-      if (back) this.ctx.changed(back);
     }
     for (const row of await ledger.listByStates(['waiting'])) {
       const gone = await statFile(row.path).then(
@@ -136,12 +134,11 @@ export class Pipeline implements Disposable {
         () => true,
       );
       if (gone) {
-        const skipped = await ledger.transition(row.id, 'waiting', 'skipped', {
+        await ledger.transition(row.id, 'waiting', 'skipped', {
           errorCode: 'VANISHED',
           errorKind: 'local',
           errorMessage: `${row.name} was moved or deleted before it could be checked. Put it back to check it.`,
         });
-        if (skipped) this.ctx.changed(skipped);
       } else if (row.folderId === null || this.ctx.folder(row.folderId) === null) {
         this.intake.classify(row.id);
       }
@@ -242,7 +239,6 @@ export class Pipeline implements Disposable {
             );
       if (job.state === 'processing') await this.ctx.ledger.addNote(id, note);
       if (row) {
-        this.ctx.changed(row);
         this.poller.add(row, remote.record);
         return;
       }
@@ -261,8 +257,7 @@ export class Pipeline implements Disposable {
       },
       remoteNote(remote, job.remoteId),
     );
-    if (row) this.ctx.changed(row);
-    else if (this.uploader.cancel(id)) {
+    if (!row && this.uploader.cancel(id)) {
       // Claimed meanwhile: abort it in flight.
       await this.uploader.settled(id);
       await this.stopRemoteAfterAbort(id);
@@ -277,8 +272,7 @@ export class Pipeline implements Disposable {
     if (remote.type === 'none') return;
     await this.ctx.ledger.addNote(id, remoteNote(remote, row.remoteId));
     if (remote.type === 'cancelled') {
-      const updated = await this.ctx.ledger.update(id, { pollingSince: null }, ['failed']);
-      if (updated) this.ctx.changed(updated);
+      await this.ctx.ledger.update(id, { pollingSince: null }, ['failed']);
     }
   }
 
@@ -336,10 +330,7 @@ export class Pipeline implements Disposable {
           { errorCode: null, errorKind: null, errorMessage: null, pollingSince: this.ctx.clock.now() },
           'retried: asking Authenta for the verdict again (nothing is sent twice)',
         );
-        if (row) {
-          this.ctx.changed(row);
-          this.poller.add(row);
-        }
+        if (row) this.poller.add(row);
         return;
       }
       await this.reexamine(job, 'failed');
@@ -354,10 +345,7 @@ export class Pipeline implements Disposable {
           { ...RESET, forceRecheck: true },
           `checked again on request, although job #${job.duplicateOf} has a verdict for the same bytes`,
         );
-        if (row) {
-          this.ctx.changed(row);
-          this.uploader.pump();
-        }
+        if (row) this.uploader.pump();
         return;
       }
       await this.reexamine(job, 'skipped');
@@ -409,18 +397,17 @@ export class Pipeline implements Disposable {
       }
       const message = err?.message ?? String(e);
       await ctx.ledger.addNote(id, `deleting record ${job.remoteId} failed: ${message}`);
-      const row = await ctx.ledger.update(id, {
+      await ctx.ledger.update(id, {
         errorCode: err?.code ?? LOCAL_CODES.internal,
         errorKind: err?.kind ?? 'local',
         errorMessage: `Deleting the record on Authenta failed: ${message}`,
       });
-      if (row) ctx.changed(row);
       throw e;
     }
     ctx.blocks.succeeded('remove', startedAt);
     await ctx.ledger.addNote(id, `record ${job.remoteId} deleted on Authenta`);
-    const row = await ctx.ledger.update(id, {});
-    if (row) ctx.changed(row);
+    // The row's time says when the record went (the note above is announced with the row).
+    await ctx.ledger.update(id, {});
   }
 
   /** Move blocked jobs back where they stood, when `allowed` says their first call may go. */
@@ -430,7 +417,6 @@ export class Pipeline implements Disposable {
       if (!allowed(firstOperation(to))) continue;
       const back = await this.ctx.ledger.transition(row.id, 'blocked', to, { resumeState: null }, 'resumed');
       if (!back) continue;
-      this.ctx.changed(back);
       if (to === 'processing') this.poller.add(back);
     }
   }
@@ -460,7 +446,6 @@ export class Pipeline implements Disposable {
       'retried: looking at the file again',
     );
     if (!row) return;
-    this.ctx.changed(row);
     this.intake.classify(row.id);
   }
 
@@ -540,10 +525,7 @@ export class Pipeline implements Disposable {
             name: basename(result.newPath),
           });
           await ctx.ledger.addNote(job.id, `moved to ${dirname(result.newPath)}`);
-          if (moved) {
-            ctx.markKnown(moved.path, moved.size, moved.mtimeMs);
-            ctx.changed(moved);
-          }
+          if (moved) ctx.markKnown(moved.path, moved.size, moved.mtimeMs);
         }
         if (result.sidecarPath)
           await ctx.ledger.addNote(
@@ -562,7 +544,7 @@ export class Pipeline implements Disposable {
     if (!job.sha256 || !job.model) return;
     for (const twin of await ctx.ledger.listQueuedTwins(job.sha256, job.model, job.simulated)) {
       if (twin.id === job.id || ctx.folder(twin.folderId)?.forceRecheck) continue;
-      const row = await ctx.ledger.transition(
+      await ctx.ledger.transition(
         twin.id,
         'queued',
         'skipped',
@@ -577,7 +559,6 @@ export class Pipeline implements Disposable {
         },
         `duplicate of job #${job.id}`,
       );
-      if (row) ctx.changed(row);
     }
   }
 }

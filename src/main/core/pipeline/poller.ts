@@ -225,12 +225,11 @@ export class Poller implements Disposable {
         const minutes = Math.round(ctx.preferences().processingDeadlineMs / 60_000);
         for (const id of plan.ids) {
           this.pending.delete(id);
-          const row = await ctx.ledger.transition(id, 'processing', 'failed', {
+          await ctx.ledger.transition(id, 'processing', 'failed', {
             errorCode: LOCAL_CODES.deadline,
             errorKind: 'transient',
             errorMessage: `Authenta has not finished this file after ${count(minutes, 'minute')}. Retry to look for its verdict again; it is not sent twice.`,
           });
-          if (row) ctx.changed(row);
         }
         return true;
       }
@@ -387,13 +386,12 @@ export class Poller implements Disposable {
     }
     if (record.phase === 'failed') {
       this.pending.delete(entry.id);
-      const row = await this.ctx.ledger.transition(entry.id, 'processing', 'failed', {
+      await this.ctx.ledger.transition(entry.id, 'processing', 'failed', {
         errorCode: LOCAL_CODES.remoteFailed,
         errorKind: 'invalid',
         errorMessage: record.failure ?? `Authenta could not process this file (${record.status}).`,
         raw: record.raw,
       });
-      if (row) this.ctx.changed(row);
       return;
     }
     this.unfinished(entry, at, asked);
@@ -421,20 +419,18 @@ export class Poller implements Disposable {
       `verdict: ${verdict.label}`,
     );
     if (!row) return;
-    this.ctx.changed(row);
     await this.relearn();
     await this.hooks.finished(row);
   }
 
   private async gone(entry: Entry): Promise<void> {
     this.pending.delete(entry.id);
-    const row = await this.ctx.ledger.transition(entry.id, 'processing', 'failed', {
+    await this.ctx.ledger.transition(entry.id, 'processing', 'failed', {
       errorCode: LOCAL_CODES.remoteGone,
       errorKind: 'not-found',
       errorMessage:
         'The record was deleted on Authenta before it had a verdict. Retry to send the file again.',
     });
-    if (row) this.ctx.changed(row);
   }
 
   private async onError(
@@ -483,12 +479,11 @@ export class Poller implements Disposable {
         const entry = id === null ? undefined : this.pending.get(id);
         if (entry) {
           this.pending.delete(entry.id);
-          const row = await ctx.ledger.transition(entry.id, 'processing', 'failed', {
+          await ctx.ledger.transition(entry.id, 'processing', 'failed', {
             errorCode: outcome.type === 'fail' ? outcome.code : LOCAL_CODES.internal,
             errorKind: outcome.type === 'fail' ? outcome.kind : 'local',
             errorMessage: outcome.type === 'fail' ? outcome.message : 'Unexpected answer.',
           });
-          if (row) ctx.changed(row);
           return true;
         }
         this.retryAttempts = Math.min(this.retryAttempts + 1, JOB_RETRY_POLICY.maxAttempts - 1);

@@ -167,7 +167,6 @@ export class Uploader implements Disposable {
         if (gate === 'probe') ctx.blocks.probeAbandoned('create');
         break;
       }
-      ctx.changed(job);
       this.start(job, gate, 'create', (signal) => this.create(job, { active, signal, renewals: 0 }));
       if (gate === 'probe') break; // one call tests the block
     }
@@ -224,7 +223,6 @@ export class Uploader implements Disposable {
     note: string | null = null,
   ): Promise<JobRecord | null> {
     const row = await this.ctx.ledger.transition(job.id, job.state, to, patch, note);
-    if (row) this.ctx.changed(row);
     return row;
   }
 
@@ -251,14 +249,13 @@ export class Uploader implements Disposable {
       return false;
     const prior = await this.ctx.ledger.findDoneByHash(job.sha256, job.model, job.simulated);
     if (!prior || prior.id === job.id) return false;
-    const row = await this.ctx.ledger.transition(
+    await this.ctx.ledger.transition(
       job.id,
       'creating',
       'skipped',
       duplicatePatch(prior, job.model, this.ctx.clock.now()),
       `duplicate of job #${prior.id}`,
     );
-    if (row) this.ctx.changed(row);
     return true;
   }
 
@@ -424,7 +421,6 @@ export class Uploader implements Disposable {
     const row = await this.ctx.ledger.update(job.id, { sha256: receipt.sha256 }, [job.state]);
     if (!row) return null;
     await this.ctx.ledger.addNote(job.id, note);
-    this.ctx.changed(row);
     // The version now on disk: a job of its own (a twin of this one when its bytes are those sent).
     await this.hooks.changedFile(row);
     return row;
@@ -618,7 +614,6 @@ export class Uploader implements Disposable {
           const row = await ctx.ledger.update(job.id, { ...errPatch, nextAttemptAt: at }, [job.state]);
           if (row) {
             await ctx.ledger.addNote(job.id, note);
-            ctx.changed(row);
           }
         }
         return;

@@ -11,7 +11,8 @@ import type { z } from 'zod';
 import type { AddFolderSchema } from '../../../shared/contract';
 import { FolderOptionsSchema, type FolderHealth, type FolderStatus } from '../../../shared/domain';
 import { FolderRecordSchema, type FolderRecord } from '../../../shared/settings';
-import { fileKey, type JobRecord, type Ledger } from '../ledger/ledger';
+import { fileKey, type Ledger } from '../ledger/ledger';
+import { folderRemovedMessage } from '../messages';
 import { LOCAL_CODES } from '../pipeline/hints';
 import type { Clock, Disposable, Logger } from '../ports';
 import { FolderWatcher, type FileCandidate, type FolderWatcherDeps } from '../watch/folder-watcher';
@@ -61,8 +62,6 @@ export interface FolderRegistryOptions {
   onChange(): void;
   /** A watcher finished its first scan (the idle watch looks again). */
   onWatcherStarted(): void;
-  /** A row changed outside the pipeline (files of a removed folder are skipped). */
-  onJobChanged(job: JobRecord): void;
 }
 
 interface WatchedFolder {
@@ -211,12 +210,11 @@ export class FolderRegistry implements Disposable {
     const ledger = this.options.ledger;
     for (const row of await ledger.listByStates(['waiting', 'queued'])) {
       if (row.folderId !== id) continue;
-      const skipped = await ledger.transition(row.id, row.state, 'skipped', {
+      await ledger.transition(row.id, row.state, 'skipped', {
         errorCode: LOCAL_CODES.folderRemoved,
         errorKind: 'local',
-        errorMessage: `${row.name} was not sent: its folder ${folder.path} is no longer watched.`,
+        errorMessage: folderRemovedMessage(row.name, folder.path),
       });
-      if (skipped) this.options.onJobChanged(skipped);
     }
     this.options.onChange();
   }

@@ -18,10 +18,11 @@ import {
 import type { Job, JobDetails } from '../../../shared/domain';
 import { AuthentaError } from '../api/errors';
 import { redactRecord } from '../api/record-redaction';
+import { noJobMessage } from '../messages';
 import type { JobRecord, Ledger } from '../ledger/ledger';
 import { PosterError, type ThumbnailService } from '../media/thumbnails';
 import type { BlockBoard } from '../pipeline/blocks';
-import { blocksOf, type Operation } from '../pipeline/error-policy';
+import { blocksOf, firstOperation } from '../pipeline/error-policy';
 import { hintFor } from '../pipeline/hints';
 import type { Clock } from '../ports';
 import { formatReport } from '../report';
@@ -113,8 +114,7 @@ export class JobViews {
     const parsed = ReviewInputSchema.parse(review);
     const note = parsed.note?.trim() ? parsed.note.trim() : null;
     const row = await this.ledger.setReview(id, { status: parsed.status, note, at: this.clock.now() });
-    if (!row) throw userError(`There is no job #${id}.`, 'NOT_FOUND');
-    this.options.events.jobChanged(row);
+    if (!row) throw userError(noJobMessage(id), 'NOT_FOUND');
     return toJob(row);
   }
 
@@ -137,21 +137,12 @@ export class JobViews {
 
   async requireJob(id: number): Promise<JobRecord> {
     const job = await this.ledger.get(id);
-    if (!job) throw userError(`There is no job #${id}.`, 'NOT_FOUND');
+    if (!job) throw userError(noJobMessage(id), 'NOT_FOUND');
     return job;
   }
 
   /** The blocks that matter to one job (a credits block says nothing to a job awaiting its verdict). */
   private relevantBlocks(job: JobRecord): ReturnType<BlockBoard['list']> {
-    const state = job.state === 'blocked' ? (job.resumeState ?? 'queued') : job.state;
-    const op: Operation =
-      state === 'processing'
-        ? 'list'
-        : state === 'finalizing'
-          ? 'finalize'
-          : state === 'uploading'
-            ? 'get'
-            : 'create';
-    return blocksOf(op, this.board.list());
+    return blocksOf(firstOperation(job.state === 'blocked' ? job.resumeState : job.state), this.board.list());
   }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../../../src/shared/settings';
 import type { JobRecord } from '../../../../src/main/core/ledger/ledger';
+import { JobStore } from '../../../../src/main/core/ledger/job-store';
 import { SqliteLedger } from '../../../../src/main/core/ledger/sqlite-ledger';
 import { createLogger, MemoryLogSink } from '../../../../src/main/core/logger';
 import { systemClock } from '../../../../src/main/core/ports';
@@ -17,7 +18,7 @@ import { InMemorySettingsStore } from '../../../../src/main/core/settings/in-mem
 import type { FileCandidate } from '../../../../src/main/core/watch/folder-watcher';
 
 let root: string;
-let ledger: SqliteLedger;
+let ledger: JobStore;
 let store: InMemorySettingsStore;
 let settings: EngineSettings;
 let known: KnownFiles;
@@ -38,7 +39,9 @@ async function waitFor<T>(fn: () => T | undefined | false, what: string): Promis
 
 beforeEach(async () => {
   root = realpathSync(mkdtempSync(join(tmpdir(), 'aw-folders-')));
-  ledger = SqliteLedger.open({ file: ':memory:', now: Date.now });
+  // The rows the registry changes reach the UI through the job store's stream (state changes only here).
+  ledger = new JobStore(SqliteLedger.open({ file: ':memory:', now: Date.now }));
+  ledger.onChange((cs) => changed.push(...cs.filter((c) => c.cause === 'transition').map((c) => c.row)));
   store = new InMemorySettingsStore(defaultSettings());
   settings = new EngineSettings(store);
   await settings.load();
@@ -62,7 +65,6 @@ beforeEach(async () => {
     watcher: { healthCheckMs: 1_000 },
     onChange: () => undefined,
     onWatcherStarted: () => undefined,
-    onJobChanged: (job) => changed.push(job),
   });
 });
 afterEach(async () => {

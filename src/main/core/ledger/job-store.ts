@@ -1,0 +1,156 @@
+/**
+ * The job store: any `Ledger` (SQLite today, PostgreSQL soon) that announces every change it
+ * commits, on one stream. The pipeline's stages only write; the engine's event batching, and
+ * through it the hosts and the UI, hear of each row from here, so no write can forget to tell
+ * the UI (DESIGN.md, "The data flow"). A compare-and-set that loses (a race lost to a cancel)
+ * committed nothing and announces nothing.
+ */
+import type { NormalisedJobQuery } from '../../../shared/contract';
+import type { JobReview, JobState } from '../../../shared/domain';
+import type { Disposable } from '../ports';
+import type { ClaimProfile, JobPatch, JobRecord, Ledger, NewJob, QuotaKind } from './ledger';
+
+/** What committed a change: a new row, a state change, a claim, fields, a review, a timeline note. */
+export type ChangeCause = 'insert' | 'transition' | 'claim' | 'update' | 'review' | 'note';
+
+/** One committed change: the row as it now stands. */
+export interface CommittedChange {
+  readonly cause: ChangeCause;
+  readonly row: JobRecord;
+}
+
+/** Hears committed changes, in commit order; a bulk write comes as one call with every row. */
+export type ChangeListener = (changes: readonly CommittedChange[]) => void;
+
+/** How the store reports a listener that threw (the write itself has committed and stands). */
+export interface JobStoreOptions {
+  onListenerError?: (error: unknown) => void;
+}
+
+/** A `Ledger` that announces each committed change; see the module comment. */
+export class JobStore implements Ledger {
+  private readonly listeners = new Set<ChangeListener>();
+
+  constructor(
+    private readonly ledger: Ledger,
+    private readonly options: JobStoreOptions = {},
+  ) {}
+
+  /** Hear every committed change from now on. */
+  onChange(listener: ChangeListener): Disposable {
+    this.listeners.add(listener);
+    return {
+      dispose: () => {
+        this.listeners.delete(listener);
+      },
+    };
+  }
+
+  // --- writes: each announces what it committed -------------------------------------------
+
+  async insert(job: NewJob): Promise<JobRecord> {
+    return this.announce('insert', await this.ledger.insert(job));
+  }
+
+  async transition(
+    id: number,
+    from: JobState | readonly JobState[],
+    to: JobState,
+    patch?: JobPatch,
+    note?: string | null,
+  ): Promise<JobRecord | null> {
+    return this.announce('transition', await this.ledger.transition(id, from, to, patch, note));
+  }
+
+  async update(id: number, patch: JobPatch, inState?: readonly JobState[]): Promise<JobRecord | null> {
+    return this.announce('update', await this.ledger.update(id, patch, inState));
+  }
+
+  /** A note changes the job's timeline (the details panel shows it): announced with the row. */
+  async addNote(id: number, note: string): Promise<void> {
+    await this.ledger.addNote(id, note);
+    if (this.listeners.size) this.announce('note', await this.ledger.get(id));
+  }
+
+  async claimNextQueued(
+    now: number,
+    pausedFolderIds: readonly string[],
+    profile: ClaimProfile,
+  ): Promise<JobRecord | null> {
+    return this.announce('claim', await this.ledger.claimNextQueued(now, pausedFolderIds, profile));
+  }
+
+  async setReview(id: number, review: JobReview): Promise<JobRecord | null> {
+    return this.announce('review', await this.ledger.setReview(id, review));
+  }
+
+  // --- reads and the rest: passed through ------------------------------------------------
+
+  get(id: number): Promise<JobRecord | null> {
+    return this.ledger.get(id);
+  }
+  list(query: NormalisedJobQuery): Promise<{ total: number; jobs: JobRecord[] }> {
+    return this.ledger.list(query);
+  }
+  listByStates(states: readonly JobState[]): Promise<JobRecord[]> {
+    return this.ledger.listByStates(states);
+  }
+  counts(): ReturnType<Ledger['counts']> {
+    return this.ledger.counts();
+  }
+  verdictCounts(): ReturnType<Ledger['verdictCounts']> {
+    return this.ledger.verdictCounts();
+  }
+  findDoneByHash(sha256: string, model: string, simulated: boolean): Promise<JobRecord | null> {
+    return this.ledger.findDoneByHash(sha256, model, simulated);
+  }
+  listQueuedTwins(sha256: string, model: string, simulated: boolean): Promise<JobRecord[]> {
+    return this.ledger.listQueuedTwins(sha256, model, simulated);
+  }
+  findLatestByPath(path: string): Promise<JobRecord | null> {
+    return this.ledger.findLatestByPath(path);
+  }
+  knownFileKeys(): Promise<string[]> {
+    return this.ledger.knownFileKeys();
+  }
+  nextAttemptAfter(states: readonly JobState[], now: number): Promise<number | null> {
+    return this.ledger.nextAttemptAfter(states, now);
+  }
+  timeline(id: number): ReturnType<Ledger['timeline']> {
+    return this.ledger.timeline(id);
+  }
+  processingSamples(limit: number): ReturnType<Ledger['processingSamples']> {
+    return this.ledger.processingSamples(limit);
+  }
+  addCalls(day: string, quota: QuotaKind, n: number): Promise<void> {
+    return this.ledger.addCalls(day, quota, n);
+  }
+  callsOn(day: string): ReturnType<Ledger['callsOn']> {
+    return this.ledger.callsOn(day);
+  }
+
+  /** Closes the ledger; nothing is announced afterwards. */
+  async close(): Promise<void> {
+    this.listeners.clear();
+    await this.ledger.close();
+  }
+
+  // ---------------------------------------------------------------------------------------
+
+  private announce<T extends JobRecord | null>(cause: ChangeCause, row: T): T {
+    if (row) this.announceAll([{ cause, row }]);
+    return row;
+  }
+
+  /** Tell every listener; one that throws neither undoes the write nor silences the others. */
+  private announceAll(changes: readonly CommittedChange[]): void {
+    if (!changes.length) return;
+    for (const listener of [...this.listeners]) {
+      try {
+        listener(changes);
+      } catch (e) {
+        this.options.onListenerError?.(e);
+      }
+    }
+  }
+}
