@@ -6,7 +6,7 @@
  */
 import type { Block, BlockKind } from '../../../shared/domain';
 import type { Clock, Disposable } from '../ports';
-import { blocksOf, describeBlock, type Operation } from './error-policy';
+import { blocksOf, describeBlock, type BlockOrder, type Operation } from './error-policy';
 
 /** May this operation run now? `probe`: yes, as the single test of a block whose time has come. */
 export type Gate = 'open' | 'blocked' | 'probe';
@@ -83,6 +83,11 @@ export class BlockBoard implements Disposable {
   }
 
   /** Set (or renew) a block. `retryAt`: when one call may test it again; null: wait for the user. */
+  /** Set the block an error outcome ordered (see `blockOrder`); nothing when it ordered none. */
+  apply(order: BlockOrder | null): void {
+    if (order) this.set(order.kind, order.error, order.retryAt);
+  }
+
   set(kind: BlockKind, error: { code: string; message: string } | null, retryAt: number | null): Block {
     const existing = this.blocks.get(kind);
     const block = describeBlock(kind, error, existing?.since ?? this.clock.now(), retryAt);

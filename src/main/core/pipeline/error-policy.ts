@@ -5,7 +5,7 @@
  * blindly. Transient failures retry the job with backoff; a network that is down becomes an
  * `offline` block so every call waits instead of each failing on its own.
  */
-import type { Block, BlockKind, ErrorKind } from '../../../shared/domain';
+import type { Block, BlockKind, ErrorKind, JobState } from '../../../shared/domain';
 import type { AuthentaError } from '../api/errors';
 import { isAuthentaError } from '../api/errors';
 import { retryDecision, type RetryPolicy } from '../api/retry-policy';
@@ -18,6 +18,20 @@ export function quotaOf(op: Operation): 'query' | 'mutation' | null {
   if (op === 'get' || op === 'list' || op === 'probe') return 'query';
   if (op === 'upload') return null;
   return 'mutation';
+}
+
+/**
+ * The call a job in `state` needs first: a job that has its bytes up needs finalize (where the
+ * Jobs API spends the credit, so a credits block holds it back), one being uploaded asks for its
+ * record first (GET), one being processed waits on the list; anything else starts by creating a
+ * record. For a blocked job, pass the state it resumes into (null: queued). The one rule for
+ * which blocks hold a job back, what a job's hint names, and when a blocked job may resume.
+ */
+export function firstOperation(state: JobState | null): Operation {
+  if (state === 'uploading') return 'get';
+  if (state === 'finalizing') return 'finalize';
+  if (state === 'processing') return 'list';
+  return 'create';
 }
 
 /** Which operations each block stops. */
@@ -135,6 +149,36 @@ export function decideOnError(
 
 function fail(error: AuthentaError): ErrorOutcome {
   return { type: 'fail', code: error.code, kind: error.kind, message: error.message };
+}
+
+/** A block to set on the board: its kind, the error it shows, and when one call tests it again. */
+export interface BlockOrder {
+  kind: BlockKind;
+  error: { code: string; message: string } | null;
+  /** Null: it waits for the user (resume, new credentials). */
+  retryAt: number | null;
+}
+
+/**
+ * The block an error outcome sets, if any: a `block` outcome stops its calls (a quota block is
+ * tested again after the cool-down, `quotaCooldownMs`; the others wait for the user); a network
+ * that is down (`retry` with `offline`) holds every call until the retry time. Pure.
+ */
+export function blockOrder(
+  outcome: ErrorOutcome,
+  error: unknown,
+  now: number,
+  quotaCooldownMs: number,
+): BlockOrder | null {
+  const shown = isAuthentaError(error) ? { code: error.code, message: error.message } : null;
+  if (outcome.type === 'block') {
+    const quota = outcome.block === 'quota-query' || outcome.block === 'quota-mutation';
+    return { kind: outcome.block, error: shown, retryAt: quota ? now + quotaCooldownMs : null };
+  }
+  if (outcome.type === 'retry' && outcome.offline) {
+    return { kind: 'offline', error: shown, retryAt: now + outcome.delayMs };
+  }
+  return null;
 }
 
 /** Codes of a server that answers, but with 5xx errors (as opposed to an unreachable network). */

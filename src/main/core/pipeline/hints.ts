@@ -3,6 +3,7 @@
  * kind of error, then by its state. Pure; the UI shows it under the job.
  */
 import type { Block, ErrorKind, JobState } from '../../../shared/domain';
+import { remoteGoneMessage } from '../messages';
 
 /** Local error codes the pipeline writes (file problems come from the watcher's classifier). */
 export const LOCAL_CODES = {
@@ -30,7 +31,7 @@ const BY_CODE: Readonly<Record<string, string>> = {
     'Authenta has not finished this file in time. Retry to look for its verdict again (the file is not sent or paid for twice).',
   REMOTE_FAILED:
     'Authenta could not analyse this file. Check that it plays or opens correctly; retry to send it again (this spends a credit).',
-  REMOTE_GONE: 'The record was deleted on Authenta before it had a verdict. Retry to send the file again.',
+  REMOTE_GONE: remoteGoneMessage('verdict'),
   FOLDER_REMOVED: 'Its folder is no longer watched. Add the folder again, or drop the file on the window.',
   MODEL_UNAVAILABLE:
     "The folder's model for this kind of file does not exist in the API this profile speaks: choose one the folder settings offer, then retry.",

@@ -23,6 +23,7 @@ import {
   supportedContentTypes,
 } from '../../../shared/models';
 import type { JobPatch, JobRecord } from '../ledger/ledger';
+import { changedMessage, duplicateMessage, folderRemovedMessage, vanishedMessage } from '../messages';
 import type { Disposable } from '../ports';
 import { describeContentType, FileProblemError, hashFile, sniffFile, statFile } from '../watch/classify';
 import type { FileCandidate } from '../watch/folder-watcher';
@@ -153,7 +154,7 @@ export function duplicatePatch(prior: JobRecord, model: string, now: number): Jo
     doneAt: now,
     errorCode: LOCAL_CODES.duplicate,
     errorKind: null,
-    errorMessage: `Same bytes as job #${prior.id} (${prior.name}), already checked with ${model}: its verdict is shown.`,
+    errorMessage: duplicateMessage(prior, model),
   };
 }
 
@@ -348,11 +349,9 @@ export class Intake implements Disposable {
     const latest = (await this.reopenUnreadable(found, c)) ?? found;
     if (latest?.state === 'waiting') {
       if (!sameVersion(latest, c) || latest.folderId !== c.folderId) {
-        await this.ctx.ledger.update(
-          latest.id,
-          { size: c.size, mtimeMs: c.mtimeMs, folderId: c.folderId },
-          ['waiting'],
-        );
+        await this.ctx.ledger.update(latest.id, { size: c.size, mtimeMs: c.mtimeMs, folderId: c.folderId }, [
+          'waiting',
+        ]);
       }
       return;
     }
@@ -370,7 +369,7 @@ export class Intake implements Disposable {
         {
           errorCode: LOCAL_CODES.changed,
           errorKind: 'local',
-          errorMessage: `${latest.name} changed before it was sent; the new version is job #${row.id}.`,
+          errorMessage: changedMessage(latest.name, row.id, 'unsent'),
         },
         'the file changed',
       );
@@ -402,7 +401,7 @@ export class Intake implements Disposable {
       {
         errorCode: 'VANISHED',
         errorKind: 'local',
-        errorMessage: `${latest.name} was moved or deleted before it could be checked. Put it back to check it.`,
+        errorMessage: vanishedMessage(latest.name),
       },
       'the file went away',
     );
@@ -433,7 +432,7 @@ export class Intake implements Disposable {
     if (!row || row.state !== 'waiting' || signal.aborted) return;
     const folder = this.ctx.folder(row.folderId);
     if (row.folderId !== null && folder === null) {
-      await this.skip(row, LOCAL_CODES.folderRemoved, 'local', `${row.name}'s folder is no longer watched.`);
+      await this.skip(row, LOCAL_CODES.folderRemoved, 'local', folderRemovedMessage(row.name));
       return;
     }
     const prefs = this.ctx.preferences();
@@ -492,9 +491,7 @@ export class Intake implements Disposable {
     }
     if (!sameVersion(before, after) || hashed.size !== after.size) {
       // Still being written: look again once it settles (the watcher reports it again for folders).
-      await this.ctx.ledger.update(row.id, { size: after.size, mtimeMs: after.mtimeMs }, [
-        'waiting',
-      ]);
+      await this.ctx.ledger.update(row.id, { size: after.size, mtimeMs: after.mtimeMs }, ['waiting']);
       if (row.folderId === null) this.classify(row.id, 1_000);
       return;
     }

@@ -7,14 +7,15 @@ import { basename, dirname } from 'node:path';
 import { UNFINISHED_STATES, type JobState } from '../../../shared/domain';
 import { AuthentaError, isAuthentaError } from '../api/errors';
 import type { JobPatch, JobRecord } from '../ledger/ledger';
+import { cancelledMessage, noJobMessage, vanishedMessage } from '../messages';
 import type { Disposable, RemoteRecord } from '../ports';
 import { applyAfterAction } from '../watch/after-verdict';
 import { statFile } from '../watch/classify';
 import type { FileCandidate } from '../watch/folder-watcher';
 import type { PipelineContext } from './context';
-import { blocksOf, decideOnError, quotaOf, type Operation } from './error-policy';
+import { blockOrder, blocksOf, decideOnError, firstOperation, quotaOf, type Operation } from './error-policy';
 import { LOCAL_CODES } from './hints';
-import { Intake } from './intake';
+import { duplicatePatch, Intake } from './intake';
 import { Poller } from './poller';
 import { Uploader } from './uploader';
 
@@ -43,15 +44,6 @@ const RESET: JobPatch = {
   pendingSeenMs: null,
   resumeState: null,
 };
-
-/** The operation a blocked job needs first when it resumes into `state`. */
-function firstOperation(state: JobState | null): Operation {
-  if (state === 'uploading') return 'get';
-  // Finalize is where the Jobs API spends the credit: a credits block holds it back.
-  if (state === 'finalizing') return 'finalize';
-  if (state === 'processing') return 'list';
-  return 'create';
-}
 
 /** States whose job may have a remote record that processing could still be stopped on. */
 const REMOTE_STATES: readonly JobState[] = ['uploading', 'finalizing', 'processing', 'blocked'];
@@ -137,7 +129,7 @@ export class Pipeline implements Disposable {
         await ledger.transition(row.id, 'waiting', 'skipped', {
           errorCode: 'VANISHED',
           errorKind: 'local',
-          errorMessage: `${row.name} was moved or deleted before it could be checked. Put it back to check it.`,
+          errorMessage: vanishedMessage(row.name),
         });
       } else if (row.folderId === null || this.ctx.folder(row.folderId) === null) {
         this.intake.classify(row.id);
@@ -210,7 +202,7 @@ export class Pipeline implements Disposable {
    */
   async cancel(id: number): Promise<void> {
     const job = await this.ctx.ledger.get(id);
-    if (!job) throw new Error(`There is no job #${id}.`);
+    if (!job) throw new Error(noJobMessage(id));
     if (!UNFINISHED_STATES.includes(job.state)) {
       throw new Error(`Job #${id} is already ${job.state}; only jobs still on their way can be cancelled.`);
     }
@@ -250,7 +242,7 @@ export class Pipeline implements Disposable {
       {
         errorCode: LOCAL_CODES.cancelled,
         errorKind: 'local',
-        errorMessage: 'Cancelled.',
+        errorMessage: cancelledMessage(),
         nextAttemptAt: null,
         // Stopped on Authenta: nothing will come of that record, so a retry sends the file again.
         ...(remote.type === 'cancelled' ? { pollingSince: null } : {}),
@@ -311,7 +303,7 @@ export class Pipeline implements Disposable {
   async retry(id: number): Promise<void> {
     const { ledger } = this.ctx;
     const job = await ledger.get(id);
-    if (!job) throw new Error(`There is no job #${id}.`);
+    if (!job) throw new Error(noJobMessage(id));
     if (job.state === 'blocked') {
       this.ctx.blocks.clear();
       await this.resumeBlocked(() => true);
@@ -358,7 +350,7 @@ export class Pipeline implements Disposable {
   async deleteRemote(id: number): Promise<void> {
     const { ctx } = this;
     const job = await ctx.ledger.get(id);
-    if (!job) throw new Error(`There is no job #${id}.`);
+    if (!job) throw new Error(noJobMessage(id));
     if (!job.remoteId) throw new Error(`Job #${id} has no record on Authenta: nothing was sent for it.`);
     const active = ctx.active();
     if (!active)
@@ -387,13 +379,9 @@ export class Pipeline implements Disposable {
         await ctx.ledger.addNote(id, `record ${job.remoteId} was already deleted`);
         return;
       }
+      // Only a block stops calls here: a delete that met a network down fails alone.
       if (outcome.type === 'block') {
-        const quota = outcome.block === 'quota-mutation' || outcome.block === 'quota-query';
-        ctx.blocks.set(
-          outcome.block,
-          err ? { code: err.code, message: err.message } : null,
-          quota ? ctx.clock.now() + ctx.preferences().quotaCooldownMs : null,
-        );
+        ctx.blocks.apply(blockOrder(outcome, e, ctx.clock.now(), ctx.preferences().quotaCooldownMs));
       }
       const message = err?.message ?? String(e);
       await ctx.ledger.addNote(id, `deleting record ${job.remoteId} failed: ${message}`);
@@ -488,16 +476,10 @@ export class Pipeline implements Disposable {
       ctx.logger.info('a block lifted', { check: 'GET /media?limit=1' });
     } catch (e) {
       const outcome = decideOnError('probe', e, 1, ctx.random);
-      const err = isAuthentaError(e) ? { code: e.code, message: e.message } : null;
-      if (outcome.type === 'block') {
-        const quota = outcome.block === 'quota-query' || outcome.block === 'quota-mutation';
-        ctx.blocks.set(
-          outcome.block,
-          err,
-          quota ? ctx.clock.now() + ctx.preferences().quotaCooldownMs : null,
-        );
-      } else if (outcome.type === 'retry') {
-        ctx.blocks.set('offline', err, ctx.clock.now() + outcome.delayMs);
+      if (outcome.type === 'block' || outcome.type === 'retry') {
+        // A probe that failed for a while keeps every call waiting: any retry is an offline block.
+        const order = outcome.type === 'retry' ? { ...outcome, offline: true } : outcome;
+        ctx.blocks.apply(blockOrder(order, e, ctx.clock.now(), ctx.preferences().quotaCooldownMs));
       } else {
         ctx.blocks.succeeded('list', startedAt);
       }
@@ -548,15 +530,7 @@ export class Pipeline implements Disposable {
         twin.id,
         'queued',
         'skipped',
-        {
-          duplicateOf: job.id,
-          verdict: job.verdict,
-          raw: job.raw,
-          doneAt: ctx.clock.now(),
-          errorCode: LOCAL_CODES.duplicate,
-          errorKind: null,
-          errorMessage: `Same bytes as job #${job.id} (${job.name}), checked with ${job.model}: its verdict is shown.`,
-        },
+        duplicatePatch(job, job.model, ctx.clock.now()),
         `duplicate of job #${job.id}`,
       );
     }

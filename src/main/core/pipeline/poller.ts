@@ -10,10 +10,11 @@ import type { MediaKind } from '../../../shared/domain';
 import { count } from '../../../shared/display-text';
 import { isAuthentaError } from '../api/errors';
 import type { JobRecord } from '../ledger/ledger';
+import { remoteGoneMessage } from '../messages';
 import type { Disposable, RemoteRecord } from '../ports';
 import type { PipelineContext } from './context';
 import type { StatusListing } from './counting-service';
-import { decideOnError, JOB_RETRY_POLICY } from './error-policy';
+import { blockOrder, decideOnError, JOB_RETRY_POLICY } from './error-policy';
 import { LOCAL_CODES } from './hints';
 import {
   afterUnfinishedCheck,
@@ -428,8 +429,7 @@ export class Poller implements Disposable {
     await this.ctx.ledger.transition(entry.id, 'processing', 'failed', {
       errorCode: LOCAL_CODES.remoteGone,
       errorKind: 'not-found',
-      errorMessage:
-        'The record was deleted on Authenta before it had a verdict. Retry to send the file again.',
+      errorMessage: remoteGoneMessage('verdict'),
     });
   }
 
@@ -452,22 +452,17 @@ export class Poller implements Disposable {
       ...(e ? {} : { message: error instanceof Error ? error.message : String(error) }),
     });
     switch (outcome.type) {
-      case 'block': {
-        const quota = outcome.block === 'quota-query' || outcome.block === 'quota-mutation';
-        ctx.blocks.set(
-          outcome.block,
-          e ? { code: e.code, message: e.message } : null,
-          quota ? ctx.clock.now() + ctx.preferences().quotaCooldownMs : null,
-        );
+      case 'block':
+        ctx.blocks.apply(blockOrder(outcome, error, ctx.clock.now(), ctx.preferences().quotaCooldownMs));
         return false;
-      }
-      case 'retry':
+      case 'retry': {
+        const now = ctx.clock.now();
         this.retryAttempts += 1;
-        this.retryUntil = ctx.clock.now() + outcome.delayMs;
-        if (outcome.offline)
-          ctx.blocks.set('offline', e ? { code: e.code, message: e.message } : null, this.retryUntil);
+        this.retryUntil = now + outcome.delayMs;
+        ctx.blocks.apply(blockOrder(outcome, error, now, ctx.preferences().quotaCooldownMs));
         this.schedule(this.retryUntil);
         return false;
+      }
       case 'gone': {
         const entry = id === null ? undefined : this.pending.get(id);
         if (entry) await this.gone(entry);

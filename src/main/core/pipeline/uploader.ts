@@ -11,11 +11,12 @@ import { modelFor, modelLabel } from '../../../shared/models';
 import { isAuthentaError, type AuthentaError } from '../api/errors';
 import { needsFinalize } from '../api/jobs-service';
 import type { JobPatch, JobRecord } from '../ledger/ledger';
+import { cancelledMessage, changedMessage, remoteGoneMessage, vanishedMessage } from '../messages';
 import type { Disposable, RemoteRecord, UploadReceipt } from '../ports';
 import { FileProblemError, statFile } from '../watch/classify';
 import type { Gate } from './blocks';
 import type { ActiveService, PipelineContext } from './context';
-import { decideOnError, quotaOf, type Operation } from './error-policy';
+import { blockOrder, decideOnError, quotaOf, type Operation } from './error-policy';
 import { LOCAL_CODES } from './hints';
 import { duplicatePatch, sameVersion } from './intake';
 
@@ -265,21 +266,14 @@ export class Uploader implements Disposable {
       const st = await statFile(job.path);
       if (sameVersion(st, job)) return true;
       const newer = await this.hooks.changedFile(job);
-      await this.fail(
-        job,
-        LOCAL_CODES.changed,
-        'local',
-        `${job.name} changed after it was checked, so that version was not sent.${newer ? ` The new version is job #${newer}.` : ''}`,
-      );
+      await this.fail(job, LOCAL_CODES.changed, 'local', changedMessage(job.name, newer, 'checked'));
     } catch (e) {
       if (!(e instanceof FileProblemError)) throw e;
       await this.fail(
         job,
         e.code,
         'local',
-        e.code === 'VANISHED'
-          ? `${job.name} was moved or deleted before it was sent. Put it back to check it.`
-          : e.message,
+        e.code === 'VANISHED' ? vanishedMessage(job.name, 'sent') : e.message,
       );
     }
     return false;
@@ -562,7 +556,7 @@ export class Uploader implements Disposable {
     await this.transition(current, 'failed', {
       errorCode: LOCAL_CODES.cancelled,
       errorKind: 'local',
-      errorMessage: `Cancelled${current.state === 'uploading' ? ' during the upload' : ''}.`,
+      errorMessage: cancelledMessage(current.state === 'uploading'),
       nextAttemptAt: null,
     });
   }
@@ -594,19 +588,15 @@ export class Uploader implements Disposable {
     });
     switch (outcome.type) {
       case 'block': {
-        const quota = outcome.block === 'quota-query' || outcome.block === 'quota-mutation';
-        ctx.blocks.set(
-          outcome.block,
-          e ? { code: e.code, message: e.message } : null,
-          quota ? ctx.clock.now() + ctx.preferences().quotaCooldownMs : null,
-        );
+        ctx.blocks.apply(blockOrder(outcome, error, ctx.clock.now(), ctx.preferences().quotaCooldownMs));
         const resumeState: JobState = job.state === 'creating' ? 'queued' : job.state;
         await this.transition(job, 'blocked', { ...errPatch, resumeState }, `stopped: ${e?.code ?? 'error'}`);
         return;
       }
       case 'retry': {
-        const at = ctx.clock.now() + outcome.delayMs;
-        if (outcome.offline) ctx.blocks.set('offline', e ? { code: e.code, message: e.message } : null, at);
+        const now = ctx.clock.now();
+        const at = now + outcome.delayMs;
+        ctx.blocks.apply(blockOrder(outcome, error, now, ctx.preferences().quotaCooldownMs));
         const note = `${e?.code ?? 'error'}: retrying at ${new Date(at).toISOString()}`;
         if (job.state === 'creating') {
           await this.transition(job, 'queued', { ...errPatch, nextAttemptAt: at }, note);
@@ -629,12 +619,7 @@ export class Uploader implements Disposable {
           await this.renew(job, run, 'the record no longer exists on Authenta');
           return;
         }
-        await this.fail(
-          job,
-          LOCAL_CODES.remoteGone,
-          'not-found',
-          'The record was deleted on Authenta before processing started. Retry to send the file again.',
-        );
+        await this.fail(job, LOCAL_CODES.remoteGone, 'not-found', remoteGoneMessage('processing'));
         return;
       case 'fail':
         // The server answered past its quota check: a block of this kind has lifted.

@@ -7,7 +7,7 @@
  */
 import type { Block, JobState } from '../../../shared/domain';
 import type { Clock, Disposable, Logger } from '../ports';
-import { blocksOf, type Operation } from '../pipeline/error-policy';
+import { blocksOf, firstOperation, type Operation } from '../pipeline/error-policy';
 
 /** What the engine itself is doing, apart from the rows of the queue. */
 export interface EngineActivity {
@@ -57,17 +57,6 @@ export interface QueueFacts {
   inFlight: ReadonlySet<number>;
 }
 
-/** The call a job in `state` needs first (for a blocked job: the state it resumes into). */
-function firstCall(state: JobState | null): Operation {
-  return state === 'processing'
-    ? 'list'
-    : state === 'finalizing'
-      ? 'finalize'
-      : state === 'uploading'
-        ? 'get'
-        : 'create';
-}
-
 /**
  * Whether none of the unfinished `rows` can move without the user: each is paused (queue or
  * folder), ended, or waits for a call that a block only the user can lift holds back (or there
@@ -92,7 +81,7 @@ export function queueWaitsForUser(rows: readonly QueueRow[], f: QueueFacts): boo
       case 'processing':
         return r.profileId !== f.activeProfileId || waitsForUser('list');
       case 'blocked':
-        return waitsForUser(firstCall(r.resumeState));
+        return waitsForUser(firstOperation(r.resumeState));
       default:
         return true;
     }

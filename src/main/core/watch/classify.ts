@@ -10,6 +10,7 @@ import { basename, extname } from 'node:path';
 import { fileTypeFromFile } from 'file-type';
 import type { FolderOptions, MediaKind } from '../../../shared/domain';
 import { withArticle } from '../../../shared/display-text';
+import { vanishedMessage } from '../messages';
 import { structureCheckFor, type RandomAccessReader } from './structure';
 
 /** Why a file was refused; stable codes the ledger stores and the UI explains. */
@@ -132,7 +133,7 @@ export function problemFromError(
     case 'ENOTDIR':
       return {
         code: 'VANISHED',
-        message: `${name} was moved or deleted before it could be checked. Put it back to check it.`,
+        message: vanishedMessage(name),
       };
     case 'EACCES':
     case 'EPERM':

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Block, BlockKind, ErrorKind } from '../../../../src/shared/domain';
+import type { Block, BlockKind, ErrorKind, JobState } from '../../../../src/shared/domain';
 import { AuthentaError } from '../../../../src/main/core/api/errors';
 import {
+  blockOrder,
   decideOnError,
   describeBlock,
+  firstOperation,
   isBlocked,
   JOB_RETRY_POLICY,
   type ErrorOutcome,
@@ -239,5 +241,82 @@ describe('blocks', () => {
     expect(describeBlock('auth', null, 0, null).action).toBe(
       'Check the client ID and secret (or API key) of this profile (Account), then resume the queue.',
     );
+  });
+});
+
+describe('firstOperation: the call a state needs first', () => {
+  it.each<[JobState | null, Operation]>([
+    ['waiting', 'create'],
+    ['queued', 'create'],
+    [null, 'create'], // a blocked job with no resume state goes back to queued
+    ['creating', 'create'],
+    ['uploading', 'get'], // the record exists: ask for it before sending anything again
+    ['finalizing', 'finalize'], // where the Jobs API spends the credit: a credits block holds it
+    ['processing', 'list'],
+  ])('%s needs %s', (state, op) => {
+    expect(firstOperation(state)).toBe(op);
+  });
+});
+
+describe('blockOrder: the block an error outcome sets', () => {
+  const NOW = 1_000_000;
+  const COOLDOWN = 15 * 60_000;
+  it.each<[string, ErrorOutcome, unknown, ReturnType<typeof blockOrder>]>([
+    [
+      'a Mutation quota: tested again after the cool-down',
+      { type: 'block', block: 'quota-mutation' },
+      err('AA001', 'quota'),
+      {
+        kind: 'quota-mutation',
+        error: { code: 'AA001', message: 'AA001 happened' },
+        retryAt: NOW + COOLDOWN,
+      },
+    ],
+    [
+      'a Query quota: tested again after the cool-down',
+      { type: 'block', block: 'quota-query' },
+      err('AA001', 'quota'),
+      { kind: 'quota-query', error: { code: 'AA001', message: 'AA001 happened' }, retryAt: NOW + COOLDOWN },
+    ],
+    [
+      'credentials: wait for the user',
+      { type: 'block', block: 'auth' },
+      err('IAM001', 'auth'),
+      { kind: 'auth', error: { code: 'IAM001', message: 'IAM001 happened' }, retryAt: null },
+    ],
+    [
+      'credits: wait for the user',
+      { type: 'block', block: 'credits' },
+      err('U007', 'credits'),
+      { kind: 'credits', error: { code: 'U007', message: 'U007 happened' }, retryAt: null },
+    ],
+    [
+      "a block from an error that is not Authenta's shows no error of its own",
+      { type: 'block', block: 'permission' },
+      new Error('boom'),
+      { kind: 'permission', error: null, retryAt: null },
+    ],
+    [
+      'the network down: every call waits until the retry',
+      { type: 'retry', delayMs: 4_000, offline: true },
+      err('NETWORK', 'transient', { status: null }),
+      { kind: 'offline', error: { code: 'NETWORK', message: 'NETWORK happened' }, retryAt: NOW + 4_000 },
+    ],
+    [
+      'a retry of one job: no block',
+      { type: 'retry', delayMs: 4_000, offline: false },
+      err('HTTP_500', 'transient'),
+      null,
+    ],
+    [
+      'a failed job: no block',
+      { type: 'fail', code: 'X', kind: 'invalid', message: 'x' },
+      err('X', 'invalid'),
+      null,
+    ],
+    ['a gone record: no block', { type: 'gone' }, err('NOT_FOUND', 'not-found'), null],
+    ['an expired URL: no block', { type: 'renew-url' }, err('EXPIRED', 'expired-url'), null],
+  ])('%s', (_name, outcome, error, expected) => {
+    expect(blockOrder(outcome, error, NOW, COOLDOWN)).toEqual(expected);
   });
 });
