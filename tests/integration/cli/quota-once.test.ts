@@ -91,7 +91,12 @@ describe('AA001 on the Mutation quota during --once', () => {
     const block = ndjson(second.stdout).find((l) => l.type === 'block');
     expect(block).toMatchObject({ code: 'AA001', kind: 'quota-mutation' });
     const after = await report();
-    expect(after.filter((r) => r.state === 'done').map((r) => r.name)).toEqual(['a.png', 'b.png']);
+    expect(
+      after
+        .filter((r) => r.state === 'done')
+        .map((r) => r.name)
+        .sort(),
+    ).toEqual(['a.png', 'b.png']);
     expect(after.filter((r) => r.state === 'failed')).toEqual([]);
   }, 200_000);
 });
