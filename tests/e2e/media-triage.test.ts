@@ -372,6 +372,11 @@ describe('triage', () => {
       async () => /Escalated since/.test((await box.getByTestId('review-when').textContent()) ?? ''),
       'the review time',
     );
+    // The review time was already shown before the note: wait for the saved note to reach the row.
+    await waitUntil(
+      async () => /ask the agency/.test((await row.getByTestId('review-mark').getAttribute('title')) ?? ''),
+      'the note in the row',
+    );
     await expect(row.getByTestId('review-mark').getAttribute('title')).resolves.toBe(
       'Escalated: Same photo ran in 2019: ask the agency',
     );
