@@ -16,6 +16,8 @@ import type { Ledger } from '../core/ledger/ledger';
 import { ledgerUrlSecrets, redactLedgerUrl } from '../core/ledger/ledger-url';
 import { LedgerProblem } from '../core/ledger/postgres-errors';
 import { openPostgresLedger, PostgresLedger } from '../core/ledger/postgres-ledger';
+import { waitForTeamLedger } from '../core/ledger/ledger-away';
+import { teamLedgerWaits } from './team-ledger-messages';
 import {
   describeDataFolderError,
   errorCode,
@@ -206,11 +208,14 @@ async function runWatch(cmd: RunCommand): Promise<number> {
       settings: a.settings,
       secrets: a.secrets,
       openLedger: cmd.ledgerUrl
-        ? openPostgresLedger({
-            url: cmd.ledgerUrl,
-            onConnectionError: (message) =>
-              a.logger.warn('ledger: a connection to the team ledger broke', { message }),
-          })
+        ? waitForTeamLedger(
+            openPostgresLedger({
+              url: cmd.ledgerUrl,
+              onConnectionError: (message) =>
+                a.logger.warn('ledger: a connection to the team ledger broke', { message }),
+            }),
+            teamLedgerWaits(cmd.once, say, a.logger),
+          )
         : openSqliteLedgerIn(),
       // Loaded on first use of the Sandbox (--simulate) only.
       simulatorFactory: async (options) => (await import('../sim/index')).startSimulator(options),

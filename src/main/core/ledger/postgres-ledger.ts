@@ -137,12 +137,17 @@ export class PostgresLedger implements Ledger {
   /** Run one statement and return only once its commit is on the server's disk. */
   private async durably<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<R[]> {
     let client: pg.PoolClient | null = null;
+    // A checked-out client has no error listener of the pool's: a server that stops between two of
+    // these statements would otherwise end the process (an 'error' event nobody hears).
+    const ignore = (): void => undefined;
     try {
       client = await this.pool.connect();
+      client.on('error', ignore);
       await client.query('BEGIN');
       await client.query('SET LOCAL synchronous_commit = on');
       const { rows } = await client.query<R>(sql, values);
       await client.query('COMMIT');
+      client.off('error', ignore);
       client.release();
       return rows;
     } catch (e) {
@@ -454,6 +459,8 @@ export function openPostgresLedger(options: Omit<PostgresLedgerOptions, 'now'>):
  */
 async function migrate(pool: pg.Pool, now: number): Promise<number> {
   const client = await pool.connect();
+  // Checked out, the client has no error listener of the pool's (see durably).
+  client.on('error', () => undefined);
   let version = 0;
   try {
     await client.query('BEGIN');
