@@ -20,7 +20,7 @@ import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { Verdict } from '../src/shared/domain';
 import { SqliteLedger } from '../src/main/core/ledger/sqlite-ledger';
 import { ROW_THUMBNAIL, THUMBNAIL_EDGE } from '../src/main/core/media/thumbnails';
@@ -30,6 +30,83 @@ import { launchChromium, startHeadless, type HeadlessHost } from '../tests/e2e/h
 const JOBS = Number(process.env['BENCH_QUEUE_JOBS'] ?? 10_000);
 const RUNS = Number(process.env['BENCH_QUEUE_RUNS'] ?? 3);
 const VIEWPORT = { width: 1280, height: 800 };
+/** BENCH_QUEUE_TRACE=1: profile each scroll of the big list (CDP trace + CPU profile), summary on stderr. */
+const TRACE = process.env['BENCH_QUEUE_TRACE'] === '1';
+/** BENCH_QUEUE_TRACE=load: profile the page load up to the first rows instead. */
+const TRACE_LOAD = process.env['BENCH_QUEUE_TRACE'] === 'load';
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  dur?: number;
+  /** Thread (CPU) time, µs: what the work cost, not how long it waited for a core. */
+  tdur?: number;
+  tid: number;
+  pid: number;
+  args?: { name?: string; data?: { frames?: unknown } };
+}
+
+/**
+ * Start a Chrome DevTools Protocol trace (devtools.timeline: style, layout, paint, script, image
+ * decoding, GC) and a sampling CPU profile of the page; `stop` returns a text summary: where the
+ * renderer's main thread spent the scroll, and the JavaScript functions with the most self time.
+ */
+async function startProfile(page: Page): Promise<{ stop: () => Promise<string> }> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
+  await cdp.send('Tracing.start', {
+    categories: 'devtools.timeline,disabled-by-default-devtools.timeline,v8,blink,cc,gpu,__metadata',
+    transferMode: 'ReportEvents',
+  });
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = (await cdp.send('Profiler.stop')) as {
+        profile: {
+          nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
+          samples: number[];
+          timeDeltas: number[];
+        };
+      };
+      const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+      await cdp.send('Tracing.end');
+      await done;
+      await cdp.detach();
+      // The renderer main thread: the thread named CrRendererMain with the most events.
+      const mains = new Map<string, number>();
+      for (const e of events)
+        if (e.name === 'thread_name' && e.args?.name === 'CrRendererMain') mains.set(`${e.pid}:${e.tid}`, 0);
+      for (const e of events) {
+        const key = `${e.pid}:${e.tid}`;
+        if (mains.has(key)) mains.set(key, mains.get(key)! + 1);
+      }
+      const main = [...mains.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+      const byName = new Map<string, number>();
+      for (const e of events) {
+        if (`${e.pid}:${e.tid}` !== main || e.ph !== 'X' || e.dur === undefined) continue;
+        byName.set(e.name, (byName.get(e.name) ?? 0) + (e.tdur ?? e.dur) / 1000);
+      }
+      const nodes = new Map(profile.nodes.map((n) => [n.id, n.callFrame]));
+      const self = new Map<string, number>();
+      profile.samples.forEach((id, i) => {
+        const f = nodes.get(id);
+        if (!f) return;
+        const key = `${f.functionName || '(anonymous)'} ${f.url.split('/').pop()}:${f.lineNumber + 1}`;
+        self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[i] ?? 0) / 1000);
+      });
+      const top = (m: Map<string, number>, n: number): string =>
+        [...m.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, n)
+          .map(([k, v]) => `  ${v.toFixed(1).padStart(8)} ms  ${k}`)
+          .join('\n');
+      return `\n# main thread, inclusive thread (CPU) time by trace event (ms)\n${top(byName, 25)}\n# CPU profile, self time\n${top(self, 30)}\n`;
+    },
+  };
+}
 
 /** What one page load and one scroll measured. */
 interface Measure {
@@ -198,7 +275,15 @@ async function measureApp(
   try {
     const page = await context.newPage();
     await page.addInitScript(marksScript(count));
+    const loadProfile = TRACE_LOAD && count === JOBS ? await startProfile(page) : null;
     await page.goto(host.url);
+    if (loadProfile) {
+      await page.waitForFunction(
+        () =>
+          (globalThis as unknown as { __marks?: { firstRows?: number } }).__marks?.firstRows !== undefined,
+      );
+      process.stderr.write(`\n## page load to first rows${await loadProfile.stop()}`);
+    }
     // A function, not a string: the page's CSP forbids eval.
     await page.waitForFunction(
       () => (globalThis as unknown as { __marks?: { allLoaded?: number } }).__marks?.allLoaded !== undefined,
@@ -208,7 +293,9 @@ async function measureApp(
     const marks = (await page.evaluate('window.__marks')) as { firstRows: number; allLoaded: number };
     // The list's scrolling element is the parent of the rows' listbox.
     const scroller = `document.querySelector('[data-testid="job-list"]').parentElement`;
+    const profile = TRACE && count === JOBS ? await startProfile(page) : null;
     const scroll = (await page.evaluate(scrollScript(scroller, '[data-testid="job-row"]'))) as ScrollResult;
+    if (profile) process.stderr.write(await profile.stop());
     const last = await page.locator('[data-testid="job-row"]').last().getAttribute('aria-posinset');
     if (Number(last) !== count) throw new Error(`the bottom of the list shows row ${last}, not ${count}`);
     // The rows at the bottom show their thumbnails, decoded from the media route (not type icons).
@@ -216,7 +303,12 @@ async function measureApp(
       return imgs.length >= 5 && imgs.every((i) => i.complete && i.naturalWidth > 0); })()`;
     const deadline = Date.now() + 30_000;
     while (!(await page.evaluate(thumbsShown))) {
-      if (Date.now() > deadline) throw new Error('the rows at the bottom show no thumbnails');
+      if (Date.now() > deadline) {
+        const seen = await page.evaluate(
+          `JSON.stringify(Array.from(document.querySelectorAll('[data-testid="job-row"] [data-testid="thumb"]')).slice(-6).map((t) => { const i = t.querySelector('img'); return i ? [i.getAttribute('src'), i.complete, i.naturalWidth] : t.textContent; }))`,
+        );
+        throw new Error(`the rows at the bottom show no thumbnails: ${String(seen)}`);
+      }
       await new Promise((r) => setTimeout(r, 100));
     }
     return {

@@ -25,6 +25,14 @@ import {
 import { errorText } from '../lib/format';
 import { DAY, parseDay, reportFileName, startOfDay } from '../lib/dates';
 import { SvelteMap } from 'svelte/reactivity';
+import {
+  EMPTY_SELECTION,
+  keepShown,
+  selectRows,
+  selectedInOrder,
+  type Selection,
+  type SelectionGesture,
+} from './selection';
 
 /** The date choices of the filter; 'custom' uses `customFrom`/`customTo`. */
 export const DATE_PRESETS = ['any', 'today', '24h', '7d', '30d', 'custom'] as const;
@@ -96,6 +104,10 @@ export class JobsState {
   activeId = $state<number | null>(null);
   /** The job open in the details panel. */
   selectedId = $state<number | null>(null);
+  /** The rows picked for a report or a review together (click, Shift/Ctrl+click, Ctrl+A); by job id. */
+  selection = $state.raw<Selection>(EMPTY_SELECTION);
+  /** A review being set on the selected rows. */
+  bulkBusy = $state(false);
 
   readonly #api: Pick<AuthentaWatchApi, 'listJobs' | 'exportReport'> &
     Partial<Pick<AuthentaWatchApi, 'setReview'>>;
@@ -125,6 +137,61 @@ export class JobsState {
     return id === null ? -1 : this.rows.findIndex((j) => j.id === id);
   });
 
+  /** The selected jobs the list shows, in its order. */
+  readonly selectedIds = $derived.by(() => {
+    const selection = this.selection;
+    return selection.ids.size === 0 ? [] : selectedInOrder(selection, this.#ids());
+  });
+
+  #ids(): number[] {
+    return this.rows.map((job) => job.id);
+  }
+
+  /** Change the selection as a gesture on the list does (see selection.ts). */
+  selectWith(gesture: SelectionGesture): void {
+    this.selection = selectRows(
+      this.selection,
+      gesture,
+      gesture.kind === 'only' || gesture.kind === 'clear' ? [] : this.#ids(),
+    );
+  }
+
+  /** Whether the row of this job is selected. */
+  isSelected(id: number): boolean {
+    return this.selection.ids.has(id);
+  }
+
+  /**
+   * Set one review on every selected row the list shows (one call per file, in list order). The
+   * rows show each as it is saved; when some fail, reviewError says how many and why.
+   * Resolves with how many were saved.
+   */
+  async setReviewForSelected(status: ReviewStatus): Promise<number> {
+    const ids = this.selectedIds;
+    if (!this.#api.setReview || ids.length === 0) return 0;
+    this.bulkBusy = true;
+    let saved = 0;
+    let failed = 0;
+    let reason = '';
+    try {
+      for (const id of ids) {
+        try {
+          const job = await this.#api.setReview(id, { status });
+          this.applyChanges([{ type: 'upsert', job }]);
+          saved += 1;
+        } catch (error) {
+          failed += 1;
+          reason ||= errorText(error);
+        }
+      }
+    } finally {
+      this.bulkBusy = false;
+    }
+    this.reviewError =
+      failed === 0 ? null : `${failed} of ${ids.length} reviews could not be saved: ${reason}`;
+    return saved;
+  }
+
   /** Load the current filter from the first page on; later pages follow in the background. */
   async reload(): Promise<void> {
     const generation = ++this.#generation;
@@ -146,6 +213,8 @@ export class JobsState {
       }
       this.complete = true;
       this.total = this.rows.length;
+      // Rows the new list no longer shows leave the selection (a report never holds hidden files).
+      this.selection = keepShown(this.selection, this.#ids());
     } catch (error) {
       if (generation === this.#generation) this.error = `The queue could not be loaded: ${errorText(error)}`;
     } finally {
@@ -329,6 +398,8 @@ export class JobsState {
   select(id: number | null): void {
     this.selectedId = id;
     if (id !== null) this.activeId = id;
+    // A row opened from outside the selection becomes the selection; one inside keeps it.
+    if (id !== null && !this.selection.ids.has(id)) this.selectWith({ kind: 'only', id });
   }
 
   /** The ids of the first `limit` jobs matching the current filter, in the list's order (for a case report). */

@@ -5,6 +5,7 @@ import {
   describeVerdict,
   errorText,
   formatBytes,
+  formatDateTime,
   formatDuration,
   formatFaces,
   formatPercent,
@@ -107,6 +108,48 @@ describe('formatTime', () => {
   it('shows the date in an earlier year', () => {
     expect(formatTime(new Date(2023, 10, 30, 9, 7).getTime(), now, 'en-GB')).toBe('30 Nov 2023');
   });
+});
+
+describe('formatTime and formatDateTime with cached formatters', () => {
+  const now = new Date(2025, 2, 12, 18, 0).getTime();
+  const moments = [
+    new Date(2025, 2, 12, 7, 3),
+    new Date(2025, 0, 3, 21, 7, 9),
+    new Date(2021, 6, 1, 0, 0, 5),
+  ];
+  it.each(['en-GB', 'en-US', 'de-DE', 'ja-JP'])(
+    'writes what toLocaleString writes (%s), call after call',
+    (locale) => {
+      for (let round = 0; round < 2; round++) {
+        for (const d of moments) {
+          expect(formatDateTime(d.getTime(), locale)).toBe(
+            d.toLocaleString(locale, {
+              year: 'numeric',
+              month: 'short',
+              day: 'numeric',
+              hour: '2-digit',
+              minute: '2-digit',
+              second: '2-digit',
+            }),
+          );
+        }
+        expect(formatTime(moments[0]!.getTime(), now, locale)).toBe(
+          moments[0]!.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit' }),
+        );
+        expect(formatTime(moments[1]!.getTime(), now, locale)).toBe(
+          moments[1]!.toLocaleString(locale, {
+            day: 'numeric',
+            month: 'short',
+            hour: '2-digit',
+            minute: '2-digit',
+          }),
+        );
+        expect(formatTime(moments[2]!.getTime(), now, locale)).toBe(
+          moments[2]!.toLocaleDateString(locale, { day: 'numeric', month: 'short', year: 'numeric' }),
+        );
+      }
+    },
+  );
 });
 
 describe('baseName and errorText', () => {
