@@ -166,6 +166,7 @@ export const PreferencesPatchSchema = z.strictObject({
   closeToTray: P.closeToTray.unwrap().optional(),
   startAtLogin: P.startAtLogin.unwrap().optional(),
   thumbnailCacheBytes: P.thumbnailCacheBytes.unwrap().optional(),
+  maxUploadBytesPerSecond: P.maxUploadBytesPerSecond.unwrap().optional(),
 });
 export type PreferencesPatch = z.infer<typeof PreferencesPatchSchema>;
 

@@ -97,6 +97,8 @@ export const ERROR_KINDS = [
   'expired-url',
   'unsupported',
   'local',
+  /** The proxy between this computer and Authenta refused or cannot be reached (407, CONNECT refused). */
+  'proxy',
 ] as const;
 export type ErrorKind = (typeof ERROR_KINDS)[number];
 
@@ -138,6 +140,8 @@ export const BLOCK_KINDS = [
   'quota-mutation',
   'credits',
   'offline',
+  /** The proxy refused (407, CONNECT refused) or cannot be reached: checked again after a while. */
+  'proxy',
 ] as const;
 export type BlockKind = (typeof BLOCK_KINDS)[number];
 

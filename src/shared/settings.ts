@@ -68,6 +68,11 @@ export const PreferencesSchema = z.object({
     .min(16 * 1024 ** 2)
     .max(64 * 1024 ** 3)
     .default(256 * 1024 ** 2),
+  /**
+   * Bytes per second all uploads may use together (one cap shared by every upload at once); 0:
+   * no cap. Applies at once when changed.
+   */
+  maxUploadBytesPerSecond: z.number().int().min(0).max(100e9).default(0),
   window: WindowBoundsSchema.optional(),
 });
 export type Preferences = z.infer<typeof PreferencesSchema>;

@@ -13,6 +13,7 @@ import type {
   SimulatorFactory,
 } from './ports';
 import type { FolderWatcherDeps } from './watch/folder-watcher';
+import type { ProxyResolver } from './api/proxy';
 
 /**
  * What the engine is built from: the composition roots (src/main/index.ts, the CLI, the test
@@ -53,4 +54,9 @@ export interface EngineOptions {
   /** Batching of jobsChanged (default 100 ms) and progress events (default 250 ms). */
   eventIntervalMs?: number;
   progressIntervalMs?: number;
+  /**
+   * Which proxy each API call and upload goes through (the CLI: envProxyResolver; the desktop:
+   * Electron's session). Default: straight. The Sandbox's simulator is always reached straight.
+   */
+  proxy?: ProxyResolver;
 }

@@ -10,6 +10,8 @@
  * their adapters (EngineOptions) and override only what the host itself does (pick a folder,
  * reveal a file, capabilities). See docs/DESIGN.md, "The engine".
  */
+import { NetworkRoutes } from './api/proxy';
+import { UploadRateLimiter } from './api/upload-rate';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
@@ -104,6 +106,9 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private boardListener: Disposable | null = null;
   private prefetchListener: Unsubscribe | null = null;
   private dataDirLock: Disposable | null = null;
+  /** The proxy routes and the upload cap every client of this engine shares (issue 14). */
+  private readonly routes: NetworkRoutes;
+  private readonly uploadRate: UploadRateLimiter;
 
   constructor(protected readonly options: EngineOptions) {
     const { clock = systemClock, logger } = options;
@@ -111,6 +116,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
     this.logger = logger;
     this.board = new BlockBoard(clock);
     this.settings = new EngineSettings(options.settings);
+    this.routes = new NetworkRoutes(options.proxy);
+    this.uploadRate = new UploadRateLimiter(clock);
     this.events = new EventHub({
       clock,
       logger,
@@ -147,6 +154,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
       serviceFactory: options.serviceFactory,
       envCredentials: options.envCredentials,
       envBaseUrl: options.envBaseUrl,
+      network: { routes: this.routes, uploadRate: this.uploadRate },
       afterActivation: async (resume) => {
         const pipeline = this.parts?.pipeline;
         if (resume && pipeline) {
@@ -179,6 +187,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private async open(): Promise<void> {
     const { dataDir, openLedger } = this.options;
     await this.settings.load();
+    this.uploadRate.setRate(this.settings.current.preferences.maxUploadBytesPerSecond);
     const ledger = new JobStore(
       watchDiskFull(await openLedger({ dataDir, now: () => this.clock.now() }), () => this.disk.onDiskFull()),
       { onListenerError: (e) => this.logger.warn('a job change listener failed', { message: String(e) }) },
@@ -277,6 +286,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
     this.dataDirLock?.dispose();
     await this.profiles.dispose();
     this.idle.dispose();
+    this.uploadRate.dispose();
+    this.routes.dispose();
   }
 
   /**
@@ -465,6 +476,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
     const settings = this.settings.current;
     settings.preferences = PreferencesSchema.parse({ ...settings.preferences, ...changes });
     await this.settings.save();
+    // Live: uploads under way slow down or speed up with their next chunk.
+    this.uploadRate.setRate(settings.preferences.maxUploadBytesPerSecond);
     if (changes.thumbnailCacheBytes !== undefined)
       await this.thumbs
         .trim()

@@ -36,6 +36,8 @@ import { handedOverPaths, pathsFromArgv, type HandoverData } from './single-inst
 import { TrayController } from './tray';
 import type { TrayAction } from './tray-model';
 import { placementFor } from './window-state';
+import { electronProxyResolver } from './electron-proxy';
+import type { ProxyResolver } from '../core/api/proxy';
 
 /** What the desktop hands the engine it builds. */
 export interface DesktopEngineDeps {
@@ -47,6 +49,8 @@ export interface DesktopEngineDeps {
   /** AUTHENTA_CLIENT_ID/AUTHENTA_CLIENT_SECRET or AUTHENTA_API_KEY: they override the keychain. */
   envCredentials: Credentials | null;
   capabilities: HostCapabilities;
+  /** The proxy of each call and upload: Electron's session settings, PAC included (electron-proxy.ts). */
+  proxy: ProxyResolver;
   /** A better-sqlite3 binary built for this Electron (development only, see scripts/start.mjs). */
   nativeBinding?: string;
 }
@@ -287,6 +291,7 @@ export class DesktopApp {
       secrets: new RememberingSecretStore(this.options.createSecretStore(), knownSecrets),
       envCredentials,
       capabilities: { ...ELECTRON_CAPABILITIES },
+      proxy: electronProxyResolver(session.defaultSession),
       ...(nativeBinding ? { nativeBinding } : {}),
     });
     this.engine = engine;

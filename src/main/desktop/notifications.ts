@@ -26,6 +26,7 @@ export const NOTIFIED_BLOCKS: readonly BlockKind[] = [
   'quota-query',
   'quota-mutation',
   'credits',
+  'proxy',
 ];
 
 const BLOCK_TITLES: Readonly<Record<BlockKind, string>> = {
@@ -35,6 +36,7 @@ const BLOCK_TITLES: Readonly<Record<BlockKind, string>> = {
   'quota-mutation': 'Checking stopped: the API quota is used up',
   credits: 'Checking stopped: out of credits',
   offline: 'Checking stopped: offline',
+  proxy: 'Checking stopped: the proxy refused the connection',
 };
 
 /** More verdicts than this in one batch become a single summary notification. */

@@ -3,6 +3,7 @@
  * reads only its arguments (argv, environment, platform), prints nothing and never exits; the
  * CLI acts on the result.
  */
+import { parseRate } from '../core/api/upload-rate';
 import { Command, CommanderError, Option } from 'commander';
 import { resolve as resolvePath } from 'node:path';
 import { AFTER_ACTIONS, type AfterAction } from '../../shared/domain';
@@ -62,6 +63,8 @@ export interface RunCommand {
   videoModel: string;
   imageModel: string;
   concurrency: number | null;
+  /** `--max-upload-rate` in bytes per second (0: no cap); null: keep the stored setting. */
+  maxUploadRate: number | null;
   recursive: boolean;
   /** Polling interval in ms (network shares), or null for native file events. */
   pollMs: number | null;
@@ -139,6 +142,16 @@ export type CliCommand =
 export { defaultDataDir };
 
 class UsageProblem extends Error {}
+
+/** `--max-upload-rate`: a rate as parseRate reads it, within what the setting holds. */
+function rateArg(value: string): number {
+  const rate = parseRate(value);
+  if (rate === null || rate > 100e9)
+    throw new UsageProblem(
+      `--max-upload-rate must be bytes per second such as 500k or 2M (0 = no cap), got "${value}".`,
+    );
+  return rate;
+}
 
 function intIn(name: string, min: number, max: number): (value: string) => number {
   return (value) => {
@@ -238,6 +251,11 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
     .option('--video-model <model>', 'model for videos', DEFAULT_VIDEO_MODEL)
     .option('--image-model <model>', 'model for images', DEFAULT_IMAGE_MODEL)
     .option('--concurrency <n>', 'uploads at once (1-16)', intIn('--concurrency', 1, 16))
+    .option(
+      '--max-upload-rate <rate>',
+      'bandwidth cap shared by all uploads, bytes per second: 500k, 2M (k = 1000); 0 = no cap',
+      rateArg,
+    )
     .option('--recursive', 'include subfolders')
     .addOption(
       new Option('--poll', 'poll instead of file events (network shares); --poll=MS sets the interval'),
@@ -302,6 +320,7 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
         videoModel: String(o.videoModel),
         imageModel: String(o.imageModel),
         concurrency: (o.concurrency as number | undefined) ?? null,
+        maxUploadRate: (o.maxUploadRate as number | undefined) ?? null,
         recursive: o.recursive === true,
         pollMs: o.poll ? ((o.pollMs as number | undefined) ?? DEFAULT_POLL_MS) : null,
         stabilityMs: (o.stability as number | undefined) ?? null,

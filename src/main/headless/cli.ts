@@ -4,6 +4,7 @@
  * (conf settings, keychain, file log), the engine and, with --ui, the web host, and maps the
  * outcome to the process's exit code.
  */
+import { envProxyResolver, NetworkRoutes } from '../core/api/proxy';
 import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
@@ -130,12 +131,14 @@ async function detectApi(
 ): Promise<ApiGeneration | null> {
   const existing = findProfile(settings, idOrName);
   const url = baseUrl ?? existing?.baseUrl ?? DEFAULT_BASE_URL;
+  const routes = new NetworkRoutes(envProxyResolver());
   const result = await detectGeneration({
     baseUrl: url,
     credentials,
     logger,
+    network: { routes },
     preferred: existing?.generation,
-  });
+  }).finally(() => routes.dispose());
   if (result.generation) {
     say(
       `authenta-watch: ${url} speaks ${GENERATION_NAMES[result.generation]}; the profile uses it from now on (--api media or --api jobs chooses).`,
@@ -219,6 +222,8 @@ async function runWatch(cmd: RunCommand): Promise<number> {
         : openSqliteLedgerIn(),
       // Loaded on first use of the Sandbox (--simulate) only.
       simulatorFactory: async (options) => (await import('../sim/index')).startSimulator(options),
+      // HTTPS_PROXY / HTTP_PROXY / NO_PROXY (lower-case too), read at each request.
+      proxy: envProxyResolver(),
       ...(envCredentials ? { envCredentials } : {}),
     });
     const ui = cmd.ui;

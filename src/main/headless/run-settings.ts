@@ -161,6 +161,7 @@ export function prepareRunSettings(
   const preferences = {
     ...next.preferences,
     ...(cmd.concurrency !== null ? { concurrency: cmd.concurrency } : {}),
+    ...(cmd.maxUploadRate !== null ? { maxUploadBytesPerSecond: cmd.maxUploadRate } : {}),
   };
   let folders = next.folders;
   const folderIds: string[] = [];

@@ -33,12 +33,15 @@ describe('prepareRunSettings', () => {
         'move',
         '--concurrency',
         '5',
+        '--max-upload-rate',
+        '2M',
       ]),
       null,
     );
     expect(profileId).toBe(SANDBOX_PROFILE_ID);
     expect(settings.activeProfileId).toBe(SANDBOX_PROFILE_ID);
     expect(settings.preferences.concurrency).toBe(5);
+    expect(settings.preferences.maxUploadBytesPerSecond).toBe(2_000_000);
     expect(folderIds).toEqual([folderIdFor('/w/in')]);
     expect(settings.folders).toEqual([
       expect.objectContaining({

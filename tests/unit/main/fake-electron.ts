@@ -483,6 +483,12 @@ class FakeSession {
       this.headersReceived = listener;
     },
   };
+  /** What resolveProxy answers (a PAC string, as Chromium gives it); tests set it. */
+  proxyAnswer: (url: string) => string | Promise<string> = () => 'DIRECT';
+  /** electron.d.ts Session.resolveProxy: the proxy Chromium would use for `url`. */
+  resolveProxy(url: string): Promise<string> {
+    return Promise.resolve(this.proxyAnswer(url));
+  }
   setPermissionRequestHandler(handler: FakeSession['permissionRequest']): void {
     this.permissionRequest = handler;
   }

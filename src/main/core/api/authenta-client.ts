@@ -6,6 +6,7 @@
  */
 import type { z } from 'zod';
 import { createHash } from 'node:crypto';
+import { fetch as undiciFetch } from 'undici';
 import type { Clock, Credentials, Logger, UploadReceipt } from '../ports';
 import { systemClock } from '../ports';
 import { normaliseBaseUrl } from './base-url';
@@ -13,6 +14,8 @@ import {
   abortedError,
   errorFromApiAnswer,
   errorFromNetwork,
+  errorFromProxy,
+  proxyAnswerError,
   quotaOfMethod,
   timeoutError,
 } from './error-mapping';
@@ -27,6 +30,8 @@ import {
   type MediaRecord,
 } from './schemas';
 import { openForUpload, streamUpload, type ClientUploadOptions, type UploadSource } from './upload-stream';
+import { redactProxyUrl, type NetworkRoutes } from './proxy';
+import type { UploadRateLimiter } from './upload-rate';
 
 export {
   MIN_UPLOAD_BYTES_PER_SECOND,
@@ -62,6 +67,22 @@ export interface AuthentaClientOptions {
   /** An upload that makes no progress this long fails as transient; default 60 s. */
   uploadIdleTimeoutMs?: number;
   clock?: Clock;
+  network?: ClientNetwork;
+}
+
+/** How the client reaches the network: the proxy routes and the shared upload cap (both optional). */
+export interface ClientNetwork {
+  /** Which proxy each call and upload goes through; absent: all straight. */
+  routes?: NetworkRoutes;
+  /** The bandwidth cap every upload shares; absent: none. */
+  uploadRate?: UploadRateLimiter;
+}
+
+/** The part of a fetch answer the client reads (global fetch's and undici's alike). */
+interface FetchAnswer {
+  status: number;
+  headers: { get(name: string): string | null };
+  text(): Promise<string>;
 }
 
 /** A parsed answer and the JSON exactly as received. */
@@ -100,6 +121,7 @@ export class AuthentaClient {
   private readonly fetchTimeoutMs: number;
   private readonly uploadIdleTimeoutMs: number;
   private readonly clock: Clock;
+  private readonly network: ClientNetwork;
 
   constructor(options: AuthentaClientOptions) {
     this.baseUrl = normaliseBaseUrl(options.baseUrl);
@@ -109,6 +131,7 @@ export class AuthentaClient {
     this.fetchTimeoutMs = options.fetchTimeoutMs ?? DEFAULT_FETCH_TIMEOUT_MS;
     this.uploadIdleTimeoutMs = options.uploadIdleTimeoutMs ?? DEFAULT_UPLOAD_IDLE_TIMEOUT_MS;
     this.clock = options.clock ?? systemClock;
+    this.network = options.network ?? {};
   }
 
   /** `POST /media`: creates a record in INITED with a pre-signed upload URL. A Mutation call. */
@@ -185,6 +208,11 @@ export class AuthentaClient {
     }
     if (options.signal?.aborted) throw abortedError('The upload', mid, options.signal.reason);
 
+    const route = (await this.network.routes?.route(url)) ?? { proxy: null };
+    const proxy =
+      route.proxy && this.network.routes
+        ? { url: route.proxy, agent: this.network.routes.uploadAgentFor(url, route.proxy) }
+        : null;
     const handle = await openForUpload(source, mid);
     let status: number | null = null;
     const sent = createHash('sha256');
@@ -192,6 +220,8 @@ export class AuthentaClient {
       await streamUpload(url, source, handle, options, (s) => (status = s), sent, {
         clock: this.clock,
         idleTimeoutMs: this.uploadIdleTimeoutMs,
+        proxy,
+        limiter: this.network.uploadRate,
       });
       this.report({ kind: 'upload', method: 'PUT', route: 'upload', status, code: null, mid, started });
       this.logger?.debug('Upload finished', {
@@ -212,7 +242,10 @@ export class AuthentaClient {
         mid,
         started,
       });
-      this.logFailure('Upload failed', error, { host: url.host });
+      this.logFailure('Upload failed', error, {
+        host: url.host,
+        ...(proxy ? { proxy: redactProxyUrl(proxy.url) } : {}),
+      });
       throw error;
     }
   }
@@ -236,25 +269,37 @@ export class AuthentaClient {
     if (extra.body !== undefined) headers['content-type'] = 'application/json';
 
     let status: number | null = null;
+    let proxy: string | null = null;
     try {
-      let res: Response;
+      let res: FetchAnswer;
       let text: string;
+      const target = `${this.baseUrl}${pathAndQuery}`;
       try {
-        res = await fetch(`${this.baseUrl}${pathAndQuery}`, {
+        const init = {
           method,
           headers,
           body: extra.body === undefined ? undefined : JSON.stringify(extra.body),
           // Never follow a redirect: the secret headers would go along to wherever it points.
-          redirect: 'manual',
+          redirect: 'manual' as const,
           signal,
-        });
+        };
+        proxy = (await this.network.routes?.route(new URL(target)))?.proxy ?? null;
+        res =
+          proxy && this.network.routes
+            ? await undiciFetch(target, { ...init, dispatcher: this.network.routes.dispatcherFor(proxy) })
+            : await fetch(target, init);
         status = res.status;
         text = await res.text();
       } catch (e) {
         if (extra.signal?.aborted) throw abortedError(what, mid, extra.signal.reason);
         if (timeout.aborted) throw timeoutError(what, this.fetchTimeoutMs, mid);
-        throw errorFromNetwork(e, 'Authenta', mid);
+        throw (
+          (proxy ? errorFromProxy(e, proxy, new URL(target), mid) : null) ??
+          errorFromNetwork(e, 'Authenta', mid)
+        );
       }
+      // A proxy that forwards plain http answers 407 itself: Authenta never asks for proxy credentials.
+      if (proxy && status === 407) throw proxyAnswerError(407, proxy, new URL(target), mid);
 
       if (status >= 300 && status < 400) {
         throw new AuthentaError({
@@ -305,7 +350,11 @@ export class AuthentaClient {
     } catch (e) {
       const error = this.scrub(isAuthentaError(e) ? e : errorFromNetwork(e, 'Authenta', mid));
       this.report({ kind, method, route, status: error.status ?? status, code: error.code, mid, started });
-      this.logFailure('Authenta call failed', error, { method, route });
+      this.logFailure('Authenta call failed', error, {
+        method,
+        route,
+        ...(proxy ? { proxy: redactProxyUrl(proxy) } : {}),
+      });
       throw error;
     }
   }

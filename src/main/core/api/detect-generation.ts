@@ -8,7 +8,7 @@
 import type { ConnectionTest } from '../../../shared/contract';
 import type { ApiGeneration, ErrorKind } from '../../../shared/domain';
 import type { Clock, Credentials, DetectionService, Logger } from '../ports';
-import { AuthentaClient, type ApiCall } from './authenta-client';
+import { AuthentaClient, type ApiCall, type ClientNetwork } from './authenta-client';
 import { BaseUrlError, normaliseBaseUrl } from './base-url';
 import { errorFromNetwork } from './error-mapping';
 import { isAuthentaError } from './errors';
@@ -56,6 +56,8 @@ export interface DetectGenerationOptions {
   onCall?: (call: ApiCall) => void;
   fetchTimeoutMs?: number;
   clock?: Clock;
+  /** The proxy routes the probes go through (see ClientNetwork). */
+  network?: ClientNetwork;
   signal?: AbortSignal;
   /**
    * The profile's current generation. An API key is tried on its API first, so a setting that
@@ -173,6 +175,7 @@ export async function detectGeneration(options: DetectGenerationOptions): Promis
     onCall: options.onCall,
     fetchTimeoutMs: options.fetchTimeoutMs,
     clock: options.clock,
+    network: options.network,
   };
   const probes: Probe[] = [];
   for (const generation of probeOrder(options.credentials.kind, options.preferred)) {

@@ -244,6 +244,102 @@ export function errorFromNetwork(e: unknown, what: string, mid: string | null = 
   });
 }
 
+/** Codes of a connection that never reached the proxy (as opposed to one cut later). */
+const PROXY_UNREACHABLE_CODES: ReadonlySet<string> = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EHOSTDOWN',
+  'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * The proxy's own failure, when a request through `proxy` failed before any answer: the proxy
+ * cannot be reached (kind 'proxy', code PROXY_UNREACHABLE), or it refused the tunnel (undici's
+ * "Proxy response (407)", see proxyAnswerError). Null when the error is not the proxy's (a reset
+ * mid-way is the network's). Pure; the proxy's credentials never reach the message.
+ */
+export function errorFromProxy(
+  e: unknown,
+  proxy: string,
+  target: URL,
+  mid: string | null = null,
+): AuthentaError | null {
+  let cur: unknown = e;
+  for (let depth = 0; depth < 5 && cur && typeof cur === 'object'; depth++) {
+    const m = /Proxy response \((\d+)\)/.exec((cur as { message?: unknown }).message as string);
+    if (m) return proxyAnswerError(Number(m[1]), proxy, target, mid);
+    cur = (cur as { cause?: unknown }).cause;
+  }
+  const sys = systemErrorCode(e);
+  if (!sys || !PROXY_UNREACHABLE_CODES.has(sys)) return null;
+  return new AuthentaError({
+    code: 'PROXY_UNREACHABLE',
+    kind: 'proxy',
+    mid,
+    cause: e,
+    message: `The proxy ${proxyHost(proxy)} cannot be reached (${sys})`,
+    action:
+      'Check the proxy address (HTTPS_PROXY, or the system proxy settings) and that the proxy is running; the next try is automatic.',
+  });
+}
+
+/**
+ * The error for a proxy that answered instead of passing the request on: 407 (it wants a user
+ * name and password, or did not accept the ones given) or a refused CONNECT tunnel. Pure.
+ */
+export function proxyAnswerError(
+  status: number,
+  proxy: string,
+  target: URL,
+  mid: string | null = null,
+): AuthentaError {
+  const host = proxyHost(proxy);
+  if (status === 407) {
+    const gaveCredentials = hasCredentials(proxy);
+    return new AuthentaError({
+      code: 'PROXY_AUTH',
+      kind: 'proxy',
+      status,
+      mid,
+      message: gaveCredentials
+        ? `The proxy ${host} did not accept its user name and password (407 Proxy Authentication Required)`
+        : `The proxy ${host} asks for a user name and password (407 Proxy Authentication Required)`,
+      action:
+        'Put the proxy user name and password in the proxy address (HTTPS_PROXY=http://user:password@host:port) or ask IT to let this computer through, then resume.',
+    });
+  }
+  return new AuthentaError({
+    code: 'PROXY_REFUSED',
+    kind: 'proxy',
+    status,
+    mid,
+    message: `The proxy ${host} refused to connect to ${target.host} (HTTP ${status})`,
+    action: `Ask IT to allow ${target.host} through the proxy, or add it to NO_PROXY if it can be reached without the proxy; the next try is automatic.`,
+  });
+}
+
+/** The proxy's host and port, never its credentials. */
+function proxyHost(proxy: string): string {
+  try {
+    return new URL(proxy).host;
+  } catch {
+    return '(unreadable address)';
+  }
+}
+
+function hasCredentials(proxy: string): boolean {
+  try {
+    const u = new URL(proxy);
+    return u.username !== '' || u.password !== '';
+  } catch {
+    return false;
+  }
+}
+
 /** A call that got no answer in time. */
 export function timeoutError(what: string, ms: number, mid: string | null = null): AuthentaError {
   return new AuthentaError({

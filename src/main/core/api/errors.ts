@@ -34,6 +34,7 @@ export const ACTION_BY_KIND: Readonly<Record<ErrorKind, string>> = {
   'expired-url': 'Nothing to do: a new upload URL will be requested.',
   unsupported: 'Convert the file to a supported format (JPEG, PNG or MP4).',
   local: 'Check that the file is still there and no longer being written, then retry.',
+  proxy: 'Check the proxy settings (HTTPS_PROXY, or the system proxy settings); the next try is automatic.',
 };
 
 export class AuthentaError extends Error {

@@ -21,7 +21,7 @@ import type {
   UploadTarget,
 } from '../ports';
 import { systemClock } from '../ports';
-import { AuthentaClient, type ApiCall } from './authenta-client';
+import { AuthentaClient, type ApiCall, type ClientNetwork } from './authenta-client';
 import type { MediaRecord } from './schemas';
 import { normaliseMediaVerdict } from './verdict';
 
@@ -166,6 +166,8 @@ export interface CreateDetectionServiceOptions {
   fetchTimeoutMs?: number;
   uploadIdleTimeoutMs?: number;
   clock?: Clock;
+  /** The proxy routes and the shared upload cap (see ClientNetwork). */
+  network?: ClientNetwork;
 }
 
 /** Builds the DetectionService a media-API profile needs (its generation follows the credentials' kind). */

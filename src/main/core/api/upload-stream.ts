@@ -8,8 +8,16 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { Hash } from 'node:crypto';
 import type { Clock } from '../ports';
-import { abortedError, errorFromNetwork, errorFromS3Answer, timeoutError } from './error-mapping';
+import {
+  abortedError,
+  errorFromNetwork,
+  errorFromProxy,
+  errorFromS3Answer,
+  proxyAnswerError,
+  timeoutError,
+} from './error-mapping';
 import { AuthentaError, isAuthentaError } from './errors';
+import type { UploadRateLimiter } from './upload-rate';
 
 export interface UploadSource {
   path: string;
@@ -52,7 +60,14 @@ export function streamUpload(
   options: ClientUploadOptions,
   setStatus: (status: number) => void,
   sentHash: Hash,
-  deps: { clock: Clock; idleTimeoutMs: number },
+  deps: {
+    clock: Clock;
+    idleTimeoutMs: number;
+    /** The proxy this PUT goes through and its agent (see NetworkRoutes); absent: straight. */
+    proxy?: { url: string; agent: http.Agent } | null;
+    /** The bandwidth cap all uploads share; absent: none. */
+    limiter?: UploadRateLimiter;
+  },
 ): Promise<void> {
   const mid = options.mid ?? null;
   const size = source.size;
@@ -65,7 +80,7 @@ export function streamUpload(
     const req = transport.request(url, {
       method: 'PUT',
       // One connection per upload: nothing to reuse and no idle socket left behind.
-      agent: false,
+      agent: deps.proxy?.agent ?? false,
       headers: { 'Content-Type': source.contentType, 'Content-Length': String(size) },
     });
     // Bytes read from the file and handed to the request.
@@ -99,15 +114,30 @@ export function streamUpload(
         }),
       );
     });
+    const proxy = deps.proxy?.url ?? null;
+    // https-proxy-agent tells how the proxy answered the CONNECT before it replays a refusal.
+    let proxyRefused: number | null = null;
+    req.on('proxyConnect', (connect: { statusCode?: number }) => {
+      if (connect.statusCode !== 200) proxyRefused = connect.statusCode ?? 0;
+    });
     req.on('error', (e) => {
       // Storage may answer early (an expired URL) and close while we still send: its answer wins.
       if (responded) return;
-      finish(errorFromNetwork(e, 'the storage service', mid));
+      finish(
+        (proxy ? errorFromProxy(e, proxy, url, mid) : null) ??
+          errorFromNetwork(e, 'the storage service', mid),
+      );
     });
     req.on('response', (res) => {
       responded = true;
       const status = res.statusCode ?? 0;
       setStatus(status);
+      // Storage never asks for proxy credentials: a 407 (or a refused tunnel) is the proxy's.
+      if (proxy && (status === 407 || proxyRefused !== null)) {
+        res.resume();
+        finish(proxyAnswerError(proxyRefused ?? status, proxy, url, mid));
+        return;
+      }
       const chunks: Buffer[] = [];
       let kept = 0;
       res.on('data', (chunk: Buffer) => {
@@ -158,6 +188,7 @@ export function streamUpload(
 
     pumpFile(handle, req, size, {
       stopped: () => settled,
+      beforeWrite: (bytes) => deps.limiter?.take(bytes, options.signal),
       onRead: (chunk) => sentHash.update(chunk),
       onHanded: (n) => (handed = n),
       fileEnded: (n) => sizeChangedError(source.path, n, size, mid),
@@ -180,6 +211,8 @@ const UPLOAD_POOL_SIZE = 4;
 interface PumpHooks {
   /** True once the upload has ended (failed, cancelled, answered): stop reading. */
   stopped(): boolean;
+  /** Waits until `bytes` more may go (the bandwidth cap). */
+  beforeWrite(bytes: number): Promise<void> | undefined;
   /** Bytes handed to the request so far. */
   onHanded(bytes: number): void;
   /** The bytes just read from the file, before they are written (they are what is sent). */
@@ -225,6 +258,8 @@ async function pumpFile(
       const buf = free.pop()!;
       const { bytesRead } = await handle.read(buf, 0, Math.min(buf.length, size - read), read);
       if (bytesRead === 0) throw hooks.fileEnded(read);
+      if (hooks.stopped() || req.destroyed) return;
+      await hooks.beforeWrite(bytesRead);
       if (hooks.stopped() || req.destroyed) return;
       read += bytesRead;
       hooks.onRead(buf.subarray(0, bytesRead));

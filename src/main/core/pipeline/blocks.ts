@@ -88,7 +88,11 @@ export class BlockBoard implements Disposable {
     if (order) this.set(order.kind, order.error, order.retryAt);
   }
 
-  set(kind: BlockKind, error: { code: string; message: string } | null, retryAt: number | null): Block {
+  set(
+    kind: BlockKind,
+    error: { code: string; message: string; action?: string } | null,
+    retryAt: number | null,
+  ): Block {
     const existing = this.blocks.get(kind);
     const block = describeBlock(kind, error, existing?.since ?? this.clock.now(), retryAt);
     this.blocks.set(kind, block);

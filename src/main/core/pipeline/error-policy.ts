@@ -43,6 +43,7 @@ const BLOCKED_OPERATIONS: Readonly<Record<BlockKind, readonly Operation[]>> = {
   // Credits are spent where processing starts: at the media API's record, at the Jobs API's finalize.
   credits: ['create', 'finalize'],
   offline: ['create', 'upload', 'finalize', 'get', 'list', 'remove'],
+  proxy: ['create', 'upload', 'finalize', 'get', 'list', 'remove'],
 };
 
 /** Whether an operation may run now, given the current blocks. */
@@ -121,6 +122,8 @@ export function decideOnError(
     }
     case 'credits':
       return { type: 'block', block: 'credits' };
+    case 'proxy':
+      return { type: 'block', block: 'proxy' };
     case 'expired-url':
       return op === 'upload' ? { type: 'renew-url' } : fail(error);
     case 'not-found':
@@ -151,10 +154,13 @@ function fail(error: AuthentaError): ErrorOutcome {
   return { type: 'fail', code: error.code, kind: error.kind, message: error.message };
 }
 
+/** How long a proxy block waits before one call tests the proxy again. */
+export const PROXY_RECHECK_MS = 30_000;
+
 /** A block to set on the board: its kind, the error it shows, and when one call tests it again. */
 export interface BlockOrder {
   kind: BlockKind;
-  error: { code: string; message: string } | null;
+  error: { code: string; message: string; action?: string } | null;
   /** Null: it waits for the user (resume, new credentials). */
   retryAt: number | null;
 }
@@ -173,6 +179,9 @@ export function blockOrder(
   const shown = isAuthentaError(error) ? { code: error.code, message: error.message } : null;
   if (outcome.type === 'block') {
     const quota = outcome.block === 'quota-query' || outcome.block === 'quota-mutation';
+    // A proxy may come back or be fixed outside the app (its settings, its PAC): one call tests it.
+    if (outcome.block === 'proxy' && isAuthentaError(error))
+      return { kind: 'proxy', error: { ...shown!, action: error.action }, retryAt: now + PROXY_RECHECK_MS };
     return { kind: outcome.block, error: shown, retryAt: quota ? now + quotaCooldownMs : null };
   }
   if (outcome.type === 'retry' && outcome.offline) {
@@ -243,6 +252,14 @@ export function describeBlock(
         ...base,
         message: `${error?.message ?? 'The account has no credits left'}. No new files are sent; files already sent still get their verdicts.`,
         action: 'Buy credits in the Authenta console, then resume.',
+      };
+    case 'proxy':
+      return {
+        ...base,
+        message: `${error?.message ?? 'The proxy refused the connection'}. Nothing is sent until the proxy lets it through.`,
+        action:
+          error?.action ??
+          'Check the proxy settings (HTTPS_PROXY, or the system proxy settings); the next try is automatic.',
       };
     case 'offline':
       if (error && isServerErrorCode(error.code)) {

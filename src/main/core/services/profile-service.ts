@@ -23,6 +23,7 @@ import {
 } from '../../../shared/settings';
 import { normaliseBaseUrl, originOf, requireSecureBaseUrl } from '../api/base-url';
 import { createServiceForGeneration, detectGeneration } from '../api/detect-generation';
+import type { ClientNetwork } from '../api/authenta-client';
 import { isAuthentaError } from '../api/errors';
 import type { BlockBoard } from '../pipeline/blocks';
 import type { ActiveService } from '../pipeline/context';
@@ -68,6 +69,8 @@ export interface ProfileServiceOptions {
   envBaseUrl?: string;
   /** The active profile was built again (with `resume`: blocked jobs may go on). */
   afterActivation(resume: boolean): Promise<void>;
+  /** The proxy routes and the upload cap of every client (the Sandbox is reached without the proxy). */
+  network?: ClientNetwork;
 }
 
 export function isSandbox(p: ProfileRecord): boolean {
@@ -261,6 +264,7 @@ export class ProfileService implements Disposable {
         credentials: target.credentials,
         logger: this.logger,
         clock: this.clock,
+        network: this.networkFor(isSandbox(profile)),
         preferred: profile.generation,
         onCall: (call) => {
           if (call.kind !== 'upload') this.options.countCall(call.kind);
@@ -375,6 +379,12 @@ export class ProfileService implements Disposable {
     return this.simStarting;
   }
 
+  /** The Sandbox's simulator listens on this computer: no proxy in between (the cap still holds). */
+  private networkFor(sandbox: boolean): ClientNetwork | undefined {
+    const network = this.options.network;
+    return sandbox && network ? { uploadRate: network.uploadRate } : network;
+  }
+
   /** A counted service for a profile, or null when it has no credentials. */
   private async buildService(
     profile: ProfileRecord,
@@ -397,6 +407,7 @@ export class ProfileService implements Disposable {
           credentials,
           logger: this.logger,
           clock: this.clock,
+          network: this.networkFor(sandbox),
         });
     return {
       service: new CountingService(inner, (q) => this.options.countCall(q)),

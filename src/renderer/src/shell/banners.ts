@@ -35,6 +35,7 @@ const HEADINGS: Readonly<Record<BlockKind, string>> = {
   'quota-mutation': 'Upload quota reached: new uploads are paused',
   credits: 'Credits exhausted: no new files are sent',
   offline: 'Authenta cannot be reached',
+  proxy: 'The proxy stops the connection to Authenta',
 };
 
 /** Why an `offline` block holds the queue, read from its code: no answer at all, or a bad one. */
@@ -79,6 +80,7 @@ const TONES: Readonly<Record<BlockKind, BannerTone>> = {
   'quota-mutation': 'warning',
   credits: 'error',
   offline: 'warning',
+  proxy: 'error',
 };
 
 const ORDER: Readonly<Record<Banner['kind'], number>> = {
@@ -89,6 +91,7 @@ const ORDER: Readonly<Record<Banner['kind'], number>> = {
   'quota-mutation': 3,
   'quota-query': 4,
   offline: 5,
+  proxy: 5,
   folder: 6,
   paused: 7,
 };

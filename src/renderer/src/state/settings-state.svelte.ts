@@ -39,6 +39,14 @@ export const NUMBER_FIELDS = {
     integer: true,
     label: 'After the quota is reached, check again after',
   },
+  maxUploadRateMbps: {
+    key: 'maxUploadBytesPerSecond',
+    unit: 1_000_000,
+    min: 0,
+    max: 100_000,
+    integer: false,
+    label: 'Upload bandwidth cap, all uploads together (0: no cap)',
+  },
   thumbnailCacheMb: {
     key: 'thumbnailCacheBytes',
     unit: MB,
