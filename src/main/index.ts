@@ -7,19 +7,25 @@ import { app } from 'electron';
 import { Engine } from './core/engine';
 import { openSqliteLedgerIn } from './core/ledger/sqlite-ledger';
 import { KeytarSecretStore } from './core/secrets/keytar-secret-store';
+import { KeytarLedgerPasswordStore } from './core/secrets/team-ledger-password';
+import { openDesktopTeamLedger } from './desktop/team-ledger';
 import { defaultLogFile, runDesktop, showStartFailure } from './desktop/app';
 import { ElectronSettingsStore } from './desktop/electron-settings-store';
 
 runDesktop({
-  createEngine: ({ nativeBinding, ...deps }) =>
+  createEngine: ({ nativeBinding, teamLedger, ...deps }) =>
     new Engine({
       ...deps,
-      openLedger: openSqliteLedgerIn({ nativeBinding }),
+      // The team ledger chosen in Settings (read at start), else the embedded SQLite ledger.
+      openLedger: teamLedger
+        ? openDesktopTeamLedger(teamLedger, deps.logger)
+        : openSqliteLedgerIn({ nativeBinding }),
       // Loaded on first use of the Sandbox only.
       simulatorFactory: async (options) => (await import('./sim/index')).startSimulator(options),
     }),
   createSettingsStore: (dataDir) => new ElectronSettingsStore(dataDir),
   createSecretStore: () => new KeytarSecretStore(),
+  createLedgerPasswordStore: () => new KeytarLedgerPasswordStore(),
 }).catch(async (error: unknown) => {
   // runDesktop reports its own failures; this is the last resort for anything it let through.
   try {

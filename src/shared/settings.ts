@@ -77,12 +77,32 @@ export const PreferencesSchema = z.object({
 });
 export type Preferences = z.infer<typeof PreferencesSchema>;
 
+/**
+ * The team ledger a desktop desk uses (issue 11): a PostgreSQL URL WITHOUT its password (the
+ * password lives in the OS keychain) and the name this desk shows to the others. Absent: the
+ * embedded SQLite ledger. Read when the app starts.
+ */
+export const TeamLedgerSettingSchema = z.object({
+  /** postgres://user@host:5432/database; a URL carrying a password is refused. */
+  url: z
+    .string()
+    .min(1)
+    .max(2000)
+    .refine((u) => !/^[a-z]+:\/\/[^/@]*:[^/@]*@/i.test(u) && !/[?&]password=/i.test(u), {
+      message: 'The team ledger URL must not hold the password (it belongs in the keychain).',
+    }),
+  /** This desk's name as the team sees it (empty: the computer's name). */
+  desk: z.string().max(60).default(''),
+});
+export type TeamLedgerSetting = z.infer<typeof TeamLedgerSettingSchema>;
+
 export const SettingsSchema = z.object({
   version: z.literal(SETTINGS_VERSION),
   profiles: z.array(ProfileRecordSchema).default([]),
   activeProfileId: z.string().nullable().default(null),
   folders: z.array(FolderRecordSchema).default([]),
   preferences: PreferencesSchema.default(PreferencesSchema.parse({})),
+  teamLedger: TeamLedgerSettingSchema.optional(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 

@@ -4,7 +4,7 @@
  * from the composition root (src/main/index.ts), so tests hand in any AuthentaWatchApi.
  */
 import { existsSync, mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, dialog, Notification, powerMonitor, protocol, session, shell } from 'electron';
@@ -32,6 +32,9 @@ import { appPaths, type AppPaths } from './paths';
 import { PowerCoordinator, type PowerAwareEngine } from './power';
 import { appTarget, applySessionPolicy, guardWebContents, isTrustedSender, type AppTarget } from './security';
 import { SettingsHub } from './settings-hub';
+import { desktopTeamLedger, type DesktopTeamLedger } from './team-ledger';
+import { ledgerUrlSecrets } from '../core/ledger/ledger-url';
+import type { LedgerPasswordStore } from '../core/secrets/team-ledger-password';
 import { handedOverPaths, pathsFromArgv, type HandoverData } from './single-instance';
 import { TrayController } from './tray';
 import type { TrayAction } from './tray-model';
@@ -53,6 +56,8 @@ export interface DesktopEngineDeps {
   proxy: ProxyResolver;
   /** A better-sqlite3 binary built for this Electron (development only, see scripts/start.mjs). */
   nativeBinding?: string;
+  /** The team ledger chosen in Settings (its URL holds the keychain's password); absent: SQLite. */
+  teamLedger?: DesktopTeamLedger;
 }
 
 /** The engine as the desktop drives it. */
@@ -70,6 +75,8 @@ export interface DesktopOptions {
   createEngine(deps: DesktopEngineDeps): DesktopEngine;
   createSettingsStore(dataDir: string): SettingsStore;
   createSecretStore(): SecretStore;
+  /** Where the team ledger's password is kept (the OS keychain); without it, no team ledger is opened. */
+  createLedgerPasswordStore?(): LedgerPasswordStore;
   /** Default: the folder the headless CLI uses too (see common/data-dir.ts). */
   dataDir?: string;
   platform?: NodeJS.Platform;
@@ -283,6 +290,12 @@ export class DesktopApp {
     await hub.load();
 
     const nativeBinding = app.isPackaged ? undefined : env[NATIVE_BINDING_ENV] || undefined;
+    const passwords = this.options.createLedgerPasswordStore?.();
+    const teamLedger = passwords ? await desktopTeamLedger(hub.current(), passwords, hostname()) : null;
+    if (teamLedger) {
+      for (const secret of ledgerUrlSecrets(teamLedger.url)) knownSecrets.add(secret);
+      logger.info('team ledger', { url: teamLedger.redacted, desk: teamLedger.desk });
+    }
     const engine = this.options.createEngine({
       dataDir,
       clock: this.clock,
@@ -293,6 +306,7 @@ export class DesktopApp {
       capabilities: { ...ELECTRON_CAPABILITIES },
       proxy: electronProxyResolver(session.defaultSession),
       ...(nativeBinding ? { nativeBinding } : {}),
+      ...(teamLedger ? { teamLedger } : {}),
     });
     this.engine = engine;
     await engine.start();
