@@ -20,6 +20,7 @@ import {
   type Profile,
   type UploadProgress,
 } from './domain';
+import { HistoryQuerySchema, type HistoryPage } from './history';
 import { PreferencesSchema, type Preferences } from './settings';
 import { eventMethod, type ContractNames, type EventMethod } from './contract-bridge';
 
@@ -266,6 +267,12 @@ export const COMMANDS = {
   pickFiles: takes(z.tuple([])).answers<string[]>(),
   /** Print the window to a PDF file the user picks (desktop only, capability `pdf`); null when cancelled. */
   savePdf: takes(z.tuple([z.string().max(200)])).answers<string | null>(),
+  /**
+   * One page of the account's records on Authenta, newest first (`GET /media` or `GET /v1/jobs`):
+   * one Query call, made only when asked (never polled), each record marked as checked here or
+   * from elsewhere (issue 14).
+   */
+  getAccountHistory: takes(z.tuple([HistoryQuerySchema])).answers<HistoryPage>(),
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;

@@ -34,6 +34,7 @@ import {
   type Unsubscribe,
 } from '../../shared/contract';
 import {
+  JOB_STATES,
   UNFINISHED_STATES,
   type EngineStatus,
   type FolderOptionsSchema,
@@ -45,7 +46,9 @@ import {
   type UploadProgress,
 } from '../../shared/domain';
 import { PreferencesSchema, type Preferences } from '../../shared/settings';
+import type { HistoryPage, HistoryQuery } from '../../shared/history';
 import { lockDataDir } from './data-dir-lock';
+import { AccountHistory, indexLocalRecords } from './history/account-history';
 import { watchDiskFull } from './data-folder';
 import { JobStore } from './ledger/job-store';
 import type { EngineOptions } from './engine-options';
@@ -97,6 +100,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private readonly idle: IdleWatch;
   private readonly disk: DiskWatch;
   private readonly profiles: ProfileService;
+  private readonly history = new AccountHistory();
   private parts: Parts | null = null;
   private paused = false;
   /** The system sleeps: work pauses without changing the user's own pause. */
@@ -357,6 +361,27 @@ export class Engine implements AuthentaWatchApi, Disposable {
   }
 
   /** Hosts with a file manager override this. */
+  /** One page of the account's records, read now (see AccountHistory); the day's Query count includes it. */
+  async getAccountHistory(query: HistoryQuery): Promise<HistoryPage> {
+    await this.profiles.settled();
+    const active = this.profiles.active;
+    if (!active)
+      throw userError(
+        'No profile can reach Authenta yet: add the client ID and secret (or an API key) under Account, then open the history again.',
+        'NO_CREDENTIALS',
+      );
+    const ledger = this.ledger;
+    return this.history.read(
+      {
+        service: active.service,
+        profileName: active.profile.name,
+        simulated: active.simulated,
+        localRecords: async () => indexLocalRecords(await ledger.listByStates(JOB_STATES)),
+      },
+      query,
+    );
+  }
+
   async revealJob(_id: JobId): Promise<void> {
     throw userError(
       'Showing a file in its folder is not available in this host; open the folder yourself.',
