@@ -8,6 +8,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { resolve as resolvePath } from 'node:path';
 import { AFTER_ACTIONS, type AfterAction } from '../../shared/domain';
 import { REPORT_FORMATS, type ReportFormat } from '../../shared/contract';
+import { HISTORY_PAGE_SIZE_DEFAULT, HISTORY_PAGE_SIZE_MAX } from '../../shared/history';
 import { normaliseBaseUrl, BaseUrlError } from '../core/api/base-url';
 import { parseLedgerUrl } from '../core/ledger/ledger-url';
 import { defaultDataDir } from '../common/data-dir';
@@ -129,8 +130,27 @@ export interface UsageError {
   message: string;
 }
 
+/** `history`: pages of the account's records on Authenta, each one Query call (issue 14). */
+export interface HistoryCommand {
+  kind: 'history';
+  dataDir: string;
+  /** The profile whose account is read; null: the active one, else `default`. */
+  profile: string | null;
+  /** From `--base-url` or AUTHENTA_BASE_URL; null: the profile's. */
+  baseUrl: string | null;
+  api: ApiChoice | null;
+  page: number;
+  pageSize: number;
+  /** Read every page from `page` on (one Query call each). */
+  all: boolean;
+  json: boolean;
+  /** Read this team ledger to tell local records from the rest (see RunCommand.ledgerUrl). */
+  ledgerUrl: string | null;
+}
+
 export type CliCommand =
   | RunCommand
+  | HistoryCommand
   | ReportCommand
   | SetAsideLedgerCommand
   | LoginCommand
@@ -350,6 +370,62 @@ export function parseCli(argv: readonly string[], ctx: CliContext): CliCommand {
         ledgerUrl: ledgerUrlOf(o.ledger, ctx.env.AUTHENTA_LEDGER_URL),
       };
     });
+
+  program
+    .command('history')
+    .description(
+      "list the account's records on Authenta, newest first, marking those this desk checked; each page is one Query call, read only when asked",
+    )
+    .option('--page <n>', 'the page to read (from 1)', intIn('--page', 1, 1_000_000), 1)
+    .option(
+      '--page-size <n>',
+      `records per page (1-${HISTORY_PAGE_SIZE_MAX})`,
+      intIn('--page-size', 1, HISTORY_PAGE_SIZE_MAX),
+      HISTORY_PAGE_SIZE_DEFAULT,
+    )
+    .option('--all', 'read every page from --page on (one Query call per page)')
+    .option('--json', 'print the pages as JSON instead of a table')
+    .option('--profile <profile>', 'the profile whose account to read (default: the active one)')
+    .option('--base-url <url>', `API address (default: the profile's; env AUTHENTA_BASE_URL)`)
+    .addOption(
+      new Option('--api <api>', "API generation: media or jobs (default: the profile's setting)").choices(
+        API_CHOICES,
+      ),
+    )
+    .option(
+      '--data-dir <dir>',
+      'the data folder whose ledger tells which records are local (env AUTHENTA_DATA_DIR)',
+    )
+    .option('--ledger <url>', LEDGER_HELP)
+    .action(
+      (o: {
+        page: number;
+        pageSize: number;
+        all?: boolean;
+        json?: boolean;
+        profile?: string;
+        baseUrl?: string;
+        api?: ApiChoice;
+        dataDir?: string;
+        ledger?: string;
+      }) => {
+        result = {
+          kind: 'history',
+          dataDir: dataDirOf(o.dataDir),
+          profile: o.profile ?? null,
+          baseUrl:
+            o.baseUrl !== undefined
+              ? baseUrlOf(o.baseUrl, '--base-url')
+              : baseUrlOf(ctx.env.AUTHENTA_BASE_URL, 'AUTHENTA_BASE_URL'),
+          api: o.api ?? null,
+          page: o.page,
+          pageSize: o.pageSize,
+          all: o.all === true,
+          json: o.json === true,
+          ledgerUrl: ledgerUrlOf(o.ledger, ctx.env.AUTHENTA_LEDGER_URL),
+        };
+      },
+    );
 
   program
     .command('set-aside-ledger')
