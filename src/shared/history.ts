@@ -84,3 +84,12 @@ export const HISTORY_PHASE_WORDS: Readonly<Record<HistoryPhase, string>> = {
 export function originWords(entry: Pick<HistoryEntry, 'local'>): string {
   return entry.local ? 'Checked here' : 'From elsewhere';
 }
+
+/**
+ * The entries shown after one more page: the new ones appended, a record already shown (records
+ * made since the first page shift the pages) kept once, where it was first shown. Pure.
+ */
+export function appendPage(shown: readonly HistoryEntry[], page: readonly HistoryEntry[]): HistoryEntry[] {
+  const seen = new Set(shown.map((e) => e.remoteId));
+  return [...shown, ...page.filter((e) => !seen.has(e.remoteId))];
+}

@@ -11,13 +11,14 @@ import { AttentionState, type AttentionHost } from './attention-state.svelte';
 import { DetailsState } from './details-state.svelte';
 import { DropTracker } from './drop-state.svelte';
 import { FoldersState } from './folders-state.svelte';
+import { HistoryState } from './history-state.svelte';
 import { JobsState, type JobsStateOptions } from './jobs-state.svelte';
 import { MediaState, type PosterDrawer } from './media-state.svelte';
 import { ReportState } from './report-state.svelte';
 import { SettingsState } from './settings-state.svelte';
 import { StatusState } from './status-state.svelte';
 
-export const VIEWS = ['queue', 'folders', 'account', 'settings'] as const;
+export const VIEWS = ['queue', 'folders', 'account', 'settings', 'history'] as const;
 export type View = (typeof VIEWS)[number];
 
 /**
@@ -46,6 +47,8 @@ export class AppState {
   readonly folders: FoldersState;
   readonly account: AccountState;
   readonly settings: SettingsState;
+  /** The account's records on Authenta, read on demand (issue 14). */
+  readonly history: HistoryState;
   /** New fake and suspect verdicts for the tab's title and browser notifications (web only). */
   readonly attention: AttentionState | null;
   /** Thumbnails, previews and poster frames of the local files. */
@@ -86,6 +89,7 @@ export class AppState {
     this.folders = new FoldersState(api, this.status);
     this.account = new AccountState(api);
     this.settings = new SettingsState(api);
+    this.history = new HistoryState(api);
     this.media = new MediaState(api, options.posterDrawer ?? null);
     this.report = new ReportState(api);
     this.attention = options.attention
@@ -108,6 +112,7 @@ export class AppState {
         const profileChanged = status.profile?.id !== this.status.status?.profile?.id;
         this.status.apply(status);
         if (profileChanged && this.account.loaded) void this.account.load();
+        if (profileChanged) this.history.reset();
       }),
       api.onOpenJob((id) => this.openJob(id)),
     );
