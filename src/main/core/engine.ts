@@ -57,17 +57,17 @@ import { MediaFiles } from './media/media-files';
 import { prefetchThumbnails } from './media/thumbnail-prefetch';
 import { ThumbnailService } from './media/thumbnails';
 import { BlockBoard } from './pipeline/blocks';
-import type { PipelineContext } from './pipeline/context';
-import { Pipeline } from './pipeline/pipeline';
+import { Pipeline, type PipelineDeps } from './pipeline/pipeline';
 import { DEFAULT_POLL_TUNING } from './pipeline/poll-schedule';
 import { systemClock, type Clock, type Disposable, type Logger } from './ports';
 import { CallCounter } from './services/call-counter';
 import { DiskWatch } from './services/disk-watch';
 import { EngineSettings } from './services/engine-settings';
 import { EventHub } from './services/event-hub';
-import { FolderRegistry, KnownFiles } from './services/folder-registry';
+import { FolderRegistry } from './services/folder-registry';
 import { engineSettled, IdleWatch, queueWaitsForUser } from './services/idle';
 import { JobViews } from './services/job-views';
+import { KnownFiles } from './services/known-files';
 import { ProfileService } from './services/profile-service';
 import { toJob } from './services/to-job';
 import { userError } from './services/user-error';
@@ -196,10 +196,12 @@ export class Engine implements AuthentaWatchApi, Disposable {
       watchDiskFull(await openLedger({ dataDir, now: () => this.clock.now() }), () => this.disk.onDiskFull()),
       { onListenerError: (e) => this.logger.warn('a job change listener failed', { message: String(e) }) },
     );
-    // Every committed change reaches the UI from here: no write has to remember to say so.
+    // Every committed change reaches the UI and the known-file set from here: no write has to
+    // remember to say so.
     ledger.onChange((changes) => {
       for (const c of changes) this.events.jobChanged(c.row);
     });
+    ledger.onChange((changes) => this.known.hear(changes));
     // Set at once: dispose() closes the ledger even when a later step fails.
     this.parts = { ledger: ledger as Ledger } as Parts;
     this.events.start();
@@ -213,7 +215,9 @@ export class Engine implements AuthentaWatchApi, Disposable {
     this.parts.media = new MediaFiles({ job: (id) => ledger.get(id), thumbs, logger: this.logger });
     this.known.load(await ledger.knownFileKeys());
     await this.calls.load(ledger);
-    const pipeline = new Pipeline(this.context(ledger), { hashConcurrency: this.options.hashConcurrency });
+    const pipeline = new Pipeline(this.pipelineDeps(ledger), {
+      hashConcurrency: this.options.hashConcurrency,
+    });
     this.parts.pipeline = pipeline;
     this.parts.folders = new FolderRegistry({
       settings: this.settings,
@@ -247,24 +251,28 @@ export class Engine implements AuthentaWatchApi, Disposable {
     });
   }
 
-  /** What the pipeline's stages share: the ledger, time, the blocks, and views of the services. */
-  private context(ledger: Ledger): PipelineContext {
+  /** The views the pipeline's stages read (each stage gets only its part; see PipelineDeps). */
+  private pipelineDeps(ledger: JobStore): PipelineDeps {
     return {
       ledger,
+      changes: ledger,
       clock: this.clock,
       logger: this.logger,
       random: this.options.random ?? Math.random,
       blocks: this.board,
       tuning: { ...DEFAULT_POLL_TUNING, ...this.options.pollTuning },
-      active: () => this.profiles.active,
-      activeProfileId: () => this.profiles.activeId,
-      generation: () => this.profiles.generation(),
-      folder: (id) => this.folders.folder(id),
-      preferences: () => this.settings.current.preferences,
-      paused: () => this.paused || this.suspended || this.disposed || this.disk.full !== null,
-      pausedFolderIds: () => this.folders.pausedIds(),
-      progress: (id, sent, size, phase) => this.events.progress(id, sent, size, phase),
-      markKnown: (path, size, mtimeMs) => this.known.add(path, size, mtimeMs),
+      profile: {
+        active: () => this.profiles.active,
+        activeProfileId: () => this.profiles.activeId,
+        generation: () => this.profiles.generation(),
+      },
+      settings: {
+        folder: (id) => this.folders.folder(id),
+        preferences: () => this.settings.current.preferences,
+        paused: () => this.paused || this.suspended || this.disposed || this.disk.full !== null,
+        pausedFolderIds: () => this.folders.pausedIds(),
+      },
+      progress: { report: (id, sent, size, phase) => this.events.progress(id, sent, size, phase) },
     };
   }
 

@@ -22,13 +22,13 @@ import {
   modelsFor,
   supportedContentTypes,
 } from '../../../shared/models';
-import type { JobPatch, JobRecord } from '../ledger/ledger';
+import type { JobPatch, JobRecord, Ledger } from '../ledger/ledger';
 import { changedMessage, duplicateMessage, folderRemovedMessage, vanishedMessage } from '../messages';
-import type { Disposable } from '../ports';
+import type { Clock, Disposable, Logger } from '../ports';
 import { describeContentType, FileProblemError, hashFile, sniffFile, statFile } from '../watch/classify';
 import type { FileCandidate } from '../watch/folder-watcher';
-import type { PipelineContext } from './context';
 import { LOCAL_CODES } from './hints';
+import type { ProfileView, ProgressSink, SettingsView } from './views';
 
 const DEFAULT_OPTIONS = FolderOptionsSchema.parse({});
 
@@ -166,15 +166,30 @@ export function sameVersion(
   return a.size === b.size && Math.floor(a.mtimeMs) === Math.floor(b.mtimeMs);
 }
 
-/** How the intake is tuned and whom it tells. */
+/**
+ * What the intake reads and writes: rows in the ledger, the active profile (who files are
+ * prepared for), the folders and preferences (what is wanted), and where checking progress goes.
+ */
+export interface IntakeDeps {
+  readonly ledger: Ledger;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly profile: ProfileView;
+  readonly settings: Pick<SettingsView, 'folder' | 'preferences'>;
+  readonly progress: ProgressSink;
+}
+
+/** How the intake is tuned. */
 export interface IntakeOptions {
   /** Files sniffed and hashed at once (default 2). */
   hashConcurrency?: number;
-  /** A job became `queued`. */
-  onQueued(): void;
 }
 
-/** Turns reported and dropped files into `queued` or `skipped` rows; see the module comment. */
+/**
+ * Turns reported and dropped files into `queued` or `skipped` rows; see the module comment. It
+ * only writes rows: who hears of a queued row (the uploader) or of a file version taken (the
+ * known-file set) hears it from the job store's stream.
+ */
 export class Intake implements Disposable {
   private readonly queue: PQueue;
   private readonly chains = new Map<string, Promise<void>>();
@@ -184,8 +199,8 @@ export class Intake implements Disposable {
   private disposed = false;
 
   constructor(
-    private readonly ctx: PipelineContext,
-    private readonly options: IntakeOptions,
+    private readonly deps: IntakeDeps,
+    options: IntakeOptions = {},
   ) {
     this.queue = new PQueue({ concurrency: Math.max(1, options.hashConcurrency ?? 2) });
   }
@@ -221,7 +236,7 @@ export class Intake implements Disposable {
   classify(id: number, delayMs = 0): void {
     if (this.disposed) return;
     if (delayMs > 0) {
-      const t = this.ctx.clock.setTimeout(() => {
+      const t = this.deps.clock.setTimeout(() => {
         this.timers.delete(t);
         this.classify(id);
       }, delayMs);
@@ -233,7 +248,7 @@ export class Intake implements Disposable {
     this.classifying.set(id, controller);
     void this.queue
       .add(() => this.doClassify(id, controller.signal))
-      .catch((e: unknown) => this.ctx.logger.error('classify failed', { id, message: String(e) }))
+      .catch((e: unknown) => this.deps.logger.error('classify failed', { id, message: String(e) }))
       .finally(() => {
         if (this.classifying.get(id) === controller) this.classifying.delete(id);
       });
@@ -261,7 +276,7 @@ export class Intake implements Disposable {
   }
 
   private async ensureCurrentVersion(job: JobRecord): Promise<number | null> {
-    const latest = await this.ctx.ledger.findLatestByPath(job.path);
+    const latest = await this.deps.ledger.findLatestByPath(job.path);
     if (latest && latest.id !== job.id) return latest.id;
     let st: { size: number; mtimeMs: number };
     try {
@@ -297,7 +312,10 @@ export class Intake implements Disposable {
     const next = prev
       .then(fn)
       .catch((e: unknown) =>
-        this.ctx.logger.error('intake failed', { path, message: e instanceof Error ? e.message : String(e) }),
+        this.deps.logger.error('intake failed', {
+          path,
+          message: e instanceof Error ? e.message : String(e),
+        }),
       )
       .finally(() => {
         this.busy -= 1;
@@ -307,14 +325,14 @@ export class Intake implements Disposable {
   }
 
   private async insertWaiting(c: FileCandidate, note: string): Promise<JobRecord> {
-    const row = await this.ctx.ledger.insert({
+    const row = await this.deps.ledger.insert({
       path: c.path,
       name: basename(c.path),
       folderId: c.folderId,
       size: c.size,
       mtimeMs: c.mtimeMs,
-      profileId: this.ctx.activeProfileId(),
-      simulated: this.ctx.active()?.simulated ?? false,
+      profileId: this.deps.profile.activeProfileId(),
+      simulated: this.deps.profile.active()?.simulated ?? false,
       state: 'waiting',
       note,
     });
@@ -327,7 +345,7 @@ export class Intake implements Disposable {
    */
   private async reopenUnreadable(latest: JobRecord | null, c: FileCandidate): Promise<JobRecord | null> {
     if (latest?.state !== 'failed' || latest.errorCode !== 'UNREADABLE') return null;
-    const row = await this.ctx.ledger.transition(
+    const row = await this.deps.ledger.transition(
       latest.id,
       'failed',
       'waiting',
@@ -345,11 +363,11 @@ export class Intake implements Disposable {
   }
 
   private async onSeen(c: FileCandidate): Promise<void> {
-    const found = await this.ctx.ledger.findLatestByPath(c.path);
+    const found = await this.deps.ledger.findLatestByPath(c.path);
     const latest = (await this.reopenUnreadable(found, c)) ?? found;
     if (latest?.state === 'waiting') {
       if (!sameVersion(latest, c) || latest.folderId !== c.folderId) {
-        await this.ctx.ledger.update(latest.id, { size: c.size, mtimeMs: c.mtimeMs, folderId: c.folderId }, [
+        await this.deps.ledger.update(latest.id, { size: c.size, mtimeMs: c.mtimeMs, folderId: c.folderId }, [
           'waiting',
         ]);
       }
@@ -362,7 +380,7 @@ export class Intake implements Disposable {
     );
     // A queued older version is no longer the file: it is not sent.
     if (latest?.state === 'queued') {
-      await this.ctx.ledger.transition(
+      await this.deps.ledger.transition(
         latest.id,
         'queued',
         'failed',
@@ -377,7 +395,7 @@ export class Intake implements Disposable {
   }
 
   private async onStable(c: FileCandidate): Promise<void> {
-    const found = await this.ctx.ledger.findLatestByPath(c.path);
+    const found = await this.deps.ledger.findLatestByPath(c.path);
     let row = (await this.reopenUnreadable(found, c)) ?? found;
     if (row && row.state !== 'waiting') {
       if (sameVersion(row, c) && row.state !== 'skipped' && row.state !== 'failed') return;
@@ -385,16 +403,16 @@ export class Intake implements Disposable {
     }
     if (!row) row = await this.insertWaiting(c, 'seen in the folder');
     else if (!sameVersion(row, c)) {
-      row = (await this.ctx.ledger.update(row.id, { size: c.size, mtimeMs: c.mtimeMs }, ['waiting'])) ?? row;
+      row = (await this.deps.ledger.update(row.id, { size: c.size, mtimeMs: c.mtimeMs }, ['waiting'])) ?? row;
     }
     this.classify(row.id);
   }
 
   private async onGone(path: string): Promise<void> {
-    const latest = await this.ctx.ledger.findLatestByPath(path);
+    const latest = await this.deps.ledger.findLatestByPath(path);
     if (latest?.state !== 'waiting') return; // later states check the file themselves before sending
     this.abort(latest.id);
-    await this.ctx.ledger.transition(
+    await this.deps.ledger.transition(
       latest.id,
       'waiting',
       'skipped',
@@ -410,33 +428,30 @@ export class Intake implements Disposable {
   private async skip(row: JobRecord, code: string, kind: ErrorKind, message: string): Promise<void> {
     if (code === 'UNREADABLE') {
       // Not a verdict on the file: it failed (the user must act) and is read again when seen again.
-      await this.ctx.ledger.transition(row.id, 'waiting', 'failed', {
+      await this.deps.ledger.transition(row.id, 'waiting', 'failed', {
         errorCode: code,
         errorKind: kind,
         errorMessage: message,
       });
       return;
     }
-    const done = await this.ctx.ledger.transition(row.id, 'waiting', 'skipped', {
+    await this.deps.ledger.transition(row.id, 'waiting', 'skipped', {
       errorCode: code,
       errorKind: kind,
       errorMessage: message,
     });
-    if (done) {
-      this.ctx.markKnown(done.path, done.size, done.mtimeMs);
-    }
   }
 
   private async doClassify(id: number, signal: AbortSignal): Promise<void> {
-    const row = await this.ctx.ledger.get(id);
+    const row = await this.deps.ledger.get(id);
     if (!row || row.state !== 'waiting' || signal.aborted) return;
-    const folder = this.ctx.folder(row.folderId);
+    const folder = this.deps.settings.folder(row.folderId);
     if (row.folderId !== null && folder === null) {
       await this.skip(row, LOCAL_CODES.folderRemoved, 'local', folderRemovedMessage(row.name));
       return;
     }
-    const prefs = this.ctx.preferences();
-    const generation = this.ctx.generation();
+    const prefs = this.deps.settings.preferences();
+    const generation = this.deps.profile.generation();
     const sniff = await sniffFile(row.path, {
       maxSizeBytes: prefs.maxFileSizeBytes,
       supported: sniffableTypes(generation),
@@ -476,7 +491,7 @@ export class Intake implements Disposable {
           ? (read) => {
               if (read - reported < reportEvery && read < before.size) return;
               reported = read;
-              this.ctx.progress(row.id, Math.min(read, before.size), before.size, 'checking');
+              this.deps.progress.report(row.id, Math.min(read, before.size), before.size, 'checking');
             }
           : undefined,
       );
@@ -491,11 +506,11 @@ export class Intake implements Disposable {
     }
     if (!sameVersion(before, after) || hashed.size !== after.size) {
       // Still being written: look again once it settles (the watcher reports it again for folders).
-      await this.ctx.ledger.update(row.id, { size: after.size, mtimeMs: after.mtimeMs }, ['waiting']);
+      await this.deps.ledger.update(row.id, { size: after.size, mtimeMs: after.mtimeMs }, ['waiting']);
       if (row.folderId === null) this.classify(row.id, 1_000);
       return;
     }
-    const active = this.ctx.active();
+    const active = this.deps.profile.active();
     const simulated = active?.simulated ?? row.simulated;
     const force = row.forceRecheck || (folder?.forceRecheck ?? false);
     const patch = {
@@ -506,34 +521,27 @@ export class Intake implements Disposable {
       size: after.size,
       mtimeMs: after.mtimeMs,
       simulated,
-      profileId: this.ctx.activeProfileId(),
+      profileId: this.deps.profile.activeProfileId(),
     };
     if (!force) {
-      const prior = await this.ctx.ledger.findDoneByHash(hashed.sha256, model, simulated);
+      const prior = await this.deps.ledger.findDoneByHash(hashed.sha256, model, simulated);
       if (prior) {
-        const dup = await this.ctx.ledger.transition(
+        await this.deps.ledger.transition(
           row.id,
           'waiting',
           'skipped',
-          { ...patch, ...duplicatePatch(prior, model, this.ctx.clock.now()) },
+          { ...patch, ...duplicatePatch(prior, model, this.deps.clock.now()) },
           `duplicate of job #${prior.id}`,
         );
-        if (dup) {
-          this.ctx.markKnown(dup.path, dup.size, dup.mtimeMs);
-        }
         return;
       }
     }
-    const queued = await this.ctx.ledger.transition(
+    await this.deps.ledger.transition(
       row.id,
       'waiting',
       'queued',
       patch,
       `${sniff.contentType}, sha256 ${hashed.sha256.slice(0, 12)}…, model ${model}`,
     );
-    if (queued) {
-      this.ctx.markKnown(queued.path, queued.size, queued.mtimeMs);
-      this.options.onQueued();
-    }
   }
 }

@@ -1,23 +1,53 @@
 /**
  * The pipeline: intake (sniff, hash, dedupe), the uploader (POST, PUT) and the poller (verdicts),
  * plus what the user can do to a job (cancel, retry, delete the remote record) and what happens
- * at start after a crash. The Engine owns one and hands it a PipelineContext.
+ * at start after a crash. The Engine owns one and hands it the views it is built from
+ * (PipelineDeps); each stage gets only its part. The stages never call each other: the uploader
+ * returns what it decided and this routes it (`route`), and what follows a queued row or a verdict
+ * is heard on the job store's stream (`hear`).
  */
-import { basename, dirname } from 'node:path';
-import { UNFINISHED_STATES, type JobState } from '../../../shared/domain';
+import type { JobState } from '../../../shared/domain';
+import { UNFINISHED_STATES } from '../../../shared/domain';
 import { AuthentaError, isAuthentaError } from '../api/errors';
-import type { JobPatch, JobRecord } from '../ledger/ledger';
+import type { CommittedChange } from '../ledger/job-store';
+import type { JobPatch, JobRecord, Ledger } from '../ledger/ledger';
 import { cancelledMessage, noJobMessage, vanishedMessage } from '../messages';
-import type { Disposable, RemoteRecord } from '../ports';
-import { applyAfterAction } from '../watch/after-verdict';
+import type { Clock, Disposable, Logger, RemoteRecord } from '../ports';
 import { statFile } from '../watch/classify';
 import type { FileCandidate } from '../watch/folder-watcher';
-import type { PipelineContext } from './context';
+import type { BlockBoard } from './blocks';
 import { blockOrder, blocksOf, decideOnError, firstOperation, quotaOf, type Operation } from './error-policy';
 import { LOCAL_CODES } from './hints';
-import { duplicatePatch, Intake } from './intake';
+import { Intake } from './intake';
+import type { PollTuning } from './poll-schedule';
 import { Poller } from './poller';
+import { failChanged, type UploadOutcome } from './upload-checks';
 import { Uploader } from './uploader';
+import { VerdictFollowUp } from './verdict-follow-up';
+import type { ChangeStream, ProfileView, ProgressSink, SettingsView } from './views';
+
+/**
+ * The views the pipeline is built from, composed in one place (the Engine). The Pipeline hands
+ * each stage the part it uses; no stage receives all of them.
+ */
+export interface PipelineDeps {
+  /** The job store: every write through it is announced on `changes`. */
+  readonly ledger: Ledger;
+  readonly changes: ChangeStream;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly random: () => number;
+  readonly blocks: BlockBoard;
+  readonly tuning: PollTuning;
+  readonly profile: ProfileView;
+  readonly settings: SettingsView;
+  readonly progress: ProgressSink;
+}
+
+/** A committed change that gives the uploader work: a row that has just become `queued`. Pure. */
+export function givesUploaderWork(change: CommittedChange): boolean {
+  return change.cause === 'transition' && change.row.state === 'queued';
+}
 
 /** Tuning of the pipeline. */
 export interface PipelineOptions {
@@ -74,31 +104,56 @@ export class Pipeline implements Disposable {
   readonly intake: Intake;
   readonly uploader: Uploader;
   readonly poller: Poller;
+  private readonly followUp: VerdictFollowUp;
   private readonly boardListener: Disposable;
+  private readonly changeListener: Disposable;
   private boardRunning = false;
   private boardAgain = false;
   private boardWork: Promise<void> = Promise.resolve();
   private disposed = false;
 
   constructor(
-    private readonly ctx: PipelineContext,
+    private readonly deps: PipelineDeps,
     options: PipelineOptions = {},
   ) {
-    this.intake = new Intake(ctx, {
-      hashConcurrency: options.hashConcurrency,
-      onQueued: () => this.uploader.pump(),
-    });
-    this.uploader = new Uploader(ctx, {
-      toProcessing: (job, record) => this.poller.add(job, record),
-      changedFile: (job) => this.intake.requeueChanged(job),
-    });
-    this.poller = new Poller(ctx, { finished: (job) => this.finished(job) });
-    this.boardListener = ctx.blocks.onChange(() => this.onBoardChange());
+    const { ledger, clock, logger, random, blocks, tuning, profile, settings, progress } = deps;
+    this.intake = new Intake(
+      { ledger, clock, logger, profile, settings, progress },
+      { hashConcurrency: options.hashConcurrency },
+    );
+    this.uploader = new Uploader(
+      { ledger, clock, logger, random, blocks, profile, settings, progress },
+      (outcome) => this.route(outcome),
+    );
+    this.poller = new Poller({ ledger, clock, logger, random, blocks, tuning, profile, settings });
+    this.followUp = new VerdictFollowUp({ ledger, clock, logger, settings });
+    this.boardListener = blocks.onChange(() => this.onBoardChange());
+    this.changeListener = deps.changes.onChange((changes) => this.hear(changes));
+  }
+
+  /** The job store announced committed rows: queued work wakes the uploader; verdicts are followed up. */
+  private hear(changes: readonly CommittedChange[]): void {
+    if (changes.some(givesUploaderWork)) this.uploader.pump();
+    this.followUp.hear(changes);
+  }
+
+  /** Where the uploader's decisions go: a job in `processing` to the poller, a new file version to the intake. */
+  private async route(outcome: UploadOutcome): Promise<void> {
+    switch (outcome.type) {
+      case 'processing':
+        this.poller.add(outcome.job, outcome.record);
+        return;
+      case 'new-version': {
+        const newer = await this.intake.requeueChanged(outcome.job);
+        if (outcome.unsent) await failChanged(this.deps.ledger, outcome.job, newer);
+        return;
+      }
+    }
   }
 
   /** Recover what a crash or a shutdown left half-way, then start working. */
   async start(): Promise<void> {
-    const { ledger } = this.ctx;
+    const { ledger } = this.deps;
     for (const row of await ledger.listByStates(['creating'])) {
       // The POST may have created a record before the crash; that record stays INITED and costs no credits.
       await ledger.transition(
@@ -131,7 +186,7 @@ export class Pipeline implements Disposable {
           errorKind: 'local',
           errorMessage: vanishedMessage(row.name),
         });
-      } else if (row.folderId === null || this.ctx.folder(row.folderId) === null) {
+      } else if (row.folderId === null || this.deps.settings.folder(row.folderId) === null) {
         this.intake.classify(row.id);
       }
       // Rows of watched folders: the watcher reports the file again and it is looked at then.
@@ -148,13 +203,13 @@ export class Pipeline implements Disposable {
    * ids of the rows held.
    */
   private restoreQuotaBlocks(rows: readonly JobRecord[]): Set<number> {
-    const { ctx } = this;
-    const now = ctx.clock.now();
-    const cooldown = ctx.preferences().quotaCooldownMs;
+    const { deps } = this;
+    const now = deps.clock.now();
+    const cooldown = deps.settings.preferences().quotaCooldownMs;
     const held = new Set<number>();
     const until = new Map<'quota-query' | 'quota-mutation', { at: number; row: JobRecord }>();
     for (const row of rows) {
-      if (row.errorKind !== 'quota' || row.profileId !== ctx.activeProfileId()) continue;
+      if (row.errorKind !== 'quota' || row.profileId !== deps.profile.activeProfileId()) continue;
       const at = row.updatedAt + cooldown;
       if (at <= now) continue;
       const kind = quotaOf(firstOperation(row.resumeState)) === 'query' ? 'quota-query' : 'quota-mutation';
@@ -162,8 +217,8 @@ export class Pipeline implements Disposable {
       if ((until.get(kind)?.at ?? 0) < at) until.set(kind, { at, row });
     }
     for (const [kind, { at, row }] of until) {
-      ctx.blocks.set(kind, { code: row.errorCode ?? 'AA001', message: row.errorMessage ?? '' }, at);
-      ctx.logger.info('quota still used up from an earlier run', {
+      deps.blocks.set(kind, { code: row.errorCode ?? 'AA001', message: row.errorMessage ?? '' }, at);
+      deps.logger.info('quota still used up from an earlier run', {
         kind,
         retryAt: new Date(at).toISOString(),
       });
@@ -201,7 +256,7 @@ export class Pipeline implements Disposable {
    * job Authenta had already finished keeps its outcome: the verdict is taken, not thrown away.
    */
   async cancel(id: number): Promise<void> {
-    const job = await this.ctx.ledger.get(id);
+    const job = await this.deps.ledger.get(id);
     if (!job) throw new Error(noJobMessage(id));
     if (!UNFINISHED_STATES.includes(job.state)) {
       throw new Error(`Job #${id} is already ${job.state}; only jobs still on their way can be cancelled.`);
@@ -222,20 +277,20 @@ export class Pipeline implements Disposable {
       const row =
         job.state === 'processing'
           ? job
-          : await this.ctx.ledger.transition(
+          : await this.deps.ledger.transition(
               id,
               job.state,
               'processing',
-              { pollingSince: this.ctx.clock.now(), raw: remote.record.raw },
+              { pollingSince: this.deps.clock.now(), raw: remote.record.raw },
               note,
             );
-      if (job.state === 'processing') await this.ctx.ledger.addNote(id, note);
+      if (job.state === 'processing') await this.deps.ledger.addNote(id, note);
       if (row) {
         this.poller.add(row, remote.record);
         return;
       }
     }
-    const row = await this.ctx.ledger.transition(
+    const row = await this.deps.ledger.transition(
       id,
       UNFINISHED_STATES,
       'failed',
@@ -258,13 +313,13 @@ export class Pipeline implements Disposable {
 
   /** A call in flight was aborted by a cancel: its record, if it has one, is stopped on Authenta too. */
   private async stopRemoteAfterAbort(id: number): Promise<void> {
-    const row = await this.ctx.ledger.get(id);
+    const row = await this.deps.ledger.get(id);
     if (!row || row.state !== 'failed' || row.errorCode !== LOCAL_CODES.cancelled || !row.remoteId) return;
     const remote = await this.cancelRemote(row);
     if (remote.type === 'none') return;
-    await this.ctx.ledger.addNote(id, remoteNote(remote, row.remoteId));
+    await this.deps.ledger.addNote(id, remoteNote(remote, row.remoteId));
     if (remote.type === 'cancelled') {
-      await this.ctx.ledger.update(id, { pollingSince: null }, ['failed']);
+      await this.deps.ledger.update(id, { pollingSince: null }, ['failed']);
     }
   }
 
@@ -274,10 +329,10 @@ export class Pipeline implements Disposable {
    * a conflict: it is read instead, and its outcome stands.
    */
   private async cancelRemote(job: JobRecord): Promise<RemoteCancel> {
-    const active = this.ctx.active();
+    const active = this.deps.profile.active();
     const service = active?.service;
     if (!service?.cancel || !job.remoteId || active?.profile.id !== job.profileId) return { type: 'none' };
-    if (!this.ctx.blocks.isOpen('remove')) {
+    if (!this.deps.blocks.isOpen('remove')) {
       return { type: 'failed', message: 'calls are stopped (see the banner)' };
     }
     try {
@@ -294,18 +349,18 @@ export class Pipeline implements Disposable {
         }
       }
       const message = isAuthentaError(e) ? `${e.code}: ${e.message}` : String(e);
-      this.ctx.logger.warn('cancelling on Authenta failed', { id: job.id, mid: job.remoteId, message });
+      this.deps.logger.warn('cancelling on Authenta failed', { id: job.id, mid: job.remoteId, message });
       return { type: 'failed', message };
     }
   }
 
   /** Put a failed, skipped or blocked job back on its way; a record already paid for is polled again, not re-sent. */
   async retry(id: number): Promise<void> {
-    const { ledger } = this.ctx;
+    const { ledger } = this.deps;
     const job = await ledger.get(id);
     if (!job) throw new Error(noJobMessage(id));
     if (job.state === 'blocked') {
-      this.ctx.blocks.clear();
+      this.deps.blocks.clear();
       await this.resumeBlocked(() => true);
       this.kick();
       return;
@@ -319,7 +374,7 @@ export class Pipeline implements Disposable {
           id,
           'failed',
           'processing',
-          { errorCode: null, errorKind: null, errorMessage: null, pollingSince: this.ctx.clock.now() },
+          { errorCode: null, errorKind: null, errorMessage: null, pollingSince: this.deps.clock.now() },
           'retried: asking Authenta for the verdict again (nothing is sent twice)',
         );
         if (row) this.poller.add(row);
@@ -348,11 +403,11 @@ export class Pipeline implements Disposable {
 
   /** Delete the remote record; the row keeps its verdict. A key without delete permission fails only this. */
   async deleteRemote(id: number): Promise<void> {
-    const { ctx } = this;
-    const job = await ctx.ledger.get(id);
+    const { deps } = this;
+    const job = await deps.ledger.get(id);
     if (!job) throw new Error(noJobMessage(id));
     if (!job.remoteId) throw new Error(`Job #${id} has no record on Authenta: nothing was sent for it.`);
-    const active = ctx.active();
+    const active = deps.profile.active();
     if (!active)
       throw new Error('No usable profile: check the active profile and its credentials in Settings.');
     if (job.profileId !== active.profile.id) {
@@ -360,7 +415,7 @@ export class Pipeline implements Disposable {
         `This record belongs to another profile (${job.profileId}); select that profile to delete it.`,
       );
     }
-    const blocking = blocksOf('remove', ctx.blocks.list())[0];
+    const blocking = blocksOf('remove', deps.blocks.list())[0];
     if (blocking) {
       throw new AuthentaError({
         code: blocking.code,
@@ -369,41 +424,43 @@ export class Pipeline implements Disposable {
       });
     }
     if (UNFINISHED_STATES.includes(job.state)) await this.cancel(id);
-    const startedAt = ctx.clock.now();
+    const startedAt = deps.clock.now();
     try {
       await active.service.remove(job.remoteId);
     } catch (e) {
-      const outcome = decideOnError('remove', e, 1, ctx.random);
+      const outcome = decideOnError('remove', e, 1, deps.random);
       const err = isAuthentaError(e) ? e : null;
       if (outcome.type === 'gone') {
-        await ctx.ledger.addNote(id, `record ${job.remoteId} was already deleted`);
+        await deps.ledger.addNote(id, `record ${job.remoteId} was already deleted`);
         return;
       }
       // Only a block stops calls here: a delete that met a network down fails alone.
       if (outcome.type === 'block') {
-        ctx.blocks.apply(blockOrder(outcome, e, ctx.clock.now(), ctx.preferences().quotaCooldownMs));
+        deps.blocks.apply(
+          blockOrder(outcome, e, deps.clock.now(), deps.settings.preferences().quotaCooldownMs),
+        );
       }
       const message = err?.message ?? String(e);
-      await ctx.ledger.addNote(id, `deleting record ${job.remoteId} failed: ${message}`);
-      await ctx.ledger.update(id, {
+      await deps.ledger.addNote(id, `deleting record ${job.remoteId} failed: ${message}`);
+      await deps.ledger.update(id, {
         errorCode: err?.code ?? LOCAL_CODES.internal,
         errorKind: err?.kind ?? 'local',
         errorMessage: `Deleting the record on Authenta failed: ${message}`,
       });
       throw e;
     }
-    ctx.blocks.succeeded('remove', startedAt);
-    await ctx.ledger.addNote(id, `record ${job.remoteId} deleted on Authenta`);
+    deps.blocks.succeeded('remove', startedAt);
+    await deps.ledger.addNote(id, `record ${job.remoteId} deleted on Authenta`);
     // The row's time says when the record went (the note above is announced with the row).
-    await ctx.ledger.update(id, {});
+    await deps.ledger.update(id, {});
   }
 
   /** Move blocked jobs back where they stood, when `allowed` says their first call may go. */
   async resumeBlocked(allowed: (op: Operation) => boolean): Promise<void> {
-    for (const row of await this.ctx.ledger.listByStates(['blocked'])) {
+    for (const row of await this.deps.ledger.listByStates(['blocked'])) {
       const to = row.resumeState ?? 'queued';
       if (!allowed(firstOperation(to))) continue;
-      const back = await this.ctx.ledger.transition(row.id, 'blocked', to, { resumeState: null }, 'resumed');
+      const back = await this.deps.ledger.transition(row.id, 'blocked', to, { resumeState: null }, 'resumed');
       if (!back) continue;
       if (to === 'processing') this.poller.add(back);
     }
@@ -411,22 +468,30 @@ export class Pipeline implements Disposable {
 
   /** Nothing is being worked on right now (timers may still be set). */
   get busy(): boolean {
-    return !this.intake.idle || this.uploader.inFlight > 0 || this.poller.busy || this.boardRunning;
+    return (
+      !this.intake.idle ||
+      this.uploader.inFlight > 0 ||
+      this.poller.busy ||
+      !this.followUp.idle ||
+      this.boardRunning
+    );
   }
 
   async dispose(): Promise<void> {
     this.disposed = true;
     this.boardListener.dispose();
+    this.changeListener.dispose();
     await this.intake.dispose();
     await this.uploader.dispose();
     await this.poller.dispose();
+    await this.followUp.dispose();
     await this.boardWork.catch(() => undefined);
   }
 
   // ---------------------------------------------------------------------------------------
 
   private async reexamine(job: JobRecord, from: 'failed' | 'skipped'): Promise<void> {
-    const row = await this.ctx.ledger.transition(
+    const row = await this.deps.ledger.transition(
       job.id,
       from,
       'waiting',
@@ -449,11 +514,11 @@ export class Pipeline implements Disposable {
       try {
         do {
           this.boardAgain = false;
-          if (this.ctx.blocks.gate('list') === 'probe') await this.probeQuery();
-          await this.resumeBlocked((op) => this.ctx.blocks.isDueOrOpen(op));
+          if (this.deps.blocks.gate('list') === 'probe') await this.probeQuery();
+          await this.resumeBlocked((op) => this.deps.blocks.isDueOrOpen(op));
         } while (this.boardAgain && !this.disposed);
       } catch (e) {
-        this.ctx.logger.error('resuming after a block failed', { message: String(e) });
+        this.deps.logger.error('resuming after a block failed', { message: String(e) });
       } finally {
         this.boardRunning = false;
       }
@@ -463,76 +528,30 @@ export class Pipeline implements Disposable {
 
   /** After a cool-down: one `GET /media?limit=1` tells whether Query calls work again. */
   private async probeQuery(): Promise<void> {
-    const { ctx } = this;
-    const active = ctx.active();
+    const { deps } = this;
+    const active = deps.profile.active();
     if (!active) {
-      ctx.blocks.probeAbandoned('list');
+      deps.blocks.probeAbandoned('list');
       return;
     }
-    const startedAt = ctx.clock.now();
+    const startedAt = deps.clock.now();
     try {
       await active.service.list({ limit: 1, offset: 0 });
-      ctx.blocks.succeeded('list', startedAt);
-      ctx.logger.info('a block lifted', { check: 'GET /media?limit=1' });
+      deps.blocks.succeeded('list', startedAt);
+      deps.logger.info('a block lifted', { check: 'GET /media?limit=1' });
     } catch (e) {
-      const outcome = decideOnError('probe', e, 1, ctx.random);
+      const outcome = decideOnError('probe', e, 1, deps.random);
       if (outcome.type === 'block' || outcome.type === 'retry') {
         // A probe that failed for a while keeps every call waiting: any retry is an offline block.
         const order = outcome.type === 'retry' ? { ...outcome, offline: true } : outcome;
-        ctx.blocks.apply(blockOrder(order, e, ctx.clock.now(), ctx.preferences().quotaCooldownMs));
+        deps.blocks.apply(
+          blockOrder(order, e, deps.clock.now(), deps.settings.preferences().quotaCooldownMs),
+        );
       } else {
-        ctx.blocks.succeeded('list', startedAt);
+        deps.blocks.succeeded('list', startedAt);
       }
     } finally {
-      ctx.blocks.probeAbandoned('list');
-    }
-  }
-
-  /** A verdict arrived: the folder's after-action, then the queued twins share it. */
-  private async finished(job: JobRecord): Promise<void> {
-    const { ctx } = this;
-    const folder = ctx.folder(job.folderId);
-    if (folder && folder.after !== 'none' && job.verdict) {
-      try {
-        const result = await applyAfterAction(
-          folder.after,
-          { path: job.path, folderPath: folder.path },
-          job.verdict,
-          (job.raw ?? {}) as object,
-          { now: ctx.clock.now() },
-        );
-        if (result.newPath) {
-          const moved = await ctx.ledger.update(job.id, {
-            path: result.newPath,
-            name: basename(result.newPath),
-          });
-          await ctx.ledger.addNote(job.id, `moved to ${dirname(result.newPath)}`);
-          if (moved) ctx.markKnown(moved.path, moved.size, moved.mtimeMs);
-        }
-        if (result.sidecarPath)
-          await ctx.ledger.addNote(
-            job.id,
-            `verdict written beside the file (${basename(result.sidecarPath)})`,
-          );
-      } catch (e) {
-        const message = e instanceof Error ? e.message : String(e);
-        ctx.logger.warn('after-action failed', { id: job.id, action: folder.after, message });
-        await ctx.ledger.addNote(
-          job.id,
-          `${folder.after === 'move' ? 'moving the file' : 'writing the sidecar'} failed: ${message}`,
-        );
-      }
-    }
-    if (!job.sha256 || !job.model) return;
-    for (const twin of await ctx.ledger.listQueuedTwins(job.sha256, job.model, job.simulated)) {
-      if (twin.id === job.id || ctx.folder(twin.folderId)?.forceRecheck) continue;
-      await ctx.ledger.transition(
-        twin.id,
-        'queued',
-        'skipped',
-        duplicatePatch(job, job.model, ctx.clock.now()),
-        `duplicate of job #${job.id}`,
-      );
+      deps.blocks.probeAbandoned('list');
     }
   }
 }

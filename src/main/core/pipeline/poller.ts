@@ -9,10 +9,10 @@
 import type { MediaKind } from '../../../shared/domain';
 import { count } from '../../../shared/display-text';
 import { isAuthentaError } from '../api/errors';
-import type { JobRecord } from '../ledger/ledger';
+import type { JobRecord, Ledger } from '../ledger/ledger';
 import { remoteGoneMessage } from '../messages';
-import type { Disposable, RemoteRecord } from '../ports';
-import type { PipelineContext } from './context';
+import type { Clock, Disposable, Logger, RemoteRecord } from '../ports';
+import type { BlockBoard } from './blocks';
 import type { StatusListing } from './counting-service';
 import { blockOrder, decideOnError, JOB_RETRY_POLICY } from './error-policy';
 import { LOCAL_CODES } from './hints';
@@ -26,6 +26,7 @@ import {
   type PendingCheck,
   type PollTuning,
 } from './poll-schedule';
+import type { ProfileView, SettingsView } from './views';
 
 interface Entry extends PendingCheck {
   remoteId: string;
@@ -43,10 +44,19 @@ interface Entry extends PendingCheck {
  */
 const UNFINISHED_CHECKS_BEFORE_GET = 4;
 
-/** What the poller asks of the rest of the pipeline. */
-export interface PollerHooks {
-  /** A job got its verdict: run the folder's after-action and settle its twins. */
-  finished(job: JobRecord): Promise<void>;
+/**
+ * What the poller reads and writes. It only writes rows: what follows a verdict (the folder's
+ * after-action, the queued twins) hears of it from the job store's stream (verdict-follow-up.ts).
+ */
+export interface PollerDeps {
+  readonly ledger: Ledger;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly random: () => number;
+  readonly blocks: BlockBoard;
+  readonly tuning: PollTuning;
+  readonly profile: Pick<ProfileView, 'active'>;
+  readonly settings: Pick<SettingsView, 'preferences' | 'paused'>;
 }
 
 /** Follows the poll schedule, one call at a time; see the module comment. */
@@ -63,10 +73,7 @@ export class Poller implements Disposable {
   private disposed = false;
   private current: Promise<void> = Promise.resolve();
 
-  constructor(
-    private readonly ctx: PipelineContext,
-    private readonly hooks: PollerHooks,
-  ) {}
+  constructor(private readonly deps: PollerDeps) {}
 
   /** Records waiting for a verdict. */
   get size(): number {
@@ -86,7 +93,7 @@ export class Poller implements Disposable {
   /** Load the rows in `processing` (at start) and what finished jobs taught. */
   async load(): Promise<void> {
     await this.relearn();
-    for (const row of await this.ctx.ledger.listByStates(['processing'])) this.track(row);
+    for (const row of await this.deps.ledger.listByStates(['processing'])) this.track(row);
     this.wake();
   }
 
@@ -94,7 +101,7 @@ export class Poller implements Disposable {
   add(job: JobRecord, record?: RemoteRecord): void {
     const entry = this.track(job);
     if (record && entry && record.phase !== 'pending' && record.phase !== 'awaiting-upload') {
-      this.enqueue(() => this.apply(entry, record, true, this.ctx.clock.now(), false));
+      this.enqueue(() => this.apply(entry, record, true, this.deps.clock.now(), false));
     }
     this.wake();
   }
@@ -132,7 +139,7 @@ export class Poller implements Disposable {
   // ---------------------------------------------------------------------------------------
 
   private tuning(): PollTuning {
-    return { ...this.ctx.tuning, ...(this.ctx.active()?.defaults ?? {}) };
+    return { ...this.deps.tuning, ...(this.deps.profile.active()?.defaults ?? {}) };
   }
 
   private expectedFor(e: { model: string | null; kind: MediaKind; size: number }): number {
@@ -140,7 +147,7 @@ export class Poller implements Disposable {
   }
 
   private async relearn(): Promise<void> {
-    this.learned = learnExpectations(await this.ctx.ledger.processingSamples(500), this.tuning());
+    this.learned = learnExpectations(await this.deps.ledger.processingSamples(500), this.tuning());
     for (const e of this.pending.values()) e.expectedMs = this.expectedFor(e);
   }
 
@@ -173,19 +180,19 @@ export class Poller implements Disposable {
     this.current = this.current
       .then(fn)
       .catch((e: unknown) =>
-        this.ctx.logger.error('poller failed', { message: e instanceof Error ? e.message : String(e) }),
+        this.deps.logger.error('poller failed', { message: e instanceof Error ? e.message : String(e) }),
       );
   }
 
   private schedule(at: number): void {
     if (this.disposed) return;
     this.timer?.dispose();
-    this.timer = this.ctx.clock.setTimeout(
+    this.timer = this.deps.clock.setTimeout(
       () => {
         this.timer = null;
         this.wake();
       },
-      Math.max(0, at - this.ctx.clock.now()),
+      Math.max(0, at - this.deps.clock.now()),
     );
   }
 
@@ -204,18 +211,18 @@ export class Poller implements Disposable {
 
   /** One step of the schedule; true when another step should follow at once. */
   private async step(): Promise<boolean> {
-    const { ctx } = this;
-    if (this.disposed || ctx.paused()) return false;
-    const active = ctx.active();
+    const { deps } = this;
+    if (this.disposed || deps.settings.paused()) return false;
+    const active = deps.profile.active();
     if (!active) return false;
-    const now = ctx.clock.now();
+    const now = deps.clock.now();
     if (now < this.retryUntil) {
       this.schedule(this.retryUntil);
       return false;
     }
     const mine = [...this.pending.values()].filter((e) => e.profileId === active.profile.id);
     const tuning = this.tuning();
-    const plan = planPoll(mine, now, ctx.preferences().processingDeadlineMs, tuning);
+    const plan = planPoll(mine, now, deps.settings.preferences().processingDeadlineMs, tuning);
     switch (plan.type) {
       case 'idle':
         return false;
@@ -223,10 +230,10 @@ export class Poller implements Disposable {
         this.schedule(plan.until);
         return false;
       case 'expire': {
-        const minutes = Math.round(ctx.preferences().processingDeadlineMs / 60_000);
+        const minutes = Math.round(deps.settings.preferences().processingDeadlineMs / 60_000);
         for (const id of plan.ids) {
           this.pending.delete(id);
-          await ctx.ledger.transition(id, 'processing', 'failed', {
+          await deps.ledger.transition(id, 'processing', 'failed', {
             errorCode: LOCAL_CODES.deadline,
             errorKind: 'transient',
             errorMessage: `Authenta has not finished this file after ${count(minutes, 'minute')}. Retry to look for its verdict again; it is not sent twice.`,
@@ -236,13 +243,13 @@ export class Poller implements Disposable {
       }
       case 'get':
       case 'list': {
-        if (!ctx.blocks.isOpen(plan.type)) return false; // a lifted block wakes the poller
+        if (!deps.blocks.isOpen(plan.type)) return false; // a lifted block wakes the poller
         const startedAt = now;
         try {
           if (plan.type === 'get') {
             const entry = this.pending.get(plan.id)!;
             const record = await active.service.get(entry.remoteId, this.controller.signal);
-            ctx.blocks.succeeded('get', startedAt);
+            deps.blocks.succeeded('get', startedAt);
             await this.apply(entry, record, true, startedAt, false);
           } else {
             await this.listAndApply(plan.ids, plan.limit, tuning, startedAt);
@@ -262,7 +269,7 @@ export class Poller implements Disposable {
     tuning: PollTuning,
     startedAt: number,
   ): Promise<void> {
-    const active = this.ctx.active();
+    const active = this.deps.profile.active();
     if (!active) return;
     if (active.service.listByStatus) {
       await this.listFinishedAndApply(active.service.listByStatus, ids, limit, tuning, startedAt);
@@ -274,7 +281,7 @@ export class Poller implements Disposable {
     const pages = listPageBudget(this.pending.size, limit, tuning);
     for (let page = 0, offset = 0; page < pages; page++, offset += limit) {
       const answer = await active.service.list({ limit, offset }, this.controller.signal);
-      this.ctx.blocks.succeeded('list', startedAt);
+      this.deps.blocks.succeeded('list', startedAt);
       for (const r of answer.records) byRemote.set(r.remoteId, r);
       if (answer.records.length < limit || offset + limit >= answer.total) break;
       // Another page costs as much as one GET: stop when it could not save a call.
@@ -290,7 +297,7 @@ export class Poller implements Disposable {
       if (!entry || !this.pending.has(entry.id)) continue;
       try {
         const record = await active.service.get(entry.remoteId, this.controller.signal);
-        await this.apply(entry, record, true, this.ctx.clock.now(), false);
+        await this.apply(entry, record, true, this.deps.clock.now(), false);
       } catch (e) {
         if (isAuthentaError(e) && e.kind === 'not-found') await this.gone(entry);
         else throw e;
@@ -311,7 +318,7 @@ export class Poller implements Disposable {
     tuning: PollTuning,
     startedAt: number,
   ): Promise<void> {
-    const active = this.ctx.active();
+    const active = this.deps.profile.active();
     if (!active) return;
     const asked = new Set(ids);
     const byRemote = new Map<string, RemoteRecord>();
@@ -324,7 +331,7 @@ export class Poller implements Disposable {
     for (const status of ['completed', 'failed'] as const) {
       for (let page = 1; wanted().length > 0; page++) {
         const answer = await listByStatus(status, { page, limit }, this.controller.signal);
-        this.ctx.blocks.succeeded('list', startedAt);
+        this.deps.blocks.succeeded('list', startedAt);
         for (const r of answer.records) byRemote.set(r.remoteId, r);
         if (answer.records.length < limit || page >= answer.pages) break;
         if (page >= listPageBudget(this.pending.size, limit, tuning)) {
@@ -346,7 +353,7 @@ export class Poller implements Disposable {
       }
       try {
         const record = await active.service.get(entry.remoteId, this.controller.signal);
-        await this.apply(entry, record, true, this.ctx.clock.now(), false);
+        await this.apply(entry, record, true, this.deps.clock.now(), false);
       } catch (e) {
         if (isAuthentaError(e) && e.kind === 'not-found') await this.gone(entry);
         else throw e;
@@ -377,7 +384,7 @@ export class Poller implements Disposable {
         (record.partial || record.verdict === null) &&
         (entry.kind === 'video' || record.verdict === null)
       ) {
-        const active = this.ctx.active();
+        const active = this.deps.profile.active();
         if (!active) return;
         full = await active.service.get(entry.remoteId, this.controller.signal);
         if (full.phase !== 'processed') full = record;
@@ -387,7 +394,7 @@ export class Poller implements Disposable {
     }
     if (record.phase === 'failed') {
       this.pending.delete(entry.id);
-      await this.ctx.ledger.transition(entry.id, 'processing', 'failed', {
+      await this.deps.ledger.transition(entry.id, 'processing', 'failed', {
         errorCode: LOCAL_CODES.remoteFailed,
         errorKind: 'invalid',
         errorMessage: record.failure ?? `Authenta could not process this file (${record.status}).`,
@@ -404,7 +411,7 @@ export class Poller implements Disposable {
       label: 'inconclusive' as const,
       reason: 'Authenta returned no verdict.',
     };
-    const row = await this.ctx.ledger.transition(
+    const row = await this.deps.ledger.transition(
       entry.id,
       'processing',
       'done',
@@ -421,12 +428,11 @@ export class Poller implements Disposable {
     );
     if (!row) return;
     await this.relearn();
-    await this.hooks.finished(row);
   }
 
   private async gone(entry: Entry): Promise<void> {
     this.pending.delete(entry.id);
-    await this.ctx.ledger.transition(entry.id, 'processing', 'failed', {
+    await this.deps.ledger.transition(entry.id, 'processing', 'failed', {
       errorCode: LOCAL_CODES.remoteGone,
       errorKind: 'not-found',
       errorMessage: remoteGoneMessage('verdict'),
@@ -439,13 +445,13 @@ export class Poller implements Disposable {
     id: number | null,
     startedAt: number,
   ): Promise<boolean> {
-    const { ctx } = this;
+    const { deps } = this;
     if (this.disposed || this.controller.signal.aborted) return false;
     const e = isAuthentaError(error) ? error : null;
     // Polling never gives up on a record because of the network: the deadline does that.
     const attempt = Math.min(this.retryAttempts + 1, JOB_RETRY_POLICY.maxAttempts - 1);
-    const outcome = decideOnError(op, error, attempt, ctx.random);
-    ctx.logger.warn('poll failed', {
+    const outcome = decideOnError(op, error, attempt, deps.random);
+    deps.logger.warn('poll failed', {
       op,
       code: e?.code,
       outcome: outcome.type,
@@ -453,13 +459,15 @@ export class Poller implements Disposable {
     });
     switch (outcome.type) {
       case 'block':
-        ctx.blocks.apply(blockOrder(outcome, error, ctx.clock.now(), ctx.preferences().quotaCooldownMs));
+        deps.blocks.apply(
+          blockOrder(outcome, error, deps.clock.now(), deps.settings.preferences().quotaCooldownMs),
+        );
         return false;
       case 'retry': {
-        const now = ctx.clock.now();
+        const now = deps.clock.now();
         this.retryAttempts += 1;
         this.retryUntil = now + outcome.delayMs;
-        ctx.blocks.apply(blockOrder(outcome, error, now, ctx.preferences().quotaCooldownMs));
+        deps.blocks.apply(blockOrder(outcome, error, now, deps.settings.preferences().quotaCooldownMs));
         this.schedule(this.retryUntil);
         return false;
       }
@@ -470,11 +478,11 @@ export class Poller implements Disposable {
       }
       default: {
         // A refused request (our bug, or a malformed id): that record fails, polling goes on.
-        ctx.blocks.succeeded(op, startedAt);
+        deps.blocks.succeeded(op, startedAt);
         const entry = id === null ? undefined : this.pending.get(id);
         if (entry) {
           this.pending.delete(entry.id);
-          await ctx.ledger.transition(entry.id, 'processing', 'failed', {
+          await deps.ledger.transition(entry.id, 'processing', 'failed', {
             errorCode: outcome.type === 'fail' ? outcome.code : LOCAL_CODES.internal,
             errorKind: outcome.type === 'fail' ? outcome.kind : 'local',
             errorMessage: outcome.type === 'fail' ? outcome.message : 'Unexpected answer.',
@@ -482,7 +490,7 @@ export class Poller implements Disposable {
           return true;
         }
         this.retryAttempts = Math.min(this.retryAttempts + 1, JOB_RETRY_POLICY.maxAttempts - 1);
-        this.retryUntil = ctx.clock.now() + 5_000 * this.retryAttempts;
+        this.retryUntil = deps.clock.now() + 5_000 * this.retryAttempts;
         this.schedule(this.retryUntil);
         return false;
       }

@@ -3,31 +3,54 @@
  * payment), the file still the version checked before it goes out, and the sha256 of what was
  * really sent.
  */
-import type { JobRecord } from '../ledger/ledger';
+import type { JobRecord, Ledger } from '../ledger/ledger';
 import { changedMessage, vanishedMessage } from '../messages';
-import type { RemoteRecord, UploadReceipt } from '../ports';
+import type { Clock, Logger, RemoteRecord, UploadReceipt } from '../ports';
 import { FileProblemError, statFile } from '../watch/classify';
-import type { PipelineContext } from './context';
+import type { BlockBoard } from './blocks';
 import { LOCAL_CODES } from './hints';
 import { duplicatePatch, sameVersion } from './intake';
+import type { ProgressSink, SettingsView } from './views';
 
-/** What the uploader asks of the rest of the pipeline. */
-export interface UploaderHooks {
-  /** The job reached `processing` (with the record, when it is already known). */
-  toProcessing(job: JobRecord, record?: RemoteRecord): void;
-  /** The file changed after it was checked: make sure its new version has a job; returns its id. */
-  changedFile(job: JobRecord): Promise<number | null>;
+/** What an upload reads and writes besides the service it calls (see upload-steps.ts). */
+export interface UploadDeps {
+  readonly ledger: Ledger;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly random: () => number;
+  readonly blocks: BlockBoard;
+  readonly settings: Pick<SettingsView, 'folder' | 'preferences'>;
+  readonly progress: ProgressSink;
+}
+
+/**
+ * What an upload decided that another stage acts on. The uploader only returns these; the
+ * Pipeline routes each one (to the poller, to the intake), in the order they were decided.
+ */
+export type UploadOutcome =
+  /** The job reached `processing` (with the record, when Authenta's answer already holds it). */
+  | { type: 'processing'; job: JobRecord; record?: RemoteRecord }
+  /**
+   * The file on disk is no longer the version this job checked: its current version needs a job
+   * of its own. `unsent`: nothing went out and this job ends `failed` (CHANGED), naming that new
+   * job; otherwise the bytes already sent keep this job and its verdict.
+   */
+  | { type: 'new-version'; job: JobRecord; unsent: boolean };
+
+/** Where a run's decisions are collected until its task ends. */
+export interface OutcomeList {
+  outcomes: UploadOutcome[];
 }
 
 /** Ends a job `failed` with the error given (no retry is scheduled). */
 export async function failJob(
-  ctx: PipelineContext,
+  ledger: Ledger,
   job: JobRecord,
   code: string,
   kind: JobRecord['errorKind'],
   message: string,
 ): Promise<void> {
-  await ctx.ledger.transition(
+  await ledger.transition(
     job.id,
     job.state,
     'failed',
@@ -41,39 +64,47 @@ export async function failJob(
   );
 }
 
+/** The failure of a job whose file changed before it was sent, naming the job of the new version. */
+export async function failChanged(ledger: Ledger, job: JobRecord, newer: number | null): Promise<void> {
+  await failJob(ledger, job, LOCAL_CODES.changed, 'local', changedMessage(job.name, newer, 'checked'));
+}
+
 /**
  * The same bytes may have got their verdict while this job waited (a copy hashed while the first
  * was being processed): then it shares that verdict instead of paying again.
  */
-export async function settledByTwin(ctx: PipelineContext, job: JobRecord): Promise<boolean> {
-  if (!job.sha256 || !job.model || job.forceRecheck || ctx.folder(job.folderId)?.forceRecheck) return false;
-  const prior = await ctx.ledger.findDoneByHash(job.sha256, job.model, job.simulated);
+export async function settledByTwin(
+  deps: Pick<UploadDeps, 'ledger' | 'clock' | 'settings'>,
+  job: JobRecord,
+): Promise<boolean> {
+  if (!job.sha256 || !job.model || job.forceRecheck || deps.settings.folder(job.folderId)?.forceRecheck)
+    return false;
+  const prior = await deps.ledger.findDoneByHash(job.sha256, job.model, job.simulated);
   if (!prior || prior.id === job.id) return false;
-  await ctx.ledger.transition(
+  await deps.ledger.transition(
     job.id,
     'creating',
     'skipped',
-    duplicatePatch(prior, job.model, ctx.clock.now()),
+    duplicatePatch(prior, job.model, deps.clock.now()),
     `duplicate of job #${prior.id}`,
   );
   return true;
 }
 
-/** Is the file still the version that was checked? Fails the job (and queues the new version) if not. */
-export async function fileStillThere(
-  ctx: PipelineContext,
-  hooks: UploaderHooks,
-  job: JobRecord,
-): Promise<boolean> {
+/**
+ * Is the file still the version that was checked? If it changed, the run decides `new-version`
+ * (unsent: the Pipeline queues the new version, then fails this job naming it); if it is gone or
+ * unreadable, the job fails here.
+ */
+export async function fileStillThere(ledger: Ledger, run: OutcomeList, job: JobRecord): Promise<boolean> {
   try {
     const st = await statFile(job.path);
     if (sameVersion(st, job)) return true;
-    const newer = await hooks.changedFile(job);
-    await failJob(ctx, job, LOCAL_CODES.changed, 'local', changedMessage(job.name, newer, 'checked'));
+    run.outcomes.push({ type: 'new-version', job, unsent: true });
   } catch (e) {
     if (!(e instanceof FileProblemError)) throw e;
     await failJob(
-      ctx,
+      ledger,
       job,
       e.code,
       'local',
@@ -90,8 +121,8 @@ export async function fileStillThere(
  * bytes are the ones sent (nothing is paid twice) and is sent on its own only when they differ.
  */
 export async function recordWhatWasSent(
-  ctx: PipelineContext,
-  hooks: UploaderHooks,
+  deps: Pick<UploadDeps, 'ledger' | 'logger'>,
+  run: OutcomeList,
   job: JobRecord,
   receipt: UploadReceipt,
 ): Promise<JobRecord | null> {
@@ -103,17 +134,17 @@ export async function recordWhatWasSent(
   }
   if (receipt.sha256 === job.sha256) return job;
   const note = `${job.name} changed while it was being sent: Authenta received the bytes with sha256 ${receipt.sha256.slice(0, 12)}…, not the version checked (${(job.sha256 ?? '?').slice(0, 12)}…); the verdict is for what was sent`;
-  ctx.logger.warn('file changed during its upload', {
+  deps.logger.warn('file changed during its upload', {
     id: job.id,
     mid: job.remoteId,
     checked: job.sha256,
     sent: receipt.sha256,
     mtimeChanged: moved,
   });
-  const row = await ctx.ledger.update(job.id, { sha256: receipt.sha256 }, [job.state]);
+  const row = await deps.ledger.update(job.id, { sha256: receipt.sha256 }, [job.state]);
   if (!row) return null;
-  await ctx.ledger.addNote(job.id, note);
+  await deps.ledger.addNote(job.id, note);
   // The version now on disk: a job of its own (a twin of this one when its bytes are those sent).
-  await hooks.changedFile(row);
+  run.outcomes.push({ type: 'new-version', job: row, unsent: false });
   return row;
 }

@@ -13,7 +13,6 @@ import { needsFinalize } from '../api/jobs-service';
 import type { JobPatch, JobRecord } from '../ledger/ledger';
 import { cancelledMessage, remoteGoneMessage } from '../messages';
 import type { RemoteRecord, UploadReceipt } from '../ports';
-import type { ActiveService, PipelineContext } from './context';
 import { blockOrder, decideOnError, quotaOf, type Operation } from './error-policy';
 import { LOCAL_CODES } from './hints';
 import {
@@ -21,8 +20,10 @@ import {
   fileStillThere,
   recordWhatWasSent,
   settledByTwin,
-  type UploaderHooks,
+  type OutcomeList,
+  type UploadDeps,
 } from './upload-checks';
+import type { ActiveService } from './views';
 
 const CLEAR_ERROR: JobPatch = { errorCode: null, errorKind: null, errorMessage: null, nextAttemptAt: null };
 
@@ -36,8 +37,11 @@ export function redactUrl(url: string): string {
   }
 }
 
-/** One job's run through the slot: the service it uses, its abort signal, renewals so far. */
-export interface Run {
+/**
+ * One job's run through the slot: the service it uses, its abort signal, renewals so far, and
+ * what it decided for other stages (`outcomes`, routed by the Pipeline when the run ends).
+ */
+export interface Run extends OutcomeList {
   active: ActiveService;
   signal: AbortSignal;
   renewals: number;
@@ -65,8 +69,7 @@ export interface UploadSlot {
 /** One job's way from `creating` to `processing`, and what each failed call leads to. */
 export class UploadSteps {
   constructor(
-    private readonly ctx: PipelineContext,
-    private readonly hooks: UploaderHooks,
+    private readonly deps: UploadDeps,
     private readonly slot: UploadSlot,
   ) {}
 
@@ -76,21 +79,21 @@ export class UploadSteps {
     patch: JobPatch,
     note: string | null = null,
   ): Promise<JobRecord | null> {
-    const row = await this.ctx.ledger.transition(job.id, job.state, to, patch, note);
+    const row = await this.deps.ledger.transition(job.id, job.state, to, patch, note);
     return row;
   }
 
   /** Ends the job `failed` with the error given. */
   async fail(job: JobRecord, code: string, kind: JobRecord['errorKind'], message: string): Promise<void> {
-    await failJob(this.ctx, job, code, kind, message);
+    await failJob(this.deps.ledger, job, code, kind, message);
   }
 
   /** `creating`: POST the record, then upload. */
   async create(claimed: JobRecord, run: Run): Promise<void> {
     const { active, signal } = run;
     let job = claimed;
-    if (await settledByTwin(this.ctx, job)) return;
-    if (!(await fileStillThere(this.ctx, this.hooks, job))) return;
+    if (await settledByTwin(this.deps, job)) return;
+    if (!(await fileStillThere(this.deps.ledger, run, job))) return;
     // The model as this profile's API spells it (the queue may have been filled under another profile).
     const model = modelFor(active.service.generation, job.model ?? '');
     if (model === null) {
@@ -102,7 +105,7 @@ export class UploadSteps {
       );
       return;
     }
-    const startedAt = this.ctx.clock.now();
+    const startedAt = this.deps.clock.now();
     let created;
     try {
       created = await active.service.create(
@@ -119,9 +122,9 @@ export class UploadSteps {
       await this.onError('create', job, e, run, startedAt);
       return;
     }
-    this.ctx.blocks.succeeded('create', startedAt);
+    this.deps.blocks.succeeded('create', startedAt);
     this.slot.confirm(active.service);
-    this.ctx.logger.info('record created', {
+    this.deps.logger.info('record created', {
       id: job.id,
       mid: created.remoteId,
       url: redactUrl(created.uploadUrl),
@@ -151,29 +154,29 @@ export class UploadSteps {
   /** `uploading`: stream the bytes, then `processing` (or `finalizing` for the Jobs API). */
   private async upload(job: JobRecord, run: Run): Promise<void> {
     const { active, signal } = run;
-    const now = this.ctx.clock.now();
+    const now = this.deps.clock.now();
     // A URL is used for as long as it is valid, however little is left: the storage checks it when
     // the PUT starts, and says so if it was too late (then, and only then, a new record is asked for).
     if (!job.uploadUrl || !job.remoteId || (job.uploadExpiresAt ?? 0) <= now) {
       await this.renew(job, run, 'the upload URL expired before the upload');
       return;
     }
-    if (!(await fileStillThere(this.ctx, this.hooks, job))) return;
+    if (!(await fileStillThere(this.deps.ledger, run, job))) return;
     const size = job.size;
     let receipt: UploadReceipt;
     try {
       receipt = await active.service.upload(
         { remoteId: job.remoteId, uploadUrl: job.uploadUrl },
         { path: job.path, contentType: job.contentType ?? 'application/octet-stream', size },
-        { signal, onProgress: (sent) => this.ctx.progress(job.id, sent, size) },
+        { signal, onProgress: (sent) => this.deps.progress.report(job.id, sent, size) },
       );
     } catch (e) {
       await this.onError('upload', job, e, run, now);
       return;
     }
-    const uploadedAt = this.ctx.clock.now();
-    this.ctx.progress(job.id, size, size);
-    const sent = await recordWhatWasSent(this.ctx, this.hooks, job, receipt);
+    const uploadedAt = this.deps.clock.now();
+    this.deps.progress.report(job.id, size, size);
+    const sent = await recordWhatWasSent(this.deps, run, job, receipt);
     if (!sent) return;
     job = sent;
     if (active.service.finalize) {
@@ -193,27 +196,27 @@ export class UploadSteps {
       { ...CLEAR_ERROR, bytesSent: size, uploadedAt, pollingSince: uploadedAt },
       'uploaded; waiting for the verdict',
     );
-    if (processing) this.hooks.toProcessing(processing);
+    if (processing) run.outcomes.push({ type: 'processing', job: processing });
   }
   /** Jobs API: processing starts only after finalize. */
   private async finalize(job: JobRecord, run: Run): Promise<void> {
     const { active, signal } = run;
-    const startedAt = this.ctx.clock.now();
+    const startedAt = this.deps.clock.now();
     try {
       await active.service.finalize?.(job.remoteId ?? '', signal);
     } catch (e) {
       await this.onError('finalize', job, e, run, startedAt);
       return;
     }
-    this.ctx.blocks.succeeded('finalize', startedAt);
-    const now = this.ctx.clock.now();
+    this.deps.blocks.succeeded('finalize', startedAt);
+    const now = this.deps.clock.now();
     const processing = await this.transition(
       job,
       'processing',
       { ...CLEAR_ERROR, uploadedAt: job.uploadedAt ?? now, pollingSince: now },
       'finalized; waiting for the verdict',
     );
-    if (processing) this.hooks.toProcessing(processing);
+    if (processing) run.outcomes.push({ type: 'processing', job: processing });
   }
 
   /**
@@ -226,7 +229,7 @@ export class UploadSteps {
       await this.renew(job, run, 'the record id was lost');
       return;
     }
-    const startedAt = this.ctx.clock.now();
+    const startedAt = this.deps.clock.now();
     let record: RemoteRecord;
     try {
       record = await active.service.get(job.remoteId, signal);
@@ -234,7 +237,7 @@ export class UploadSteps {
       await this.onError('get', job, e, run, startedAt);
       return;
     }
-    this.ctx.blocks.succeeded('get', startedAt);
+    this.deps.blocks.succeeded('get', startedAt);
     this.slot.confirm(active.service);
     if (record.phase === 'awaiting-upload') {
       if (job.state === 'finalizing') {
@@ -253,21 +256,21 @@ export class UploadSteps {
         if (fin) await this.finalize(fin, run);
         return;
       }
-      await this.ctx.ledger.addNote(
+      await this.deps.ledger.addNote(
         job.id,
         `record ${job.remoteId} still waits for its bytes (${record.status})`,
       );
       await this.upload(job, run);
       return;
     }
-    const now = this.ctx.clock.now();
+    const now = this.deps.clock.now();
     const processing = await this.transition(
       job,
       'processing',
       { ...CLEAR_ERROR, raw: record.raw, pollingSince: now, bytesSent: job.size },
       `Authenta already has the bytes (${record.status}): not sent again`,
     );
-    if (processing) this.hooks.toProcessing(processing, record);
+    if (processing) run.outcomes.push({ type: 'processing', job: processing, record });
   }
 
   /** The upload URL (or the record) is no longer usable: a new record, in this same slot when allowed. */
@@ -290,7 +293,7 @@ export class UploadSteps {
       `${why}: asking for a new record${old ? ` (record ${old} stays unused and costs no credits)` : ''}`,
     );
     if (!creating) return;
-    if (this.ctx.blocks.isOpen('create') && !run.signal.aborted) {
+    if (this.deps.blocks.isOpen('create') && !run.signal.aborted) {
       await this.create(creating, run);
       return;
     }
@@ -325,7 +328,7 @@ export class UploadSteps {
   /** The call was aborted: by the user (cancel) or by shutdown (leave the row to resume later). */
   private async aborted(job: JobRecord): Promise<void> {
     if (!this.slot.isCancelled(job.id)) return;
-    const current = await this.ctx.ledger.get(job.id);
+    const current = await this.deps.ledger.get(job.id);
     if (!current || !['creating', 'uploading', 'finalizing', 'queued'].includes(current.state)) return;
     await this.transition(current, 'failed', {
       errorCode: LOCAL_CODES.cancelled,
@@ -342,10 +345,10 @@ export class UploadSteps {
     run: Run,
     startedAt: number,
   ): Promise<void> {
-    const { ctx } = this;
+    const { deps } = this;
     if (run.signal.aborted) return this.aborted(job);
     const attempt = job.attempts + 1;
-    const outcome = decideOnError(op, error, attempt, ctx.random);
+    const outcome = decideOnError(op, error, attempt, deps.random);
     const e = isAuthentaError(error) ? error : null;
     const errPatch: JobPatch = {
       errorCode: e?.code ?? LOCAL_CODES.internal,
@@ -353,7 +356,7 @@ export class UploadSteps {
       errorMessage: e?.message ?? String(error),
       attempts: attempt,
     };
-    ctx.logger.warn('call failed', {
+    deps.logger.warn('call failed', {
       id: job.id,
       op,
       code: e?.code,
@@ -362,22 +365,24 @@ export class UploadSteps {
     });
     switch (outcome.type) {
       case 'block': {
-        ctx.blocks.apply(blockOrder(outcome, error, ctx.clock.now(), ctx.preferences().quotaCooldownMs));
+        deps.blocks.apply(
+          blockOrder(outcome, error, deps.clock.now(), deps.settings.preferences().quotaCooldownMs),
+        );
         const resumeState: JobState = job.state === 'creating' ? 'queued' : job.state;
         await this.transition(job, 'blocked', { ...errPatch, resumeState }, `stopped: ${e?.code ?? 'error'}`);
         return;
       }
       case 'retry': {
-        const now = ctx.clock.now();
+        const now = deps.clock.now();
         const at = now + outcome.delayMs;
-        ctx.blocks.apply(blockOrder(outcome, error, now, ctx.preferences().quotaCooldownMs));
+        deps.blocks.apply(blockOrder(outcome, error, now, deps.settings.preferences().quotaCooldownMs));
         const note = `${e?.code ?? 'error'}: retrying at ${new Date(at).toISOString()}`;
         if (job.state === 'creating') {
           await this.transition(job, 'queued', { ...errPatch, nextAttemptAt: at }, note);
         } else {
-          const row = await ctx.ledger.update(job.id, { ...errPatch, nextAttemptAt: at }, [job.state]);
+          const row = await deps.ledger.update(job.id, { ...errPatch, nextAttemptAt: at }, [job.state]);
           if (row) {
-            await ctx.ledger.addNote(job.id, note);
+            await deps.ledger.addNote(job.id, note);
           }
         }
         return;
@@ -398,7 +403,7 @@ export class UploadSteps {
       case 'fail':
         // The server answered past its quota check: a block of this kind has lifted.
         if (quotaOf(op) !== null && outcome.kind !== 'transient' && outcome.kind !== 'local') {
-          ctx.blocks.succeeded(op, startedAt);
+          deps.blocks.succeeded(op, startedAt);
         }
         await this.transition(job, 'failed', {
           ...errPatch,

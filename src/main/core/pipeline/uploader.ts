@@ -6,14 +6,26 @@
 import type { JobRecord } from '../ledger/ledger';
 import type { Disposable } from '../ports';
 import type { Gate } from './blocks';
-import type { ActiveService, PipelineContext } from './context';
 import type { Operation } from './error-policy';
 import { LOCAL_CODES } from './hints';
-import type { UploaderHooks } from './upload-checks';
-import { UploadSteps } from './upload-steps';
+import type { UploadDeps, UploadOutcome } from './upload-checks';
+import { UploadSteps, type Run } from './upload-steps';
+import type { ActiveService, ProfileView, SettingsView } from './views';
 
-export type { UploaderHooks } from './upload-checks';
+export type { UploadOutcome } from './upload-checks';
 export { redactUrl, UploadSteps, type Run } from './upload-steps';
+
+/** What the slot reads besides the steps' needs: the active profile, and what is paused. */
+export interface UploaderDeps extends UploadDeps {
+  readonly profile: Pick<ProfileView, 'active'>;
+  readonly settings: Pick<SettingsView, 'folder' | 'preferences' | 'paused' | 'pausedFolderIds'>;
+}
+
+/**
+ * Where a run's decisions go when its task ends, before the task counts as settled (the Pipeline
+ * routes each to the poller or the intake). The uploader knows no other stage.
+ */
+export type OutcomeRoute = (outcome: UploadOutcome) => Promise<void>;
 
 interface Task {
   controller: AbortController;
@@ -35,10 +47,10 @@ export class Uploader implements Disposable {
   private readonly steps: UploadSteps;
 
   constructor(
-    private readonly ctx: PipelineContext,
-    hooks: UploaderHooks,
+    private readonly deps: UploaderDeps,
+    private readonly route: OutcomeRoute,
   ) {
-    this.steps = new UploadSteps(ctx, hooks, {
+    this.steps = new UploadSteps(deps, {
       confirm: (service) => {
         this.confirmed = service;
       },
@@ -69,7 +81,7 @@ export class Uploader implements Disposable {
     }
     this.pumping = true;
     void this.doPump()
-      .catch((e: unknown) => this.ctx.logger.error('upload pump failed', { message: String(e) }))
+      .catch((e: unknown) => this.deps.logger.error('upload pump failed', { message: String(e) }))
       .finally(() => {
         this.pumping = false;
         if (this.again) {
@@ -100,42 +112,42 @@ export class Uploader implements Disposable {
   // ---------------------------------------------------------------------------------------
 
   private async doPump(): Promise<void> {
-    const { ctx } = this;
-    if (ctx.paused()) return;
-    const active = ctx.active();
+    const { deps } = this;
+    if (deps.settings.paused()) return;
+    const active = deps.profile.active();
     if (!active) return;
     // New credentials are tried with one call before several go out: wrong ones fail once, not N times.
-    const limit = this.confirmed === active.service ? ctx.preferences().concurrency : 1;
-    const now = ctx.clock.now();
-    const pausedFolders = new Set(ctx.pausedFolderIds());
+    const limit = this.confirmed === active.service ? deps.settings.preferences().concurrency : 1;
+    const now = deps.clock.now();
+    const pausedFolders = new Set(deps.settings.pausedFolderIds());
 
     // Records that already exist come first: they were paid for in quota.
-    if (this.tasks.size < limit && ctx.blocks.isOpen('get')) {
-      const resumable = await ctx.ledger.listByStates(['uploading', 'finalizing']);
+    if (this.tasks.size < limit && deps.blocks.isOpen('get')) {
+      const resumable = await deps.ledger.listByStates(['uploading', 'finalizing']);
       for (const row of resumable) {
         if (this.tasks.size >= limit || this.disposed) break;
         if (this.tasks.has(row.id) || (row.nextAttemptAt ?? 0) > now) continue;
         if (row.folderId && pausedFolders.has(row.folderId)) continue;
         if (row.profileId !== active.profile.id) continue;
         // A job that only needs finalizing waits while finalize is held back (no credits).
-        if (row.state === 'finalizing' && !ctx.blocks.isOpen('finalize')) continue;
-        this.start(row, 'open', 'get', (signal) => this.steps.resume(row, { active, signal, renewals: 0 }));
+        if (row.state === 'finalizing' && !deps.blocks.isOpen('finalize')) continue;
+        this.start(row, 'open', 'get', active, (run) => this.steps.resume(row, run));
       }
     }
 
-    while (this.tasks.size < limit && !this.disposed && !ctx.paused()) {
-      const gate = ctx.blocks.gate('create');
+    while (this.tasks.size < limit && !this.disposed && !deps.settings.paused()) {
+      const gate = deps.blocks.gate('create');
       if (gate === 'blocked') break;
-      const job = await ctx.ledger.claimNextQueued(ctx.clock.now(), [...pausedFolders], {
+      const job = await deps.ledger.claimNextQueued(deps.clock.now(), [...pausedFolders], {
         profileId: active.profile.id,
         simulated: active.simulated,
         generation: active.service.generation,
       });
       if (!job) {
-        if (gate === 'probe') ctx.blocks.probeAbandoned('create');
+        if (gate === 'probe') deps.blocks.probeAbandoned('create');
         break;
       }
-      this.start(job, gate, 'create', (signal) => this.steps.create(job, { active, signal, renewals: 0 }));
+      this.start(job, gate, 'create', active, (run) => this.steps.create(job, run));
       if (gate === 'probe') break; // one call tests the block
     }
     await this.scheduleWake();
@@ -143,12 +155,12 @@ export class Uploader implements Disposable {
 
   /** Wake up when the next retry is due. */
   private async scheduleWake(): Promise<void> {
-    const now = this.ctx.clock.now();
-    const next = await this.ctx.ledger.nextAttemptAfter(['queued', 'uploading', 'finalizing'], now);
+    const now = this.deps.clock.now();
+    const next = await this.deps.ledger.nextAttemptAfter(['queued', 'uploading', 'finalizing'], now);
     this.wakeTimer?.dispose();
     this.wakeTimer = null;
     if (next === null || this.disposed) return;
-    this.wakeTimer = this.ctx.clock.setTimeout(
+    this.wakeTimer = this.deps.clock.setTimeout(
       () => {
         this.wakeTimer = null;
         this.pump();
@@ -161,26 +173,44 @@ export class Uploader implements Disposable {
     job: JobRecord,
     gate: Gate,
     op: Operation,
-    run: (signal: AbortSignal) => Promise<void>,
+    active: ActiveService,
+    step: (run: Run) => Promise<void>,
   ): void {
     const controller = new AbortController();
     const task: Task = { controller, cancelled: false, promise: Promise.resolve() };
     this.tasks.set(job.id, task);
-    task.promise = run(controller.signal)
+    const run: Run = { active, signal: controller.signal, renewals: 0, outcomes: [] };
+    task.promise = step(run)
       .catch(async (e: unknown) => {
-        this.ctx.logger.error('upload task failed', {
+        this.deps.logger.error('upload task failed', {
           id: job.id,
           message: e instanceof Error ? e.message : String(e),
         });
-        const current = await this.ctx.ledger.get(job.id);
+        const current = await this.deps.ledger.get(job.id);
         if (current && ['creating', 'uploading', 'finalizing'].includes(current.state) && !this.disposed) {
           await this.steps.fail(current, LOCAL_CODES.internal, 'local', `Unexpected error: ${String(e)}`);
         }
       })
+      .then(() => this.routeAll(job.id, run.outcomes))
       .finally(() => {
-        if (gate === 'probe') this.ctx.blocks.probeAbandoned(op);
+        if (gate === 'probe') this.deps.blocks.probeAbandoned(op);
         this.tasks.delete(job.id);
         this.pump();
       });
+  }
+
+  /** Hand the run's decisions on, in the order they were made; one that fails does not stop the rest. */
+  private async routeAll(id: number, outcomes: readonly UploadOutcome[]): Promise<void> {
+    for (const outcome of outcomes) {
+      try {
+        await this.route(outcome);
+      } catch (e) {
+        this.deps.logger.error('routing an upload outcome failed', {
+          id,
+          outcome: outcome.type,
+          message: String(e),
+        });
+      }
+    }
   }
 }

@@ -11,33 +11,16 @@ import type { z } from 'zod';
 import type { AddFolderSchema } from '../../../shared/contract';
 import { FolderOptionsSchema, type FolderHealth, type FolderStatus } from '../../../shared/domain';
 import { FolderRecordSchema, type FolderRecord } from '../../../shared/settings';
-import { fileKey, type Ledger } from '../ledger/ledger';
+import type { Ledger } from '../ledger/ledger';
 import { folderRemovedMessage } from '../messages';
 import { LOCAL_CODES } from '../pipeline/hints';
 import type { Clock, Disposable, Logger } from '../ports';
 import { FolderWatcher, type FileCandidate, type FolderWatcherDeps } from '../watch/folder-watcher';
 import type { EngineSettings } from './engine-settings';
+import type { KnownFiles } from './known-files';
 import { userError } from './user-error';
 
-/**
- * File versions that have a row past `waiting`: a watcher skips them. Filled from the ledger at
- * start; the intake adds each file it takes.
- */
-export class KnownFiles {
-  private readonly keys = new Set<string>();
-
-  load(keys: Iterable<string>): void {
-    for (const key of keys) this.keys.add(key);
-  }
-
-  add(path: string, size: number, mtimeMs: number): void {
-    this.keys.add(fileKey(path, size, mtimeMs));
-  }
-
-  has(path: string, size: number, mtimeMs: number): boolean {
-    return this.keys.has(fileKey(path, size, mtimeMs));
-  }
-}
+export { KnownFiles } from './known-files';
 
 /** Where the watchers' findings go (the pipeline's intake). */
 export interface FolderIntake {

@@ -26,7 +26,7 @@ import { createServiceForGeneration, detectGeneration } from '../api/detect-gene
 import type { ClientNetwork } from '../api/authenta-client';
 import { isAuthentaError } from '../api/errors';
 import type { BlockBoard } from '../pipeline/blocks';
-import type { ActiveService } from '../pipeline/context';
+import type { ActiveService } from '../pipeline/views';
 import { CountingService } from '../pipeline/counting-service';
 import type {
   Clock,
