@@ -21,6 +21,7 @@ import {
   type AuthentaWatchApi,
   type ConnectionTest,
   type DropResult,
+  type EventApi,
   type HostCapabilities,
   type JobId,
   type JobPage,
@@ -40,10 +41,8 @@ import {
   type FolderOptionsSchema,
   type FolderStatus,
   type Job,
-  type JobChange,
   type JobDetails,
   type Profile,
-  type UploadProgress,
 } from '../../shared/domain';
 import { PreferencesSchema, type Preferences } from '../../shared/settings';
 import type { HistoryPage, HistoryQuery } from '../../shared/history';
@@ -88,7 +87,11 @@ interface Parts {
   jobs: JobViews;
 }
 
+/** The contract's `on...` methods, one per EVENTS entry: the constructor takes them from EventHub.eventApi. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
+export interface Engine extends EventApi {}
 /** The engine; see the module comment. Call `start()` before anything else and `dispose()` at the end. */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class Engine implements AuthentaWatchApi, Disposable {
   protected readonly clock: Clock;
   protected readonly logger: Logger;
@@ -130,6 +133,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
       eventIntervalMs: options.eventIntervalMs,
       progressIntervalMs: options.progressIntervalMs,
     });
+    Object.assign(this, this.events.eventApi());
     this.calls = new CallCounter({ clock, logger, onCount: () => this.events.statusChanged() });
     this.idle = new IdleWatch({ clock, logger, isIdle: () => this.isIdle() });
     this.disk = new DiskWatch({
@@ -200,8 +204,8 @@ export class Engine implements AuthentaWatchApi, Disposable {
     // remember to say so.
     ledger.onChange((changes) => {
       for (const c of changes) this.events.jobChanged(c.row);
+      this.known.hear(changes);
     });
-    ledger.onChange((changes) => this.known.hear(changes));
     // Set at once: dispose() closes the ledger even when a later step fails.
     this.parts = { ledger: ledger as Ledger } as Parts;
     this.events.start();
@@ -540,19 +544,6 @@ export class Engine implements AuthentaWatchApi, Disposable {
       "Saving a PDF works only in the desktop app; use your browser's Print, then Save as PDF.",
       'NOT_AVAILABLE',
     );
-  }
-
-  onJobsChanged(listener: (changes: JobChange[]) => void): Unsubscribe {
-    return this.events.onJobsChanged(listener);
-  }
-  onStatus(listener: (status: EngineStatus) => void): Unsubscribe {
-    return this.events.onStatus(listener);
-  }
-  onProgress(listener: (progress: UploadProgress[]) => void): Unsubscribe {
-    return this.events.onProgress(listener);
-  }
-  onOpenJob(listener: (id: JobId) => void): Unsubscribe {
-    return this.events.onOpenJob(listener);
   }
 
   /** The system is going to sleep: no new call starts (the user's own pause is kept apart). */

@@ -5,7 +5,15 @@
  * most every 250 ms. Every changed row comes in through `jobChanged`: the job store's stream of
  * committed changes feeds it, so the hosts and the UI hear of each row from one place.
  */
-import type { JobId, Unsubscribe } from '../../../shared/contract';
+import {
+  EVENT_NAMES,
+  type EventApi,
+  type EventName,
+  type EventPayloads,
+  type JobId,
+  type Unsubscribe,
+} from '../../../shared/contract';
+import { eventMethod } from '../../../shared/contract-bridge';
 import type { EngineStatus, Job, JobChange, UploadProgress } from '../../../shared/domain';
 import type { JobRecord } from '../ledger/ledger';
 import type { Clock, Disposable, Logger } from '../ports';
@@ -46,7 +54,8 @@ type Listener<T> = (value: T) => void;
 
 /** The engine's events; see the module comment. Call `start()` once the status can be gathered. */
 export class EventHub implements Disposable {
-  private readonly listeners = {
+  /** One set per entry of the contract's EVENTS table (a new event fails to compile until added). */
+  private readonly listeners: { [E in EventName]: Set<Listener<EventPayloads[E]>> } = {
     jobsChanged: new Set<Listener<JobChange[]>>(),
     status: new Set<Listener<EngineStatus>>(),
     progress: new Set<Listener<UploadProgress[]>>(),
@@ -91,6 +100,18 @@ export class EventHub implements Disposable {
   }
   onOpenJob(listener: Listener<JobId>): Unsubscribe {
     return this.subscribe(this.listeners.openJob, listener);
+  }
+
+  /**
+   * The subscription half of the contract, derived from its EVENTS table: one `on...` method per
+   * event (`onJobsChanged`, `onStatus`...). The engine exposes these as its own.
+   */
+  eventApi(): EventApi {
+    const subscribe = (name: EventName) => (listener: Listener<never>) =>
+      this.subscribe(this.listeners[name] as Set<Listener<never>>, listener);
+    return Object.fromEntries(
+      EVENT_NAMES.map((name) => [eventMethod(name), subscribe(name)]),
+    ) as unknown as EventApi;
   }
 
   /** A host asks the UI to show a job. */

@@ -125,7 +125,10 @@ describe('recordWhatWasSent', () => {
   it('other bytes sent than checked: the job keeps what was sent, and the new version is decided', async () => {
     const job = await queued('c.png');
     const run = { outcomes: [] as UploadOutcome[] };
-    const row = await recordWhatWasSent({ ledger: store, logger }, run, job, { sha256: 'sent-bytes', bytes: job.size });
+    const row = await recordWhatWasSent({ ledger: store, logger }, run, job, {
+      sha256: 'sent-bytes',
+      bytes: job.size,
+    });
     expect(row?.sha256).toBe('sent-bytes');
     expect(run.outcomes).toEqual([
       { type: 'new-version', job: expect.objectContaining({ id: job.id }), unsent: false },

@@ -1,4 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EVENT_NAMES } from '../../../../src/shared/contract';
+import { eventMethod } from '../../../../src/shared/contract-bridge';
 import type { EngineStatus, JobChange, UploadProgress } from '../../../../src/shared/domain';
 import type { JobRecord, NewJob } from '../../../../src/main/core/ledger/ledger';
 import { SqliteLedger } from '../../../../src/main/core/ledger/sqlite-ledger';
@@ -160,5 +162,24 @@ describe('EventHub', () => {
     expect(clock.pending()).toBe(0);
     expect(seen).toHaveLength(0);
     expect(statusAsked).toBe(0);
+  });
+});
+
+describe('EventHub.eventApi: the contract’s on... methods, derived from its EVENTS table', () => {
+  it('has one method per event, and each hears its own event until unsubscribed', async () => {
+    const api = hub.eventApi();
+    expect(Object.keys(api).sort()).toEqual(EVENT_NAMES.map((n) => eventMethod(n)).sort());
+    const opened: number[] = [];
+    const changed: JobChange[][] = [];
+    const stopOpen = api.onOpenJob((id) => opened.push(id));
+    api.onJobsChanged((c) => changed.push(c));
+    hub.openJob(7);
+    stopOpen();
+    hub.openJob(8);
+    hub.jobChanged(await ledger.insert(newJob('a.png')));
+    clock.advance(100);
+    await settle();
+    expect(opened).toEqual([7]);
+    expect(changed.flat().map((c) => (c.type === 'upsert' ? c.job.name : c.id))).toEqual(['a.png']);
   });
 });
