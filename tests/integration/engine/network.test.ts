@@ -69,6 +69,17 @@ describe('the engine behind a proxy', () => {
   });
 });
 
+describe('the Sandbox', () => {
+  it('reaches its simulator on this computer straight, whatever proxy the system names', async () => {
+    const p = await startProxy();
+    h = await startHarness({ sandbox: true, engine: { proxy: () => Promise.resolve(p.url) } });
+    await h.watch('in');
+    await h.write('in/s.png', makePng({ marker: 'AUTHENTA-SIM:real' }));
+    await h.waitForJob('s.png', ['done']);
+    expect(p.seen).toEqual([]);
+  });
+});
+
 describe('the upload bandwidth cap', () => {
   it('holds an upload back, and lifting it (0) while it runs lets it finish', async () => {
     h = await startHarness({ preferences: { maxUploadBytesPerSecond: 2000 } });

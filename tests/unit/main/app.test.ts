@@ -157,6 +157,18 @@ describe('the desktop host', () => {
     await vi.waitFor(() => expect(fake.shell.openedExternal).toContain('https://platform.authenta.ai/'));
   });
 
+  it('hands the engine a proxy resolver that asks the default session (system settings, PAC)', async () => {
+    for (const k of ['https_proxy', 'HTTPS_PROXY', 'all_proxy', 'ALL_PROXY']) vi.stubEnv(k, '');
+    await start();
+    fake.session.proxyAnswer = (url) =>
+      url.startsWith('https://api.authenta.ai/') ? 'PROXY desk-proxy:3128' : 'DIRECT';
+    expect(await engineDeps!.proxy(new URL('https://api.authenta.ai/api/media'))).toBe(
+      'http://desk-proxy:3128',
+    );
+    expect(await engineDeps!.proxy(new URL('https://s3.example/bucket/key'))).toBeNull();
+    vi.unstubAllEnvs();
+  });
+
   it('writes its log to the logs folder', async () => {
     await start();
     const log = readFileSync(join(dirs.logs, 'authenta-watch.log'), 'utf8');
