@@ -361,6 +361,8 @@ async function history(cmd: HistoryCommand): Promise<number> {
     ...(cmd.ledgerUrl ? ledgerUrlSecrets(cmd.ledgerUrl) : []),
   ]);
   let ledger: Ledger | null = null;
+  // HTTPS_PROXY / NO_PROXY, as for a run (issue 14).
+  const routes = new NetworkRoutes(envProxyResolver());
   try {
     const stored = await a.settings.load();
     const profileId = cmd.profile ?? stored.activeProfileId ?? DEFAULT_PROFILE_ID;
@@ -388,6 +390,7 @@ async function history(cmd: HistoryCommand): Promise<number> {
         baseUrl: cmd.baseUrl ?? profile?.baseUrl ?? DEFAULT_BASE_URL,
         credentials,
         logger: a.logger,
+        network: { routes },
       }),
       (quota) => (calls[quota] += 1),
     );
@@ -426,6 +429,7 @@ async function history(cmd: HistoryCommand): Promise<number> {
     }
     return EXIT.ok;
   } finally {
+    routes.dispose();
     await ledger?.close();
     a.sink.dispose();
   }
