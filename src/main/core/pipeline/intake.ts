@@ -25,7 +25,8 @@ import {
 import type { JobPatch, JobRecord, Ledger } from '../ledger/ledger';
 import { changedMessage, duplicateMessage, folderRemovedMessage, vanishedMessage } from '../messages';
 import type { Clock, Disposable, Logger } from '../ports';
-import { describeContentType, FileProblemError, hashFile, sniffFile, statFile } from '../watch/classify';
+import { describeContentType, statFile } from '../watch/classify';
+import { readOnce, type OnePassResult } from '../watch/one-pass';
 import type { FileCandidate } from '../watch/folder-watcher';
 import { LOCAL_CODES } from './hints';
 import type { ProfileView, ProgressSink, SettingsView } from './views';
@@ -452,58 +453,53 @@ export class Intake implements Disposable {
     }
     const prefs = this.deps.settings.preferences();
     const generation = this.deps.profile.generation();
-    const sniff = await sniffFile(row.path, {
-      maxSizeBytes: prefs.maxFileSizeBytes,
-      supported: sniffableTypes(generation),
-    });
-    if (signal.aborted) return;
-    if (!sniff.ok) {
-      await this.skip(row, sniff.code, kindOfProblem(sniff.code), sniff.message);
-      return;
-    }
-    if (folder && !kindWanted(folder, sniff.kind)) {
-      await this.skip(
-        row,
-        LOCAL_CODES.kindDisabled,
-        'local',
-        `${row.name} is ${KIND_NAMES[sniff.kind]}, and this folder is set to skip ${sniff.kind === 'audio' ? 'audio files' : `${sniff.kind}s`}.`,
-      );
-      return;
-    }
-    const choice = chooseModel({ name: row.name, ...sniff }, folder, generation);
-    if (!choice.ok) {
-      await this.skip(row, choice.code, choice.kind, choice.message);
-      return;
-    }
-    const model = choice.model;
-    let before: { size: number; mtimeMs: number };
-    let hashed: { sha256: string; size: number };
-    let after: { size: number; mtimeMs: number };
+    // One pass over the bytes (issue 13): type, completeness and sha256; the folder's choices
+    // are asked once the type is known, so an unwanted file is not read to its end.
+    let model = '';
+    let reported = 0;
+    let read: OnePassResult<{ code: string; kind: ErrorKind; message: string }>;
     try {
-      before = await statFile(row.path);
-      // A large file takes a while to read: the UI shows "Checking 45%" instead of "Waiting".
-      const reportEvery = before.size >= CHECKING_PROGRESS_MIN_BYTES ? CHECKING_PROGRESS_STEP_BYTES : 0;
-      let reported = 0;
-      hashed = await hashFile(
-        row.path,
+      read = await readOnce(row.path, {
+        maxSizeBytes: prefs.maxFileSizeBytes,
+        supported: sniffableTypes(generation),
         signal,
-        reportEvery
-          ? (read) => {
-              if (read - reported < reportEvery && read < before.size) return;
-              reported = read;
-              this.deps.progress.report(row.id, Math.min(read, before.size), before.size, 'checking');
-            }
-          : undefined,
-      );
-      after = await statFile(row.path);
+        // A large file takes a while to read: the UI shows "Checking 45%" instead of "Waiting".
+        onProgress: (bytesRead, size) => {
+          if (size < CHECKING_PROGRESS_MIN_BYTES) return;
+          if (bytesRead - reported < CHECKING_PROGRESS_STEP_BYTES && bytesRead < size) return;
+          reported = bytesRead;
+          this.deps.progress.report(row.id, Math.min(bytesRead, size), size, 'checking');
+        },
+        decide: (found) => {
+          if (folder && !kindWanted(folder, found.kind)) {
+            return {
+              code: LOCAL_CODES.kindDisabled,
+              kind: 'local',
+              message: `${row.name} is ${KIND_NAMES[found.kind]}, and this folder is set to skip ${found.kind === 'audio' ? 'audio files' : `${found.kind}s`}.`,
+            };
+          }
+          const choice = chooseModel({ name: row.name, ...found }, folder, generation);
+          if (!choice.ok) return { code: choice.code, kind: choice.kind, message: choice.message };
+          model = choice.model;
+          return null;
+        },
+      });
     } catch (e) {
       if (signal.aborted) return;
-      if (e instanceof FileProblemError) {
-        await this.skip(row, e.code, 'local', e.message);
-        return;
-      }
       throw e;
     }
+    if (signal.aborted) return;
+    if (read.outcome === 'refused') {
+      await this.skip(row, read.code, kindOfProblem(read.code), read.message);
+      return;
+    }
+    if (read.outcome === 'declined') {
+      await this.skip(row, read.reason.code, read.reason.kind, read.reason.message);
+      return;
+    }
+    const sniff = read;
+    const { before, after } = read;
+    const hashed = { sha256: read.sha256, size: read.bytesRead };
     if (!sameVersion(before, after) || hashed.size !== after.size) {
       // Still being written: look again once it settles (the watcher reports it again for folders).
       await this.deps.ledger.update(row.id, { size: after.size, mtimeMs: after.mtimeMs }, ['waiting']);

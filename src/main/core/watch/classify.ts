@@ -11,7 +11,7 @@ import { fileTypeFromFile } from 'file-type';
 import type { FolderOptions, MediaKind } from '../../../shared/domain';
 import { withArticle } from '../../../shared/display-text';
 import { vanishedMessage } from '../messages';
-import { structureCheckFor, type RandomAccessReader } from './structure';
+import { structureCheckFor, type RandomAccessReader, type StructureVerdict } from './structure';
 
 /** Why a file was refused; stable codes the ledger stores and the UI explains. */
 export const FILE_PROBLEM_CODES = [
@@ -165,7 +165,82 @@ export function problemFromError(
   }
 }
 
-function fileReader(handle: FileHandle, size: number): RandomAccessReader {
+/** A refusal: its code and what to tell people. */
+export interface FileProblem {
+  code: FileProblemCode;
+  message: string;
+}
+
+/** EMPTY_FILE or TOO_LARGE for a file of `size` bytes named `name`, or null when the size is fine. Pure. */
+export function problemOfSize(name: string, size: number, maxSizeBytes?: number): FileProblem | null {
+  if (size === 0) {
+    return {
+      code: 'EMPTY_FILE',
+      message: `${name} is empty (0 bytes). It may still be copying or a download failed; copy it again.`,
+    };
+  }
+  if (maxSizeBytes !== undefined && size > maxSizeBytes) {
+    return {
+      code: 'TOO_LARGE',
+      message: `${name} is ${formatBytes(size)}, over the limit of ${formatBytes(maxSizeBytes)}. Trim or compress it, or raise the limit in Settings.`,
+    };
+  }
+  return null;
+}
+
+/**
+ * The sniff's answer for the type file-type detected from the bytes (undefined: none known):
+ * the type and kind when supported, else UNSUPPORTED_TYPE naming what it is and what to do. Pure.
+ */
+export function typeOf(
+  name: string,
+  detected: { mime: string; ext: string } | undefined,
+  supported: ReadonlyMap<string, MediaKind>,
+): SniffResult {
+  const wanted = describeSupported(supported);
+  if (detected === undefined) {
+    return {
+      ok: false,
+      code: 'UNSUPPORTED_TYPE',
+      message: `${name} is not an image or video Authenta can check: its content is not ${wanted}. Convert it to ${wanted}.`,
+    };
+  }
+  const kind = supported.get(detected.mime);
+  if (kind === undefined) {
+    const ext = extname(name).slice(1).toLowerCase();
+    const labelled = ext !== '' && ext !== detected.ext ? ` (named .${ext})` : '';
+    return {
+      ok: false,
+      code: 'UNSUPPORTED_TYPE',
+      message: `${name} is ${withArticle(describeContentType(detected.mime))} file${labelled} (${detected.mime}); Authenta checks only ${wanted}. Convert it to ${wanted}.`,
+    };
+  }
+  return { ok: true, contentType: detected.mime, kind };
+}
+
+/** TRUNCATED or CORRUPT for a structure check's verdict, or null when the file is complete. Pure. */
+export function problemOfStructure(
+  name: string,
+  contentType: string,
+  verdict: StructureVerdict,
+): FileProblem | null {
+  if (verdict.state === 'truncated') {
+    return {
+      code: 'TRUNCATED',
+      message: `${name} is incomplete (${verdict.detail}): the copy or download was cut short. Copy it again from the source.`,
+    };
+  }
+  if (verdict.state === 'corrupt') {
+    return {
+      code: 'CORRUPT',
+      message: `${name} looks like ${withArticle(describeContentType(contentType))} but is damaged (${verdict.detail}). Export or copy it again from the source.`,
+    };
+  }
+  return null;
+}
+
+/** A reader over an open file of `size` bytes: small positional reads (the structure checks'). */
+export function fileReader(handle: FileHandle, size: number): RandomAccessReader {
   return {
     size,
     async read(position, length) {
@@ -211,57 +286,22 @@ export async function sniffFile(path: string, opts: SniffOptions = {}): Promise<
     const st = await handle.stat();
     if (!st.isFile()) return fail('NOT_A_FILE', `${name} is not a regular file.`);
     const size = st.size;
-    if (size === 0) {
-      return fail(
-        'EMPTY_FILE',
-        `${name} is empty (0 bytes). It may still be copying or a download failed; copy it again.`,
-      );
-    }
-    if (opts.maxSizeBytes !== undefined && size > opts.maxSizeBytes) {
-      return fail(
-        'TOO_LARGE',
-        `${name} is ${formatBytes(size)}, over the limit of ${formatBytes(opts.maxSizeBytes)}. Trim or compress it, or raise the limit in Settings.`,
-      );
-    }
+    const sizeProblem = problemOfSize(name, size, opts.maxSizeBytes);
+    if (sizeProblem) return { ok: false, ...sizeProblem };
     let detected: { mime: string; ext: string } | undefined;
     try {
       detected = await fileTypeFromFile(path);
     } catch (e) {
       return fromError(e);
     }
-    const wanted = describeSupported(supported);
-    if (detected === undefined) {
-      return fail(
-        'UNSUPPORTED_TYPE',
-        `${name} is not an image or video Authenta can check: its content is not ${wanted}. Convert it to ${wanted}.`,
-      );
-    }
-    const kind = supported.get(detected.mime);
-    if (kind === undefined) {
-      const ext = extname(name).slice(1).toLowerCase();
-      const labelled = ext !== '' && ext !== detected.ext ? ` (named .${ext})` : '';
-      return fail(
-        'UNSUPPORTED_TYPE',
-        `${name} is ${withArticle(describeContentType(detected.mime))} file${labelled} (${detected.mime}); Authenta checks only ${wanted}. Convert it to ${wanted}.`,
-      );
-    }
-    const check = structureCheckFor(detected.mime);
+    const typed = typeOf(name, detected, supported);
+    if (!typed.ok) return typed;
+    const check = structureCheckFor(typed.contentType);
     if (check !== null) {
-      const verdict = await check(fileReader(handle, size));
-      if (verdict.state === 'truncated') {
-        return fail(
-          'TRUNCATED',
-          `${name} is incomplete (${verdict.detail}): the copy or download was cut short. Copy it again from the source.`,
-        );
-      }
-      if (verdict.state === 'corrupt') {
-        return fail(
-          'CORRUPT',
-          `${name} looks like ${withArticle(describeContentType(detected.mime))} but is damaged (${verdict.detail}). Export or copy it again from the source.`,
-        );
-      }
+      const problem = problemOfStructure(name, typed.contentType, await check(fileReader(handle, size)));
+      if (problem) return { ok: false, ...problem };
     }
-    return { ok: true, contentType: detected.mime, kind };
+    return typed;
   } catch (e) {
     return fromError(e);
   } finally {

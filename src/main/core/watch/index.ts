@@ -16,6 +16,7 @@ export {
   type SniffOptions,
   type SniffResult,
 } from './classify';
+export { ONE_PASS_READ_BYTES, readOnce, type OnePassOptions, type OnePassResult } from './one-pass';
 export { expandPaths, type RejectedPath } from './expand-paths';
 export {
   FolderWatcher,
