@@ -22,6 +22,7 @@ import {
 } from './domain';
 import { HistoryQuerySchema, type HistoryPage } from './history';
 import { PreferencesSchema, type Preferences } from './settings';
+import type { CredentialMarks, ProvenanceReport } from './provenance';
 import { eventMethod, type ContractNames, type EventMethod } from './contract-bridge';
 
 export const JobIdSchema = z.number().int().positive();
@@ -273,6 +274,10 @@ export const COMMANDS = {
    * from elsewhere (issue 14).
    */
   getAccountHistory: takes(z.tuple([HistoryQuerySchema])).answers<HistoryPage>(),
+  /** The file's provenance: its Content Credentials (C2PA) and camera metadata, read on this machine (cached by sha256). */
+  getProvenance: takes(z.tuple([JobIdSchema])).answers<ProvenanceReport>(),
+  /** The queue's Content Credentials marks of these jobs (read now when small; left out when not hashed yet or too large). */
+  getCredentialMarks: takes(z.tuple([z.array(JobIdSchema).max(500)])).answers<CredentialMarks>(),
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;

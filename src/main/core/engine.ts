@@ -46,6 +46,7 @@ import {
 } from '../../shared/domain';
 import { PreferencesSchema, type Preferences } from '../../shared/settings';
 import type { HistoryPage, HistoryQuery } from '../../shared/history';
+import type { CredentialMarks, ProvenanceReport } from '../../shared/provenance';
 import { lockDataDir } from './data-dir-lock';
 import { AccountHistory, indexLocalRecords } from './history/account-history';
 import { watchDiskFull } from './data-folder';
@@ -66,6 +67,7 @@ import { EventHub } from './services/event-hub';
 import { FolderRegistry } from './services/folder-registry';
 import { engineSettled, IdleWatch, queueWaitsForUser } from './services/idle';
 import { JobViews } from './services/job-views';
+import { ProvenanceError, ProvenanceService } from './provenance/provenance-service';
 import { KnownFiles } from './services/known-files';
 import { ProfileService } from './services/profile-service';
 import { toJob } from './services/to-job';
@@ -85,6 +87,7 @@ interface Parts {
   pipeline: Pipeline;
   folders: FolderRegistry;
   jobs: JobViews;
+  provenance: ProvenanceService;
 }
 
 /** The contract's `on...` methods, one per EVENTS entry: the constructor takes them from EventHub.eventApi. */
@@ -234,7 +237,14 @@ export class Engine implements AuthentaWatchApi, Disposable {
       onChange: () => this.events.statusChanged(),
       onWatcherStarted: () => this.idle.schedule(),
     });
+    const provenance = new ProvenanceService({
+      job: (id) => ledger.get(id),
+      clock: this.clock,
+      logger: this.logger,
+    });
+    this.parts.provenance = provenance;
     this.parts.jobs = new JobViews({
+      provenanceFor: (jobs) => provenance.forReport(jobs),
       ledger,
       thumbs,
       board: this.board,
@@ -536,6 +546,21 @@ export class Engine implements AuthentaWatchApi, Disposable {
   /** Caches a video's poster frame drawn by the UI as its thumbnail (decoded and re-encoded). */
   saveVideoPoster(id: JobId, jpegDataUrl: string): Promise<void> {
     return this.jobs.saveVideoPoster(id, jpegDataUrl);
+  }
+
+  /** The file's Content Credentials and camera metadata, read here on demand (cached by sha256). */
+  async getProvenance(id: JobId): Promise<ProvenanceReport> {
+    try {
+      return await this.part('provenance').forJob(id);
+    } catch (e) {
+      if (e instanceof ProvenanceError) throw userError(e.message, e.code);
+      throw e;
+    }
+  }
+
+  /** The queue's Content Credentials marks of these jobs (see ProvenanceService.marks). */
+  getCredentialMarks(ids: JobId[]): Promise<CredentialMarks> {
+    return this.part('provenance').marks(ids);
   }
 
   /** The desktop host overrides this (printToPDF); elsewhere the browser's print makes the PDF. */

@@ -4,6 +4,7 @@
  */
 import type { Job } from '../../shared/domain';
 import type { ReportFormat } from '../../shared/contract';
+import type { ProvenanceReport } from '../../shared/provenance';
 
 /** The columns, in order: the CSV header and the keys of each JSON row. */
 export const REPORT_COLUMNS = [
@@ -30,6 +31,14 @@ export const REPORT_COLUMNS = [
   'review',
   'reviewNote',
   'reviewedAt',
+  'contentCredentials',
+  'signedBy',
+  'editHistory',
+  'cameraMake',
+  'cameraModel',
+  'capturedAt',
+  'editingSoftware',
+  'gps',
 ] as const;
 /** One column of the report. */
 export type ReportColumn = (typeof REPORT_COLUMNS)[number];
@@ -40,9 +49,18 @@ function iso(ms: number | null): string | null {
   return ms === null || !Number.isFinite(ms) ? null : new Date(ms).toISOString();
 }
 
-/** One job as a report row: confidence 0..1, times in ISO 8601 (UTC). */
-export function reportRow(job: Job): ReportRow {
+/** The provenance of a job's file, when it was read (absent: not read, the columns stay empty). */
+export type ProvenanceOf = (job: Job) => ProvenanceReport | null | undefined;
+
+/**
+ * One job as a report row: confidence 0..1, times in ISO 8601 (UTC); its provenance when it was
+ * read (Content Credentials state, signer, edit history; camera make, model, capture time,
+ * editing software, whether GPS is there: never the coordinates).
+ */
+export function reportRow(job: Job, provenance: ProvenanceReport | null = null): ReportRow {
   const v = job.verdict;
+  const c = provenance?.credentials ?? null;
+  const m = provenance?.metadata ?? null;
   return {
     path: job.path,
     name: job.name,
@@ -68,6 +86,14 @@ export function reportRow(job: Job): ReportRow {
     review: job.review.status,
     reviewNote: job.review.note,
     reviewedAt: iso(job.review.at),
+    contentCredentials: c?.state ?? null,
+    signedBy: c?.signedBy ?? null,
+    editHistory: c && c.actions.length > 0 ? c.actions.map((a) => a.label).join('; ') : null,
+    cameraMake: m?.make ?? null,
+    cameraModel: m?.model ?? null,
+    capturedAt: m?.capturedAt ?? null,
+    editingSoftware: m?.software ?? null,
+    gps: provenance ? (m?.gps ?? false) : null,
   };
 }
 
@@ -83,21 +109,31 @@ export function csvCell(value: string | number | boolean | null): string {
 }
 
 /** CSV text with a header row, CRLF line ends, UTF-8. */
-export function toCsv(jobs: readonly Job[]): string {
+export function toCsv(jobs: readonly Job[], provenanceOf: ProvenanceOf = () => null): string {
   const lines = [REPORT_COLUMNS.join(',')];
   for (const job of jobs) {
-    const row = reportRow(job);
+    const row = reportRow(job, provenanceOf(job) ?? null);
     lines.push(REPORT_COLUMNS.map((c) => csvCell(row[c])).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
 
 /** JSON text: `{generatedAt, count, jobs: [row...]}`. */
-export function toJson(jobs: readonly Job[], generatedAt: number): string {
-  return `${JSON.stringify({ generatedAt: iso(generatedAt), count: jobs.length, jobs: jobs.map(reportRow) }, null, 2)}\n`;
+export function toJson(
+  jobs: readonly Job[],
+  generatedAt: number,
+  provenanceOf: ProvenanceOf = () => null,
+): string {
+  const rows = jobs.map((job) => reportRow(job, provenanceOf(job) ?? null));
+  return `${JSON.stringify({ generatedAt: iso(generatedAt), count: jobs.length, jobs: rows }, null, 2)}\n`;
 }
 
 /** The report in the asked format. */
-export function formatReport(jobs: readonly Job[], format: ReportFormat, generatedAt: number): string {
-  return format === 'csv' ? toCsv(jobs) : toJson(jobs, generatedAt);
+export function formatReport(
+  jobs: readonly Job[],
+  format: ReportFormat,
+  generatedAt: number,
+  provenanceOf: ProvenanceOf = () => null,
+): string {
+  return format === 'csv' ? toCsv(jobs, provenanceOf) : toJson(jobs, generatedAt, provenanceOf);
 }

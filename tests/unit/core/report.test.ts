@@ -106,7 +106,60 @@ describe('report rows', () => {
       review: 'new',
       reviewNote: null,
       reviewedAt: null,
+      contentCredentials: null,
+      signedBy: null,
+      editHistory: null,
+      cameraMake: null,
+      cameraModel: null,
+      capturedAt: null,
+      editingSoftware: null,
+      gps: null,
     });
+  });
+
+  it('carries the file’s provenance when it was read: credentials, signer, edits, camera, GPS yes/no', () => {
+    const provenance = {
+      sha256: 'ab'.repeat(32),
+      credentials: {
+        state: 'invalid' as const,
+        signedBy: 'Org (Signer)',
+        signedAt: null,
+        madeWith: null,
+        title: null,
+        actions: [
+          { action: 'c2pa.created', label: 'Created', when: null, softwareAgent: null, source: null },
+          { action: 'c2pa.cropped', label: 'Cropped', when: null, softwareAgent: null, source: null },
+        ],
+        problems: ['The file’s bytes changed after it was signed.'],
+        earlierManifests: 0,
+      },
+      metadata: {
+        make: 'TestCam',
+        model: 'TC-100',
+        capturedAt: '2026-11-30T14:05:09',
+        software: null,
+        gps: true,
+      },
+      metadataNote: null,
+      readAt: 0,
+    };
+    expect(reportRow(job(), provenance)).toMatchObject({
+      contentCredentials: 'invalid',
+      signedBy: 'Org (Signer)',
+      editHistory: 'Created; Cropped',
+      cameraMake: 'TestCam',
+      cameraModel: 'TC-100',
+      capturedAt: '2026-11-30T14:05:09',
+      editingSoftware: null,
+      gps: true,
+    });
+    const rows = parseCsv(toCsv([job()], () => provenance));
+    expect(rows[1]![REPORT_COLUMNS.indexOf('contentCredentials')]).toBe('invalid');
+    expect(rows[1]![REPORT_COLUMNS.indexOf('gps')]).toBe('true');
+    const json = JSON.parse(formatReport([job()], 'json', 0, () => provenance)) as {
+      jobs: Record<string, unknown>[];
+    };
+    expect(json.jobs[0]).toMatchObject({ contentCredentials: 'invalid', editHistory: 'Created; Cropped' });
   });
 
   it('carries the desk’s review: status, note and when it was set', () => {

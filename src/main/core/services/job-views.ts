@@ -16,6 +16,7 @@ import {
   type ReviewInput,
 } from '../../../shared/contract';
 import type { Job, JobDetails } from '../../../shared/domain';
+import type { ProvenanceReport } from '../../../shared/provenance';
 import { AuthentaError } from '../api/errors';
 import { redactRecord } from '../api/record-redaction';
 import { noJobMessage } from '../messages';
@@ -40,6 +41,8 @@ export interface JobViewsOptions {
   clock: Clock;
   profiles: ProfileService;
   events: EventHub;
+  /** Reads the provenance of the report's files (cached ones, small ones now); absent: none in reports. */
+  provenanceFor?: (jobs: readonly Job[]) => Promise<Map<number, ProvenanceReport>>;
 }
 
 /** See the module comment. */
@@ -106,7 +109,8 @@ export class JobViews {
       jobs.push(...page.jobs.map(toJob));
       if (page.jobs.length < 20_000 || jobs.length >= page.total) break;
     }
-    return formatReport(jobs, format, this.clock.now());
+    const provenance = (await this.options.provenanceFor?.(jobs)) ?? new Map<number, ProvenanceReport>();
+    return formatReport(jobs, format, this.clock.now(), (job) => provenance.get(job.id));
   }
 
   /** Stores the review at once (with now as its time); the row goes out through jobsChanged like any change. */
