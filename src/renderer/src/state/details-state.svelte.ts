@@ -11,7 +11,8 @@ import { retryOffer, type RetryOffer } from './job-actions';
 type DetailsApi = Pick<
   AuthentaWatchApi,
   'getJob' | 'retryJob' | 'cancelJob' | 'deleteRemote' | 'revealJob' | 'openLink'
->;
+> &
+  Partial<Pick<AuthentaWatchApi, 'getProvenance'>>;
 
 /** What the last action did, in words. */
 export interface ActionNotice {
@@ -37,6 +38,11 @@ export class DetailsState {
   #request = 0;
   #refreshing: Promise<void> | null = null;
   #stale = false;
+
+  /** The file's provenance (Content Credentials, camera metadata), read by the engine on demand; null: this host has none. */
+  provenance(id: number): ReturnType<AuthentaWatchApi['getProvenance']> | null {
+    return this.#api.getProvenance ? this.#api.getProvenance(id) : null;
+  }
 
   constructor(
     api: DetailsApi,
