@@ -63,6 +63,8 @@ export interface PollerDeps {
 export class Poller implements Disposable {
   private readonly pending = new Map<number, Entry>();
   private learned: Expectations = { byKey: new Map(), byModel: new Map() };
+  /** A verdict arrived since the expectations were last learned. */
+  private relearnDue = false;
   private timer: Disposable | null = null;
   private running = false;
   private loopQueued = false;
@@ -219,6 +221,10 @@ export class Poller implements Disposable {
     if (now < this.retryUntil) {
       this.schedule(this.retryUntil);
       return false;
+    }
+    if (this.relearnDue) {
+      this.relearnDue = false;
+      await this.relearn();
     }
     const mine = [...this.pending.values()].filter((e) => e.profileId === active.profile.id);
     const tuning = this.tuning();
@@ -427,7 +433,8 @@ export class Poller implements Disposable {
       `verdict: ${verdict.label}`,
     );
     if (!row) return;
-    await this.relearn();
+    // Learned once per step, not once per verdict: a list round can finish dozens of files.
+    this.relearnDue = true;
   }
 
   private async gone(entry: Entry): Promise<void> {
