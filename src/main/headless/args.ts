@@ -170,6 +170,11 @@ function rateArg(value: string): number {
     throw new UsageProblem(
       `--max-upload-rate must be bytes per second such as 500k or 2M (0 = no cap), got "${value}".`,
     );
+  // a positive rate that rounds to 0 would otherwise mean "no cap"
+  if (rate === 0 && /[1-9]/.test(value))
+    throw new UsageProblem(
+      `--max-upload-rate must be at least 1 byte per second (0 = no cap), got "${value}".`,
+    );
   return rate;
 }
 

@@ -100,6 +100,9 @@ describe('parseCli: usage errors', () => {
     [['a', '--concurrency', '0'], /--concurrency must be between 1 and 16/],
     [['a', '--concurrency', 'many'], /whole number/],
     [['a', '--max-upload-rate', 'fast'], /--max-upload-rate must be bytes per second such as 500k or 2M/],
+    // a rate under 1 byte per second rounds to 0, which would silently mean "no cap"
+    [['a', '--max-upload-rate', '0.0001'], /--max-upload-rate .*at least 1 byte per second.*got "0.0001"/],
+    [['a', '--max-upload-rate', '0.4'], /--max-upload-rate .*at least 1 byte per second/],
     [['a', '--stability', '-5'], /--stability/],
     [['a', '--poll=fast'], /--poll must be a whole number/],
     [['a', '--poll=10'], /between 100/],
