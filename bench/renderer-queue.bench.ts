@@ -51,7 +51,7 @@ interface TraceEvent {
  * decoding, GC) and a sampling CPU profile of the page; `stop` returns a text summary: where the
  * renderer's main thread spent the scroll, and the JavaScript functions with the most self time.
  */
-async function startProfile(page: Page): Promise<{ stop: () => Promise<string> }> {
+async function startProfile(page: Page): Promise<{ stop: (frames?: number) => Promise<string> }> {
   const cdp = await page.context().newCDPSession(page);
   const events: TraceEvent[] = [];
   cdp.on('Tracing.dataCollected', (e) => events.push(...(e.value as unknown as TraceEvent[])));
@@ -63,7 +63,7 @@ async function startProfile(page: Page): Promise<{ stop: () => Promise<string> }
   await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
   await cdp.send('Profiler.start');
   return {
-    stop: async () => {
+    stop: async (frames = 1) => {
       const { profile } = (await cdp.send('Profiler.stop')) as {
         profile: {
           nodes: { id: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
@@ -103,7 +103,33 @@ async function startProfile(page: Page): Promise<{ stop: () => Promise<string> }
           .slice(0, n)
           .map(([k, v]) => `  ${v.toFixed(1).padStart(8)} ms  ${k}`)
           .join('\n');
-      return `\n# main thread, inclusive thread (CPU) time by trace event (ms)\n${top(byName, 25)}\n# CPU profile, self time\n${top(self, 30)}\n`;
+      // Thread (CPU) time per frame: the work itself, much less coloured by a loaded machine than frame times.
+      const cpu = (name: string, thread = main): number =>
+        events
+          .filter((e) => e.name === name && e.ph === 'X' && `${e.pid}:${e.tid}` === thread)
+          .reduce((sum, e) => sum + (e.tdur ?? e.dur ?? 0) / 1000, 0) / frames;
+      const rasterThreads = new Set(
+        events
+          .filter((e) => e.name === 'thread_name' && /CompositorTileWorker/.test(e.args?.name ?? ''))
+          .map((e) => `${e.pid}:${e.tid}`),
+      );
+      const raster =
+        events
+          .filter((e) => e.ph === 'X' && e.name === 'RunTask' && rasterThreads.has(`${e.pid}:${e.tid}`))
+          .reduce((sum, e) => sum + (e.tdur ?? e.dur ?? 0) / 1000, 0) / frames;
+      const perFrame = [
+        ['main thread, all tasks', cpu('RunTask')],
+        ['script (FunctionCall)', cpu('FunctionCall')],
+        ['style (UpdateLayoutTree)', cpu('UpdateLayoutTree')],
+        ['layout (Layout)', cpu('Layout')],
+        ['paint (Paint)', cpu('Paint')],
+        ['image requests (ResourceFetcher::requestResource)', cpu('ResourceFetcher::requestResource')],
+        ['image responses (ResponseBodyLoader::OnStateChange)', cpu('ResponseBodyLoader::OnStateChange')],
+        ['raster worker threads, all tasks', raster],
+      ]
+        .map(([k, v]) => `  ${(v as number).toFixed(2).padStart(8)} ms  ${k as string}`)
+        .join('\n');
+      return `\n# CPU (thread) time per frame over ${frames} frames\n${perFrame}\n# main thread, inclusive thread (CPU) time by trace event (ms)\n${top(byName, 25)}\n# CPU profile, self time\n${top(self, 30)}\n`;
     },
   };
 }
@@ -295,7 +321,7 @@ async function measureApp(
     const scroller = `document.querySelector('[data-testid="job-list"]').parentElement`;
     const profile = TRACE && count === JOBS ? await startProfile(page) : null;
     const scroll = (await page.evaluate(scrollScript(scroller, '[data-testid="job-row"]'))) as ScrollResult;
-    if (profile) process.stderr.write(await profile.stop());
+    if (profile) process.stderr.write(await profile.stop(scroll.frames.length));
     const last = await page.locator('[data-testid="job-row"]').last().getAttribute('aria-posinset');
     if (Number(last) !== count) throw new Error(`the bottom of the list shows row ${last}, not ${count}`);
     // The rows at the bottom show their thumbnails, decoded from the media route (not type icons).

@@ -57,8 +57,8 @@ export function sameDay(a: Date, b: Date): boolean {
   return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 }
 
-/** Formatters by locale and options: building an Intl.DateTimeFormat costs far more than using one. */
-const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+/** Formatters by options (the constants below) and locale: building one costs far more than using one. */
+const FORMATTERS = new WeakMap<Intl.DateTimeFormatOptions, Map<string, Intl.DateTimeFormat>>();
 
 /**
  * `toLocaleString(locale, options)` with a cached formatter: the same text (every option set here
@@ -66,12 +66,11 @@ const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
  * every scroll frame; building them was its largest cost in a profile of a 10,000-row scroll.
  */
 function dateFormat(locale: string | undefined, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale ?? ''}|${JSON.stringify(options)}`;
-  let formatter = FORMATTERS.get(key);
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat(locale, options);
-    FORMATTERS.set(key, formatter);
-  }
+  let byLocale = FORMATTERS.get(options);
+  if (!byLocale) FORMATTERS.set(options, (byLocale = new Map()));
+  const key = locale ?? '';
+  let formatter = byLocale.get(key);
+  if (!formatter) byLocale.set(key, (formatter = new Intl.DateTimeFormat(locale, options)));
   return formatter;
 }
 
