@@ -116,6 +116,7 @@ export function toHistoryEntry(
  */
 export function historyError(e: unknown): unknown {
   if (!isAuthentaError(e)) return e;
+  const action = oneTimeAction(e.action);
   const what =
     e.kind === 'quota'
       ? "Authenta's Query quota is used up, so the account's history cannot be read now"
@@ -130,10 +131,27 @@ export function historyError(e: unknown): unknown {
     status: e.status,
     quota: e.quota,
     retryAfterMs: e.retryAfterMs,
-    message: `${what}. ${e.action}`,
-    action: e.action,
+    message: `${what}. ${action}`,
+    action,
     cause: e,
   });
+}
+
+const AUTOMATIC = /(nothing to do[^:.]*: )?(it will be retried automatically|the next try is automatic)\.?/i;
+
+/**
+ * The engine's advice without its promise of an automatic retry: the pipeline retries on its
+ * own, but a history page is read once, when asked, so the reader is told to ask again.
+ */
+function oneTimeAction(action: string): string {
+  if (!AUTOMATIC.test(action)) return action;
+  const rest = action
+    .replace(AUTOMATIC, '')
+    .trim()
+    .replace(/[;,.]$/, '');
+  return rest
+    ? `${rest}. Read it again once that is fixed: the history is not read again on its own.`
+    : 'Read it again in a moment: the history is not read again on its own.';
 }
 
 /** Where a page comes from. */

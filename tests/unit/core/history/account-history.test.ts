@@ -147,6 +147,29 @@ describe('historyError', () => {
     expect(e.message).toMatch(words);
   });
 
+  it.each([
+    { kind: 'transient' as const, code: 'NETWORK', action: undefined, keeps: /Read it again in a moment/ },
+    {
+      kind: 'proxy' as const,
+      code: 'PROXY_UNREACHABLE',
+      action:
+        'Check the proxy address (HTTPS_PROXY, or the system proxy settings) and that the proxy is running; the next try is automatic.',
+      keeps: /Check the proxy address .* is running\. Read it again once that is fixed/,
+    },
+    {
+      kind: 'transient' as const,
+      code: 'NETWORK',
+      action:
+        'Nothing to do if the network comes back: the next try is automatic. Check the connection or proxy.',
+      keeps: /Check the connection or proxy\. Read it again once that is fixed/,
+    },
+  ])('a $code does not promise a retry that a one-time read never makes', ({ kind, code, action, keeps }) => {
+    const e = historyError(new AuthentaError({ code, kind, message: 'raw', action })) as AuthentaError;
+    expect(e.message).not.toMatch(/automatic/i);
+    expect(e.action).not.toMatch(/automatic/i);
+    expect(e.message).toMatch(keeps);
+  });
+
   it('passes other errors through', () => {
     const plain = new Error('boom');
     expect(historyError(plain)).toBe(plain);
