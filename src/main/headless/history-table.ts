@@ -66,6 +66,18 @@ export function historySummary(pages: readonly HistoryPage[]): string {
   const entries = pages.flatMap((p) => p.entries);
   const local = entries.filter((e) => e.local).length;
   const calls = pages.reduce((n, p) => n + p.queryCalls, 0);
+  const who = `${escapeControl(last.profileName)}${last.simulated ? ' (simulated)' : ''}`;
+  const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+  if (entries.length === 0 && last.page > Math.max(1, last.pages)) {
+    const first =
+      last.pages > 0
+        ? ` (--page ${last.pages === 1 ? 1 : `1-${last.pages}`} reads ${last.total === 1 ? 'it' : 'them'})`
+        : '';
+    return (
+      `${who}: there is no page ${last.page}: the account has ${plural(last.total, 'record')} on ` +
+      `${plural(last.pages, 'page')}${first}; ${plural(calls, 'Query call')}.`
+    );
+  }
   const range = pages.length === 1 ? `page ${last.page}` : `pages ${pages[0]!.page}-${last.page}`;
   const more = last.page < last.pages ? ` (--page ${last.page + 1} reads on)` : '';
   return (
