@@ -18,7 +18,7 @@ import { ledgerUrlSecrets, redactLedgerUrl } from '../core/ledger/ledger-url';
 import { LedgerProblem } from '../core/ledger/postgres-errors';
 import { openPostgresLedger, PostgresLedger } from '../core/ledger/postgres-ledger';
 import { waitForTeamLedger } from '../core/ledger/ledger-away';
-import { teamLedgerWaits } from './team-ledger-messages';
+import { giveUpOnLedgerAt, teamLedgerWaits } from './team-ledger-messages';
 import {
   describeDataFolderError,
   errorCode,
@@ -214,22 +214,24 @@ async function runWatch(cmd: RunCommand): Promise<number> {
     });
     if (cmd.ledgerUrl) say(`authenta-watch: team ledger ${redactLedgerUrl(cmd.ledgerUrl)}`);
 
+    const teamLedger = cmd.ledgerUrl
+      ? waitForTeamLedger(
+          openPostgresLedger({
+            url: cmd.ledgerUrl,
+            onConnectionError: (message) =>
+              a.logger.warn('ledger: a connection to the team ledger broke', { message }),
+          }),
+          teamLedgerWaits(cmd.once, say, a.logger),
+        )
+      : null;
+    const giveUp = teamLedger && cmd.once ? giveUpOnLedgerAt(cmd.timeoutSec, teamLedger, say) : null;
     const engine: HeadlessEngine = new Engine({
       dataDir: cmd.dataDir,
       clock: systemClock,
       logger: a.logger,
       settings: a.settings,
       secrets: a.secrets,
-      openLedger: cmd.ledgerUrl
-        ? waitForTeamLedger(
-            openPostgresLedger({
-              url: cmd.ledgerUrl,
-              onConnectionError: (message) =>
-                a.logger.warn('ledger: a connection to the team ledger broke', { message }),
-            }),
-            teamLedgerWaits(cmd.once, say, a.logger),
-          )
-        : openSqliteLedgerIn(),
+      openLedger: teamLedger ?? openSqliteLedgerIn(),
       // Loaded on first use of the Sandbox (--simulate) only.
       simulatorFactory: async (options) => (await import('../sim/index')).startSimulator(options),
       // HTTPS_PROXY / HTTP_PROXY / NO_PROXY (lower-case too), read at each request.
@@ -285,7 +287,7 @@ async function runWatch(cmd: RunCommand): Promise<number> {
     // Kept until the process exits: a re-raised signal must not meet the default action (death).
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
-    const code = await run.done;
+    const code = await run.done.finally(() => giveUp?.dispose());
     a.logger.info('cli: finished', { exitCode: code });
     return code;
   } finally {

@@ -26,3 +26,26 @@ export function teamLedgerWaits(
     },
   };
 }
+
+/**
+ * A `--once` run's deadline while the team ledger is away: the run's own `--timeout` cannot list
+ * what is pending (the list is in the ledger), so at the deadline, if the server is still away,
+ * say so and stop waiting: the waiting calls fail, the run ends with exit 5 ("run again later").
+ * Nothing was lost: the files resume on the next run, none is sent twice.
+ */
+export function giveUpOnLedgerAt(
+  timeoutSec: number | null,
+  ledger: { isAway(): boolean; stopWaiting(): void },
+  say: (text: string) => void,
+): { dispose(): void } | null {
+  if (timeoutSec === null) return null;
+  const timer = setTimeout(() => {
+    if (!ledger.isAway()) return;
+    say(
+      `authenta-watch: Gave up waiting after ${timeoutSec} s (--timeout): the team ledger still cannot be reached. The files resume on the next run; nothing is sent twice.`,
+    );
+    ledger.stopWaiting();
+  }, timeoutSec * 1000);
+  timer.unref();
+  return { dispose: () => clearTimeout(timer) };
+}

@@ -100,4 +100,45 @@ describe('authenta-watch (watching) with the team ledger down at start', () => {
       await cli.exited;
     }
   });
+
+  it('--once --timeout with the server gone for good: gives up at the deadline (exit 5), saying why', async () => {
+    const watchDir = join(dir, 'watch-once');
+    const slow = await startSimulator({ processingMs: 60_000, apiKeys: [{ key: API_KEY }] });
+    await writeFixture(join(watchDir, 'slow.png'), makePng({ marker: simMarker('fake'), padding: 77 }));
+    const cli = spawnCli(
+      [
+        '--once',
+        '--timeout',
+        '8',
+        '--base-url',
+        slow.url,
+        '--data-dir',
+        join(dir, 'data-once'),
+        '--stability',
+        '100',
+        watchDir,
+      ],
+      { env: { AUTHENTA_API_KEY: API_KEY, AUTHENTA_LEDGER_URL: db.url } },
+    );
+    try {
+      // Sent and waiting for its verdict: then the server stops and does not come back.
+      await until(() => slow.requests.some((r) => r.method === 'PUT' && r.status === 200), 'the upload');
+      await cluster.stop();
+      const done = await Promise.race([
+        cli.exited,
+        new Promise<null>((r) => setTimeout(() => r(null), 60_000)),
+      ]);
+      expect(done, `the CLI is still running; stderr:\n${cli.stderr()}`).not.toBeNull();
+      expect(done!.code).toBe(5);
+      expect(cli.stderr()).toMatch(
+        /Gave up waiting after 8 s \(--timeout\): the team ledger still cannot be reached\. The files resume on the next run; nothing is sent twice\./,
+      );
+      expect(cli.stdout() + cli.stderr()).not.toContain(cluster.password);
+    } finally {
+      cli.child.kill('SIGKILL');
+      await cli.exited;
+      await slow.close();
+      await cluster.start().catch(() => undefined);
+    }
+  });
 });

@@ -65,21 +65,40 @@ function asProblem(error: unknown): LedgerProblem {
  * module comment). With `waitAtStart`, an unreachable server at start is waited for too: the
  * returned promise settles once the ledger is open (or fails for any other reason).
  */
-export function waitForTeamLedger(open: OpenLedger, options: WaitForTeamLedgerOptions = {}): OpenLedger {
-  return async (place) => {
+export function waitForTeamLedger(
+  open: OpenLedger,
+  options: WaitForTeamLedgerOptions = {},
+): OpenLedger & { stopWaiting(): void; isAway(): boolean } {
+  const absences = new Set<Absence>();
+  let stopped = false;
+  const opener = async (place: Parameters<OpenLedger>[0]): Promise<Ledger> => {
     const absence = new Absence(options, place.now);
+    absences.add(absence);
+    if (stopped) absence.close();
     for (;;) {
       try {
         const ledger = await open(place);
         absence.answered();
         return waitingLedger(ledger, absence, place.now);
       } catch (e) {
-        if (options.waitAtStart === false || !isUnreachable(e)) throw e;
+        if (options.waitAtStart === false || absence.closed || !isUnreachable(e)) throw e;
         absence.unreachable(e);
         await absence.pause();
+        if (absence.closed) throw asProblem(e);
       }
     }
   };
+  /**
+   * Give up: every call waiting for the server fails with its problem, and later ones fail at
+   * once instead of waiting (a `--once` run past its `--timeout`, so it can end).
+   */
+  const stopWaiting = (): void => {
+    stopped = true;
+    for (const a of absences) a.close();
+  };
+  /** Whether the server cannot be reached now (a call or the opening is waiting for it). */
+  const isAway = (): boolean => [...absences].some((a) => a.away);
+  return Object.assign(opener, { stopWaiting, isAway });
 }
 
 /** Whether the server is away now, telling the host once per absence; the pause between tries. */
@@ -92,6 +111,10 @@ class Absence {
     private readonly options: WaitForTeamLedgerOptions,
     private readonly now: () => number,
   ) {}
+
+  get away(): boolean {
+    return this.since !== null;
+  }
 
   unreachable(error: unknown): void {
     if (this.since !== null) return;
