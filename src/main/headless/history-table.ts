@@ -69,10 +69,7 @@ export function historySummary(pages: readonly HistoryPage[]): string {
   const who = `${escapeControl(last.profileName)}${last.simulated ? ' (simulated)' : ''}`;
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
   if (entries.length === 0 && last.page > Math.max(1, last.pages)) {
-    const first =
-      last.pages > 0
-        ? ` (--page ${last.pages === 1 ? 1 : `1-${last.pages}`} reads ${last.total === 1 ? 'it' : 'them'})`
-        : '';
+    const first = last.pages > 0 ? ` (--page ${last.pages} is the last)` : '';
     return (
       `${who}: there is no page ${last.page}: the account has ${plural(last.total, 'record')} on ` +
       `${plural(last.pages, 'page')}${first}; ${plural(calls, 'Query call')}.`

@@ -87,7 +87,7 @@ describe('historySummary past the last page', () => {
   it('says the page asked for does not exist and which one to read', () => {
     const p = page([], { page: 99, total: 1, pages: 1 });
     expect(historySummary([p])).toBe(
-      'Desk: there is no page 99: the account has 1 record on 1 page (--page 1 reads it); 1 Query call.',
+      'Desk: there is no page 99: the account has 1 record on 1 page (--page 1 is the last); 1 Query call.',
     );
   });
 });
