@@ -6,8 +6,7 @@
  * returns what it decided and this routes it (`route`), and what follows a queued row or a verdict
  * is heard on the job store's stream (`hear`).
  */
-import type { JobState } from '../../../shared/domain';
-import { UNFINISHED_STATES } from '../../../shared/domain';
+import { UNFINISHED_STATES, type JobState } from '../../../shared/domain';
 import { AuthentaError, isAuthentaError } from '../api/errors';
 import type { CommittedChange } from '../ledger/job-store';
 import type { JobPatch, JobRecord, Ledger } from '../ledger/ledger';
