@@ -479,10 +479,11 @@ export class Pipeline implements Disposable {
   async dispose(): Promise<void> {
     this.disposed = true;
     this.boardListener.dispose();
-    this.changeListener.dispose();
     await this.intake.dispose();
     await this.uploader.dispose();
     await this.poller.dispose();
+    // Heard until the poller has stopped: a verdict written in its last step is still followed up.
+    this.changeListener.dispose();
     await this.followUp.dispose();
     await this.boardWork.catch(() => undefined);
   }
