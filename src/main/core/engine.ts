@@ -48,6 +48,7 @@ import { PreferencesSchema, type Preferences } from '../../shared/settings';
 import type { HistoryPage, HistoryQuery } from '../../shared/history';
 import type { CredentialMarks, ProvenanceReport } from '../../shared/provenance';
 import { lockDataDir } from './data-dir-lock';
+import { HostDefaults } from './host-defaults';
 import { AccountHistory, indexLocalRecords } from './history/account-history';
 import { watchDiskFull } from './data-folder';
 import { JobStore } from './ledger/job-store';
@@ -95,7 +96,7 @@ interface Parts {
 export interface Engine extends EventApi {}
 /** The engine; see the module comment. Call `start()` before anything else and `dispose()` at the end. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
-export class Engine implements AuthentaWatchApi, Disposable {
+export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable {
   protected readonly clock: Clock;
   protected readonly logger: Logger;
   private readonly board: BlockBoard;
@@ -121,6 +122,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
   private readonly uploadRate: UploadRateLimiter;
 
   constructor(protected readonly options: EngineOptions) {
+    super();
     const { clock = systemClock, logger } = options;
     this.clock = clock;
     this.logger = logger;
@@ -203,8 +205,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
       watchDiskFull(await openLedger({ dataDir, now: () => this.clock.now() }), () => this.disk.onDiskFull()),
       { onListenerError: (e) => this.logger.warn('a job change listener failed', { message: String(e) }) },
     );
-    // Every committed change reaches the UI and the known-file set from here: no write has to
-    // remember to say so.
+    // Every committed change reaches the UI and the known files from here: no write must say so.
     ledger.onChange((changes) => {
       for (const c of changes) this.events.jobChanged(c.row);
       this.known.hear(changes);
@@ -275,11 +276,7 @@ export class Engine implements AuthentaWatchApi, Disposable {
       random: this.options.random ?? Math.random,
       blocks: this.board,
       tuning: { ...DEFAULT_POLL_TUNING, ...this.options.pollTuning },
-      profile: {
-        active: () => this.profiles.active,
-        activeProfileId: () => this.profiles.activeId,
-        generation: () => this.profiles.generation(),
-      },
+      profile: this.profiles.view,
       settings: {
         folder: (id) => this.folders.folder(id),
         preferences: () => this.settings.current.preferences,
@@ -382,7 +379,6 @@ export class Engine implements AuthentaWatchApi, Disposable {
     await this.pipeline.deleteRemote(id);
   }
 
-  /** Hosts with a file manager override this. */
   /** One page of the account's records, read now (see AccountHistory); the day's Query count includes it. */
   async getAccountHistory(query: HistoryQuery): Promise<HistoryPage> {
     await this.profiles.settled();
@@ -401,13 +397,6 @@ export class Engine implements AuthentaWatchApi, Disposable {
         localRecords: async () => indexLocalRecords(await ledger.listByStates(JOB_STATES)),
       },
       query,
-    );
-  }
-
-  async revealJob(_id: JobId): Promise<void> {
-    throw userError(
-      'Showing a file in its folder is not available in this host; open the folder yourself.',
-      'NOT_AVAILABLE',
     );
   }
 
@@ -468,20 +457,10 @@ export class Engine implements AuthentaWatchApi, Disposable {
     await this.folders.remove(id);
   }
 
-  /** Hosts with a native picker override this. */
-  async pickFolder(): Promise<string | null> {
-    return null;
-  }
-
   async addPaths(paths: string[]): Promise<DropResult> {
     const { files, rejected } = await expandPaths(paths);
     for (const f of files) await this.pipeline.addDropped(f);
     return { accepted: files.length, rejected: rejected.map((r) => ({ path: r.path, reason: r.reason })) };
-  }
-
-  /** Hosts with a native picker override this; the web host has none. */
-  async pickFiles(): Promise<string[]> {
-    return [];
   }
 
   // --- the contract: profiles and preferences ---------------------------------------------------
@@ -538,11 +517,6 @@ export class Engine implements AuthentaWatchApi, Disposable {
 
   // --- the contract: media and host things ------------------------------------------------------
 
-  /** The hosts serve the media (the web host's route, Electron's protocol) and answer this. */
-  async getMediaBase(): Promise<string> {
-    throw userError('This host does not show local media.', 'NOT_AVAILABLE');
-  }
-
   /** Caches a video's poster frame drawn by the UI as its thumbnail (decoded and re-encoded). */
   saveVideoPoster(id: JobId, jpegDataUrl: string): Promise<void> {
     return this.jobs.saveVideoPoster(id, jpegDataUrl);
@@ -561,14 +535,6 @@ export class Engine implements AuthentaWatchApi, Disposable {
   /** The queue's Content Credentials marks of these jobs (see ProvenanceService.marks). */
   getCredentialMarks(ids: JobId[]): Promise<CredentialMarks> {
     return this.part('provenance').marks(ids);
-  }
-
-  /** The desktop host overrides this (printToPDF); elsewhere the browser's print makes the PDF. */
-  async savePdf(_title: string): Promise<string | null> {
-    throw userError(
-      "Saving a PDF works only in the desktop app; use your browser's Print, then Save as PDF.",
-      'NOT_AVAILABLE',
-    );
   }
 
   /** The system is going to sleep: no new call starts (the user's own pause is kept apart). */

@@ -26,7 +26,7 @@ import { createServiceForGeneration, detectGeneration } from '../api/detect-gene
 import type { ClientNetwork } from '../api/authenta-client';
 import { isAuthentaError } from '../api/errors';
 import type { BlockBoard } from '../pipeline/blocks';
-import type { ActiveService } from '../pipeline/views';
+import type { ActiveService, ProfileView } from '../pipeline/views';
 import { CountingService } from '../pipeline/counting-service';
 import type {
   Clock,
@@ -109,6 +109,13 @@ export class ProfileService implements Disposable {
   private get logger(): Logger {
     return this.options.logger;
   }
+
+  /** What the pipeline's stages read of the active profile (read at each decision). */
+  readonly view: ProfileView = {
+    active: () => this.active,
+    activeProfileId: () => this.activeId,
+    generation: () => this.generation(),
+  };
 
   /** The active profile's service; null when it cannot be used (the board says why). */
   get active(): ActiveService | null {
