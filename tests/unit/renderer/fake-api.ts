@@ -27,6 +27,7 @@ import {
   type ReviewStatus,
   type UploadProgress,
 } from '../../../src/shared/domain';
+import type { ProvenanceReport } from '../../../src/shared/provenance';
 import { PreferencesSchema, type Preferences } from '../../../src/shared/settings';
 import { ContractFake } from '../../helpers/contract-fake';
 
@@ -265,6 +266,14 @@ export class FakeApi extends ContractFake {
       raw: extra.raw ?? null,
       hint: extra.hint ?? null,
     };
+  };
+
+  /** What getProvenance answers, by job id (unset: nothing, as before this fake knew the command). */
+  provenance = new Map<number, ProvenanceReport>();
+
+  override getProvenance = async (id: number): Promise<ProvenanceReport> => {
+    this.#record('getProvenance', [id]);
+    return this.provenance.get(id) as ProvenanceReport;
   };
 
   override retryJob = async (id: number) => {

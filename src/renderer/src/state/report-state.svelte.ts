@@ -5,9 +5,14 @@
  */
 import type { AuthentaWatchApi } from '../../../shared/contract';
 import type { JobDetails } from '../../../shared/domain';
+import type { ProvenanceReport } from '../../../shared/provenance';
 import { errorText } from '../lib/format';
 
-type ReportApi = Pick<AuthentaWatchApi, 'getJob' | 'savePdf'>;
+type ReportApi = Pick<AuthentaWatchApi, 'getJob' | 'savePdf'> &
+  Partial<Pick<AuthentaWatchApi, 'getProvenance'>>;
+
+/** A file's provenance in the report: what was read, or why it could not be (a sentence). */
+export type ReportProvenance = { report: ProvenanceReport } | { error: string };
 
 /** At most this many files in one report (a printed page each). */
 export const REPORT_MAX = 100;
@@ -16,6 +21,8 @@ export class ReportState {
   /** The files of the open report; null: no report open. */
   ids = $state.raw<number[] | null>(null);
   entries = $state.raw<JobDetails[]>([]);
+  /** Each file's provenance, by job id; absent: not read (no hash yet, or this host has none). */
+  provenance = $state.raw<Record<number, ReportProvenance>>({});
   loading = $state(false);
   error = $state<string | null>(null);
   /** What the last "Save as PDF" said (desktop). */
@@ -32,13 +39,23 @@ export class ReportState {
     const wanted = ids.slice(0, REPORT_MAX);
     this.ids = wanted;
     this.entries = [];
+    this.provenance = {};
     this.error = null;
     this.message = null;
     this.loading = true;
     try {
       const entries: JobDetails[] = [];
-      for (const id of wanted) entries.push(await this.#api.getJob(id));
-      if (this.ids === wanted) this.entries = entries;
+      const provenance: Record<number, ReportProvenance> = {};
+      for (const id of wanted) {
+        const entry = await this.#api.getJob(id);
+        entries.push(entry);
+        const read = entry.job.sha256 ? await this.#readProvenance(id) : null;
+        if (read) provenance[id] = read;
+      }
+      if (this.ids === wanted) {
+        this.entries = entries;
+        this.provenance = provenance;
+      }
     } catch (e) {
       if (this.ids === wanted) this.error = `The report could not be made: ${errorText(e)}`;
     } finally {
@@ -46,9 +63,21 @@ export class ReportState {
     }
   }
 
+  /** One file's provenance; a failure is the file's, not the report's (the rest still prints). */
+  async #readProvenance(id: number): Promise<ReportProvenance | null> {
+    if (!this.#api.getProvenance) return null;
+    try {
+      const report = await this.#api.getProvenance(id);
+      return report ? { report } : null;
+    } catch (e) {
+      return { error: `Provenance could not be read: ${errorText(e)}` };
+    }
+  }
+
   close(): void {
     this.ids = null;
     this.entries = [];
+    this.provenance = {};
     this.error = null;
     this.message = null;
   }

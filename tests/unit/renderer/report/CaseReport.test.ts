@@ -8,6 +8,7 @@ import { fireEvent, screen, waitFor, within } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeApi, makeJob } from '../fake-api';
 import { mountApp, seriousA11yProblems, unmountAll, type Harness } from '../harness';
+import type { ProvenanceReport } from '../../../../src/shared/provenance';
 
 vi.setConfig({ testTimeout: 60_000 });
 
@@ -77,6 +78,29 @@ function apiWithJobs(): FakeApi {
     raw: { status: 'completed', faces: [{ id: 'p1', fake: true }] },
   });
   return api;
+}
+
+function provenance(
+  credentials: Partial<ProvenanceReport['credentials']>,
+  metadata: ProvenanceReport['metadata'] = null,
+): ProvenanceReport {
+  return {
+    sha256: SHA,
+    credentials: {
+      state: 'none',
+      signedBy: null,
+      signedAt: null,
+      madeWith: null,
+      title: null,
+      actions: [],
+      problems: [],
+      earlierManifests: 0,
+      ...credentials,
+    },
+    metadata,
+    metadataNote: null,
+    readAt: T0,
+  };
 }
 
 async function openFromDetails(api: FakeApi, name: string): Promise<HTMLElement> {
@@ -166,5 +190,69 @@ describe('the case report', () => {
       .map((el) => text(el))
       .sort();
     expect(names).toEqual(['protest-crowd.jpg', 'speech.mp4']);
+  });
+
+  it("prints each file's Provenance in the details' words: signer and edits, INVALID as such, and none said plainly", async () => {
+    const api = apiWithJobs();
+    const third = makeJob({ id: 9, name: 'plain.jpg', sha256: 'ef'.repeat(32), state: 'done' });
+    api.jobs = [...api.jobs, third];
+    api.provenance.set(
+      7,
+      provenance(
+        {
+          state: 'valid',
+          signedBy: 'Test Newsroom (Camera 7)',
+          actions: [
+            { action: 'c2pa.cropped', label: 'Cropped', when: null, softwareAgent: 'Editor 5', source: null },
+          ],
+        },
+        { make: 'TestCam', model: 'TC-100', capturedAt: null, software: null, gps: true },
+      ),
+    );
+    api.provenance.set(
+      8,
+      provenance({ state: 'invalid', problems: ['The file changed after it was signed.'] }),
+    );
+    api.provenance.set(9, provenance({ state: 'none' }));
+    harness = await mountApp(api, { now: T0 + 100_000 });
+    await screen.findAllByTestId('job-row');
+    await fireEvent.click(screen.getByTestId('report-filtered'));
+    const report = await screen.findByTestId('case-report');
+    await waitFor(() => expect(within(report).getAllByTestId('report-case')).toHaveLength(3));
+    const caseOf = (id: number) => report.querySelector(`[data-job-id="${id}"]`) as HTMLElement;
+
+    const signed = within(caseOf(7)).getByTestId('report-provenance');
+    expect(text(within(signed).getByTestId('report-credentials'))).toContain(
+      'Content Credentials: intact, signer not on a trust list',
+    );
+    expect(text(within(signed).getByTestId('report-provenance-signer'))).toBe('Test Newsroom (Camera 7)');
+    expect(text(within(signed).getByTestId('report-provenance-actions'))).toBe('Cropped with Editor 5');
+    expect(text(signed)).toContain('TestCam TC-100');
+    expect(text(signed)).toContain('Location recorded (not shown)');
+
+    const tampered = within(caseOf(8)).getByTestId('report-provenance');
+    expect(within(tampered).getByTestId('report-credentials').getAttribute('data-state')).toBe('invalid');
+    expect(text(within(tampered).getByTestId('report-credentials'))).toContain(
+      'Content Credentials: INVALID',
+    );
+    expect(text(tampered)).not.toMatch(/intact|valid,/);
+    expect(text(within(tampered).getByTestId('report-credential-problems'))).toBe(
+      'The file changed after it was signed.',
+    );
+
+    const plain = within(caseOf(9)).getByTestId('report-provenance');
+    expect(text(within(plain).getByTestId('report-credentials'))).toContain('No Content Credentials');
+    expect(text(within(plain).getByTestId('report-no-metadata'))).toBe('No camera metadata in this file.');
+    expect(await seriousA11yProblems(harness!.container)).toEqual([]);
+  });
+
+  it('a file whose provenance cannot be read still prints, saying so', async () => {
+    const api = apiWithJobs();
+    api.getProvenance = () => Promise.reject(new Error('the file is gone'));
+    const report = await openFromDetails(api, 'protest-crowd.jpg');
+    expect(text(within(report).getByTestId('report-provenance'))).toContain(
+      'Provenance could not be read: the file is gone',
+    );
+    expect(text(within(report).getByTestId('report-verdict'))).toBe('Fake');
   });
 });
