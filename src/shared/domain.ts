@@ -194,6 +194,8 @@ export interface Job {
    * refused an upload URL as expired or a crash left a record unused; the extra ones cost no credits.
    */
   recordsCreated?: number;
+  /** The desk (engine) that handled the file last, as people name it: `user@host (id)`; absent: not known. */
+  desk?: string | null;
   /** The desk's review of the file (new until someone sets it). */
   review: JobReview;
 }

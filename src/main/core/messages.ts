@@ -46,3 +46,7 @@ export function duplicateMessage(prior: { id: number; name: string }, model: str
 export function noJobMessage(id: number): string {
   return `There is no job #${id}.`;
 }
+
+/** The timeline note of a POST cut short by a desk that stopped (its claim ran out): the file is sent again. */
+export const POST_AGAIN_NOTE =
+  'the desk sending it stopped before Authenta answered the POST: it is sent again (an unused INITED record may remain; it costs no credits)';

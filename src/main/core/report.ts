@@ -39,6 +39,7 @@ export const REPORT_COLUMNS = [
   'capturedAt',
   'editingSoftware',
   'gps',
+  'desk',
 ] as const;
 /** One column of the report. */
 export type ReportColumn = (typeof REPORT_COLUMNS)[number];
@@ -94,6 +95,8 @@ export function reportRow(job: Job, provenance: ProvenanceReport | null = null):
     capturedAt: m?.capturedAt ?? null,
     editingSoftware: m?.software ?? null,
     gps: provenance ? (m?.gps ?? false) : null,
+    // The desk (engine) that handled the file last: on a team ledger, who sent it.
+    desk: job.desk ?? null,
   };
 }
 

@@ -139,7 +139,7 @@ describe('--simulate --once --json', () => {
     expect(csv.code).toBe(0);
     const rows = csv.stdout.trim().split('\r\n');
     expect(rows[0]).toBe(
-      'path,name,sha256,size,contentType,model,generation,remoteId,state,verdict,confidence,faces,deepFakes,errorCode,errorMessage,createdAt,doneAt,duplicateOf,simulated,extraRecords,review,reviewNote,reviewedAt,contentCredentials,signedBy,editHistory,cameraMake,cameraModel,capturedAt,editingSoftware,gps',
+      'path,name,sha256,size,contentType,model,generation,remoteId,state,verdict,confidence,faces,deepFakes,errorCode,errorMessage,createdAt,doneAt,duplicateOf,simulated,extraRecords,review,reviewNote,reviewedAt,contentCredentials,signedBy,editHistory,cameraMake,cameraModel,capturedAt,editingSoftware,gps,desk',
     );
     expect(rows).toHaveLength(6);
     const fakeRow = rows.find((r) => r.includes('fake.png'));

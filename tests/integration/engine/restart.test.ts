@@ -19,6 +19,7 @@ import {
   type Harness,
   type SimRecord,
 } from '../../helpers/engine-harness';
+import { deskIdentity } from '../../../src/main/core/ledger/desk';
 import { SqliteLedger } from '../../../src/main/core/ledger/sqlite-ledger';
 import type { JobRecord } from '../../../src/main/core/ledger/ledger';
 import type { JobState } from '../../../src/shared/domain';
@@ -31,9 +32,14 @@ afterEach(async () => {
 let n = 0;
 const png = (m = 'real') => makePng({ marker: `AUTHENTA-SIM:${m}`, padding: ++n });
 
-/** Work on the ledger while no engine runs. */
-async function withLedger<T>(fn: (l: SqliteLedger) => Promise<T>): Promise<T> {
-  const ledger = SqliteLedger.open({ file: join(h.dataDir, 'ledger.sqlite'), now: () => Date.now() });
+/** Work on the ledger while no engine runs, as the data folder's own desk (its crash, not another desk's). */
+async function withLedger<T>(fn: (l: SqliteLedger) => Promise<T>, desk?: string): Promise<T> {
+  const ledger = SqliteLedger.open({
+    file: join(h.dataDir, 'ledger.sqlite'),
+    now: () => Date.now(),
+    desk: desk ?? deskIdentity(h.dataDir),
+    renewEveryMs: 0,
+  });
   try {
     return await fn(ledger);
   } finally {
@@ -197,6 +203,68 @@ describe.each(GENERATIONS)('$label', ({ generation }) => {
         `PUT ${api.uploadRoute}`,
       ]);
       expect(h.sim.counts().puts[rec.remoteId]).toBeUndefined();
+    });
+
+    it('another desk’s live upload is left alone at start; once its claim ran out it is taken over, asked about and sent once', async () => {
+      h = await startHarness({ generation });
+      const bytes = png('fake');
+      const path = await h.write('drop/t.png', bytes);
+      const rec = await record('t.png', 'image/png', bytes);
+      await h.engine.dispose();
+      // Ben's desk (sharing this ledger) has the POST answered and is about to PUT.
+      const row = await withLedger(
+        (l) =>
+          crashedRow(api, l, path, bytes, ['creating', 'uploading'], {
+            ...rec,
+            expiresAt: Date.now() + 600_000,
+          }),
+        'ben@news-2 (b2b2b2)',
+      );
+      const from = h.sim.requests.length;
+      await h.restart();
+      await new Promise((r) => setTimeout(r, 1_500));
+      // Not this desk's crash: nothing asked, nothing sent, the row still Ben's.
+      expect((await h.engine.getJob(row.id)).job).toMatchObject({
+        state: 'uploading',
+        desk: 'ben@news-2 (b2b2b2)',
+      });
+      expect(h.calls(from)).toEqual([]);
+      // Ben's desk stops renewing: a minute later this desk takes the file over, asks first, uploads once.
+      h.clock.advance(61_000);
+      const job = await h.waitForJob('t.png', ['done']);
+      expect(job).toMatchObject({
+        remoteId: rec.remoteId,
+        verdict: { label: 'fake' },
+        desk: deskIdentity(h.dataDir),
+      });
+      expect(h.calls(from)[0]).toBe(`GET ${api.recordRoute}`);
+      expect(h.creates(from)).toBe(0);
+      expect(h.puts({ from })).toHaveLength(1);
+      const notes = (await h.engine.getJob(row.id)).timeline.map((t) => t.note ?? '');
+      expect(notes.some((t) => t.includes('taken over from ben@news-2 (b2b2b2)'))).toBe(true);
+    });
+
+    it('another desk’s live POST is not sent again at start; at the next start after its claim ran out, it is', async () => {
+      h = await startHarness({ generation });
+      const bytes = png();
+      const path = await h.write('drop/u.png', bytes);
+      await h.engine.dispose();
+      const row = await withLedger(
+        (l) => crashedRow(api, l, path, bytes, ['creating']),
+        'ben@news-2 (b2b2b2)',
+      );
+      const from = h.sim.requests.length;
+      await h.restart();
+      await new Promise((r) => setTimeout(r, 1_500));
+      expect((await h.engine.getJob(row.id)).job.state).toBe('creating');
+      expect(h.creates(from)).toBe(0);
+      h.clock.advance(61_000);
+      await h.restart();
+      await h.waitForJob('u.png', ['done']);
+      expect(h.creates(from)).toBe(1);
+      const notes = (await h.engine.getJob(row.id)).timeline.map((t) => t.note ?? '');
+      expect(notes.some((t) => t.includes('taken over from ben@news-2 (b2b2b2)'))).toBe(true);
+      expect(notes.some((t) => t.includes('INITED'))).toBe(true);
     });
 
     it('a crash while the POST was under way: it is sent again, and the timeline says why', async () => {

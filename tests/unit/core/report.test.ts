@@ -114,6 +114,7 @@ describe('report rows', () => {
       capturedAt: null,
       editingSoftware: null,
       gps: null,
+      desk: null,
     });
   });
 
@@ -160,6 +161,16 @@ describe('report rows', () => {
       jobs: Record<string, unknown>[];
     };
     expect(json.jobs[0]).toMatchObject({ contentCredentials: 'invalid', editHistory: 'Created; Cropped' });
+  });
+
+  it('names the desk that handled the file (issue 11: desks sharing a team ledger)', () => {
+    const handled = job({ desk: 'anna@news-1 (a1b2c3)' });
+    expect(reportRow(handled).desk).toBe('anna@news-1 (a1b2c3)');
+    const rows = parseCsv(toCsv([handled]));
+    expect(rows[0]!.at(-1)).toBe('desk');
+    expect(rows[1]![REPORT_COLUMNS.indexOf('desk')]).toBe('anna@news-1 (a1b2c3)');
+    const json = JSON.parse(formatReport([handled], 'json', 0)) as { jobs: Record<string, unknown>[] };
+    expect(json.jobs[0]).toMatchObject({ desk: 'anna@news-1 (a1b2c3)' });
   });
 
   it('carries the desk’s review: status, note and when it was set', () => {

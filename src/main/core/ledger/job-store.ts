@@ -80,11 +80,29 @@ export class JobStore implements Ledger {
     return this.announce('claim', await this.ledger.claimNextQueued(now, pausedFolderIds, profile));
   }
 
+  /** Rows taken over (their desk changed): announced together, as one bulk write. */
+  async takeOver(states: readonly JobState[], now: number): Promise<JobRecord[]> {
+    const rows = await this.ledger.takeOver(states, now);
+    this.announceAll(rows.map((row) => ({ cause: 'claim' as const, row })));
+    return rows;
+  }
+
   async setReview(id: number, review: JobReview): Promise<JobRecord | null> {
     return this.announce('review', await this.ledger.setReview(id, review));
   }
 
   // --- reads and the rest: passed through ------------------------------------------------
+
+  get desk(): string {
+    return this.ledger.desk;
+  }
+  /** Lease renewals change nothing people see: not announced. */
+  renewLeases(now: number): Promise<number> {
+    return this.ledger.renewLeases(now);
+  }
+  nextLeaseExpiry(now: number): Promise<number | null> {
+    return this.ledger.nextLeaseExpiry(now);
+  }
 
   get(id: number): Promise<JobRecord | null> {
     return this.ledger.get(id);

@@ -124,6 +124,8 @@ export interface JobRow {
   polling_since: number | null;
   pending_seen_ms: number | null;
   records_created: number;
+  desk?: string | null;
+  lease_until?: number | null;
   created_at: number;
   updated_at: number;
   done_at: number | null;
@@ -186,6 +188,8 @@ export function toRecord(r: JobRow): JobRecord {
     pendingSeenMs: r.pending_seen_ms,
     forceRecheck: r.force_recheck === 1 || r.force_recheck === true,
     recordsCreated: r.records_created ?? 0,
+    desk: r.desk ?? null,
+    leaseUntil: r.lease_until ?? null,
     review: toReview(r),
   };
 }

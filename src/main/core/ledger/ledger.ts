@@ -38,6 +38,8 @@ export interface JobRecord extends Job {
   forceRecheck: boolean;
   /** Remote records created for this job so far: more than one when an upload URL was refused or a crash left one unused. */
   recordsCreated: number;
+  /** Until when the desk working on it (creating, uploading, finalizing) holds it; null: nobody does. */
+  leaseUntil: number | null;
 }
 
 /** What a new row needs. */
@@ -121,6 +123,8 @@ export function fileKey(path: string, size: number, mtimeMs: number): string {
 
 /** The port. All methods are atomic; a state change and its timeline entry commit together. */
 export interface Ledger {
+  /** The desk this ledger writes for (leases.ts): every insert, claim and transition names it. */
+  readonly desk: string;
   /** Insert a row in `waiting` or `queued`; its first timeline entry is written with it. */
   insert(job: NewJob): Promise<JobRecord>;
   get(id: number): Promise<JobRecord | null>;
@@ -150,6 +154,17 @@ export interface Ledger {
     pausedFolderIds: readonly string[],
     profile: ClaimProfile,
   ): Promise<JobRecord | null>;
+  /**
+   * Atomically take the rows in one of `states` (leased states) that this desk may work on: its
+   * own (left by its own crash), nobody's, or another desk's whose lease ran out. Each gets this
+   * desk and a fresh lease, and a timeline note when it came from another desk. Rows another
+   * desk holds with a live lease are left alone. Oldest first.
+   */
+  takeOver(states: readonly JobState[], now: number): Promise<JobRecord[]>;
+  /** Extend the lease of every row this desk holds in a leased state; how many. */
+  renewLeases(now: number): Promise<number>;
+  /** When the earliest live lease of another desk runs out (to look for work then); null: none. */
+  nextLeaseExpiry(now: number): Promise<number | null>;
   /** A filtered, sorted page and the total matching the filter. */
   list(query: NormalisedJobQuery): Promise<{ total: number; jobs: JobRecord[] }>;
   /** Every row in one of these states, oldest first. */

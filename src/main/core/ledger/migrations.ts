@@ -123,6 +123,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 6,
+    description: 'the desk that handles each file and how long its claim holds (desks sharing a ledger)',
+    up(db) {
+      db.exec(`
+        ALTER TABLE jobs ADD COLUMN desk TEXT;
+        ALTER TABLE jobs ADD COLUMN lease_until BIGINT;
+        CREATE INDEX jobs_desk ON jobs (desk, state);
+      `);
+    },
+  },
 ];
 
 /** The version a fully migrated ledger is at. */

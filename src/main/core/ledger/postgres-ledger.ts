@@ -37,14 +37,24 @@ import {
   UNKNOWN_AGAIN_CODES,
   type JobRow,
 } from './ledger-rows';
+import { deskIdentity } from './desk';
+import {
+  deskSettings,
+  fencedTransition,
+  keepLeases,
+  LEASED_STATES,
+  leaseAfter,
+  takeoverNote,
+  type DeskOptions,
+} from './leases';
 import { hidePassword, parseLedgerUrl, type LedgerUrl } from './ledger-url';
 import { describePostgresError, LedgerProblem } from './postgres-errors';
 import { PG_LEDGER_VERSION, PG_MIGRATIONS, PG_SCHEMA } from './postgres-migrations';
 import { canTransition, TransitionError } from './transitions';
 import type { OpenLedger } from '../ports';
 
-/** Where the team ledger is and how it reads time. */
-export interface PostgresLedgerOptions {
+/** Where the team ledger is, how it reads time, and which desk this is. */
+export interface PostgresLedgerOptions extends DeskOptions {
   /** postgres://user:password@host:port/database */
   url: string;
   now: () => number;
@@ -82,11 +92,18 @@ export class PostgresLedger implements Ledger {
   private readonly now: () => number;
   private readonly place: LedgerUrl;
   private closed = false;
+  readonly desk: string;
+  private readonly leaseMs: number;
+  private readonly renewal: { dispose(): void };
 
-  private constructor(pool: pg.Pool, now: () => number, place: LedgerUrl) {
+  private constructor(pool: pg.Pool, now: () => number, place: LedgerUrl, desk: DeskOptions) {
     this.pool = pool;
     this.now = now;
     this.place = place;
+    const settings = deskSettings(desk);
+    this.desk = settings.desk;
+    this.leaseMs = settings.leaseMs;
+    this.renewal = keepLeases(() => this.renewLeases(this.now()), settings.renewEveryMs);
   }
 
   /**
@@ -117,7 +134,7 @@ export class PostgresLedger implements Ledger {
       await pool.end().catch(() => undefined);
       throw describePostgresError(e, place, hide);
     }
-    return new PostgresLedger(pool, options.now, place);
+    return new PostgresLedger(pool, options.now, place, options);
   }
 
   /** The URL with its password hidden, for messages and the status. */
@@ -168,8 +185,8 @@ export class PostgresLedger implements Ledger {
     const rows = await this.query<JobRow>(
       `WITH j AS (
          INSERT INTO jobs (path, folder_id, name, size, mtime_ms, sha256, content_type, kind, model, state,
-             profile_id, simulated, force_recheck, created_at, updated_at)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14) RETURNING *
+             profile_id, simulated, force_recheck, created_at, updated_at, desk)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $16) RETURNING *
        ), t AS (
          INSERT INTO job_transitions (job_id, state, at, note) SELECT id, state, $14::bigint, $15::text FROM j
        )
@@ -190,6 +207,7 @@ export class PostgresLedger implements Ledger {
         job.forceRecheck ?? false,
         now,
         job.note ?? null,
+        this.desk,
       ],
     );
     return toRecord(rows[0]!);
@@ -213,14 +231,23 @@ export class PostgresLedger implements Ledger {
     const param = (value: unknown): string => `$${values.push(value)}`;
     const state = param(to);
     const sets = patchColumns(patch).map((c) => `${c.col} = ${param(c.value)}, `);
-    const at = param(this.now());
+    const now = this.now();
+    const at = param(now);
+    sets.push(
+      `desk = ${param(this.desk)}, lease_until = ${param(leaseAfter(to, now, this.leaseMs))}::bigint, `,
+    );
+    // Fenced: a row another desk took over (its lease live) is not moved on by this one.
+    const fence = fencedTransition(to)
+      ? ` AND (desk IS NULL OR desk = ${param(this.desk)} OR lease_until IS NULL OR lease_until < ${at}
+          OR NOT (state = ANY(${param([...LEASED_STATES])}::text[])))`
+      : '';
     const run = DURABLE_STATES.has(to)
       ? <R extends pg.QueryResultRow>(q: string, v: unknown[]) => this.durably<R>(q, v)
       : <R extends pg.QueryResultRow>(q: string, v: unknown[]) => this.query<R>(q, v);
     const rows = await run<JobRow>(
       `WITH j AS (
          UPDATE jobs SET state = ${state}, ${sets.join('')}updated_at = ${at}
-           WHERE id = ${param(id)} AND state = ANY(${param([...fromList])}::text[]) RETURNING *
+           WHERE id = ${param(id)} AND state = ANY(${param([...fromList])}::text[])${fence} RETURNING *
        ), t AS (
          INSERT INTO job_transitions (job_id, state, at, note)
            SELECT id, state, ${at}::bigint, ${param(note)}::text FROM j
@@ -260,7 +287,7 @@ export class PostgresLedger implements Ledger {
     const rows = await this.query<JobRow>(
       `WITH c AS (
          UPDATE jobs SET state = 'creating', profile_id = $1, simulated = $2, generation = $3,
-             next_attempt_at = NULL, updated_at = $4
+             next_attempt_at = NULL, desk = $6, lease_until = $7::bigint, updated_at = $4
            WHERE id = (
              SELECT q.id FROM jobs q
              WHERE q.state = 'queued' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= $4)
@@ -283,9 +310,54 @@ export class PostgresLedger implements Ledger {
          INSERT INTO job_transitions (job_id, state, at, note) SELECT id, 'creating', $4::bigint, NULL FROM c
        )
        SELECT * FROM c`,
-      [profile.profileId, profile.simulated, profile.generation, now, [...pausedFolderIds]],
+      [
+        profile.profileId,
+        profile.simulated,
+        profile.generation,
+        now,
+        [...pausedFolderIds],
+        this.desk,
+        now + this.leaseMs,
+      ],
     );
     return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async takeOver(states: readonly JobState[], now: number): Promise<JobRecord[]> {
+    if (!states.length) return [];
+    // One statement: rows another desk is taking over at this instant are skipped, not waited for.
+    const rows = await this.query<JobRow & { old_desk: string | null }>(
+      `WITH o AS (
+         SELECT id, desk AS old_desk FROM jobs
+           WHERE state = ANY($1::text[]) AND (desk IS NULL OR desk = $2 OR lease_until IS NULL OR lease_until < $3)
+           FOR UPDATE SKIP LOCKED
+       ), j AS (
+         UPDATE jobs SET desk = $2, lease_until = $4::bigint FROM o WHERE jobs.id = o.id
+           RETURNING jobs.*, o.old_desk
+       ), t AS (
+         INSERT INTO job_transitions (job_id, state, at, note)
+           SELECT id, state, $3::bigint, $5 || old_desk || $6 FROM j WHERE old_desk IS NOT NULL AND old_desk <> $2
+       )
+       SELECT * FROM j ORDER BY id`,
+      [[...states], this.desk, now, now + this.leaseMs, ...takeoverNoteParts(this.desk)],
+    );
+    return rows.map((r) => toRecord(r));
+  }
+
+  async renewLeases(now: number): Promise<number> {
+    const rows = await this.query<{ id: number }>(
+      'UPDATE jobs SET lease_until = $1 WHERE desk = $2 AND state = ANY($3::text[]) RETURNING id',
+      [now + this.leaseMs, this.desk, [...LEASED_STATES]],
+    );
+    return rows.length;
+  }
+
+  async nextLeaseExpiry(now: number): Promise<number | null> {
+    const [row] = await this.query<{ t: number | null }>(
+      `SELECT MIN(lease_until) AS t FROM jobs WHERE state = ANY($1::text[]) AND desk <> $2 AND lease_until >= $3`,
+      [[...LEASED_STATES], this.desk, now],
+    );
+    return row?.t ?? null;
   }
 
   async list(query: NormalisedJobQuery): Promise<{ total: number; jobs: JobRecord[] }> {
@@ -441,6 +513,7 @@ export class PostgresLedger implements Ledger {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.renewal.dispose();
     await this.pool.end();
   }
 }
@@ -450,7 +523,15 @@ export class PostgresLedger implements Ledger {
  * folder's lock, which stays per desk) and gets a LedgerProblem when it cannot.
  */
 export function openPostgresLedger(options: Omit<PostgresLedgerOptions, 'now'>): OpenLedger {
-  return ({ now }) => PostgresLedger.open({ ...options, now });
+  return ({ dataDir, now }) => PostgresLedger.open({ desk: deskIdentity(dataDir), ...options, now });
+}
+
+/** The takeover note around the old desk's name, as SQL concatenates it (the text is takeoverNote's). */
+function takeoverNoteParts(me: string): [string, string] {
+  const marker = '\u0000';
+  const note = takeoverNote(marker, me) ?? '';
+  const at = note.indexOf(marker);
+  return [note.slice(0, at), note.slice(at + marker.length)];
 }
 
 /**

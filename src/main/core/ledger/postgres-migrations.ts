@@ -91,6 +91,15 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: 'the desk that handles each file and how long its claim holds (desks sharing a ledger)',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN desk TEXT;
+      ALTER TABLE jobs ADD COLUMN lease_until BIGINT;
+      CREATE INDEX jobs_desk ON jobs (desk, state);
+    `,
+  },
 ];
 
 /** The version a fully migrated PostgreSQL ledger is at. */

@@ -46,13 +46,23 @@ import {
   UNKNOWN_AGAIN_CODES,
   type JobRow,
 } from './ledger-rows';
+import {
+  deskSettings,
+  fencedTransition,
+  keepLeases,
+  LEASED_STATES,
+  leaseAfter,
+  takeoverNote,
+  type DeskOptions,
+} from './leases';
+import { deskIdentity } from './desk';
 import { migrate } from './migrations';
 import { canTransition, TransitionError } from './transitions';
 
 export { UNKNOWN_AGAIN_CODES } from './ledger-rows';
 
-/** Where the SQLite ledger lives and how it reads time. */
-export interface SqliteLedgerOptions {
+/** Where the SQLite ledger lives, how it reads time, and which desk it writes for. */
+export interface SqliteLedgerOptions extends DeskOptions {
   /** The database file; ':memory:' for a throwaway ledger. */
   file: string;
   now: () => number;
@@ -81,11 +91,18 @@ export class SqliteLedger implements Ledger {
   private syncDone = 0;
   private syncing: Promise<void> | null = null;
   private wal: FileHandle | null = null;
+  readonly desk: string;
+  private readonly leaseMs: number;
+  private readonly renewal: { dispose(): void };
 
-  private constructor(db: Database.Database, now: () => number, walFile: string | null) {
+  private constructor(db: Database.Database, now: () => number, walFile: string | null, desk: DeskOptions) {
     this.db = db;
     this.now = now;
     this.walFile = walFile;
+    const settings = deskSettings(desk);
+    this.desk = settings.desk;
+    this.leaseMs = settings.leaseMs;
+    this.renewal = keepLeases(() => this.renewLeases(this.now()), settings.renewEveryMs);
   }
 
   /** Open (creating and migrating as needed) the ledger at `options.file`. */
@@ -105,7 +122,12 @@ export class SqliteLedger implements Ledger {
       db.close();
       throw e;
     }
-    return new SqliteLedger(db, options.now, options.file === ':memory:' ? null : `${options.file}-wal`);
+    return new SqliteLedger(
+      db,
+      options.now,
+      options.file === ':memory:' ? null : `${options.file}-wal`,
+      options,
+    );
   }
 
   /**
@@ -142,8 +164,8 @@ export class SqliteLedger implements Ledger {
     const row = this.db.transaction(() => {
       const inserted = this.stmt(
         `INSERT INTO jobs (path, folder_id, name, size, mtime_ms, sha256, content_type, kind, model, state,
-             profile_id, simulated, force_recheck, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+             profile_id, simulated, force_recheck, created_at, updated_at, desk)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
       ).get(
         job.path,
         job.folderId,
@@ -160,6 +182,7 @@ export class SqliteLedger implements Ledger {
         job.forceRecheck ? 1 : 0,
         now,
         now,
+        this.desk,
       ) as Row;
       this.insertTransition(inserted.id, job.state, now, job.note ?? null);
       return inserted;
@@ -183,10 +206,26 @@ export class SqliteLedger implements Ledger {
     for (const f of fromList) if (!canTransition(f, to)) throw new TransitionError(id, f, to);
     const now = this.now();
     const { sets, values } = this.patchSql(patch);
-    const sql = `UPDATE jobs SET state = ?, ${sets.map((s) => `${s}, `).join('')}updated_at = ?
-      WHERE id = ? AND state IN (${placeholders(fromList.length)}) RETURNING *`;
+    // Fenced: a row another desk took over (its lease live) is not moved on by this one.
+    const fence = fencedTransition(to)
+      ? ` AND (desk IS NULL OR desk = ? OR lease_until IS NULL OR lease_until < ?
+          OR state NOT IN (${placeholders(LEASED_STATES.length)}))`
+      : '';
+    const fenceValues = fence ? [this.desk, now, ...LEASED_STATES] : [];
+    const sql = `UPDATE jobs SET state = ?, ${sets.map((s) => `${s}, `).join('')}desk = ?, lease_until = ?, updated_at = ?
+      WHERE id = ? AND state IN (${placeholders(fromList.length)})${fence} RETURNING *`;
+    const lease = leaseAfter(to, now, this.leaseMs);
     const run = (): Row | undefined => {
-      const row = this.stmt(sql).get(to, ...values, now, id, ...fromList) as Row | undefined;
+      const row = this.stmt(sql).get(
+        to,
+        ...values,
+        this.desk,
+        lease,
+        now,
+        id,
+        ...fromList,
+        ...fenceValues,
+      ) as Row | undefined;
       if (row) this.insertTransition(id, to, now, note);
       return row;
     };
@@ -222,7 +261,7 @@ export class SqliteLedger implements Ledger {
       : '';
     // One statement picks and claims: PostgreSQL adds FOR UPDATE SKIP LOCKED to the subquery.
     const sql = `UPDATE jobs SET state = 'creating', profile_id = ?, simulated = ?, generation = ?,
-        next_attempt_at = NULL, updated_at = ?
+        next_attempt_at = NULL, desk = ?, lease_until = ?, updated_at = ?
       WHERE id = (
         SELECT q.id FROM jobs q
         WHERE q.state = 'queued' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= ?) ${folderClause}
@@ -245,6 +284,8 @@ export class SqliteLedger implements Ledger {
         profile.profileId,
         sim,
         profile.generation,
+        this.desk,
+        now + this.leaseMs,
         now,
         now,
         ...pausedFolderIds,
@@ -254,6 +295,43 @@ export class SqliteLedger implements Ledger {
       return claimed;
     })();
     return row ? toRecord(row) : null;
+  }
+
+  async takeOver(states: readonly JobState[], now: number): Promise<JobRecord[]> {
+    if (!states.length) return [];
+    const taken = this.db.transaction(() => {
+      const rows = this.stmt(
+        `SELECT id, desk FROM jobs WHERE state IN (${placeholders(states.length)})
+           AND (desk IS NULL OR desk = ? OR lease_until IS NULL OR lease_until < ?) ORDER BY id`,
+      ).all(...states, this.desk, now) as { id: number; desk: string | null }[];
+      const out: Row[] = [];
+      for (const r of rows) {
+        const row = this.stmt('UPDATE jobs SET desk = ?, lease_until = ? WHERE id = ? RETURNING *').get(
+          this.desk,
+          now + this.leaseMs,
+          r.id,
+        ) as Row;
+        const note = takeoverNote(r.desk, this.desk);
+        if (note) this.insertTransition(r.id, row.state as JobState, now, note);
+        out.push(row);
+      }
+      return out;
+    })();
+    return taken.map(toRecord);
+  }
+
+  async renewLeases(now: number): Promise<number> {
+    return this.stmt(
+      `UPDATE jobs SET lease_until = ? WHERE desk = ? AND state IN (${placeholders(LEASED_STATES.length)})`,
+    ).run(now + this.leaseMs, this.desk, ...LEASED_STATES).changes;
+  }
+
+  async nextLeaseExpiry(now: number): Promise<number | null> {
+    const row = this.stmt(
+      `SELECT MIN(lease_until) AS t FROM jobs WHERE state IN (${placeholders(LEASED_STATES.length)})
+         AND desk <> ? AND lease_until >= ?`,
+    ).get(...LEASED_STATES, this.desk, now) as { t: number | null };
+    return row.t;
   }
 
   async list(query: NormalisedJobQuery): Promise<{ total: number; jobs: JobRecord[] }> {
@@ -414,6 +492,7 @@ export class SqliteLedger implements Ledger {
     // A durable commit under way gets its fsync before the connection goes.
     while (this.syncing !== null) await this.syncing.catch(() => undefined);
     this.closed = true;
+    this.renewal.dispose();
     await this.wal?.close().catch(() => undefined);
     this.wal = null;
     this.db.close();
@@ -488,6 +567,7 @@ export function openSqliteLedgerIn(options: { nativeBinding?: string } = {}): Op
     SqliteLedger.open({
       file: join(dataDir, SQLITE_LEDGER_FILE),
       now,
+      desk: deskIdentity(dataDir),
       ...(options.nativeBinding ? { nativeBinding: options.nativeBinding } : {}),
     });
 }

@@ -153,7 +153,9 @@ export class Pipeline implements Disposable {
   /** Recover what a crash or a shutdown left half-way, then start working. */
   async start(): Promise<void> {
     const { ledger } = this.deps;
-    for (const row of await ledger.listByStates(['creating'])) {
+    // Only this desk's rows, or rows whose desk stopped renewing its claim (leases.ts): a row another
+    // desk is sending right now is not this desk's crash.
+    for (const row of await ledger.takeOver(['creating'], this.deps.clock.now())) {
       // The POST may have created a record before the crash; that record stays INITED and costs no credits.
       await ledger.transition(
         row.id,
@@ -175,6 +177,7 @@ export class Pipeline implements Disposable {
       );
     }
     for (const row of await ledger.listByStates(['waiting'])) {
+      if (row.desk && row.desk !== ledger.desk) continue; // another desk's file: it looks at it
       const gone = await statFile(row.path).then(
         () => false,
         () => true,

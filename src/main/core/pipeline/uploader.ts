@@ -123,7 +123,9 @@ export class Uploader implements Disposable {
 
     // Records that already exist come first: they were paid for in quota.
     if (this.tasks.size < limit && deps.blocks.isOpen('get')) {
-      const resumable = await deps.ledger.listByStates(['uploading', 'finalizing']);
+      // This desk's own rows, and those whose desk stopped renewing its claim (takeover, leases.ts).
+      // A POST cut short by another desk is taken over at start-up (Pipeline.start), not here.
+      const resumable = await deps.ledger.takeOver(['uploading', 'finalizing'], now);
       for (const row of resumable) {
         if (this.tasks.size >= limit || this.disposed) break;
         if (this.tasks.has(row.id) || (row.nextAttemptAt ?? 0) > now) continue;
@@ -156,7 +158,10 @@ export class Uploader implements Disposable {
   /** Wake up when the next retry is due. */
   private async scheduleWake(): Promise<void> {
     const now = this.deps.clock.now();
-    const next = await this.deps.ledger.nextAttemptAfter(['queued', 'uploading', 'finalizing'], now);
+    const retry = await this.deps.ledger.nextAttemptAfter(['queued', 'uploading', 'finalizing'], now);
+    // Another desk's claim that runs out is work for this one then.
+    const lease = await this.deps.ledger.nextLeaseExpiry(now);
+    const next = retry === null ? lease : lease === null ? retry : Math.min(retry, lease + 1);
     this.wakeTimer?.dispose();
     this.wakeTimer = null;
     if (next === null || this.disposed) return;

@@ -38,6 +38,7 @@ export function toJob(r: JobRecord): Job {
     doneAt: r.doneAt,
     nextAttemptAt: r.nextAttemptAt,
     recordsCreated: r.recordsCreated,
+    desk: r.desk ?? null,
     review: { ...r.review },
   };
 }

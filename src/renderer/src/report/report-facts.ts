@@ -69,6 +69,7 @@ export function reportFacts(entry: JobDetails, locale?: string): ReportFact[] {
     { label: 'Seen', value: when(seen, locale), testid: 'report-seen' },
     { label: 'Uploaded', value: when(uploadedAt(entry), locale), testid: 'report-uploaded' },
     { label: 'Judged', value: when(judgedAt(entry), locale), testid: 'report-judged' },
+    ...(job.desk ? [{ label: 'Desk', value: job.desk, testid: 'report-desk' }] : []),
   ];
 }
 

@@ -8,11 +8,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobQuerySchema, type JobQuery } from '../../../../src/shared/contract';
 import { fileKey, type Ledger, type NewJob } from '../../../../src/main/core/ledger/ledger';
 import { TransitionError } from '../../../../src/main/core/ledger/transitions';
+import type { DeskOptions } from '../../../../src/main/core/ledger/leases';
 
 /** One ledger store (a file, a database) an adapter opens: fresh and empty for every test. */
 export interface LedgerStore {
-  /** Open (or open again, after close) the ledger of this store. */
-  open(now: () => number): Promise<Ledger>;
+  /** Open (or open again, after close) the ledger of this store, for a desk (default: the adapter's). */
+  open(now: () => number, desk?: DeskOptions): Promise<Ledger>;
   /** Write `count` done rows straight into the store (path /big/N.jpg, size N, mtime 1): a large ledger. */
   seedDone(count: number): Promise<void>;
   /** Delete the store. */
@@ -386,6 +387,106 @@ export function describeLedgerContract(name: string, makeStore: () => Promise<Le
         { label: 'inconclusive' },
       ]);
       expect(await ledger.verdictCounts()).toEqual({ authentic: 1, suspect: 0, fake: 2, inconclusive: 1 });
+    });
+  });
+
+  describe(`${name} desks and leases`, () => {
+    const LEASE = 60_000;
+    /** Two desks on the one store: `ledger` is desk A; B is opened beside it. */
+    async function desks(): Promise<{ a: Ledger; b: Ledger }> {
+      await ledger.close();
+      ledger = await store.open(() => now, { desk: 'anna@news-1 (aaa111)', leaseMs: LEASE, renewEveryMs: 0 });
+      const b = await store.open(() => now, { desk: 'ben@news-2 (bbb222)', leaseMs: LEASE, renewEveryMs: 0 });
+      others.push(b);
+      return { a: ledger, b };
+    }
+    const others: Ledger[] = [];
+    afterEach(async () => {
+      for (const o of others.splice(0)) await o.close();
+    });
+
+    it('names the desk that saw a file and the desk that claimed it', async () => {
+      const { a, b } = await desks();
+      const j = await a.insert(job());
+      expect(j.desk).toBe('anna@news-1 (aaa111)');
+      const claimed = await b.claimNextQueued(now, [], PROFILE);
+      expect(claimed).toMatchObject({ id: j.id, state: 'creating', desk: 'ben@news-2 (bbb222)' });
+      expect(claimed!.leaseUntil).toBe(now + LEASE);
+      // What A reads is the same row: B handles it.
+      expect((await a.get(j.id))!.desk).toBe('ben@news-2 (bbb222)');
+    });
+
+    it('two desks claiming at once never get the same file', async () => {
+      const { a, b } = await desks();
+      for (let i = 0; i < 20; i++) await a.insert(job({ name: `f${i}.png` }));
+      const claims = await Promise.all(
+        Array.from({ length: 30 }, (_, i) => (i % 2 ? a : b).claimNextQueued(now, [], PROFILE)),
+      );
+      const ids = claims.filter((c) => c !== null).map((c) => c.id);
+      expect(ids).toHaveLength(20);
+      expect(new Set(ids).size).toBe(20);
+    });
+
+    it('a desk takes over its own rows and expired ones, never a live claim of another desk', async () => {
+      const { a, b } = await desks();
+      const mine = await a.insert(job({ name: 'mine.png' }));
+      const theirs = await a.insert(job({ name: 'theirs.png' }));
+      await a.claimNextQueued(now, [], PROFILE); // mine: A creating
+      await b.claimNextQueued(now, [], PROFILE); // theirs: B creating
+      await b.transition(theirs.id, 'creating', 'uploading', { remoteId: 'm-2' });
+      // A restarts: it takes its own row back, not B's live upload.
+      now += 1_000;
+      const taken = await a.takeOver(['creating', 'uploading', 'finalizing'], now);
+      expect(taken.map((r) => r.id)).toEqual([mine.id]);
+      expect(taken[0]!.leaseUntil).toBe(now + LEASE);
+      // B stops renewing; once its lease ran out, A takes the upload over, with a note naming B.
+      now += LEASE + 1;
+      const later = await a.takeOver(['creating', 'uploading', 'finalizing'], now);
+      expect(later.map((r) => r.id).sort()).toEqual([mine.id, theirs.id].sort());
+      const row = later.find((r) => r.id === theirs.id)!;
+      expect(row).toMatchObject({ state: 'uploading', remoteId: 'm-2', desk: 'anna@news-1 (aaa111)' });
+      const notes = (await a.timeline(theirs.id)).map((t) => t.note);
+      expect(notes.at(-1)).toContain('taken over from ben@news-2 (bbb222)');
+    });
+
+    it('a renewed lease keeps the row with its desk', async () => {
+      const { a, b } = await desks();
+      const j = await a.insert(job());
+      await b.claimNextQueued(now, [], PROFILE);
+      now += LEASE - 10;
+      expect(await b.renewLeases(now)).toBe(1);
+      now += 20; // past the first lease, within the renewed one
+      expect(await a.takeOver(['creating'], now)).toEqual([]);
+      expect(await a.nextLeaseExpiry(now)).toBe(now - 20 + LEASE);
+      expect((await a.get(j.id))!.desk).toBe('ben@news-2 (bbb222)');
+    });
+
+    it('a desk whose row was taken over cannot move it on (nothing is sent twice)', async () => {
+      const { a, b } = await desks();
+      const j = await a.insert(job());
+      await b.claimNextQueued(now, [], PROFILE);
+      now += LEASE + 1;
+      await a.takeOver(['creating'], now);
+      // B wakes up from a long sleep and tries to announce its upload: refused.
+      expect(await b.transition(j.id, 'creating', 'uploading', { remoteId: 'm-b' })).toBeNull();
+      const moved = await a.transition(j.id, 'creating', 'uploading', { remoteId: 'm-a' });
+      expect(moved).toMatchObject({ state: 'uploading', remoteId: 'm-a', desk: 'anna@news-1 (aaa111)' });
+      // A cancel (to failed) still passes: it pays nothing.
+      expect(await b.transition(j.id, 'uploading', 'failed', { errorCode: 'CANCELLED' })).toMatchObject({
+        state: 'failed',
+        leaseUntil: null,
+      });
+    });
+
+    it('a row leaving the leased states drops its lease; one desk alone keeps working', async () => {
+      const j = await ledger.insert(job());
+      const claimed = await ledger.claimNextQueued(now, [], PROFILE);
+      expect(claimed!.leaseUntil).toBeGreaterThan(now);
+      const up = await ledger.transition(j.id, 'creating', 'uploading', { remoteId: 'm' });
+      expect(up!.leaseUntil).not.toBeNull();
+      const proc = await ledger.transition(j.id, 'uploading', 'processing');
+      expect(proc).toMatchObject({ leaseUntil: null, desk: ledger.desk });
+      expect(await ledger.renewLeases(now)).toBe(0);
     });
   });
 }

@@ -55,7 +55,7 @@ async function emptyLedger(url: string): Promise<void> {
 describeLedgerContract('PostgresLedger', async () => {
   await emptyLedger(db.url);
   return {
-    open: (now) => PostgresLedger.open({ url: db.url, now }),
+    open: (now, desk) => PostgresLedger.open({ url: db.url, now, ...desk }),
     async seedDone(count) {
       await sql(
         db.url,

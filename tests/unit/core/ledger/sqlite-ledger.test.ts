@@ -13,7 +13,7 @@ describeLedgerContract('SqliteLedger', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'aw-ledger-'));
   const file = join(dir, 'ledger.sqlite');
   return {
-    open: async (now) => SqliteLedger.open({ file, now }),
+    open: async (now, desk) => SqliteLedger.open({ file, now, ...desk }),
     async seedDone(count) {
       const seeder = SqliteLedger.open({ file, now: () => 1 });
       const insert = seeder.connection.prepare(

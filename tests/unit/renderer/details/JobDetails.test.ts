@@ -41,6 +41,16 @@ async function openOnly(job: Job, api = new FakeApi()): Promise<HTMLElement> {
 }
 
 describe('job details', () => {
+  it('names the desk that handled the file (a team ledger), and no desk when none is known', async () => {
+    const panel = await openOnly(
+      makeJob({ id: 1, name: 'a.png', state: 'done', desk: 'anna@news-1 (a1b2c3)' }),
+    );
+    expect(text(within(panel).getByTestId('job-desk'))).toBe('anna@news-1 (a1b2c3)');
+    unmountAll(harness);
+    const other = await openOnly(makeJob({ id: 2, name: 'b.png', state: 'done' }));
+    expect(within(other).queryByTestId('job-desk')).toBeNull();
+  });
+
   it('a text file skipped in the Sandbox is not called simulated and offers no retry', async () => {
     const panel = await openOnly(
       makeJob({

@@ -45,6 +45,7 @@ const video = makeJob({
   model: 'DF-1',
   generation: 'jobs-v1',
   remoteId: 'job-8',
+  desk: 'ben@news-2 (b2c3d4)',
   verdict: {
     label: 'fake',
     faces: 2,
@@ -130,6 +131,8 @@ describe('the case report', () => {
     expect(field('report-uploaded')).not.toBe('—');
     expect(field('report-judged')).not.toBe('—');
     expect(field('report-faces')).toBe('—');
+    // One desk alone (no desk known): no desk line.
+    expect(within(report).queryByTestId('report-desk')).toBeNull();
     expect(JSON.parse(within(report).getByTestId('report-raw').textContent!)).toEqual({
       result: 'FAKE',
       score: 0.93,
@@ -146,6 +149,8 @@ describe('the case report', () => {
     const report = await openFromDetails(apiWithJobs(), 'speech.mp4');
     const field = (id: string) => text(within(report).getByTestId(id));
     expect(field('report-faces')).toBe('2 (1 judged fake)');
+    // On a team ledger: the desk that handled the file.
+    expect(field('report-desk')).toBe('ben@news-2 (b2c3d4)');
     expect(field('report-api')).toBe('Jobs API v1');
     expect(field('report-remote-id')).toBe('job-8');
     expect(field('report-model')).toContain('DF-1');
