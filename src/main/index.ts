@@ -26,6 +26,8 @@ runDesktop({
   createSettingsStore: (dataDir) => new ElectronSettingsStore(dataDir),
   createSecretStore: () => new KeytarSecretStore(),
   createLedgerPasswordStore: () => new KeytarLedgerPasswordStore(),
+  // Imported only when a feed is configured: electron-updater reads Electron's app at import.
+  loadUpdater: async () => (await import('electron-updater')).autoUpdater,
 }).catch(async (error: unknown) => {
   // runDesktop reports its own failures; this is the last resort for anything it let through.
   try {

@@ -3,7 +3,7 @@
  * an engine, and shuts them down in order. The adapters (engine, settings file, keychain) come
  * from the composition root (src/main/index.ts), so tests hand in any AuthentaWatchApi.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -41,6 +41,7 @@ import type { TrayAction } from './tray-model';
 import { placementFor } from './window-state';
 import { electronProxyResolver } from './electron-proxy';
 import type { ProxyResolver } from '../core/api/proxy';
+import { DesktopUpdater, type UpdaterPort, type UpdateStatus } from './updater';
 
 /** What the desktop hands the engine it builds. */
 export interface DesktopEngineDeps {
@@ -88,6 +89,26 @@ export interface DesktopOptions {
   resourcesPath?: string;
   execPath?: string;
   clock?: Clock;
+  /**
+   * electron-updater's autoUpdater, loaded only once a feed is configured: the module reads
+   * Electron's app when imported, so tests and the headless CLI never load it.
+   */
+  loadUpdater?(): Promise<UpdaterPort>;
+}
+
+/** Overrides the feed written into the package's app-update.yml (a deployment's own mirror, tests). */
+export const UPDATE_FEED_ENV = 'AUTHENTA_UPDATE_FEED';
+
+/**
+ * The update feed this installation uses: AUTHENTA_UPDATE_FEED when set, else the `url` that
+ * electron-builder wrote into resources/app-update.yml from electron-builder.yml's `publish`
+ * entry; null when neither exists (updates are then off, see update-policy.ts updateFeed).
+ */
+export function configuredUpdateFeed(env: NodeJS.ProcessEnv, appUpdateYml: string | null): string | null {
+  const fromEnv = env[UPDATE_FEED_ENV]?.trim();
+  if (fromEnv) return fromEnv;
+  const line = appUpdateYml?.match(/^url:\s*['"]?([^'"\r\n]+?)['"]?\s*$/m);
+  return line?.[1] ?? null;
 }
 
 /** What the file picker offers first: the photos and videos the app can check. */
@@ -237,6 +258,7 @@ export class DesktopApp {
   private disposed = false;
   private shuttingDown: Promise<void> | null = null;
   private paths: AppPaths | null = null;
+  private updater: DesktopUpdater | null = null;
 
   constructor(private readonly options: DesktopOptions) {
     this.platform = options.platform ?? process.platform;
@@ -247,6 +269,11 @@ export class DesktopApp {
   /** The contract as the window sees it (after start). */
   get desktopApi(): DesktopApi | null {
     return this.api;
+  }
+
+  /** Where updates stand (after start): off and why, or checking, declined, downloading, ready. */
+  get updateStatus(): UpdateStatus | null {
+    return this.updater?.status ?? null;
   }
 
   /** The main window (after start). */
@@ -406,10 +433,80 @@ export class DesktopApp {
     if (startsHidden(argv, openedAtLogin)) window.prepare();
     else window.show();
 
+    this.startUpdates(logger);
+
     this.started = true;
     if (paths.length > 0) this.pendingPaths.push([...paths]);
     await this.drainPaths();
     logger.info('Authenta Watch started');
+  }
+
+  /** Starts the daily update check when a feed is configured; otherwise logs why updates are off. */
+  private startUpdates(logger: Logger): void {
+    const resources = this.options.resourcesPath ?? process.resourcesPath;
+    const ymlPath = resources ? join(resources, 'app-update.yml') : null;
+    const yml = ymlPath && existsSync(ymlPath) ? readFileSync(ymlPath, 'utf8') : null;
+    const feedUrl = this.options.loadUpdater ? configuredUpdateFeed(this.env, yml) : null;
+    let port: UpdaterPort | null = null;
+    // The port is loaded lazily below; until then (and when off) nothing is called on it.
+    const lazyPort: UpdaterPort = {
+      set autoDownload(v: boolean) {
+        if (port) port.autoDownload = v;
+      },
+      get autoDownload() {
+        return port?.autoDownload ?? false;
+      },
+      set autoInstallOnAppQuit(v: boolean) {
+        if (port) port.autoInstallOnAppQuit = v;
+      },
+      get autoInstallOnAppQuit() {
+        return port?.autoInstallOnAppQuit ?? false;
+      },
+      setFeedURL: (o) => port?.setFeedURL(o),
+      checkForUpdates: async () => port?.checkForUpdates(),
+      downloadUpdate: async () => port?.downloadUpdate(),
+      quitAndInstall: () => {
+        this.quitting = true;
+        port?.quitAndInstall();
+      },
+      on: (event, listener) => port?.on(event, listener),
+    };
+    const updater = new DesktopUpdater({
+      updater: lazyPort,
+      feedUrl,
+      clock: this.clock,
+      logger,
+      ask: async ({ message, detail, yes, no }) => {
+        const answer = await dialog.showMessageBox({
+          type: 'question',
+          title: 'Authenta Watch update',
+          message,
+          ...(detail ? { detail } : {}),
+          buttons: [yes, no],
+          defaultId: 0,
+          cancelId: 1,
+        });
+        return answer.response === 0;
+      },
+      // Not read from the window yet: meteredFrom(null) proves nothing, so every download is asked.
+      connection: async () => null,
+    });
+    this.updater = updater;
+    this.disposables.push(updater);
+    const status = updater.status;
+    if (status.state === 'off' || !this.options.loadUpdater) {
+      logger.info(status.message);
+      return;
+    }
+    this.background(
+      'start the update check',
+      this.options.loadUpdater().then((loaded) => {
+        if (this.disposed || this.quitting) return;
+        port = loaded;
+        updater.start();
+        logger.info(status.message);
+      }),
+    );
   }
 
   /** Writes why the start failed to the log (when the log is open). */

@@ -1,12 +1,15 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { defaultSettings } from '../../../src/shared/settings';
 import { commandChannel, eventChannel } from '../../../src/main/ipc-channels';
+import { EventEmitter } from 'node:events';
+import type { UpdaterPort } from '../../../src/main/desktop/updater';
 import {
   CLOSE_TO_TRAY_NOTICE,
+  configuredUpdateFeed,
   runDesktop,
   type DesktopApp,
   type DesktopEngineDeps,
@@ -59,7 +62,12 @@ afterEach(async () => {
 
 async function start(
   argv: string[] = [EXE],
-  extra: { platform?: NodeJS.Platform; env?: NodeJS.ProcessEnv } = {},
+  extra: {
+    platform?: NodeJS.Platform;
+    env?: NodeJS.ProcessEnv;
+    loadUpdater?: () => Promise<UpdaterPort>;
+    resourcesPath?: string;
+  } = {},
 ) {
   running = await runDesktop({
     createEngine: (deps) => {
@@ -74,9 +82,10 @@ async function start(
     cwd: '/home/desk',
     env: { XDG_CONFIG_HOME: dirs.config, ...extra.env },
     defaultApp: false,
-    resourcesPath: '/nonexistent/resources',
+    resourcesPath: extra.resourcesPath ?? '/nonexistent/resources',
     execPath: EXE,
     clock,
+    ...(extra.loadUpdater ? { loadUpdater: extra.loadUpdater } : {}),
   });
   return running;
 }
@@ -454,5 +463,136 @@ describe('the desktop host', () => {
       `No log could be written (it would be at ${join(dirs.userData, 'logs', 'authenta-watch.log')})`,
     );
     expect(fake.app.exitCode).toBe(1);
+  });
+});
+
+/** electron-updater's autoUpdater as the desktop drives it; the feed itself is tested in update-feed.test.ts. */
+class FakeAutoUpdater extends EventEmitter implements UpdaterPort {
+  autoDownload = true;
+  autoInstallOnAppQuit = true;
+  feed: unknown = null;
+  checks = 0;
+  downloads = 0;
+  installs = 0;
+  setFeedURL(options: unknown): void {
+    this.feed = options;
+  }
+  async checkForUpdates(): Promise<unknown> {
+    this.checks += 1;
+    return null;
+  }
+  async downloadUpdate(): Promise<unknown> {
+    this.downloads += 1;
+    return [];
+  }
+  quitAndInstall(): void {
+    this.installs += 1;
+  }
+}
+
+describe('updates in the desktop app', () => {
+  it('with a feed set, checks at start and daily, asks before the download and before the restart', async () => {
+    const updater = new FakeAutoUpdater();
+    let loads = 0;
+    const desktop = await start([EXE], {
+      env: { AUTHENTA_UPDATE_FEED: 'https://updates.example.com/aw/' },
+      loadUpdater: async () => {
+        loads += 1;
+        return updater;
+      },
+    });
+    await painted();
+    expect(loads).toBe(1);
+    expect(updater.feed).toEqual({ provider: 'generic', url: 'https://updates.example.com/aw/' });
+    expect(updater.autoDownload).toBe(false);
+    expect(updater.autoInstallOnAppQuit).toBe(false);
+    expect(desktop!.updateStatus).toMatchObject({ state: 'idle' });
+    expect(desktop!.updateStatus!.message).toContain('https://updates.example.com/aw/');
+
+    clock.advance(0);
+    expect(updater.checks).toBe(1);
+    await painted(); // the next check is scheduled once this one has answered
+    clock.advance(24 * 60 * 60 * 1000);
+    expect(updater.checks).toBe(2);
+
+    // The fake dialog answers with the first button: Download, then Restart now.
+    updater.emit('update-available', { version: '2.0.0', releaseNotes: '<p>Faster <b>uploads</b></p>' });
+    await painted();
+    await painted();
+    expect(fake.dialog.messageBoxes[0]).toMatchObject({ type: 'question', buttons: ['Download', 'Not now'] });
+    expect(fake.dialog.messageBoxes[0]!.message).toContain('2.0.0');
+    expect(fake.dialog.messageBoxes[0]!.detail).toContain('Faster uploads');
+    expect(updater.downloads).toBe(1);
+    expect(updater.installs).toBe(0);
+
+    updater.emit('update-downloaded', { version: '2.0.0', releaseNotes: 'Faster uploads' });
+    await painted();
+    expect(fake.dialog.messageBoxes[1]).toMatchObject({
+      buttons: ['Restart now', 'Later'],
+      detail: 'Faster uploads',
+    });
+    expect(updater.installs).toBe(1);
+
+    await desktop!.shutdown();
+    running = null;
+    clock.advance(24 * 60 * 60 * 1000);
+    expect(updater.checks).toBe(2);
+  });
+
+  it('reads the feed electron-builder wrote into resources/app-update.yml', async () => {
+    const resources = join(base, 'resources');
+    mkdirSync(resources);
+    writeFileSync(
+      join(resources, 'app-update.yml'),
+      'provider: generic\nurl: https://dl.example.org/watch\n',
+    );
+    const updater = new FakeAutoUpdater();
+    await start([EXE], { resourcesPath: resources, loadUpdater: async () => updater });
+    await painted();
+    expect(updater.feed).toEqual({ provider: 'generic', url: 'https://dl.example.org/watch' });
+  });
+
+  it('without a feed, never loads electron-updater and says updates are off and why', async () => {
+    let loads = 0;
+    const desktop = await start([EXE], {
+      loadUpdater: async () => {
+        loads += 1;
+        return new FakeAutoUpdater();
+      },
+    });
+    await painted();
+    expect(loads).toBe(0);
+    expect(desktop!.updateStatus).toEqual({
+      state: 'off',
+      message: 'Updates are off: this installation has no update feed configured.',
+    });
+    expect(readFileSync(join(dirs.logs, 'authenta-watch.log'), 'utf8')).toContain(
+      'Updates are off: this installation has no update feed configured.',
+    );
+  });
+
+  it('a plain http feed elsewhere than this machine leaves updates off', async () => {
+    let loads = 0;
+    const desktop = await start([EXE], {
+      env: { AUTHENTA_UPDATE_FEED: 'http://updates.example.com/aw' },
+      loadUpdater: async () => {
+        loads += 1;
+        return new FakeAutoUpdater();
+      },
+    });
+    await painted();
+    expect(loads).toBe(0);
+    expect(desktop!.updateStatus!.message).toBe(
+      'Updates are off: the update feed must be an https:// address.',
+    );
+  });
+
+  it.each([
+    [{}, null, null],
+    [{}, 'provider: generic\nurl: "https://a.example/x"\n', 'https://a.example/x'],
+    [{ AUTHENTA_UPDATE_FEED: ' https://b.example/y ' }, 'url: https://a.example/x\n', 'https://b.example/y'],
+    [{ AUTHENTA_UPDATE_FEED: '' }, 'provider: github\nowner: x\n', null],
+  ])('configuredUpdateFeed(%j, %j) is %j', (env, yml, expected) => {
+    expect(configuredUpdateFeed(env, yml)).toBe(expected);
   });
 });
