@@ -35,7 +35,6 @@ import {
   type Unsubscribe,
 } from '../../shared/contract';
 import {
-  JOB_STATES,
   UNFINISHED_STATES,
   type EngineStatus,
   type FolderOptionsSchema,
@@ -49,7 +48,7 @@ import type { HistoryPage, HistoryQuery } from '../../shared/history';
 import type { CredentialMarks, ProvenanceReport } from '../../shared/provenance';
 import { lockDataDir } from './data-dir-lock';
 import { HostDefaults } from './host-defaults';
-import { AccountHistory, indexLocalRecords } from './history/account-history';
+import { AccountHistory, historySource } from './history/account-history';
 import { watchDiskFull } from './data-folder';
 import { JobStore } from './ledger/job-store';
 import type { EngineOptions } from './engine-options';
@@ -68,11 +67,10 @@ import { EventHub } from './services/event-hub';
 import { FolderRegistry } from './services/folder-registry';
 import { engineSettled, IdleWatch, queueWaitsForUser } from './services/idle';
 import { JobViews } from './services/job-views';
-import { ProvenanceError, ProvenanceService } from './provenance/provenance-service';
+import { ProvenanceService } from './provenance/provenance-service';
 import { KnownFiles } from './services/known-files';
 import { ProfileService } from './services/profile-service';
 import { toJob } from './services/to-job';
-import { userError } from './services/user-error';
 import { expandPaths } from './watch/expand-paths';
 
 export { DEFAULT_BASE_URL, ENV_PROFILE_ID } from './services/profile-service';
@@ -382,22 +380,7 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
   /** One page of the account's records, read now (see AccountHistory); the day's Query count includes it. */
   async getAccountHistory(query: HistoryQuery): Promise<HistoryPage> {
     await this.profiles.settled();
-    const active = this.profiles.active;
-    if (!active)
-      throw userError(
-        'No profile can reach Authenta yet: add the client ID and secret (or an API key) under Account, then open the history again.',
-        'NO_CREDENTIALS',
-      );
-    const ledger = this.ledger;
-    return this.history.read(
-      {
-        service: active.service,
-        profileName: active.profile.name,
-        simulated: active.simulated,
-        localRecords: async () => indexLocalRecords(await ledger.listByStates(JOB_STATES)),
-      },
-      query,
-    );
+    return this.history.read(historySource(this.profiles.active, this.ledger), query);
   }
 
   /** Asks Authenta for the record's current links (they expire) and returns the one asked for. */
@@ -523,13 +506,8 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
   }
 
   /** The file's Content Credentials and camera metadata, read here on demand (cached by sha256). */
-  async getProvenance(id: JobId): Promise<ProvenanceReport> {
-    try {
-      return await this.part('provenance').forJob(id);
-    } catch (e) {
-      if (e instanceof ProvenanceError) throw userError(e.message, e.code);
-      throw e;
-    }
+  getProvenance(id: JobId): Promise<ProvenanceReport> {
+    return this.part('provenance').forJob(id);
   }
 
   /** The queue's Content Credentials marks of these jobs (see ProvenanceService.marks). */
@@ -557,10 +535,7 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
     this.events.openJob(id);
   }
 
-  /**
-   * Loopback origins the UI may play heatmaps from besides https: the Sandbox simulator's, once
-   * it runs (its heatmap links point at it). Hosts put them in their CSP.
-   */
+  /** Loopback origins besides https the UI may play heatmaps from (the Sandbox's, once it runs), for the CSP. */
   mediaOrigins(): string[] {
     return this.profiles.mediaOrigins();
   }
@@ -570,10 +545,7 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
     return this.part('thumbs');
   }
 
-  /**
-   * The local media by job id (the web host's `/media` route and Electron's protocol answer with
-   * it); only files the ledger holds, only while they are the files that were judged.
-   */
+  /** Local media by job id for the hosts' media routes: files the ledger holds, while they are as judged. */
   get media(): MediaFiles {
     return this.part('media');
   }

@@ -5,7 +5,7 @@
  * record id. Pure functions decide (the page window, the match, the entry); `readHistoryPage`
  * only moves data between the service and them.
  */
-import type { ApiGeneration, Job, MediaKind } from '../../../shared/domain';
+import { JOB_STATES, type ApiGeneration, type Job, type MediaKind } from '../../../shared/domain';
 import {
   HistoryQuerySchema,
   type HistoryEntry,
@@ -14,7 +14,9 @@ import {
   type HistoryQuery,
 } from '../../../shared/history';
 import { AuthentaError, isAuthentaError } from '../api/errors';
+import type { Ledger } from '../ledger/ledger';
 import type { DetectionService, RemoteRecord } from '../ports';
+import { userError } from '../services/user-error';
 
 /** What the ledger knows of the records this desk sent, by record id. */
 export type LocalRecords = ReadonlyMap<string, HistoryLocal>;
@@ -162,6 +164,34 @@ export interface HistorySource {
   localRecords(): Promise<LocalRecords>;
   profileName: string;
   simulated: boolean;
+}
+
+/** What `historySource` needs of the active profile. */
+export interface HistoryProfile {
+  service: DetectionService;
+  profile: { name: string };
+  simulated: boolean;
+}
+
+/**
+ * The history of the active profile, matched against the ledger's rows; a user error saying what
+ * to do when no profile can reach Authenta.
+ */
+export function historySource(
+  active: HistoryProfile | null,
+  ledger: Pick<Ledger, 'listByStates'>,
+): HistorySource {
+  if (!active)
+    throw userError(
+      'No profile can reach Authenta yet: add the client ID and secret (or an API key) under Account, then open the history again.',
+      'NO_CREDENTIALS',
+    );
+  return {
+    service: active.service,
+    profileName: active.profile.name,
+    simulated: active.simulated,
+    localRecords: async () => indexLocalRecords(await ledger.listByStates(JOB_STATES)),
+  };
 }
 
 /** Reads pages on demand and counts the Query calls it made. */

@@ -13,6 +13,7 @@ import { open } from 'node:fs/promises';
 import type { CredentialMarks, ProvenanceReport } from '../../../shared/provenance';
 import type { JobRecord } from '../ledger/ledger';
 import type { Clock, Logger } from '../ports';
+import { userError } from '../services/user-error';
 import { emptyCredentials } from './manifest-summary';
 import { readCameraMetadata, readCredentials } from './read-provenance';
 
@@ -34,17 +35,6 @@ export interface ProvenanceServiceOptions {
   trustAnchorsPem?: string | null;
 }
 
-/** Why a report could not be made (no such job, not read yet). */
-export class ProvenanceError extends Error {
-  override readonly name = 'ProvenanceError';
-  constructor(
-    message: string,
-    readonly code: 'NOT_FOUND' | 'NOT_READ',
-  ) {
-    super(message);
-  }
-}
-
 /** See the module comment. */
 export class ProvenanceService {
   private readonly cache = new Map<string, ProvenanceReport>();
@@ -60,9 +50,9 @@ export class ProvenanceService {
   /** The job's provenance report, read now unless these bytes were read before. */
   async forJob(id: number): Promise<ProvenanceReport> {
     const job = await this.options.job(id);
-    if (!job) throw new ProvenanceError(`There is no job #${id}.`, 'NOT_FOUND');
+    if (!job) throw userError(`There is no job #${id}.`, 'NOT_FOUND');
     if (!job.sha256) {
-      throw new ProvenanceError(
+      throw userError(
         'This file has not been read yet; its provenance is shown once it has been checked.',
         'NOT_READ',
       );
