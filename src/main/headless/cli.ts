@@ -40,7 +40,6 @@ import {
   DEFAULT_PROFILE_ID,
   parseCli,
   type LoginCommand,
-  type HistoryCommand,
   type LogoutCommand,
   type ReportCommand,
   type RunCommand,
@@ -54,20 +53,12 @@ import { HeadlessRun, type HeadlessEngine } from './run';
 import {
   ensureProfile,
   findProfile,
-  fitsCredentials,
   generationForChoice,
   needsDetection,
   prepareRunSettings,
 } from './run-settings';
 import { escapeControl } from '../../shared/display-text';
-import { JOB_STATES } from '../../shared/domain';
-import type { HistoryPage } from '../../shared/history';
-import { createServiceForGeneration } from '../core/api/detect-generation';
-import { isAuthentaError } from '../core/api/errors';
-import { AccountHistory, indexLocalRecords, type LocalRecords } from '../core/history/account-history';
-import { CountingService, localDay } from '../core/pipeline/counting-service';
-import { errorClass } from './exit-codes';
-import { formatHistoryJson, formatHistoryTable, historySummary } from './history-table';
+import { runHistory } from './history-command';
 import { startWebHost } from './web-host';
 import { isLoopbackHost } from '../common/loopback';
 
@@ -352,107 +343,6 @@ async function writeReport(ledger: Ledger, cmd: ReportCommand): Promise<number> 
  * first, else the keychain's), mark those the ledger knows, print them. Starts no engine (that
  * would resume uploads); the Query calls are added to the ledger's count of the day.
  */
-async function history(cmd: HistoryCommand): Promise<number> {
-  const env = credentialsFromEnv(process.env);
-  if ('problem' in env) {
-    say(`authenta-watch: ${env.problem}`);
-    return EXIT.credentials;
-  }
-  const a = await adapters(cmd.dataDir, [
-    ...secretValues(env.credentials),
-    ...(cmd.ledgerUrl ? ledgerUrlSecrets(cmd.ledgerUrl) : []),
-  ]);
-  let ledger: Ledger | null = null;
-  // HTTPS_PROXY / NO_PROXY, as for a run (issue 14).
-  const routes = new NetworkRoutes(envProxyResolver());
-  try {
-    const stored = await a.settings.load();
-    const profileId = cmd.profile ?? stored.activeProfileId ?? DEFAULT_PROFILE_ID;
-    const profile = findProfile(stored, profileId);
-    const credentials = env.credentials ?? (profile ? await a.secrets.get(profile.id) : null);
-    if (!credentials) {
-      say(
-        `authenta-watch: no credentials for profile "${profileId}". Set AUTHENTA_CLIENT_ID and ` +
-          'AUTHENTA_CLIENT_SECRET (or AUTHENTA_API_KEY), or run `authenta-watch login` first.',
-      );
-      return EXIT.credentials;
-    }
-    if (cmd.api === 'jobs' && credentials.kind === 'client') {
-      say(JOBS_NEEDS_KEY);
-      return EXIT.credentials;
-    }
-    const generation: ApiGeneration = cmd.api
-      ? generationForChoice(cmd.api, credentials.kind)
-      : profile && fitsCredentials(profile.generation, credentials.kind)
-        ? profile.generation
-        : generationForChoice('media', credentials.kind);
-    const calls = { query: 0, mutation: 0 };
-    const service = new CountingService(
-      createServiceForGeneration(generation, {
-        baseUrl: cmd.baseUrl ?? profile?.baseUrl ?? DEFAULT_BASE_URL,
-        credentials,
-        logger: a.logger,
-        network: { routes },
-      }),
-      (quota) => (calls[quota] += 1),
-    );
-    ledger = await openLedgerForHistory(cmd);
-    const local: LocalRecords = ledger ? indexLocalRecords(await ledger.listByStates(JOB_STATES)) : new Map();
-    const reader = new AccountHistory();
-    const source = {
-      service,
-      localRecords: async () => local,
-      profileName: profile?.name ?? 'Authenta',
-      simulated: profile?.simulated ?? false,
-    };
-    const pages: HistoryPage[] = [];
-    let failure: unknown = null;
-    for (let page = cmd.page; ; page++) {
-      try {
-        pages.push(await reader.read(source, { page, pageSize: cmd.pageSize }));
-      } catch (e) {
-        failure = e;
-        break;
-      }
-      const last = pages[pages.length - 1]!;
-      if (!cmd.all || page >= last.pages) break;
-    }
-    if (ledger && calls.query > 0)
-      await ledger.addCalls(localDay(Date.now()), 'query', calls.query).catch(() => undefined);
-    if (pages.length > 0) {
-      stdout.write(cmd.json ? formatHistoryJson(pages) : formatHistoryTable(pages));
-      say(`authenta-watch: ${historySummary(pages)}`);
-    }
-    if (failure) {
-      if (!isAuthentaError(failure)) throw failure;
-      say(`authenta-watch: ${failure.message}`);
-      const cls = errorClass(failure.code, failure.kind);
-      return cls === 'credentials' ? EXIT.credentials : cls === 'quota' ? EXIT.quota : EXIT.failed;
-    }
-    return EXIT.ok;
-  } finally {
-    routes.dispose();
-    await ledger?.close();
-    a.sink.dispose();
-  }
-}
-
-/** The ledger that knows which records are local: the team's, or the data folder's when it has one. */
-async function openLedgerForHistory(cmd: HistoryCommand): Promise<Ledger | null> {
-  if (cmd.ledgerUrl) return PostgresLedger.open({ url: cmd.ledgerUrl, now: Date.now });
-  const file = join(cmd.dataDir, LEDGER_FILE);
-  if (!existsSync(file)) return null;
-  try {
-    return SqliteLedger.open({ file, now: Date.now });
-  } catch (e) {
-    if (!READ_ONLY_CODES.includes(errorCode(e) ?? '')) throw e;
-    say(
-      `authenta-watch: the ledger in ${cmd.dataDir} cannot be opened here, so no record is marked as checked here.`,
-    );
-    return null;
-  }
-}
-
 /** Codes of opening a ledger SQLite cannot write beside (a read-only folder or disk). */
 const READ_ONLY_CODES = ['SQLITE_CANTOPEN', 'SQLITE_READONLY', 'EROFS', 'EACCES', 'EPERM'];
 
@@ -599,7 +489,14 @@ export async function main(argv: readonly string[]): Promise<number> {
       case 'report':
         return await report(cmd);
       case 'history':
-        return await history(cmd);
+        return await runHistory(cmd, {
+          adapters,
+          say,
+          out: stdout,
+          jobsNeedsKey: JOBS_NEEDS_KEY,
+          ledgerFile: LEDGER_FILE,
+          readOnlyCodes: READ_ONLY_CODES,
+        });
       case 'set-aside-ledger':
         return await setAsideLedger(cmd);
       case 'login':
