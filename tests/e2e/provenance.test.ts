@@ -80,3 +80,16 @@ describe('the Provenance section', { timeout: 60_000 }, () => {
     expect(await state.textContent()).toMatch(/No Content Credentials/);
   });
 });
+
+describe('the queue’s Content Credentials mark', { timeout: 60_000 }, () => {
+  it('marks the signed photo’s row valid, the tampered one invalid, and the plain photo not at all', async () => {
+    const row = (name: string) => page.getByTestId('job-row').filter({ hasText: name });
+    const signed = row('signed.jpg').getByTestId('credential-mark');
+    await signed.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await signed.getAttribute('aria-label')).toBe('Content Credentials: valid');
+    const tampered = row('tampered.jpg').getByTestId('credential-mark');
+    await tampered.waitFor({ state: 'visible', timeout: 30_000 });
+    expect(await tampered.getAttribute('aria-label')).toBe('Content Credentials: invalid');
+    expect(await row('camera.jpg').getByTestId('credential-mark').count()).toBe(0);
+  });
+});

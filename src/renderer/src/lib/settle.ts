@@ -28,3 +28,9 @@ export function afterQuietly(ms: number, fn: () => void): () => void {
     pending.delete(run);
   };
 }
+
+/**
+ * How long a queue row must stay on screen before it asks for anything (its picture, its
+ * Content Credentials mark): rows that only flash past while the list scrolls ask for nothing.
+ */
+export const ROW_SETTLE_MS = 80;

@@ -5,13 +5,15 @@
  * the renderer's own video decoder, one video at a time, and handed to the engine to cache.
  */
 import { SvelteMap, SvelteSet } from 'svelte/reactivity';
+import { CredentialMarksState } from './credential-marks.svelte';
 import type { AuthentaWatchApi } from '../../../shared/contract';
 import type { Job } from '../../../shared/domain';
 
 /** Draws a poster frame of the video at `url` as a JPEG data URL; null when it cannot be decoded. */
 export type PosterDrawer = (url: string) => Promise<string | null>;
 
-type MediaApi = Pick<AuthentaWatchApi, 'getMediaBase' | 'saveVideoPoster'>;
+type MediaApi = Pick<AuthentaWatchApi, 'getMediaBase' | 'saveVideoPoster'> &
+  Partial<Pick<AuthentaWatchApi, 'getCredentialMarks'>>;
 
 export class MediaState {
   /** The media base URL (no trailing slash); null until known or when the host has none. */
@@ -20,6 +22,9 @@ export class MediaState {
   readonly missing = new SvelteSet<number>();
   /** A cache-busting version per job, raised once a poster frame was saved. */
   readonly versions = new SvelteMap<number, number>();
+
+  /** The rows' Content Credentials marks (asked for in batches by settled rows). */
+  readonly credentials: CredentialMarksState;
 
   readonly #api: MediaApi;
   readonly #draw: PosterDrawer | null;
@@ -33,6 +38,7 @@ export class MediaState {
   constructor(api: MediaApi, draw: PosterDrawer | null) {
     this.#api = api;
     this.#draw = draw;
+    this.credentials = new CredentialMarksState(api);
   }
 
   /** Ask the host for its media base (once at start; a host without one leaves base null). */
