@@ -3,9 +3,8 @@
  * an engine, and shuts them down in order. The adapters (engine, settings file, keychain) come
  * from the composition root (src/main/index.ts), so tests hand in any AuthentaWatchApi.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { app, dialog, Notification, powerMonitor, protocol, session, shell } from 'electron';
 import { parseArgs, type AuthentaWatchApi, type HostCapabilities } from '../../shared/contract';
@@ -41,7 +40,12 @@ import type { TrayAction } from './tray-model';
 import { placementFor } from './window-state';
 import { electronProxyResolver } from './electron-proxy';
 import type { ProxyResolver } from '../core/api/proxy';
-import { DesktopUpdater, type UpdaterPort, type UpdateStatus } from './updater';
+import type { DesktopUpdater, UpdaterPort, UpdateStatus } from './updater';
+import { pickFiles, pickFolder, savePdf } from './dialogs';
+import { startDesktopUpdates } from './update-setup';
+
+export { pdfFileName } from './dialogs';
+export { configuredUpdateFeed, UPDATE_FEED_ENV } from './update-setup';
 
 /** What the desktop hands the engine it builds. */
 export interface DesktopEngineDeps {
@@ -94,35 +98,6 @@ export interface DesktopOptions {
    * Electron's app when imported, so tests and the headless CLI never load it.
    */
   loadUpdater?(): Promise<UpdaterPort>;
-}
-
-/** Overrides the feed written into the package's app-update.yml (a deployment's own mirror, tests). */
-export const UPDATE_FEED_ENV = 'AUTHENTA_UPDATE_FEED';
-
-/**
- * The update feed this installation uses: AUTHENTA_UPDATE_FEED when set, else the `url` that
- * electron-builder wrote into resources/app-update.yml from electron-builder.yml's `publish`
- * entry; null when neither exists (updates are then off, see update-policy.ts updateFeed).
- */
-export function configuredUpdateFeed(env: NodeJS.ProcessEnv, appUpdateYml: string | null): string | null {
-  const fromEnv = env[UPDATE_FEED_ENV]?.trim();
-  if (fromEnv) return fromEnv;
-  const line = appUpdateYml?.match(/^url:\s*['"]?([^'"\r\n]+?)['"]?\s*$/m);
-  return line?.[1] ?? null;
-}
-
-/** What the file picker offers first: the photos and videos the app can check. */
-const MEDIA_EXTENSIONS = ['jpg', 'jpeg', 'png', 'mp4', 'mov', 'webm', 'mp3', 'wav', 'm4a', 'pdf'];
-
-/** A file name for a report titled `title`: letters, digits, spaces, dots and dashes only. */
-export function pdfFileName(title: string): string {
-  const base = title
-    .replace(/[^\p{L}\p{N} ._-]+/gu, ' ')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .replace(/^\.+/, '')
-    .slice(0, 120);
-  return `${base || 'Case report'}.pdf`;
 }
 
 /** electron-builder.yml's appId. */
@@ -339,9 +314,9 @@ export class DesktopApp {
     await engine.start();
 
     const native: NativeHost = {
-      pickFolder: () => this.pickFolder(),
-      pickFiles: () => this.pickFiles(),
-      savePdf: (title) => this.savePdf(title),
+      pickFolder: () => pickFolder(this.window),
+      pickFiles: () => pickFiles(this.window),
+      savePdf: (title) => savePdf(this.window, title),
       showItemInFolder: (path) => shell.showItemInFolder(path),
       openExternal: (url) => shell.openExternal(url),
     };
@@ -443,70 +418,17 @@ export class DesktopApp {
 
   /** Starts the daily update check when a feed is configured; otherwise logs why updates are off. */
   private startUpdates(logger: Logger): void {
-    const resources = this.options.resourcesPath ?? process.resourcesPath;
-    const ymlPath = resources ? join(resources, 'app-update.yml') : null;
-    const yml = ymlPath && existsSync(ymlPath) ? readFileSync(ymlPath, 'utf8') : null;
-    const feedUrl = this.options.loadUpdater ? configuredUpdateFeed(this.env, yml) : null;
-    let port: UpdaterPort | null = null;
-    // The port is loaded lazily below; until then (and when off) nothing is called on it.
-    const lazyPort: UpdaterPort = {
-      set autoDownload(v: boolean) {
-        if (port) port.autoDownload = v;
-      },
-      get autoDownload() {
-        return port?.autoDownload ?? false;
-      },
-      set autoInstallOnAppQuit(v: boolean) {
-        if (port) port.autoInstallOnAppQuit = v;
-      },
-      get autoInstallOnAppQuit() {
-        return port?.autoInstallOnAppQuit ?? false;
-      },
-      setFeedURL: (o) => port?.setFeedURL(o),
-      checkForUpdates: async () => port?.checkForUpdates(),
-      downloadUpdate: async () => port?.downloadUpdate(),
-      quitAndInstall: () => {
-        this.quitting = true;
-        port?.quitAndInstall();
-      },
-      on: (event, listener) => port?.on(event, listener),
-    };
-    const updater = new DesktopUpdater({
-      updater: lazyPort,
-      feedUrl,
+    this.updater = startDesktopUpdates({
+      env: this.env,
+      resourcesPath: this.options.resourcesPath ?? process.resourcesPath,
+      loadUpdater: this.options.loadUpdater,
       clock: this.clock,
       logger,
-      ask: async ({ message, detail, yes, no }) => {
-        const answer = await dialog.showMessageBox({
-          type: 'question',
-          title: 'Authenta Watch update',
-          message,
-          ...(detail ? { detail } : {}),
-          buttons: [yes, no],
-          defaultId: 0,
-          cancelId: 1,
-        });
-        return answer.response === 0;
-      },
-      // Not read from the window yet: meteredFrom(null) proves nothing, so every download is asked.
-      connection: async () => null,
+      beforeInstall: () => (this.quitting = true),
+      stillWanted: () => !this.disposed && !this.quitting,
+      background: (what, work) => this.background(what, work),
     });
-    this.updater = updater;
-    this.disposables.push(updater);
-    const status = updater.status;
-    if (status.state === 'off' || !this.options.loadUpdater) {
-      logger.info(status.message);
-      return;
-    }
-    this.background(
-      'start the update check',
-      this.options.loadUpdater().then((loaded) => {
-        if (this.disposed || this.quitting) return;
-        port = loaded;
-        updater.start();
-        logger.info(status.message);
-      }),
-    );
+    this.disposables.push(this.updater);
   }
 
   /** Writes why the start failed to the log (when the log is open). */
@@ -585,51 +507,6 @@ export class DesktopApp {
       const result = await api.addPaths(valid);
       this.logger?.info('Paths handed over', { accepted: result.accepted, rejected: result.rejected.length });
     }
-  }
-
-  private async pickFolder(): Promise<string | null> {
-    const owner = this.window?.isVisible() ? this.window.browserWindow : null;
-    const options: Electron.OpenDialogOptions = {
-      title: 'Choose a folder to watch',
-      buttonLabel: 'Watch this folder',
-      properties: ['openDirectory', 'createDirectory'],
-    };
-    const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
-    return result.canceled ? null : (result.filePaths[0] ?? null);
-  }
-
-  private async pickFiles(): Promise<string[]> {
-    const owner = this.window?.isVisible() ? this.window.browserWindow : null;
-    const options: Electron.OpenDialogOptions = {
-      title: 'Choose files to check',
-      buttonLabel: 'Check these files',
-      properties: ['openFile', 'multiSelections'],
-      filters: [
-        { name: 'Photos and videos', extensions: MEDIA_EXTENSIONS },
-        { name: 'All files', extensions: ['*'] },
-      ],
-    };
-    const result = owner ? await dialog.showOpenDialog(owner, options) : await dialog.showOpenDialog(options);
-    return result.canceled ? [] : result.filePaths;
-  }
-
-  /** Prints the window as it shows the case report to a PDF where the user says; null when cancelled. */
-  private async savePdf(title: string): Promise<string | null> {
-    const window = this.window;
-    const contents = window?.webContents;
-    if (!window || !contents) throw new Error('The window is not open, so there is nothing to print.');
-    const options: Electron.SaveDialogOptions = {
-      title: 'Save the case report as PDF',
-      buttonLabel: 'Save PDF',
-      defaultPath: join(app.getPath('documents'), pdfFileName(title)),
-      filters: [{ name: 'PDF', extensions: ['pdf'] }],
-    };
-    const owner = window.isVisible() ? window.browserWindow : null;
-    const result = owner ? await dialog.showSaveDialog(owner, options) : await dialog.showSaveDialog(options);
-    if (result.canceled || !result.filePath) return null;
-    const pdf = await contents.printToPDF({ printBackground: true, pageSize: 'A4' });
-    await writeFile(result.filePath, pdf);
-    return result.filePath;
   }
 
   private async runTrayAction(action: TrayAction): Promise<void> {
