@@ -76,6 +76,9 @@ try {
   writeFileSync(join(stub, 'version'), electronVersion);
   const output = join(work, 'release');
 
+  // electron-builder.yml's publish entry names the update feed from AUTHENTA_UPDATE_URL; the
+  // check packs with a feed of its own and reads it back from app-update.yml below.
+  const updateUrl = process.env.AUTHENTA_UPDATE_URL || 'https://updates.example.invalid/authenta-watch';
   const started = Date.now();
   const result = spawnSync(
     process.execPath,
@@ -97,7 +100,7 @@ try {
     {
       cwd: root,
       encoding: 'utf8',
-      env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false' },
+      env: { ...process.env, CSC_IDENTITY_AUTO_DISCOVERY: 'false', AUTHENTA_UPDATE_URL: updateUrl },
       timeout: 180_000,
     },
   );
@@ -121,6 +124,13 @@ try {
   console.log(
     `check-packaging: fuses read back from the packaged executable (${flipped.length} flipped): ${describeFuses(after)}`,
   );
+
+  // The update feed the app reads at start (desktop/update-setup.ts configuredUpdateFeed).
+  const appUpdateYml = join(output, 'linux-unpacked', 'resources', 'app-update.yml');
+  if (!existsSync(appUpdateYml))
+    fail('resources/app-update.yml is missing: the app would say updates are off');
+  else if (!readFileSync(appUpdateYml, 'utf8').includes(`url: ${updateUrl}`))
+    fail(`resources/app-update.yml does not name the feed ${updateUrl}`);
 
   // Native modules: electron-builder.yml rebuilds them for Electron (npmRebuild) in this
   // project's node_modules; its hooks keep the Node build the tests need (before-build.mjs
