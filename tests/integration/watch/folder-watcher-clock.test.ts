@@ -2,7 +2,7 @@
  * The FolderWatcher reads time and sets timers only through the Clock: backoff of an unavailable
  * folder and the stability window run on a test clock here, with a real folder and real chokidar.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Clock, Disposable } from '../../../src/main/core/ports';
@@ -70,8 +70,14 @@ it('retries an unavailable folder with doubling delays up to the cap, then waits
   clock.advance(60_000);
   await waitFor(() => watcher?.health.state === 'watching', 'the folder to be watched');
 
-  const path = await writeFixture(join(folder, 'x.jpg'), makeJpeg());
+  // Written beside the folder and renamed in: chokidar's first look is the final size and mtime.
+  // (Written in place, a late `change` event could restart the window after the test's last
+  // advance, and this clock never moves by itself.)
+  const path = join(folder, 'x.jpg');
+  await rename(await writeFixture(join(base, 'x.jpg.part'), makeJpeg()), path);
   await waitFor(() => events.seenPaths().includes(path), 'the new file to be seen');
+  const [seen] = events.seen.filter((f) => f.path === path);
+  expect(seen?.size).toBe(makeJpeg().length);
   clock.advance(1_999);
   expect(events.isStable(path)).toBe(false);
   clock.advance(1);
