@@ -44,11 +44,19 @@ describe('Jobs API: a connection reset in the middle of the PUT (issue 9, item 1
   });
 
   it('when the upload URL has expired by then: a fresh record, uploaded and finalized once', async () => {
-    // URLs valid 1 s; the retry after the reset comes about 2 s later.
-    h = await startHarness({ generation: 'jobs-v1', sim: { jobsWaitingAtCreate: true, urlExpirySec: 1 } });
+    // URLs valid 30 s. The PUT is reset; while the retry waits, the engine's clock moves past the
+    // URL's expiry, so the retry finds it expired. (With URLs valid 1 s in real time, the simulator
+    // signs whole seconds, so a URL could expire before the first PUT even started, and a loaded
+    // machine made a third record.)
+    h = await startHarness({ generation: 'jobs-v1', sim: { jobsWaitingAtCreate: true, urlExpirySec: 30 } });
     h.sim.faults.resetNextPuts = 1;
     await h.watch('inbox');
     await h.write('inbox/b.png', png(2));
+    await h.waitFor(async () => (await h.jobs()).find((j) => j.name === 'b.png')?.nextAttemptAt, {
+      message: 'the retry after the reset to be planned',
+    });
+    expect(h.puts().map((p) => p.code)).toEqual(['RESET']);
+    h.clock.advance(31_000);
     const job = await h.waitForJob('b.png', undefined, { timeoutMs: 30_000 });
     expect([job.state, job.errorCode]).toEqual(['done', null]);
     expect(h.creates()).toBe(2);
