@@ -83,11 +83,14 @@ describe.each([
   });
 
   it('reports a file written slowly over several windows once, only when it is complete', async () => {
-    const { events, started } = startWatcher({ usePolling, stabilityMs: 800 });
+    // A window well above the pauses between chunks: on a loaded machine one pause can stretch
+    // several hundred milliseconds (with 800 ms windows and 100 ms pauses, 700 ms of stall was
+    // enough to make the writer look finished). The longest pause is in the message.
+    const { events, started } = startWatcher({ usePolling, stabilityMs: 1_500 });
     await started;
     const path = join(folder, 'slow.mp4');
-    const whole = makeMp4({ mdatBytes: 30_000 });
-    const chunks = 30;
+    const whole = makeMp4({ mdatBytes: 40_000 });
+    const chunks = 40;
     const step = Math.ceil(whole.length / chunks);
     let written = 0;
     let sizeWhenStable = -1;
@@ -96,12 +99,19 @@ describe.each([
     };
     await writeFile(path, whole.subarray(0, step));
     written = step;
+    let last = Date.now();
+    let longestPause = 0;
     while (written < whole.length) {
-      await sleep(100); // 30 chunks, 100 ms apart: about 4 windows of 800 ms
+      await sleep(150); // 40 chunks, 150 ms apart: about 4 windows of 1.5 s
       const next = whole.subarray(written, written + step);
       await appendFile(path, next);
+      longestPause = Math.max(longestPause, Date.now() - last);
+      last = Date.now();
       written += next.length;
-      expect(events.isStable(path), `reported stable after ${written} of ${whole.length} bytes`).toBe(false);
+      expect(
+        events.isStable(path),
+        `reported stable after ${written} of ${whole.length} bytes (longest pause between writes: ${longestPause} ms)`,
+      ).toBe(false);
     }
     await waitFor(() => events.isStable(path), 'the slow file to be stable');
     expect(sizeWhenStable).toBe(whole.length);
