@@ -27,11 +27,11 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { unusedPort } from './ports';
 
 const run = promisify(execFile);
 
@@ -102,18 +102,6 @@ export function findPostgresBin(): string {
 /** Quote one word for /bin/sh. */
 function sh(word: string): string {
   return `'${word.replace(/'/g, `'\\''`)}'`;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 const clusters = new Set<{ stopSync: () => void }>();
@@ -208,20 +196,23 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
   }
   rmSync(pwFile, { force: true });
 
-  const port = await freePort();
+  // Below the kernel's ephemeral range: while the server is stopped (tests stop it and start it
+  // again on the same port), no `listen(0)` or outgoing connection elsewhere can take its port.
+  let port = await unusedPort();
   const logFile = join(dataRoot, 'server.log');
-  const serverOptions = [
-    `-c port=${port}`,
-    `-c listen_addresses=127.0.0.1`,
-    `-c unix_socket_directories=${dataRoot}`,
-    // A test cluster: no durability across a machine crash is needed, and the cores are shared.
-    // Commits made without synchronous_commit wait up to 10 s in memory, so a crash test sees
-    // exactly which commits were durable.
-    ...(options.durable ? [] : [`-c fsync=off`, `-c full_page_writes=off`, `-c wal_writer_delay=10000`]),
-    `-c max_connections=200`,
-  ].join(' ');
+  const serverOptions = (): string =>
+    [
+      `-c port=${port}`,
+      `-c listen_addresses=127.0.0.1`,
+      `-c unix_socket_directories=${dataRoot}`,
+      // A test cluster: no durability across a machine crash is needed, and the cores are shared.
+      // Commits made without synchronous_commit wait up to 10 s in memory, so a crash test sees
+      // exactly which commits were durable.
+      ...(options.durable ? [] : [`-c fsync=off`, `-c full_page_writes=off`, `-c wal_writer_delay=10000`]),
+      `-c max_connections=200`,
+    ].join(' ');
   const startServer = async (): Promise<void> => {
-    await runAs('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', serverOptions, '-w', '-t', '120', 'start']);
+    await runAs('pg_ctl', ['-D', dataDir, '-l', logFile, '-o', serverOptions(), '-w', '-t', '120', 'start']);
   };
   const stopServer = async (): Promise<void> => {
     await runAs('pg_ctl', ['-D', dataDir, '-m', 'fast', '-w', 'stop']);
@@ -235,7 +226,17 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
     },
   };
   try {
-    await startServer();
+    // Another cluster started at the same moment may have picked the same port: then another one.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await startServer();
+        break;
+      } catch (e) {
+        const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';
+        if (attempt >= 3 || !/could not bind|Address already in use/i.test(log)) throw e;
+        port = await unusedPort();
+      }
+    }
     running = true;
   } catch (e) {
     const log = existsSync(logFile) ? readFileSync(logFile, 'utf8') : '';

@@ -7,7 +7,6 @@
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { mkdir, mkdtemp, rm, symlink } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -16,6 +15,7 @@ import type { JobLine } from '../../../src/main/headless/ndjson';
 import { makeJpeg, makePng, simMarker, writeFixture } from '../../helpers/media-fixtures';
 import { ensureCliBuilt } from './cli-build';
 import { ndjson, runCli, spawnCli } from './run-cli';
+import { unusedPort } from '../../helpers/ports';
 
 const CLIENT_ID = 'runs-end-client';
 const SECRET = 'runs-end-secret-4b1e9c';
@@ -38,15 +38,6 @@ afterEach(async () => {
 });
 
 const jobLines = (stdout: string): JobLine[] => ndjson(stdout).filter((l): l is JobLine => l.type === 'job');
-
-/** A loopback port nothing listens on (taken, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((res) => server.listen(0, '127.0.0.1', res));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((res) => server.close(() => res()));
-  return port;
-}
 
 describe('the folders of a --once run', () => {
   it('a folder that does not exist is a usage error (exit 2) naming it', async () => {
@@ -119,7 +110,7 @@ describe('--timeout: a --once run that cannot finish gives up and says what is p
 
   it('a typo in --base-url (nothing listens there): exit 5 after the timeout, naming the file', async () => {
     await writeFixture(join(watchDir, 'photo.jpg'), makeJpeg({ marker: simMarker('real') }));
-    const port = await closedPort();
+    const port = await unusedPort();
     const started = Date.now();
     const res = await runCli(
       [

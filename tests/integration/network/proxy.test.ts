@@ -18,6 +18,7 @@ import { envProxyResolver, NetworkRoutes, type ProxyResolver } from '../../../sr
 import { decideOnError } from '../../../src/main/core/pipeline/error-policy';
 import type { Logger } from '../../../src/main/core/ports';
 import { startRawServer, type RawServer } from '../../unit/core/api/raw-server';
+import { unusedPort } from '../../helpers/ports';
 
 const PASSWORD = 'pr0xy-s3cret';
 let api: RawServer;
@@ -53,15 +54,6 @@ afterEach(() => {
   proxied.length = 0;
   vi.unstubAllEnvs();
 });
-
-/** A loopback port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const s = http.createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
 
 function withAuth(url: string, user = 'desk', password = PASSWORD): string {
   const u = new URL(url);
@@ -170,7 +162,7 @@ describe("the proxy's own errors become 'proxy' blocks that say what to do", () 
   });
 
   it('a proxy that cannot be reached: PROXY_UNREACHABLE, for calls and uploads', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const c = client(() => Promise.resolve(`http://u:${PASSWORD}@127.0.0.1:${port}`));
     const e = await failure(c.listMedia({ limit: 1, offset: 0 }));
     expect(e).toMatchObject({ code: 'PROXY_UNREACHABLE', kind: 'proxy' });
@@ -182,7 +174,7 @@ describe("the proxy's own errors become 'proxy' blocks that say what to do", () 
 
   it('a refused tunnel (the proxy cannot connect on): PROXY_REFUSED naming the host', async () => {
     // The proxy answers a CONNECT to a closed port with an error status (500 here).
-    const port = await closedPort();
+    const port = await unusedPort();
     const r = new NetworkRoutes(() => Promise.resolve(withAuth(proxyUrl)));
     routes.push(r);
     const dead = new AuthentaClient({
