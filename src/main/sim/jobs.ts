@@ -312,6 +312,7 @@ export class JobsApi {
     }
     this.jobs.set(jobId, job);
     ctx.entry.mid = jobId;
+    if (job.inputs[0]) ctx.entry.name = job.inputs[0].fileName;
     const shown = this.json(job, true);
     shown.inputs = job.inputs.map((i) => ({
       slotName: i.slotName,

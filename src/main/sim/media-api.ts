@@ -119,6 +119,7 @@ export class MediaApi {
     );
     this.media.set(mid, rec);
     ctx.entry.mid = mid;
+    ctx.entry.name = rec.name;
     this.host.ok(ctx, 201, {
       mid,
       name: rec.name,

@@ -90,6 +90,11 @@ export interface RequestLogEntry {
   status: number;
   /** The media id or job id the request was about, when there is one. */
   mid: string | null;
+  /**
+   * The file name a record-creating call named (`POST /media`'s name, `POST /v1/jobs`'s first
+   * input's fileName), so tests can count records per file; absent on other requests.
+   */
+  name?: string;
   /** Request body bytes received. */
   bytes: number;
   /** The quota this request used up; null for storage requests, API keys and refused calls. */
