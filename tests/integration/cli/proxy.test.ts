@@ -71,7 +71,9 @@ describe('the CLI behind a proxy', () => {
     };
 
     const noPassword = join(dir, 'data-no-password');
-    const refused = await runCli([...base, '--timeout', '4', '--data-dir', noPassword, watchDir], {
+    // The deadline leaves room for start-up and the first call on a loaded machine (with 4 s, a
+    // slow start could give up before any call met the proxy, and no block line was printed).
+    const refused = await runCli([...base, '--timeout', '15', '--data-dir', noPassword, watchDir], {
       env: { ...env, http_proxy: proxyUrl },
       timeoutMs: 60_000,
     });

@@ -116,8 +116,10 @@ describe('--timeout: a --once run that cannot finish gives up and says what is p
       [
         '--once',
         '--json',
+        // Long enough for the start and the file's discovery on a loaded machine: with 3 s the
+        // run could give up while still starting, naming no file.
         '--timeout',
-        '3',
+        '10',
         '--base-url',
         `http://127.0.0.1:${port}`,
         '--data-dir',
@@ -131,7 +133,7 @@ describe('--timeout: a --once run that cannot finish gives up and says what is p
     expect(res.signal).toBeNull();
     expect(res.code).toBe(5);
     expect(Date.now() - started).toBeLessThan(45_000);
-    expect(res.stderr).toMatch(/gave up waiting after 3 s/i);
+    expect(res.stderr).toMatch(/gave up waiting after 10 s/i);
     expect(res.stderr).toMatch(/photo\.jpg/);
     const summary = ndjson(res.stdout).find((l) => l.type === 'summary');
     expect(summary).toMatchObject({ exitCode: 5 });
@@ -149,8 +151,10 @@ describe('--timeout: a --once run that cannot finish gives up and says what is p
         [
           '--once',
           '--json',
+          // Long enough to reach processing on a loaded machine (with 6 s a slow start could give
+          // up before the upload, and the test waited for processing in vain).
           '--timeout',
-          '6',
+          '20',
           '--base-url',
           sim.url,
           '--data-dir',

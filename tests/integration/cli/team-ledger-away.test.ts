@@ -108,8 +108,10 @@ describe('authenta-watch (watching) with the team ledger down at start', () => {
     const cli = spawnCli(
       [
         '--once',
+        // Long enough for start-up, the create and the PUT on a loaded machine (with 8 s, a slow
+        // start could reach the deadline before the upload, and the test waited for a PUT in vain).
         '--timeout',
-        '8',
+        '20',
         '--base-url',
         slow.url,
         '--data-dir',
@@ -131,7 +133,7 @@ describe('authenta-watch (watching) with the team ledger down at start', () => {
       expect(done, `the CLI is still running; stderr:\n${cli.stderr()}`).not.toBeNull();
       expect(done!.code).toBe(5);
       expect(cli.stderr()).toMatch(
-        /Gave up waiting after 8 s \(--timeout\): the team ledger still cannot be reached\. The files resume on the next run; nothing is sent twice\./,
+        /Gave up waiting after 20 s \(--timeout\): the team ledger still cannot be reached\. The files resume on the next run; nothing is sent twice\./,
       );
       expect(cli.stdout() + cli.stderr()).not.toContain(cluster.password);
     } finally {
