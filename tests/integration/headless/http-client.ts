@@ -107,8 +107,8 @@ export function eventsOf(seen: unknown[]): unknown[] {
   return seen.filter((m) => typeof m === 'object' && m !== null && 'event' in m);
 }
 
-/** Poll until `check` is true (no fixed sleeps); fails with `what` after `timeoutMs`. */
-export async function waitFor(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+/** Poll until `check` is true (no fixed sleeps); fails with `what` after `timeoutMs` (generous: a loaded 2-core box). */
+export async function waitFor(check: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
   const start = Date.now();
   while (!check()) {
     if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${what}`);

@@ -318,7 +318,8 @@ describe('uploads', () => {
       { type: 'upsert', job: job(2, 'photo (2).jpg', { state: 'skipped', duplicateOf: 1 }) },
       { type: 'upsert', job: job(3, 'other.jpg', { state: 'queued', duplicateOf: null }) },
     ]);
-    for (let i = 0; i < 50; i++) {
+    // Polled until a deadline, not a count of tries: removing the file can take a while on a loaded machine.
+    for (const deadline = Date.now() + 30_000; Date.now() < deadline;) {
       if ((await readdir(inboxDir)).length === 2) break;
       await new Promise((r) => setTimeout(r, 20));
     }

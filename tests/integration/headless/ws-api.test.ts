@@ -22,6 +22,7 @@ import { COMMAND_NAMES } from '../../../src/shared/contract';
 import type { JobChange } from '../../../src/shared/domain';
 import { RecordingApi, sampleJob } from './recording-api';
 import { waitFor } from './http-client';
+import { unusedPort } from '../../helpers/ports';
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
@@ -168,6 +169,9 @@ describe('createWsApi', () => {
   });
 
   it('rejects pending calls when the host goes away, then reconnects and keeps its listeners', async () => {
+    // The host comes back on the same port: one the kernel does not hand out to others meanwhile.
+    await host.close();
+    await startHost(await unusedPort());
     const api = connect();
     const states: string[] = [];
     api.onConnection((s) => states.push(s));
@@ -191,7 +195,7 @@ describe('createWsApi', () => {
 
     // Same port, new token: the page would reload with the new address; here the token getter follows.
     await startHost(port);
-    await waitFor(() => api.connectionState() === 'open', 'reconnected', 15_000);
+    await waitFor(() => api.connectionState() === 'open', 'reconnected', 30_000);
     expect(states).toContain('reconnecting');
     expect(states.at(-1)).toBe('open');
     // After a reconnect the status listeners get a fresh status by themselves.
