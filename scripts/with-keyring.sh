@@ -10,7 +10,9 @@ fi
 KEYRING_HOME="$(mktemp -d -t authenta-keyring-XXXXXX)"
 trap 'rm -rf "$KEYRING_HOME"' EXIT
 export KEYRING_HOME
-exec dbus-run-session -- bash -c '
+# Not `exec`: the EXIT trap above must still run to remove the keyring's folder (with `exec` it
+# never did, and every run left one in /tmp). The command's exit code is the script's.
+dbus-run-session -- bash -c '
   export HOME="$KEYRING_HOME" XDG_DATA_HOME="$KEYRING_HOME/.local/share" XDG_RUNTIME_DIR="$KEYRING_HOME/run"
   mkdir -p "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
   eval "$(printf pw | gnome-keyring-daemon --unlock --components=secrets)" >/dev/null
