@@ -219,7 +219,7 @@ describe('one host through every other trouble', () => {
     await expect(folderBanner.textContent()).resolves.toContain(`Folder unavailable: ${host.watchDir}`);
     await waitForText(page, 'status-watchers', /1 unavailable/);
     await folderBanner.getByTestId('banner-folders').click();
-    await page.locator('[data-testid="folder-item"][data-health="unavailable"]').waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid="folder-item"][data-health="unavailable"]').waitFor({ timeout: 30_000 });
     await screenshotsInBothSchemes(page, 'banner-folder');
 
     await mkdir(host.watchDir);

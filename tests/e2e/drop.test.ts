@@ -97,10 +97,10 @@ describe('files given to the window', () => {
       window.__drop = data;
       document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
     })()`);
-    await page.getByText('Drop to check these files').waitFor({ timeout: 10_000 });
+    await page.getByText('Drop to check these files').waitFor({ timeout: 30_000 });
     await page.evaluate(`document.body.dispatchEvent(
       new DragEvent('drop', { dataTransfer: window.__drop, bubbles: true, cancelable: true }))`);
-    await page.getByText('Drop to check these files').waitFor({ state: 'detached', timeout: 10_000 });
+    await page.getByText('Drop to check these files').waitFor({ state: 'detached', timeout: 30_000 });
 
     await waitForText(page, 'drop-result', /^2 files received/);
     const row = await waitForRow(page, 'dropped still.png', ['done']);

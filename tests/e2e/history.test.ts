@@ -137,6 +137,6 @@ describe('Account history', () => {
       .locator('[data-testid="history-row"][data-origin="local"] [data-testid="history-local"]')
       .first()
       .click();
-    await page.locator('[data-testid="nav-queue"][aria-current="page"]').waitFor({ timeout: 10_000 });
+    await page.locator('[data-testid="nav-queue"][aria-current="page"]').waitFor({ timeout: 30_000 });
   });
 });

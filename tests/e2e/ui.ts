@@ -138,7 +138,7 @@ export async function waitForText(
 /** Go to a section with the header's navigation and wait until it is shown. */
 export async function goTo(page: Page, view: 'queue' | 'folders' | 'account'): Promise<void> {
   await page.getByTestId(`nav-${view}`).click();
-  await page.locator(`[data-testid="nav-${view}"][aria-current="page"]`).waitFor({ timeout: 10_000 });
+  await page.locator(`[data-testid="nav-${view}"][aria-current="page"]`).waitFor({ timeout: 30_000 });
 }
 
 /** An axe finding, as the report lists it. */

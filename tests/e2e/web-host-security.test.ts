@@ -123,7 +123,7 @@ describe('the web host in Chromium', () => {
     const page = await context.newPage();
     await page.goto(`${host.origin}/`);
     await expect
-      .poll(() => page.getByTestId('no-token').textContent(), { timeout: 10_000 })
+      .poll(() => page.getByTestId('no-token').textContent(), { timeout: 30_000 })
       .toMatch(/Open the address authenta-watch printed at start/);
     await context.close();
   });
@@ -188,7 +188,7 @@ describe('the web host in Chromium', () => {
     await waitUntil(() => doneJob() !== undefined, 'the dropped file’s verdict', 60_000);
     expect(doneJob()).toMatchObject({ verdict: { label: 'fake' }, simulated: true, folderId: null });
     await expect
-      .poll(() => page.getByText('dropped photo.png').first().isVisible(), { timeout: 10_000 })
+      .poll(() => page.getByText('dropped photo.png').first().isVisible(), { timeout: 30_000 })
       .toBe(true);
     await screenshot(page, 'web-host-after-drop');
     await context.close();
