@@ -1,6 +1,13 @@
 import { defineConfig } from 'vitest/config';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 
+// The tests read numbers and dates as an English-speaking user sees them ("1,200 jobs"). A
+// machine set to another language (LANG=de_DE.UTF-8 shows "1.200 jobs") would fail them, so
+// every test process (the workers forked from here, the CLIs and the Chromium they start) runs
+// in C.UTF-8, which formats as en-US. Set here, before any worker starts: Node reads the locale
+// once, at start-up.
+process.env.LC_ALL = 'C.UTF-8';
+
 export default defineConfig({
   test: {
     projects: [
