@@ -4,14 +4,22 @@
  * through it the hosts and the UI, hear of each row from here, so no write can forget to tell
  * the UI (DESIGN.md, "The data flow"). A compare-and-set that loses (a race lost to a cancel)
  * committed nothing and announces nothing.
+ *
+ * On a ledger several desks share, the other desks' committed changes come out of the same stream
+ * (cause `remote`, the row as it now stands), so this desk's queue, counts, details and known
+ * files follow theirs. What a desk does after its own write (the verdict's after-action, sharing
+ * it with twins) listens for its own causes only: a remote row is shown, never acted on twice.
  */
 import type { NormalisedJobQuery } from '../../../shared/contract';
 import type { JobReview, JobState } from '../../../shared/domain';
 import type { Disposable } from '../ports';
-import type { ClaimProfile, JobPatch, JobRecord, Ledger, NewJob, QuotaKind } from './ledger';
+import type { ClaimProfile, JobPatch, JobRecord, Ledger, NewJob, QuotaKind, ReadChanged } from './ledger';
 
-/** What committed a change: a new row, a state change, a claim, fields, a review, a timeline note. */
-export type ChangeCause = 'insert' | 'transition' | 'claim' | 'update' | 'review' | 'note';
+/**
+ * What committed a change: a new row, a state change, a claim, fields, a review, a timeline note;
+ * or `remote`: another desk's write to a shared ledger.
+ */
+export type ChangeCause = 'insert' | 'transition' | 'claim' | 'update' | 'review' | 'note' | 'remote';
 
 /** One committed change: the row as it now stands. */
 export interface CommittedChange {
@@ -30,11 +38,16 @@ export interface JobStoreOptions {
 /** A `Ledger` that announces each committed change; see the module comment. */
 export class JobStore implements Ledger {
   private readonly listeners = new Set<ChangeListener>();
+  /** Ids announced here while other desks' rows are being read (one set per read under way). */
+  private readonly reading = new Set<Set<number>>();
+  private readonly others: Disposable | null;
 
   constructor(
     private readonly ledger: Ledger,
     private readonly options: JobStoreOptions = {},
-  ) {}
+  ) {
+    this.others = ledger.onOtherDesks?.((read) => this.hearOtherDesks(read)) ?? null;
+  }
 
   /** Hear every committed change from now on. */
   onChange(listener: ChangeListener): Disposable {
@@ -150,7 +163,29 @@ export class JobStore implements Ledger {
   /** Closes the ledger; nothing is announced afterwards. */
   async close(): Promise<void> {
     this.listeners.clear();
+    this.others?.dispose();
     await this.ledger.close();
+  }
+
+  /**
+   * Other desks changed rows: read them and announce them. A row this desk wrote while the read was
+   * under way may have been read before that write: it is read again (twice at most), so the
+   * stream never ends on an older version of a row than this desk announced.
+   */
+  private async hearOtherDesks(read: ReadChanged): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      const touched = new Set<number>();
+      this.reading.add(touched);
+      let rows: JobRecord[];
+      try {
+        rows = await read();
+      } finally {
+        this.reading.delete(touched);
+      }
+      const fresh = rows.filter((row) => !touched.has(row.id));
+      this.announceAll(fresh.map((row) => ({ cause: 'remote' as const, row })));
+      if (fresh.length === rows.length || attempt >= 2) return;
+    }
   }
 
   // ---------------------------------------------------------------------------------------
@@ -163,6 +198,7 @@ export class JobStore implements Ledger {
   /** Tell every listener; one that throws neither undoes the write nor silences the others. */
   private announceAll(changes: readonly CommittedChange[]): void {
     if (!changes.length) return;
+    for (const touched of this.reading) for (const c of changes) touched.add(c.row.id);
     for (const listener of [...this.listeners]) {
       try {
         listener(changes);

@@ -215,6 +215,9 @@ function waitingLedger(ledger: Ledger, absence: Absence, now: () => number): Led
       await ledger.close();
     },
   };
+  // Other desks' changes are heard as they come (postgres-notify.ts waits out the server itself):
+  // subscribing is not a call to wait for.
+  if (ledger.onOtherDesks) special.onOtherDesks = (listener) => ledger.onOtherDesks!(listener);
 
   return new Proxy(ledger, {
     get(target, key) {

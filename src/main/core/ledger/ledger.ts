@@ -16,6 +16,7 @@ import type {
   Verdict,
   VerdictLabel,
 } from '../../../shared/domain';
+import type { Disposable } from '../ports';
 
 /** A ledger row: the Job the UI sees plus what only the engine may know. */
 export interface JobRecord extends Job {
@@ -121,6 +122,16 @@ export function fileKey(path: string, size: number, mtimeMs: number): string {
   return `${path}\u0000${size}\u0000${Math.floor(mtimeMs)}`;
 }
 
+/** Reads the rows other desks changed, as they now stand (what one notice named, or a catch-up). */
+export type ReadChanged = () => Promise<JobRecord[]>;
+
+/**
+ * Told that other desks committed changes; `read` may be called more than once (again when this
+ * desk wrote one of the rows meanwhile). The next notice waits until the returned promise settles;
+ * a rejection means the rows were not read, and they are offered again.
+ */
+export type OtherDesksListener = (read: ReadChanged) => Promise<void>;
+
 /** The port. All methods are atomic; a state change and its timeline entry commit together. */
 export interface Ledger {
   /** The desk this ledger writes for (leases.ts): every insert, claim and transition names it. */
@@ -194,5 +205,11 @@ export interface Ledger {
   /** Count API calls of a quota kind on a local day (YYYY-MM-DD). */
   addCalls(day: string, quota: QuotaKind, n: number): Promise<void>;
   callsOn(day: string): Promise<Record<QuotaKind, number>>;
+  /**
+   * A ledger several desks share only (absent where one desk writes alone): hear the changes the
+   * other desks commit, soon after each commit, and what changed while this desk could not hear
+   * (a lost connection), once it hears again. The job store feeds them into its stream.
+   */
+  onOtherDesks?(listener: OtherDesksListener): Disposable;
   close(): Promise<void>;
 }

@@ -25,6 +25,7 @@ import type {
   JobRecord,
   Ledger,
   NewJob,
+  OtherDesksListener,
   ProcessingSample,
   QuotaKind,
 } from './ledger';
@@ -51,7 +52,8 @@ import { hidePassword, parseLedgerUrl, type LedgerUrl } from './ledger-url';
 import { describePostgresError, LedgerProblem } from './postgres-errors';
 import { PG_LEDGER_VERSION, PG_MIGRATIONS, PG_SCHEMA } from './postgres-migrations';
 import { canTransition, TransitionError } from './transitions';
-import type { OpenLedger } from '../ports';
+import { deskOption, OtherDeskChanges } from './postgres-notify';
+import type { Disposable, OpenLedger } from '../ports';
 
 /** Where the team ledger is, how it reads time, and which desk this is. */
 export interface PostgresLedgerOptions extends DeskOptions {
@@ -66,6 +68,11 @@ export interface PostgresLedgerOptions extends DeskOptions {
   applicationName?: string;
   /** Told (with the password hidden) when an idle connection breaks; the next query reconnects. */
   onConnectionError?: (message: string) => void;
+  /**
+   * How the listener of other desks' changes waits before it connects again after its `attempt`-th
+   * failure in a row (default 0.5 s, doubling up to 5 s); see postgres-notify.ts.
+   */
+  listenRetry?: (attempt: number) => Promise<void>;
 }
 
 /**
@@ -95,8 +102,20 @@ export class PostgresLedger implements Ledger {
   readonly desk: string;
   private readonly leaseMs: number;
   private readonly renewal: { dispose(): void };
+  /** Other desks' changes, heard on a connection of its own (postgres-notify.ts). */
+  private readonly others: OtherDeskChanges;
 
-  private constructor(pool: pg.Pool, now: () => number, place: LedgerUrl, desk: DeskOptions) {
+  private constructor(
+    pool: pg.Pool,
+    now: () => number,
+    place: LedgerUrl,
+    desk: DeskOptions,
+    listen: {
+      connection: pg.ClientConfig;
+      retry?: (attempt: number) => Promise<void>;
+      onProblem?: (message: string) => void;
+    },
+  ) {
     this.pool = pool;
     this.now = now;
     this.place = place;
@@ -104,6 +123,15 @@ export class PostgresLedger implements Ledger {
     this.desk = settings.desk;
     this.leaseMs = settings.leaseMs;
     this.renewal = keepLeases(() => this.renewLeases(this.now()), settings.renewEveryMs);
+    const hide = (text: string): string => hidePassword(text, place.url);
+    this.others = new OtherDeskChanges({
+      connection: listen.connection,
+      desk: this.desk,
+      now,
+      read: (ids, since) => this.readChanged(ids, since),
+      retry: listen.retry,
+      onProblem: (message) => listen.onProblem?.(hide(message)),
+    });
   }
 
   /**
@@ -116,16 +144,17 @@ export class PostgresLedger implements Ledger {
     if (!parsed.ok) throw new LedgerProblem('bad-url', parsed.problem.message);
     const place = parsed.value;
     const hide = (text: string): string => hidePassword(text, place.url);
-    const pool = new pg.Pool({
+    // Every connection names its desk: the triggers put it in each change notice (postgres-notify.ts).
+    const named = deskOption(deskSettings(options).desk);
+    const connection: pg.ClientConfig = {
       connectionString: place.url,
-      max: options.maxConnections ?? 4,
       connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-      idleTimeoutMillis: 30_000,
       keepAlive: true,
       application_name: options.applicationName ?? 'authenta-watch',
-      options: `-c search_path=${PG_SCHEMA} -c synchronous_commit=off`,
+      options: `-c search_path=${PG_SCHEMA} -c synchronous_commit=off ${named}`,
       types: TYPES,
-    });
+    };
+    const pool = new pg.Pool({ ...connection, max: options.maxConnections ?? 4, idleTimeoutMillis: 30_000 });
     // An idle connection that breaks (server restarted, cable pulled) must not end the process.
     pool.on('error', (e) => options.onConnectionError?.(hide(e.message)));
     try {
@@ -134,7 +163,14 @@ export class PostgresLedger implements Ledger {
       await pool.end().catch(() => undefined);
       throw describePostgresError(e, place, hide);
     }
-    return new PostgresLedger(pool, options.now, place, options);
+    const ledger = new PostgresLedger(pool, options.now, place, options, {
+      connection: { ...connection, application_name: `${connection.application_name ?? ''} (listening)` },
+      retry: options.listenRetry,
+      onProblem: options.onConnectionError,
+    });
+    // Listening before the engine starts: nothing another desk commits from here on is missed.
+    await ledger.others.start();
+    return ledger;
   }
 
   /** The URL with its password hidden, for messages and the status. */
@@ -510,10 +546,25 @@ export class PostgresLedger implements Ledger {
     return result;
   }
 
+  /** Other desks' committed changes (the ledger is shared): heard through LISTEN/NOTIFY. */
+  onOtherDesks(listener: OtherDesksListener): Disposable {
+    return this.others.subscribe(listener);
+  }
+
+  /** The rows a notice named, and every row changed since `since` (a catch-up), oldest first. */
+  private async readChanged(ids: readonly number[], since: number | null): Promise<JobRecord[]> {
+    const rows = await this.query<JobRow>(
+      'SELECT * FROM jobs WHERE id = ANY($1::bigint[]) OR updated_at >= $2 ORDER BY id',
+      [[...ids], since ?? Number.MAX_SAFE_INTEGER],
+    );
+    return rows.map(toRecord);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.renewal.dispose();
+    await this.others.dispose();
     await this.pool.end();
   }
 }

@@ -100,6 +100,48 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX jobs_desk ON jobs (desk, state);
     `,
   },
+  {
+    version: 3,
+    description:
+      'every committed change names its rows and desk on a channel (LISTEN/NOTIFY): other desks hear it at once',
+    // Statement-level triggers: one notice per statement (or per NOTICE_IDS rows), in the writing
+    // transaction. An update only says so when something people see changed (its time, state or
+    // desk): lease renewals stay quiet. Identical notices of one transaction (a row and its
+    // timeline entry) reach listeners once.
+    sql: `
+      CREATE FUNCTION notify_job_changes() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      DECLARE
+        ids BIGINT[];
+        n INTEGER;
+      BEGIN
+        IF TG_TABLE_NAME = 'job_transitions' THEN
+          SELECT array_agg(DISTINCT job_id ORDER BY job_id) INTO ids FROM new_rows;
+        ELSIF TG_OP = 'INSERT' THEN
+          SELECT array_agg(id ORDER BY id) INTO ids FROM new_rows;
+        ELSE
+          SELECT array_agg(nr.id ORDER BY nr.id) INTO ids FROM new_rows nr JOIN old_rows o ON o.id = nr.id
+            WHERE nr.updated_at IS DISTINCT FROM o.updated_at OR nr.state IS DISTINCT FROM o.state
+              OR nr.desk IS DISTINCT FROM o.desk;
+        END IF;
+        IF ids IS NULL THEN
+          RETURN NULL;
+        END IF;
+        n := array_length(ids, 1);
+        FOR k IN 0 .. (n - 1) / 500 LOOP
+          PERFORM pg_notify('authenta_watch_changes', json_build_object(
+            'd', current_setting('authenta_watch.desk', true), 'i', ids[k * 500 + 1 : k * 500 + 500])::text);
+        END LOOP;
+        RETURN NULL;
+      END
+      $fn$;
+      CREATE TRIGGER jobs_inserted_notify AFTER INSERT ON jobs REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION notify_job_changes();
+      CREATE TRIGGER jobs_updated_notify AFTER UPDATE ON jobs REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION notify_job_changes();
+      CREATE TRIGGER job_transitions_notify AFTER INSERT ON job_transitions REFERENCING NEW TABLE AS new_rows
+        FOR EACH STATEMENT EXECUTE FUNCTION notify_job_changes();
+    `,
+  },
 ];
 
 /** The version a fully migrated PostgreSQL ledger is at. */

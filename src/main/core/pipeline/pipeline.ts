@@ -43,9 +43,12 @@ export interface PipelineDeps {
   readonly progress: ProgressSink;
 }
 
-/** A committed change that gives the uploader work: a row that has just become `queued`. Pure. */
+/**
+ * A committed change that gives the uploader work: a row that has just become `queued`, here or
+ * at another desk of a shared ledger (whichever desk has a free slot claims it). Pure.
+ */
 export function givesUploaderWork(change: CommittedChange): boolean {
-  return change.cause === 'transition' && change.row.state === 'queued';
+  return (change.cause === 'transition' || change.cause === 'remote') && change.row.state === 'queued';
 }
 
 /** Tuning of the pipeline. */

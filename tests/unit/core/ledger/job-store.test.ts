@@ -4,7 +4,12 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobQuerySchema } from '../../../../src/shared/contract';
 import { JobStore, type CommittedChange } from '../../../../src/main/core/ledger/job-store';
-import type { NewJob } from '../../../../src/main/core/ledger/ledger';
+import type {
+  Ledger,
+  NewJob,
+  OtherDesksListener,
+  ReadChanged,
+} from '../../../../src/main/core/ledger/ledger';
 import { SqliteLedger } from '../../../../src/main/core/ledger/sqlite-ledger';
 import { TransitionError } from '../../../../src/main/core/ledger/transitions';
 
@@ -136,5 +141,67 @@ describe('JobStore around a real SqliteLedger', () => {
     await store.transition(a.id, 'queued', 'skipped');
     expect(later).toEqual([a.id]);
     expect(summary()).toEqual(['insert #1 queued', 'transition #1 skipped']);
+  });
+});
+
+describe("other desks' changes (a ledger several desks share)", () => {
+  /** A real SQLite ledger standing in for a shared one: the test plays the other desks' notices. */
+  function shared(): { store: JobStore; ledger: SqliteLedger; notice: (read: ReadChanged) => Promise<void> } {
+    const ledger = SqliteLedger.open({ file: join(dir, 'shared.sqlite'), now: () => now });
+    let listener: OtherDesksListener | null = null;
+    const withOthers = Object.assign(Object.create(ledger) as SqliteLedger, {
+      onOtherDesks(l: OtherDesksListener) {
+        listener = l;
+        return {
+          dispose: () => {
+            listener = null;
+          },
+        };
+      },
+    });
+    const s = new JobStore(withOthers);
+    s.onChange((changes) => heard.push([...changes]));
+    return { store: s, ledger, notice: (read) => listener!(read) };
+  }
+
+  it('a ledger one desk writes alone has nothing to hear', () => {
+    const alone: Ledger = SqliteLedger.open({ file: join(dir, 'alone.sqlite'), now: () => now });
+    expect(alone.onOtherDesks).toBeUndefined();
+    void alone.close();
+  });
+
+  it('announces the rows another desk changed, as read, with the cause remote', async () => {
+    const { store: s, ledger, notice } = shared();
+    // Another desk's row (written to the ledger directly: this store did not announce it).
+    const row = await ledger.insert(job());
+    heard = [];
+    await notice(async () => [(await ledger.get(row.id))!]);
+    expect(summary()).toEqual([`remote #${row.id} queued`]);
+    await s.close();
+  });
+
+  it('reads again a row this desk wrote while it was being read, so the stream never ends on an older version', async () => {
+    const { store: s, ledger, notice } = shared();
+    const row = await s.insert(job());
+    heard = [];
+    let reads = 0;
+    await notice(async () => {
+      reads++;
+      const before = (await ledger.get(row.id))!;
+      // This desk claims the row while the other desk's version is on its way back.
+      if (reads === 1) await s.claimNextQueued(now, [], PROFILE);
+      return [before];
+    });
+    expect(reads).toBe(2);
+    expect(summary()).toEqual([`claim #${row.id} creating`, `remote #${row.id} creating`]);
+    await s.close();
+  });
+
+  it('a read that fails is not announced and fails the notice (the listener offers it again)', async () => {
+    const { store: s, notice } = shared();
+    heard = [];
+    await expect(notice(() => Promise.reject(new Error('server away')))).rejects.toThrow('server away');
+    expect(heard).toEqual([]);
+    await s.close();
   });
 });

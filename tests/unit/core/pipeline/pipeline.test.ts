@@ -16,6 +16,10 @@ describe('which committed change wakes the uploader', () => {
     ['transition', 'skipped', false],
     ['transition', 'processing', false],
     ['transition', 'done', false],
+    // Another desk queued a file on the shared ledger: this desk may take it (claims are atomic).
+    ['remote', 'queued', true],
+    ['remote', 'creating', false],
+    ['remote', 'done', false],
   ])('%s into %s: %s', (cause, state, wakes) => {
     expect(givesUploaderWork({ cause, row: { state } as JobRecord })).toBe(wakes);
   });

@@ -20,6 +20,8 @@ describe('which change is a row reaching its verdict', () => {
     ['update', 'done', false],
     ['note', 'done', false],
     ['review', 'done', false],
+    // Another desk's verdict: that desk runs the after-action and shares it, once.
+    ['remote', 'done', false],
   ])('%s into %s: %s', (cause, state, reached) => {
     expect(reachedVerdict({ cause, row: { state } as JobRecord })).toBe(reached);
   });
