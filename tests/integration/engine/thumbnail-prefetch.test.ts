@@ -40,9 +40,18 @@ describe('thumbnail prefetch', () => {
     const photo = await h.waitForJob('photo.jpg', ['done']);
     await h.waitForJob('clip.mp4', ['done']);
     const dataDir = h.dataDir;
-    await h.waitFor(async () => (await cacheFiles(dataDir)).length === 2, {
-      message: 'the photo’s thumbnails in the cache',
-    });
+    // Two finished files, none still being written: a thumbnail is written as a `.part` file and
+    // renamed, so counting two names could catch the second one half-written (seen on a loaded machine).
+    await h.waitFor(
+      async () => {
+        const files = await cacheFiles(dataDir);
+        return files.length === 2 && !files.some((f) => f.endsWith('.part'));
+      },
+      {
+        message: async () =>
+          `the photo’s thumbnails in the cache (now: ${(await cacheFiles(dataDir)).join(', ')})`,
+      },
+    );
     expect(await cacheFiles(dataDir)).toEqual([`${photo.sha256}-256.webp`, `${photo.sha256}-80x56.webp`]);
   });
 
