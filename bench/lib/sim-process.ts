@@ -9,7 +9,7 @@
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Faults, RequestLogEntry, SimulatorOptions } from '../../src/main/sim';
+import type { RequestLogEntry, SimulatorOptions } from '../../src/main/sim';
 import { currentRole, forkRole, runRole, tell, type Message } from './child';
 
 /** A simulator running in a child process. */
@@ -25,18 +25,9 @@ export interface SimProcess {
 
 const SELF = fileURLToPath(import.meta.url);
 
-/**
- * Start a simulator in a child process; resolves once it accepts requests. `faults` are switched
- * on before the first request (for example `{ latencyMs: 200 }`: every API call answered 200 ms late).
- */
-export async function startSimProcess(
-  options: SimulatorOptions = {},
-  faults: Partial<Faults> = {},
-): Promise<SimProcess> {
-  const child = forkRole(SELF, 'simulator', {
-    BENCH_SIM_OPTIONS: JSON.stringify(options),
-    BENCH_SIM_FAULTS: JSON.stringify(faults),
-  });
+/** Start a simulator in a child process; resolves once it accepts requests. */
+export async function startSimProcess(options: SimulatorOptions = {}): Promise<SimProcess> {
+  const child = forkRole(SELF, 'simulator', { BENCH_SIM_OPTIONS: JSON.stringify(options) });
   const ready = await child.next<
     Message & { url: string; origin: string; clientId: string; clientSecret: string }
   >('ready', 60_000);
@@ -61,7 +52,6 @@ export async function startSimProcess(
 async function simulatorRole(): Promise<void> {
   const { startSimulator } = await import('../../src/main/sim');
   const sim = await startSimulator(JSON.parse(process.env['BENCH_SIM_OPTIONS'] ?? '{}') as SimulatorOptions);
-  Object.assign(sim.faults, JSON.parse(process.env['BENCH_SIM_FAULTS'] ?? '{}') as Partial<Faults>);
   process.on('message', (raw) => {
     const m = raw as Message;
     if (m.type === 'requests') tell({ type: 'requests', id: m.id, entries: sim.requests });
