@@ -18,7 +18,7 @@ runDesktop({
       ...deps,
       // The team ledger chosen in Settings (read at start), else the embedded SQLite ledger.
       openLedger: teamLedger
-        ? openDesktopTeamLedger(teamLedger, deps.logger)
+        ? openDesktopTeamLedger(teamLedger, deps.logger, deps.ledgerConnection)
         : openSqliteLedgerIn({ nativeBinding }),
       // Loaded on first use of the Sandbox only.
       simulatorFactory: async (options) => (await import('./sim/index')).startSimulator(options),

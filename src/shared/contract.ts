@@ -23,6 +23,13 @@ import {
 import { HistoryQuerySchema, type HistoryPage } from './history';
 import { PreferencesSchema, type Preferences } from './settings';
 import type { CredentialMarks, ProvenanceReport } from './provenance';
+import {
+  TeamLedgerInputSchema,
+  TeamLedgerTestInputSchema,
+  type TeamLedgerSaved,
+  type TeamLedgerState,
+  type TeamLedgerTest,
+} from './team-ledger';
 import { eventMethod, type ContractNames, type EventMethod } from './contract-bridge';
 
 export const JobIdSchema = z.number().int().positive();
@@ -278,6 +285,21 @@ export const COMMANDS = {
   getProvenance: takes(z.tuple([JobIdSchema])).answers<ProvenanceReport>(),
   /** The queue's Content Credentials marks of these jobs (read now when small; left out when not hashed yet or too large). */
   getCredentialMarks: takes(z.tuple([z.array(JobIdSchema).max(500)])).answers<CredentialMarks>(),
+  /**
+   * The team ledger setting (URL without password, desk name, whether a password is kept) and
+   * whether its server answers (issue 11). Answers while the engine still waits for the server.
+   */
+  getTeamLedger: takes(z.tuple([])).answers<TeamLedgerState>(),
+  /** Connect once with the typed URL and password (or the kept one) and say what that means; writes nothing. */
+  testTeamLedger: takes(z.tuple([TeamLedgerTestInputSchema])).answers<TeamLedgerTest>(),
+  /**
+   * Test, then keep the URL and desk name in Settings and the password in the OS keychain (never
+   * in Settings, never sent back). Refused with the test's message when the server said no; a
+   * server that cannot be reached now is saved with a warning. Applies when the app starts again.
+   */
+  saveTeamLedger: takes(z.tuple([TeamLedgerInputSchema])).answers<TeamLedgerSaved>(),
+  /** Back to this computer's own ledger (the team ledger's password is removed from the keychain); applies at the next start. */
+  leaveTeamLedger: takes(z.tuple([])).answers<TeamLedgerState>(),
 } as const satisfies Record<string, CommandSpec>;
 
 export type CommandName = keyof typeof COMMANDS;
@@ -310,6 +332,8 @@ export const EVENTS = {
   progress: carries<UploadProgress[]>(),
   /** A host asks the UI to show a job (a notification was clicked). */
   openJob: carries<JobId>(),
+  /** The team ledger's setting or connection changed (its server went away, came back; saved, left). */
+  teamLedger: carries<TeamLedgerState>(),
 } as const satisfies Record<string, EventSpec>;
 
 export type EventName = keyof typeof EVENTS;

@@ -14,6 +14,8 @@ import type {
 } from './ports';
 import type { FolderWatcherDeps } from './watch/folder-watcher';
 import type { ProxyResolver } from './api/proxy';
+import type { LedgerConnectionWatch } from './ledger/ledger-connection';
+import type { LedgerPasswordStore } from './secrets/team-ledger-password';
 
 /**
  * What the engine is built from: the composition roots (src/main/index.ts, the CLI, the test
@@ -59,4 +61,8 @@ export interface EngineOptions {
    * Electron's session). Default: straight. The Sandbox's simulator is always reached straight.
    */
   proxy?: ProxyResolver;
+  /** Where the team ledger's password is kept (the OS keychain); absent: Settings cannot keep one. */
+  ledgerPasswords?: LedgerPasswordStore;
+  /** Whether the team ledger this run opened answers; absent: this run uses the local ledger. */
+  ledgerConnection?: LedgerConnectionWatch;
 }

@@ -70,7 +70,15 @@ import { JobViews } from './services/job-views';
 import { ProvenanceService } from './provenance/provenance-service';
 import { KnownFiles } from './services/known-files';
 import { ProfileService } from './services/profile-service';
+import { TeamLedgerService } from './services/team-ledger-service';
 import { toJob } from './services/to-job';
+import type {
+  TeamLedgerInput,
+  TeamLedgerSaved,
+  TeamLedgerState,
+  TeamLedgerTest,
+  TeamLedgerTestInput,
+} from '../../shared/team-ledger';
 import { expandPaths } from './watch/expand-paths';
 
 export { DEFAULT_BASE_URL, ENV_PROFILE_ID } from './services/profile-service';
@@ -106,6 +114,7 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
   private readonly disk: DiskWatch;
   private readonly profiles: ProfileService;
   private readonly history = new AccountHistory();
+  private readonly team: TeamLedgerService;
   private parts: Parts | null = null;
   private paused = false;
   /** The system sleeps: work pauses without changing the user's own pause. */
@@ -152,6 +161,13 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
         this.events.statusChanged();
         this.idle.schedule();
       },
+    });
+    this.team = new TeamLedgerService({
+      settings: this.settings,
+      passwords: options.ledgerPasswords ?? null,
+      connection: options.ledgerConnection ?? null,
+      logger,
+      onChange: (state) => this.events.teamLedger(state),
     });
     this.profiles = new ProfileService({
       settings: this.settings,
@@ -496,6 +512,21 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
     this.pipeline.kick();
     this.events.statusChanged();
     return structuredClone(settings.preferences);
+  }
+
+  // --- the contract: the team ledger (answered before start too: a desk waiting for its server) ---
+
+  getTeamLedger(): Promise<TeamLedgerState> {
+    return this.team.state();
+  }
+  testTeamLedger(input: TeamLedgerTestInput): Promise<TeamLedgerTest> {
+    return this.team.test(input);
+  }
+  saveTeamLedger(input: TeamLedgerInput): Promise<TeamLedgerSaved> {
+    return this.team.save(input);
+  }
+  leaveTeamLedger(): Promise<TeamLedgerState> {
+    return this.team.leave();
   }
 
   // --- the contract: media and host things ------------------------------------------------------

@@ -22,7 +22,13 @@ import {
 import { credentialsFromEnv, RememberingSecretStore, secretValues } from '../common/credentials';
 import { defaultDataDir } from '../common/data-dir';
 import { forwardEvents, registerCommands } from '../ipc';
-import { createDesktopApi, ELECTRON_CAPABILITIES, type DesktopApi, type NativeHost } from './host-api';
+import {
+  answerAfterStart,
+  createDesktopApi,
+  ELECTRON_CAPABILITIES,
+  type DesktopApi,
+  type NativeHost,
+} from './host-api';
 import { LoginItem, startsHidden } from './login-item';
 import { handleMediaProtocol, registerMediaScheme } from './media-protocol';
 import { MainWindow } from './main-window';
@@ -31,7 +37,8 @@ import { appPaths, type AppPaths } from './paths';
 import { PowerCoordinator, type PowerAwareEngine } from './power';
 import { appTarget, applySessionPolicy, guardWebContents, isTrustedSender, type AppTarget } from './security';
 import { SettingsHub } from './settings-hub';
-import { desktopTeamLedger, type DesktopTeamLedger } from './team-ledger';
+import { desktopLedgerConnection, desktopTeamLedger, type DesktopTeamLedger } from './team-ledger';
+import type { LedgerConnectionWatch } from '../core/ledger/ledger-connection';
 import { ledgerUrlSecrets } from '../core/ledger/ledger-url';
 import type { LedgerPasswordStore } from '../core/secrets/team-ledger-password';
 import { handedOverPaths, pathsFromArgv, type HandoverData } from './single-instance';
@@ -63,6 +70,10 @@ export interface DesktopEngineDeps {
   nativeBinding?: string;
   /** The team ledger chosen in Settings (its URL holds the keychain's password); absent: SQLite. */
   teamLedger?: DesktopTeamLedger;
+  /** With a team ledger: whether its server answers (the opener tells it, the window's banner follows it). */
+  ledgerConnection?: LedgerConnectionWatch;
+  /** The keychain's team ledger passwords (Settings, Team ledger). */
+  ledgerPasswords?: LedgerPasswordStore;
 }
 
 /** The engine as the desktop drives it. */
@@ -201,6 +212,34 @@ export function defaultLogFile(): string {
   return join(defaultDataDir(process.platform, process.env, homedir()), 'logs', LOG_FILE_NAME);
 }
 
+/**
+ * Waits for the engine's start, unless its team ledger's server turns out to be away first:
+ * true when it started, false when it waits for the server (the start goes on in the background).
+ * A start that fails before that fails here.
+ */
+async function startedOrAway(
+  starting: Promise<void>,
+  connection: LedgerConnectionWatch | null,
+): Promise<boolean> {
+  if (!connection) {
+    await starting;
+    return true;
+  }
+  let listener: { dispose(): void } | null = null;
+  const away = new Promise<false>((resolve) => {
+    const check = (): void => {
+      if (connection.state.connection === 'away') resolve(false);
+    };
+    listener = connection.onDidChange(check);
+    check();
+  });
+  try {
+    return await Promise.race([starting.then(() => true as const), away]);
+  } finally {
+    (listener as { dispose(): void } | null)?.dispose();
+  }
+}
+
 function createDataDir(dataDir: string): void {
   try {
     mkdirSync(dataDir, { recursive: true });
@@ -234,6 +273,7 @@ export class DesktopApp {
   private shuttingDown: Promise<void> | null = null;
   private paths: AppPaths | null = null;
   private updater: DesktopUpdater | null = null;
+  private ledgerConnection: LedgerConnectionWatch | null = null;
 
   constructor(private readonly options: DesktopOptions) {
     this.platform = options.platform ?? process.platform;
@@ -298,6 +338,8 @@ export class DesktopApp {
       for (const secret of ledgerUrlSecrets(teamLedger.url)) knownSecrets.add(secret);
       logger.info('team ledger', { url: teamLedger.redacted, desk: teamLedger.desk });
     }
+    const ledgerConnection = teamLedger ? desktopLedgerConnection(teamLedger) : null;
+    this.ledgerConnection = ledgerConnection;
     const engine = this.options.createEngine({
       dataDir,
       clock: this.clock,
@@ -308,10 +350,14 @@ export class DesktopApp {
       capabilities: { ...ELECTRON_CAPABILITIES },
       proxy: electronProxyResolver(session.defaultSession),
       ...(nativeBinding ? { nativeBinding } : {}),
-      ...(teamLedger ? { teamLedger } : {}),
+      ...(teamLedger && ledgerConnection ? { teamLedger, ledgerConnection } : {}),
+      ...(passwords ? { ledgerPasswords: passwords } : {}),
     });
     this.engine = engine;
-    await engine.start();
+    // A team ledger whose server cannot be reached is waited for with the window open: the app
+    // neither quits nor hangs before its window (issue 11). Otherwise the start is awaited as ever.
+    const starting = engine.start();
+    const startedNow = await startedOrAway(starting, ledgerConnection);
 
     const native: NativeHost = {
       pickFolder: () => pickFolder(this.window),
@@ -320,9 +366,22 @@ export class DesktopApp {
       showItemInFolder: (path) => shell.showItemInFolder(path),
       openExternal: (url) => shell.openExternal(url),
     };
-    const api = createDesktopApi(engine, native);
+    const api = startedNow
+      ? createDesktopApi(engine, native)
+      : answerAfterStart(createDesktopApi(engine, native), starting);
     this.api = api;
-    this.disposables.push(handleMediaProtocol(protocol, engine.media ?? null));
+    // Before the engine has started (waiting for the team ledger) the media wait for it too.
+    const media: MediaResponder | null = startedNow
+      ? (engine.media ?? null)
+      : {
+          respond: async (request) => {
+            await starting;
+            const started = engine.media;
+            if (!started) throw new Error('The engine serves no media.');
+            return started.respond(request);
+          },
+        };
+    this.disposables.push(handleMediaProtocol(protocol, media));
 
     const window = new MainWindow({
       preloadPath: this.paths.preload,
@@ -367,16 +426,47 @@ export class DesktopApp {
     });
     this.tray = tray;
     this.disposables.push(tray);
-    const status = await api.getStatus();
-    tray.update(status);
     const unsubscribeStatus = api.onStatus((s: EngineStatus) => tray.update(s));
     this.disposables.push({ dispose: unsubscribeStatus });
+    this.startLogin(logger);
+    const argv = this.options.argv ?? process.argv;
+    const openedAtLogin = this.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin;
+    if (startsHidden(argv, openedAtLogin)) window.prepare();
+    else window.show();
+    this.startUpdates(logger);
+
+    if (startedNow) {
+      await this.afterEngineStart(paths);
+      return;
+    }
+    logger.warn('the team ledger cannot be reached: the window opens and the engine waits for it');
+    if (paths.length > 0) this.pendingPaths.push([...paths]);
+    starting.then(
+      () => this.background('finish starting once the team ledger answers', this.afterEngineStart([])),
+      (error: unknown) => {
+        if (!this.quitting) logger.error('the engine could not start', { error });
+      },
+    );
+  }
+
+  /** What needs the engine running: the tray's status, notifications, power handling, handed-over paths. */
+  private async afterEngineStart(paths: readonly string[]): Promise<void> {
+    const api = this.api;
+    const tray = this.tray;
+    const window = this.window;
+    const engine = this.engine;
+    const hub = this.hub;
+    const logger = this.logger;
+    const appPaths = this.paths;
+    if (!api || !tray || !window || !engine || !hub || !logger || !appPaths || this.quitting) return;
+    const status = await api.getStatus();
+    tray.update(status);
 
     const notifier = new Notifier({
       api,
       enabled: () => hub.current().preferences.notifications,
       show: createNativeNotifier({
-        iconPath: this.paths.appIcon,
+        iconPath: appPaths.appIcon,
         onClick: (spec) => {
           window.show();
           const jobId = spec.jobId;
@@ -390,6 +480,17 @@ export class DesktopApp {
 
     this.disposables.push(new PowerCoordinator(powerMonitor, engine, logger));
 
+    this.started = true;
+    if (paths.length > 0) this.pendingPaths.push([...paths]);
+    await this.drainPaths();
+    logger.info('Authenta Watch started');
+  }
+
+  /** Start at login as the preferences say, now and whenever they change. */
+  private startLogin(logger: Logger): void {
+    const hub = this.hub;
+    if (!hub) return;
+    const env = this.env;
     const loginItem = new LoginItem({
       app,
       platform: this.platform,
@@ -402,18 +503,6 @@ export class DesktopApp {
       this.background('apply start at login', loginItem.apply(enabled));
     applyLogin(hub.current().preferences.startAtLogin);
     this.disposables.push({ dispose: hub.onDidChange((s) => applyLogin(s.preferences.startAtLogin)) });
-
-    const argv = this.options.argv ?? process.argv;
-    const openedAtLogin = this.platform === 'darwin' && app.getLoginItemSettings().wasOpenedAtLogin;
-    if (startsHidden(argv, openedAtLogin)) window.prepare();
-    else window.show();
-
-    this.startUpdates(logger);
-
-    this.started = true;
-    if (paths.length > 0) this.pendingPaths.push([...paths]);
-    await this.drainPaths();
-    logger.info('Authenta Watch started');
   }
 
   /** Starts the daily update check when a feed is configured; otherwise logs why updates are off. */
@@ -466,6 +555,8 @@ export class DesktopApp {
         this.logger?.error('Shutdown step failed', { error });
       }
     }
+    // A start still waiting for the team ledger's server gives up (else it would keep the app alive).
+    this.ledgerConnection?.dispose();
     try {
       await this.engine?.dispose();
     } catch (error) {

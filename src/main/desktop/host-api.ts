@@ -4,7 +4,7 @@
  * host's own `openJob` event (a notification was clicked) merged into the engine's.
  */
 import { access } from 'node:fs/promises';
-import type { AuthentaWatchApi, HostCapabilities, JobId } from '../../shared/contract';
+import type { AuthentaWatchApi, CommandName, HostCapabilities, JobId } from '../../shared/contract';
 import { callCommand, commandsOver, eventsOver, subscribeTo } from '../../shared/contract-bridge';
 import { COMMAND_NAMES, EVENT_LIST } from '../ipc-channels';
 import { MEDIA_BASE } from './media-protocol';
@@ -94,4 +94,33 @@ export function createDesktopApi(engine: AuthentaWatchApi, native: NativeHost): 
       for (const listener of [...openJobListeners]) listener(id);
     },
   };
+}
+
+/**
+ * The commands that answer while the engine still waits for its team ledger's server: what the
+ * window needs to show itself and the Settings screen's team ledger section (so a desk can fix
+ * the setting, or leave the team, while the server is away). Native pickers need no engine.
+ */
+export const ANSWERED_BEFORE_START: ReadonlySet<CommandName> = new Set<CommandName>([
+  'getCapabilities',
+  'getMediaBase',
+  'pickFolder',
+  'pickFiles',
+  'getTeamLedger',
+  'testTeamLedger',
+  'saveTeamLedger',
+  'leaveTeamLedger',
+]);
+
+/**
+ * `api` whose other commands wait until the engine has started (`started` settles), then answer
+ * as ever; when the start fails, they fail with its reason. Events pass at once.
+ */
+export function answerAfterStart(api: DesktopApi, started: Promise<void>): DesktopApi {
+  const gated = commandsOver(COMMAND_NAMES, async (name, args) => {
+    if (!ANSWERED_BEFORE_START.has(name)) await started;
+    return callCommand(api, name, args);
+  });
+  // Only the commands are wrapped: the event subscriptions and emitOpenJob stay the api's own.
+  return Object.assign(Object.create(null) as object, api, gated) as DesktopApi;
 }

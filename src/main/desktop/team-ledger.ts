@@ -2,11 +2,15 @@
  * The desktop's team ledger (issue 11): Settings hold the PostgreSQL URL without its password and
  * this desk's name; the password comes from the OS keychain (team-ledger-password.ts). Read once
  * when the app starts: a changed setting takes effect after a restart (the Settings screen says so).
+ * A server that cannot be reached, at start or later, is waited for: the app stays open, the
+ * window shows a banner (LedgerConnectionWatch -> the `teamLedger` event), and the desk catches up
+ * when the server is back.
  */
 import type { Settings } from '../../shared/settings';
 import { redactLedgerUrl } from '../core/ledger/ledger-url';
 import { waitForTeamLedger } from '../core/ledger/ledger-away';
 import { openPostgresLedger } from '../core/ledger/postgres-ledger';
+import { LedgerConnectionWatch } from '../core/ledger/ledger-connection';
 import type { Logger, OpenLedger } from '../core/ports';
 import { withLedgerPassword, type LedgerPasswordStore } from '../core/secrets/team-ledger-password';
 
@@ -39,14 +43,24 @@ export async function desktopTeamLedger(
   };
 }
 
+/** The connection watch of a desktop team ledger (what the window's banner follows). */
+export function desktopLedgerConnection(teamLedger: DesktopTeamLedger): LedgerConnectionWatch {
+  return new LedgerConnectionWatch({ url: teamLedger.redacted, desk: teamLedger.desk });
+}
+
 /**
- * The engine's ledger opener for a desktop team ledger: PostgreSQL, waiting out a server that goes
- * away during the session (logged once each way). A server that cannot be reached at start fails
- * the start with the message saying what to do (the start-failure dialog shows it): a window that
- * waited silently would look like an app that never opened.
+ * The engine's ledger opener for a desktop team ledger: PostgreSQL, waiting out a server that
+ * cannot be reached, at start as later (logged once each way, told to `connection` for the
+ * window's banner). Waiting ends when `connection` is disposed (the app quits): the start then
+ * fails quietly instead of keeping the process alive.
  */
-export function openDesktopTeamLedger(teamLedger: DesktopTeamLedger, logger: Logger): OpenLedger {
-  return waitForTeamLedger(
+export function openDesktopTeamLedger(
+  teamLedger: DesktopTeamLedger,
+  logger: Logger,
+  connection: LedgerConnectionWatch = desktopLedgerConnection(teamLedger),
+  options: { retryMs?: number } = {},
+): OpenLedger {
+  const waiting = waitForTeamLedger(
     openPostgresLedger({
       url: teamLedger.url,
       applicationName: `authenta-watch ${teamLedger.desk}`.slice(0, 63),
@@ -54,12 +68,20 @@ export function openDesktopTeamLedger(teamLedger: DesktopTeamLedger, logger: Log
         logger.warn('ledger: a connection to the team ledger broke', { message }),
     }),
     {
-      waitAtStart: false,
-      onAway: (problem) =>
+      waitAtStart: true,
+      ...(options.retryMs !== undefined ? { retryMs: options.retryMs } : {}),
+      onAway: (problem) => {
         logger.warn('ledger: the team ledger cannot be reached; waiting for it', {
           message: problem.message,
-        }),
-      onBack: (awayMs) => logger.info('ledger: the team ledger answers again', { awayMs }),
+        });
+        connection.away(problem.message);
+      },
+      onBack: (awayMs) => {
+        logger.info('ledger: the team ledger answers again', { awayMs });
+        connection.connected();
+      },
     },
   );
+  connection.onDispose(() => waiting.stopWaiting());
+  return connection.track(waiting);
 }

@@ -3,8 +3,8 @@
  * Settings (URL without the password, a desk name) and its password in the keychain, the
  * composition root hands the engine the connection URL with the password, logs only the redacted
  * URL (the password is cut from every log line), and never puts the password in the settings;
- * without a setting, the SQLite ledger stays. The ledger opener fails a start whose server cannot
- * be reached with a message saying what to do.
+ * without a setting, the SQLite ledger stays. The ledger opener waits for a server that cannot be
+ * reached at start, saying so with what to do (the window's banner), until the app quits.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defaultSettings, SettingsSchema, type Settings } from '../../../src/shared/settings';
 import { runDesktop, type DesktopApp, type DesktopEngineDeps } from '../../../src/main/desktop/app';
-import { openDesktopTeamLedger } from '../../../src/main/desktop/team-ledger';
+import { desktopLedgerConnection, openDesktopTeamLedger } from '../../../src/main/desktop/team-ledger';
 import { LedgerProblem } from '../../../src/main/core/ledger/postgres-errors';
 import { createLogger, MemoryLogSink } from '../../../src/main/core/logger';
 import { InMemoryLedgerPasswordStore } from '../../../src/main/core/secrets/team-ledger-password';
@@ -121,23 +121,30 @@ describe('the desktop with a team ledger in Settings', () => {
 });
 
 describe('openDesktopTeamLedger', () => {
-  it('a server that cannot be reached at start: a clear problem, logged without the password', async () => {
+  it('a server that cannot be reached at start: waited for, shown as away with a clear message, logged without the password', async () => {
     const logs = new MemoryLogSink();
-    const open = openDesktopTeamLedger(
-      {
-        url: `postgres://desk:${PASSWORD}@127.0.0.1:1/authenta`,
-        redacted: 'postgres://desk:***@127.0.0.1:1/authenta',
-        desk: 'Photo desk',
-        hasPassword: true,
-      },
-      createLogger({ sinks: [logs] }),
-    );
-    const failure = await Promise.resolve(open({ dataDir: base, now: Date.now })).catch((e: unknown) => e);
-    expect(failure).toBeInstanceOf(LedgerProblem);
-    expect((failure as LedgerProblem).message).toMatch(
+    const teamLedger = {
+      url: `postgres://desk:${PASSWORD}@127.0.0.1:1/authenta`,
+      redacted: 'postgres://desk:***@127.0.0.1:1/authenta',
+      desk: 'Photo desk',
+      hasPassword: true,
+    };
+    const connection = desktopLedgerConnection(teamLedger);
+    const open = openDesktopTeamLedger(teamLedger, createLogger({ sinks: [logs] }), connection, {
+      retryMs: 100,
+    });
+    const opening = Promise.resolve(open({ dataDir: base, now: Date.now })).catch((e: unknown) => e);
+    await vi.waitFor(() => expect(connection.state.connection).toBe('away'), { timeout: 20_000 });
+    expect(connection.state.message).toMatch(
       /Cannot reach the team ledger's PostgreSQL at 127\.0\.0\.1:1.*start the server/,
     );
-    expect((failure as LedgerProblem).message).not.toContain(PASSWORD);
+    expect(connection.state.message).not.toContain(PASSWORD);
+    // The app quits: the wait ends with the problem instead of keeping the process alive.
+    connection.dispose();
+    const failure = await opening;
+    expect(failure).toBeInstanceOf(LedgerProblem);
+    expect((failure as LedgerProblem).kind).toBe('unreachable');
+    expect(logs.text()).toMatch(/cannot be reached/);
     expect(logs.text()).not.toContain(PASSWORD);
   });
 });

@@ -16,6 +16,12 @@ export class EngineSettings {
     this.value = await this.store.load();
   }
 
+  /** The settings, loaded first when nothing has read them yet (a command answered before start). */
+  async loaded(): Promise<Settings> {
+    if (!this.value) await this.load();
+    return this.current;
+  }
+
   /** The settings as they stand (changes are made on this object, then saved). */
   get current(): Settings {
     if (!this.value) throw new Error('The engine has not been started.');

@@ -15,6 +15,7 @@ import {
 } from '../../../shared/contract';
 import { eventMethod } from '../../../shared/contract-bridge';
 import type { EngineStatus, Job, JobChange, UploadProgress } from '../../../shared/domain';
+import type { TeamLedgerState } from '../../../shared/team-ledger';
 import type { JobRecord } from '../ledger/ledger';
 import type { Clock, Disposable, Logger } from '../ports';
 import { toJob } from './to-job';
@@ -60,6 +61,7 @@ export class EventHub implements Disposable {
     status: new Set<Listener<EngineStatus>>(),
     progress: new Set<Listener<UploadProgress[]>>(),
     openJob: new Set<Listener<JobId>>(),
+    teamLedger: new Set<Listener<TeamLedgerState>>(),
   };
   private readonly pendingChanges = new Map<number, Job>();
   private readonly progressEntries = new Map<number, ProgressEntry>();
@@ -117,6 +119,12 @@ export class EventHub implements Disposable {
   /** A host asks the UI to show a job. */
   openJob(id: JobId): void {
     for (const l of [...this.listeners.openJob]) l(id);
+  }
+
+  /** The team ledger's setting or connection changed (sent at once, also before start: a waiting desk says so). */
+  teamLedger(state: TeamLedgerState): void {
+    if (this.closed) return;
+    for (const l of [...this.listeners.teamLedger]) l(state);
   }
 
   /** Job changes wait to go out (the engine is not idle while they do). */
