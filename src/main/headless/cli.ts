@@ -7,7 +7,7 @@
 import { envProxyResolver, NetworkRoutes } from '../core/api/proxy';
 import { copyFile, mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { homedir, tmpdir } from 'node:os';
+import { homedir, hostname, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { detectGeneration, GENERATION_NAMES } from '../core/api/detect-generation';
@@ -32,6 +32,12 @@ import { createLogger, FileLogSink, redactString, type RedactingLogger } from '.
 import { systemClock, type Credentials, type SecretStore } from '../core/ports';
 import { formatReport } from '../core/report';
 import { KeytarSecretStore } from '../core/secrets/keytar-secret-store';
+import {
+  KeytarLedgerPasswordStore,
+  splitLedgerPassword,
+  withLedgerPassword,
+} from '../core/secrets/team-ledger-password';
+import { LedgerConnectionWatch } from '../core/ledger/ledger-connection';
 import { ConfSettingsStore } from '../core/settings/conf-settings-store';
 import type { ApiGeneration, Job } from '../../shared/domain';
 import type { Settings } from '../../shared/settings';
@@ -171,6 +177,14 @@ async function runWatch(cmd: RunCommand): Promise<number> {
   ]);
   try {
     let stored = await a.settings.load();
+    // --ledger / AUTHENTA_LEDGER_URL first; else the team ledger saved under Settings (the desktop
+    // app's too: one data folder), with its password from the keychain.
+    const ledgerPasswords = new KeytarLedgerPasswordStore();
+    const saved = stored.teamLedger;
+    const ledgerUrl =
+      cmd.ledgerUrl ?? (saved ? withLedgerPassword(saved.url, await ledgerPasswords.get(saved.url)) : null);
+    const desk = (!cmd.ledgerUrl && saved?.desk) || hostname();
+    if (ledgerUrl) for (const s of ledgerUrlSecrets(ledgerUrl)) a.known.add(s);
     let credentials: Credentials | null = envCredentials;
     if (!cmd.simulate && !credentials) {
       const { profileId } = prepareRunSettings(stored, cmd, null);
@@ -201,18 +215,33 @@ async function runWatch(cmd: RunCommand): Promise<number> {
       folders: cmd.folders,
       once: cmd.once,
       ui: cmd.ui !== null,
-      ledger: cmd.ledgerUrl ? redactLedgerUrl(cmd.ledgerUrl) : 'sqlite',
+      ledger: ledgerUrl ? redactLedgerUrl(ledgerUrl) : 'sqlite',
     });
-    if (cmd.ledgerUrl) say(`authenta-watch: team ledger ${redactLedgerUrl(cmd.ledgerUrl)}`);
+    if (ledgerUrl) say(`authenta-watch: team ledger ${redactLedgerUrl(ledgerUrl)}`);
 
-    const teamLedger = cmd.ledgerUrl
+    // Whether the team ledger answers, for the web UI's banner and Settings (no password in it).
+    const ledgerConnection = ledgerUrl
+      ? new LedgerConnectionWatch({ url: splitLedgerPassword(ledgerUrl).url, desk })
+      : null;
+    const waits = teamLedgerWaits(cmd.once, say, a.logger);
+    const teamLedger = ledgerUrl
       ? waitForTeamLedger(
           openPostgresLedger({
-            url: cmd.ledgerUrl,
+            url: ledgerUrl,
             onConnectionError: (message) =>
               a.logger.warn('ledger: a connection to the team ledger broke', { message }),
           }),
-          teamLedgerWaits(cmd.once, say, a.logger),
+          {
+            ...waits,
+            onAway: (problem) => {
+              waits.onAway?.(problem);
+              ledgerConnection?.away(problem.message);
+            },
+            onBack: (awayMs) => {
+              waits.onBack?.(awayMs);
+              ledgerConnection?.connected();
+            },
+          },
         )
       : null;
     const giveUp = teamLedger && cmd.once ? giveUpOnLedgerAt(cmd.timeoutSec, teamLedger, say) : null;
@@ -222,7 +251,10 @@ async function runWatch(cmd: RunCommand): Promise<number> {
       logger: a.logger,
       settings: a.settings,
       secrets: a.secrets,
-      openLedger: teamLedger ?? openSqliteLedgerIn(),
+      openLedger: teamLedger && ledgerConnection ? ledgerConnection.track(teamLedger) : openSqliteLedgerIn(),
+      ...(ledgerConnection ? { ledgerConnection } : {}),
+      // Settings, Team ledger keeps its password in the keychain (never in the settings file).
+      ledgerPasswords,
       // Loaded on first use of the Sandbox (--simulate) only.
       simulatorFactory: async (options) => (await import('../sim/index')).startSimulator(options),
       // HTTPS_PROXY / HTTP_PROXY / NO_PROXY (lower-case too), read at each request.

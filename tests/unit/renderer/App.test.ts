@@ -556,7 +556,8 @@ describe('subscriptions', () => {
   it('unsubscribes from every event on dispose', async () => {
     const api = new FakeApi();
     harness = await mountApp(api);
-    expect(api.listenerCount()).toBe(4);
+    // jobsChanged, progress, status, openJob and teamLedger (the team ledger banner).
+    expect(api.listenerCount()).toBe(5);
     harness.app.dispose();
     expect(api.listenerCount()).toBe(0);
   });

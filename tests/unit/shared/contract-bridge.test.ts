@@ -11,7 +11,13 @@ import {
 
 describe('the contract bridge', () => {
   it('names each event’s subscription method', () => {
-    expect(EVENT_NAMES.map(eventMethod)).toEqual(['onJobsChanged', 'onStatus', 'onProgress', 'onOpenJob']);
+    expect(EVENT_NAMES.map(eventMethod)).toEqual([
+      'onJobsChanged',
+      'onStatus',
+      'onProgress',
+      'onOpenJob',
+      'onTeamLedger',
+    ]);
     expect(EVENT_NAMES.map((name) => EVENT_METHODS[name])).toEqual(EVENT_NAMES.map(eventMethod));
   });
 

@@ -16,6 +16,7 @@ import { JobsState, type JobsStateOptions } from './jobs-state.svelte';
 import { MediaState, type PosterDrawer } from './media-state.svelte';
 import { ReportState } from './report-state.svelte';
 import { SettingsState } from './settings-state.svelte';
+import { TeamLedgerState } from './team-ledger-state.svelte';
 import { StatusState } from './status-state.svelte';
 
 export const VIEWS = ['queue', 'folders', 'account', 'settings', 'history'] as const;
@@ -47,6 +48,8 @@ export class AppState {
   readonly folders: FoldersState;
   readonly account: AccountState;
   readonly settings: SettingsState;
+  /** The team ledger setting and whether its server answers (issue 11). */
+  readonly teamLedger: TeamLedgerState;
   /** The account's records on Authenta, read on demand (issue 14). */
   readonly history: HistoryState;
   /** New fake and suspect verdicts for the tab's title and browser notifications (web only). */
@@ -89,6 +92,7 @@ export class AppState {
     this.folders = new FoldersState(api, this.status);
     this.account = new AccountState(api);
     this.settings = new SettingsState(api);
+    this.teamLedger = new TeamLedgerState(api);
     this.history = new HistoryState(api);
     this.media = new MediaState(api, options.posterDrawer ?? null);
     this.report = new ReportState(api);
@@ -115,6 +119,7 @@ export class AppState {
         if (profileChanged) this.history.reset();
       }),
       api.onOpenJob((id) => this.openJob(id)),
+      this.teamLedger.subscribe(),
     );
     if (this.#host) {
       this.#subscriptions.push(
@@ -137,6 +142,7 @@ export class AppState {
       this.details.refresh(),
       this.settings.load(),
       this.media.load(),
+      this.teamLedger.load(),
     ]);
   }
 
