@@ -61,10 +61,19 @@ export interface LoginItemOptions {
 /** Applies the start-at-login setting; only a packaged app registers itself. */
 export class LoginItem {
   private applied: boolean | null = null;
+  /** The last apply: one runs at a time, so a slow removal cannot undo a later registration. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: LoginItemOptions) {}
 
-  async apply(enabled: boolean): Promise<void> {
+  /** Registers or removes the start at login; calls run in order, each after the one before. */
+  apply(enabled: boolean): Promise<void> {
+    const run = this.queue.then(() => this.applyNow(enabled));
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyNow(enabled: boolean): Promise<void> {
     if (enabled === this.applied) return;
     const { app, platform, logger } = this.options;
     if (!app.isPackaged) {
