@@ -29,6 +29,8 @@ export default defineConfig({
           name: 'component',
           include: ['tests/unit/renderer/**/*.test.ts'],
           environment: 'jsdom',
+          // The contract's names, which the build compiles into the renderer's WebSocket client.
+          setupFiles: ['tests/helpers/contract-names.setup.ts'],
         },
       },
       {
@@ -36,6 +38,7 @@ export default defineConfig({
           name: 'integration',
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
+          setupFiles: ['tests/helpers/contract-names.setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

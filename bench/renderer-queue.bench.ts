@@ -34,6 +34,8 @@ const VIEWPORT = { width: 1280, height: 800 };
 const TRACE = process.env['BENCH_QUEUE_TRACE'] === '1';
 /** BENCH_QUEUE_TRACE=load: profile the page load up to the first rows instead. */
 const TRACE_LOAD = process.env['BENCH_QUEUE_TRACE'] === 'load';
+/** BENCH_QUEUE_PROFILE_OUT=file.cpuprofile: also keep the last traced CPU profile (opens in DevTools). */
+const PROFILE_OUT = process.env['BENCH_QUEUE_PROFILE_OUT'];
 
 interface TraceEvent {
   name: string;
@@ -71,6 +73,7 @@ async function startProfile(page: Page): Promise<{ stop: (frames?: number) => Pr
           timeDeltas: number[];
         };
       };
+      if (PROFILE_OUT) await writeFile(PROFILE_OUT, JSON.stringify(profile));
       const done = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
       await cdp.send('Tracing.end');
       await done;
@@ -240,11 +243,40 @@ async function seedLedger(dataDir: string, folder: string, count: number): Promi
 
 /**
  * Marks taken inside the page (CSP does not govern init scripts): when the first job row appears
- * and when the count says every job is loaded ("10,000 jobs" with no "(… loaded)").
+ * and when the count says every job is loaded ("10,000 jobs" with no "(… loaded)"); and, for the
+ * start-up breakdown, when the app opened its WebSocket, when it was open, when the first answer
+ * holding a page of jobs came, and how many commands were sent before it.
  */
 function marksScript(count: number): string {
   return `(() => {
     const marks = (window.__marks = {});
+    const Native = window.WebSocket;
+    if (Native) {
+      window.WebSocket = class extends Native {
+        constructor(...args) {
+          super(...args);
+          if (marks.wsNew === undefined) {
+            marks.wsNew = performance.now();
+            marks.sentBeforeJobs = 0;
+            this.addEventListener('open', () => (marks.wsOpen ??= performance.now()));
+            this.addEventListener('message', (ev) => {
+              if (marks.firstJobs === undefined && typeof ev.data === 'string' && ev.data.includes('"jobs":['))
+                marks.firstJobs = performance.now();
+            });
+          }
+        }
+        send(data) {
+          if (marks.firstJobs === undefined && typeof data === 'string' && data.includes('"command"'))
+            marks.sentBeforeJobs++;
+          if (marks.jobsAsked === undefined && typeof data === 'string' && data.includes('"listJobs"'))
+            marks.jobsAsked = performance.now();
+          return super.send(data);
+        }
+      };
+    }
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) if (e.name === 'first-contentful-paint') marks.fcp = e.startTime;
+    }).observe({ type: 'paint', buffered: true });
     const observer = new MutationObserver(() => {
       if (marks.firstRows === undefined && document.querySelector('[data-testid="job-row"]'))
         marks.firstRows = performance.now();
@@ -257,6 +289,50 @@ function marksScript(count: number): string {
     observer.observe(document, { subtree: true, childList: true, characterData: true });
   })()`;
 }
+
+/** Where the time to the first rows went in one page load (ms from the start of navigation). */
+interface Breakdown {
+  /** The HTML received. */
+  html: number;
+  /** Every script and style sheet the HTML names received (the bundle's download). */
+  bundle: number;
+  /** The app opened its WebSocket: the bundle's modules are evaluated up to main.ts. */
+  wsNew: number;
+  /** DOMContentLoaded ended: main.ts ran to its end (the app mounted). */
+  dcl: number;
+  wsOpen: number;
+  /** The first command asking for jobs was sent. */
+  jobsAsked: number;
+  /** The first answer with a page of jobs arrived. */
+  firstJobs: number;
+  /** First contentful paint (the header and empty frame). */
+  fcp: number;
+  firstRows: number;
+  /** Commands sent before the first page of jobs arrived. */
+  sentBeforeJobs: number;
+  /** Bytes of script and style the page loaded up to then. */
+  bundleBytes: number;
+}
+
+/** Read the breakdown marks and the page's navigation and resource timing. */
+const BREAKDOWN_SCRIPT = `(() => {
+  const m = window.__marks;
+  const nav = performance.getEntriesByType('navigation')[0];
+  const res = performance.getEntriesByType('resource').filter((r) => /\\.(js|css)$/.test(new URL(r.name).pathname) && r.startTime < m.firstRows);
+  return {
+    html: nav.responseEnd,
+    bundle: Math.max(0, ...res.map((r) => r.responseEnd)),
+    wsNew: m.wsNew ?? NaN,
+    dcl: nav.domContentLoadedEventEnd,
+    wsOpen: m.wsOpen ?? NaN,
+    jobsAsked: m.jobsAsked ?? NaN,
+    firstJobs: m.firstJobs ?? NaN,
+    fcp: m.fcp ?? NaN,
+    firstRows: m.firstRows,
+    sentBeforeJobs: m.sentBeforeJobs ?? NaN,
+    bundleBytes: res.reduce((n, r) => n + (r.encodedBodySize || 0), 0),
+  };
+})()`;
 
 /**
  * Scroll the element `scroller` (a JavaScript expression) from the top to the bottom, one
@@ -296,7 +372,7 @@ async function measureApp(
   browser: Browser,
   host: HeadlessHost,
   count: number,
-): Promise<Measure & { empty: number }> {
+): Promise<Measure & { empty: number; breakdown: Breakdown }> {
   const context = await browser.newContext({ viewport: VIEWPORT });
   try {
     const page = await context.newPage();
@@ -317,6 +393,15 @@ async function measureApp(
       { timeout: 120_000 },
     );
     const marks = (await page.evaluate('window.__marks')) as { firstRows: number; allLoaded: number };
+    const breakdown = (await page.evaluate(BREAKDOWN_SCRIPT)) as Breakdown;
+    if (process.env['BENCH_QUEUE_DEBUG'])
+      process.stderr.write(
+        JSON.stringify(
+          await page.evaluate(
+            `performance.getEntries().map((e) => [e.entryType, e.name.slice(-30), Math.round(e.startTime), Math.round(e.requestStart ?? 0), Math.round(e.responseStart ?? 0), Math.round(e.responseEnd ?? 0), Math.round(e.duration)])`,
+          ),
+        ) + '\n',
+      );
     // The list's scrolling element is the parent of the rows' listbox.
     const scroller = `document.querySelector('[data-testid="job-list"]').parentElement`;
     const profile = TRACE && count === JOBS ? await startProfile(page) : null;
@@ -342,6 +427,7 @@ async function measureApp(
       allLoadedMs: marks.allLoaded,
       frames: scroll.frames,
       empty: scroll.empty,
+      breakdown,
     };
   } finally {
     await context.close();
@@ -391,7 +477,27 @@ const ms = (n: number): string => (Number.isFinite(n) ? n.toFixed(n < 10 ? 1 : 0
 
 interface Row {
   name: string;
-  loads: (Measure & { empty: number })[];
+  loads: (Measure & { empty: number; breakdown?: Breakdown })[];
+}
+
+/** The start-up breakdown of one case: the median of each mark over its page loads. */
+function breakdownRow(r: Row): string | null {
+  const all = r.loads.map((l) => l.breakdown).filter((b): b is Breakdown => b !== undefined);
+  if (all.length === 0) return null;
+  const m = (key: keyof Breakdown): number => median(all.map((b) => b[key]));
+  return [
+    r.name,
+    ms(m('html')),
+    `${ms(m('bundle'))} (${Math.round(m('bundleBytes') / 1024)} KiB)`,
+    ms(m('wsNew')),
+    ms(m('dcl')),
+    ms(m('fcp')),
+    ms(m('wsOpen')),
+    ms(m('jobsAsked')),
+    ms(m('firstJobs')),
+    ms(m('firstRows')),
+    String(m('sentBeforeJobs')),
+  ].join(' | ');
 }
 
 function tableRow(r: Row): string {
@@ -464,6 +570,15 @@ async function main(): Promise<void> {
     '| case | first rows visible (ms) | all pages loaded (ms) | frames per scroll | frame p50 (ms) | frame p95 (ms) | frame max (ms) | frames > 50 ms | blank frames |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.map((r) => `| ${tableRow(r)} |`),
+    '',
+    'Start-up to the first rows, median of each mark, ms from the start of navigation:',
+    '',
+    '| case | HTML received | scripts and styles received | WebSocket created (modules evaluated) | DOMContentLoaded end (app mounted) | first contentful paint | WebSocket open | jobs asked | first page of jobs received | first rows | commands sent before it |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.flatMap((r) => {
+      const line = breakdownRow(r);
+      return line === null ? [] : [`| ${line} |`];
+    }),
     '',
     'First rows and all pages are timed inside the page from the start of navigation (the token',
     'exchange included); the plain table from setContent to its first frame. A blank frame is one',

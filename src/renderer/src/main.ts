@@ -6,7 +6,7 @@ import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
 import { browserEffects } from './lib/effects';
-import { createWsApi, pageToken, uploadDroppedFiles } from './lib/ws-api';
+import { createWsApi, pageToken, uploadDroppedFiles, whenOpen, type WsApi } from './lib/ws-api';
 import { AppState, type HostConnection } from './state/app-state.svelte';
 import { browserAttentionHost } from './state/attention-state.svelte';
 import { browserPosterDrawer } from './state/media-state.svelte';
@@ -14,8 +14,14 @@ import { browserPosterDrawer } from './state/media-state.svelte';
 const target = document.getElementById('app');
 if (!target) throw new Error('Authenta Watch: the page has no #app element.');
 
+/**
+ * How long the page waits for the web host's WebSocket before it builds the UI anyway (the
+ * handshake takes a few ms on loopback; a host that is away gets the UI's banner instead).
+ */
+const CONNECT_WAIT_MS = 250;
+
 let api = window.authenta;
-let connection: HostConnection | undefined;
+let connection: (HostConnection & WsApi) | undefined;
 if (!api) {
   // Read once, before anything else sees the address: it takes the token out of the address bar.
   const token = pageToken();
@@ -49,5 +55,10 @@ if (!api) {
   );
   void app.start();
   window.addEventListener('pagehide', () => app.dispose());
-  mount(App, { target, props: { app } });
+  // In a browser, the first calls (status, the first page of jobs, ...) leave as soon as the
+  // WebSocket is open, so the host answers them while the UI is built; building it first would
+  // hold the socket's open event, and every call, until the UI was done (issue 12: first rows).
+  const build = (): void => void mount(App, { target, props: { app } });
+  if (connection) void whenOpen(connection, CONNECT_WAIT_MS).then(build);
+  else build();
 }

@@ -13,6 +13,7 @@ import { startWebHost, WEB_CAPABILITIES, type WebHost } from '../../../src/main/
 import {
   createWsApi,
   uploadDroppedFiles,
+  whenOpen,
   WsApiError,
   type SocketConstructor,
   type WsApi,
@@ -214,6 +215,29 @@ describe('createWsApi', () => {
     expect((err as Error).message).toMatch(/authenta-watch --ui/);
     api.close();
     await expect(api.getStatus()).rejects.toMatchObject({ code: 'DISCONNECTED' });
+    await startHost();
+  });
+});
+
+describe('whenOpen', () => {
+  it('resolves true once the host accepted the connection, and a call made before it is answered', async () => {
+    const api = connect();
+    // The page's first call goes out before the UI is built: made while connecting, sent on open.
+    const status = api.getStatus();
+    expect(api.connectionState()).toBe('connecting');
+    await expect(whenOpen(api, 30_000)).resolves.toBe(true);
+    await expect(status).resolves.toBeTruthy();
+    await expect(whenOpen(api, 30_000)).resolves.toBe(true);
+  });
+
+  it('resolves false after the wait when the host is away (the UI is then built anyway)', async () => {
+    await host.close();
+    const api = connect();
+    const started = Date.now();
+    await expect(whenOpen(api, 200)).resolves.toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(150);
+    expect(api.connectionState()).not.toBe('open');
+    api.close();
     await startHost();
   });
 });

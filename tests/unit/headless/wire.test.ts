@@ -33,8 +33,31 @@ describe('parseServerMessage', () => {
     '{"hello":{"protocol":1,"capabilities":{"host":"web"},"maxUploadBytes":10}}',
   ])('accepts %s', (text) => expect(parseServerMessage(text)).toEqual(JSON.parse(text)));
 
-  it.each(['junk', '{"id":3}', '{"id":3,"ok":false}', '{"event":"other","payload":1}', 'null'])(
-    'ignores %s',
-    (text) => expect(parseServerMessage(text)).toBeNull(),
-  );
+  it('keeps only the fields the protocol names, as a schema would', () => {
+    expect(parseServerMessage('{"id":3,"ok":true,"result":[1],"extra":2}')).toEqual({
+      id: 3,
+      ok: true,
+      result: [1],
+    });
+    expect(
+      parseServerMessage('{"id":4,"ok":false,"error":{"message":"m","code":"U007","stack":"x"}}'),
+    ).toEqual({
+      id: 4,
+      ok: false,
+      error: { message: 'm', code: 'U007' },
+    });
+  });
+
+  it.each([
+    'junk',
+    '{"id":3}',
+    '{"id":3,"ok":false}',
+    '{"event":"other","payload":1}',
+    'null',
+    '[1]',
+    '{"id":-1,"ok":true}',
+    '{"id":1.5,"ok":true}',
+    '{"id":3,"ok":false,"error":{"message":"m","code":7}}',
+    '{"hello":{"protocol":1,"maxUploadBytes":10}}',
+  ])('ignores %s', (text) => expect(parseServerMessage(text)).toBeNull());
 });

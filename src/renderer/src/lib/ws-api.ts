@@ -4,15 +4,13 @@
  * reconnects, and never leaves a call hanging: a call the host did not answer before the
  * connection dropped is rejected with a message that says so.
  */
-import {
-  COMMAND_NAMES,
-  EVENT_NAMES,
-  type AuthentaWatchApi,
-  type CommandName,
-  type DropResult,
-  type EventName,
-  type EventPayloads,
-  type Unsubscribe,
+import type {
+  AuthentaWatchApi,
+  CommandName,
+  DropResult,
+  EventName,
+  EventPayloads,
+  Unsubscribe,
 } from '../../../shared/contract';
 import { commandsOver, eventsOver } from '../../../shared/contract-bridge';
 import {
@@ -24,11 +22,15 @@ import {
   WS_PATH,
   commandMessage,
   wsProtocols,
-  parseServerMessage,
+  serverMessageParser,
   type HttpErrorBody,
   type ServerMessage,
   type UploadResponse,
-} from '../../../shared/wire';
+} from '../../../shared/wire-client';
+import { COMMAND_NAMES, EVENT_NAMES } from './contract-names';
+
+/** The host's messages, checked for shape (wire-client.ts: no schema library in the page). */
+const parseServerMessage = serverMessageParser(EVENT_NAMES);
 
 /** The part of the WebSocket API this client uses (browsers' WebSocket; `ws` in tests). */
 export interface SocketLike {
@@ -304,6 +306,30 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
     },
   };
   return api;
+}
+
+/**
+ * Resolves true once `api` is connected, or false after `maxMs` (the host is slow or away; the
+ * client keeps trying by itself). The page starts its first calls, waits for this, and only then
+ * builds the UI: the calls are on the wire while the UI is built, instead of waiting for it.
+ */
+export function whenOpen(
+  api: Pick<WsApi, 'onConnection' | 'connectionState'>,
+  maxMs: number,
+): Promise<boolean> {
+  if (api.connectionState() === 'open') return Promise.resolve(true);
+  return new Promise((resolve) => {
+    const done = (open: boolean): void => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(open);
+    };
+    const timer = setTimeout(() => done(false), maxMs);
+    const unsubscribe = api.onConnection((state) => {
+      if (state === 'open') done(true);
+      else if (state === 'closed') done(false);
+    });
+  });
 }
 
 export interface UploadOptions {
