@@ -394,7 +394,6 @@ async function measureApp(
     );
     const marks = (await page.evaluate('window.__marks')) as { firstRows: number; allLoaded: number };
     const breakdown = (await page.evaluate(BREAKDOWN_SCRIPT)) as Breakdown;
-    if (process.env['BENCH_QUEUE_DEBUG'])
       process.stderr.write(
         JSON.stringify(
           await page.evaluate(
