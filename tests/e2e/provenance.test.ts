@@ -92,4 +92,20 @@ describe('the queue’s Content Credentials mark', { timeout: 60_000 }, () => {
     expect(await tampered.getAttribute('aria-label')).toBe('Content Credentials: invalid');
     expect(await row('camera.jpg').getByTestId('credential-mark').count()).toBe(0);
   });
+
+  it('shows the tampered photo’s thumbnail like the others (its bytes changed, it is still a photo)', async () => {
+    for (const name of ['signed.jpg', 'tampered.jpg']) {
+      const img = page.getByTestId('job-row').filter({ hasText: name }).getByTestId('thumb-img');
+      await img.waitFor({ state: 'visible', timeout: 30_000 });
+      await expect
+        .poll(
+          () =>
+            img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth),
+          {
+            timeout: 30_000,
+          },
+        )
+        .toBeGreaterThan(0);
+    }
+  });
 });

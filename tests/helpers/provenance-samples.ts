@@ -150,10 +150,23 @@ export function stripApp11(jpeg: Buffer): Buffer {
   return Buffer.concat(parts);
 }
 
-/** A copy with one byte of the picture data changed (after signing: the hash no longer matches). */
+/**
+ * A copy with one bit of the picture data changed (after signing: the hash no longer matches),
+ * in the middle of the entropy-coded scan, so the photo still decodes and shows, as an edited
+ * photo would. (Flipping a byte at a fixed distance from the end hit the last Huffman table of
+ * these small samples instead: no decoder could read the copy, so its row showed a type icon.)
+ */
 export function tamper(jpeg: Buffer): Buffer {
   const copy = Buffer.from(jpeg);
-  const at = copy.length - 40; // inside the entropy-coded data, before the EOI marker
-  copy[at] = copy[at]! ^ 0x55;
+  let i = 2;
+  while (i + 4 <= copy.length && copy[i] === 0xff && copy[i + 1] !== 0xda) i += 2 + copy.readUInt16BE(i + 2);
+  if (copy[i] !== 0xff) throw new Error('tamper: no start of scan found in this JPEG');
+  const start = i + 2 + copy.readUInt16BE(i + 2);
+  const end = copy.length - 2; // the EOI marker
+  let at = start + Math.floor((end - start) / 2);
+  // Never touch a marker or a stuffed 0xFF 0x00 pair, and never make a new 0xFF.
+  while (at < end && (copy[at] === 0xff || copy[at - 1] === 0xff || copy[at] === 0xfe)) at++;
+  if (at >= end) throw new Error('tamper: no byte of picture data to change in this JPEG');
+  copy[at] = copy[at]! ^ 0x01;
   return copy;
 }

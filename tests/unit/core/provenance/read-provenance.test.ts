@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import sharp from 'sharp';
 import { readCameraMetadata, readCredentials } from '../../../../src/main/core/provenance/read-provenance';
 import {
   exifJpeg,
@@ -30,7 +31,11 @@ describe('readCredentials (the CAI reader, c2pa-wasm, on real files)', { timeout
   });
 
   it('says invalid, never valid, when the picture changed after signing', async () => {
-    const c = await readCredentials(tamper(await signedJpeg()), 'image/jpeg');
+    const tampered = tamper(await signedJpeg());
+    // The copy is still a photo any viewer shows (as an edited photo is): only its hash fails.
+    const { info } = await sharp(tampered, { failOn: 'error' }).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([64, 48]);
+    const c = await readCredentials(tampered, 'image/jpeg');
     expect(c.state).toBe('invalid');
     expect(c.problems).toContain('The file’s bytes changed after it was signed.');
     // What the manifest claims is still shown, so the desk sees what was claimed and that it fails.
