@@ -394,13 +394,13 @@ async function measureApp(
     );
     const marks = (await page.evaluate('window.__marks')) as { firstRows: number; allLoaded: number };
     const breakdown = (await page.evaluate(BREAKDOWN_SCRIPT)) as Breakdown;
-      process.stderr.write(
-        JSON.stringify(
-          await page.evaluate(
-            `performance.getEntries().map((e) => [e.entryType, e.name.slice(-30), Math.round(e.startTime), Math.round(e.requestStart ?? 0), Math.round(e.responseStart ?? 0), Math.round(e.responseEnd ?? 0), Math.round(e.duration)])`,
-          ),
-        ) + '\n',
-      );
+    process.stderr.write(
+      JSON.stringify(
+        await page.evaluate(
+          `performance.getEntries().map((e) => [e.entryType, e.name.slice(-30), Math.round(e.startTime), Math.round(e.requestStart ?? 0), Math.round(e.responseStart ?? 0), Math.round(e.responseEnd ?? 0), Math.round(e.duration)])`,
+        ),
+      ) + '\n',
+    );
     // The list's scrolling element is the parent of the rows' listbox.
     const scroller = `document.querySelector('[data-testid="job-list"]').parentElement`;
     const profile = TRACE && count === JOBS ? await startProfile(page) : null;

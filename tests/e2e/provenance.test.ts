@@ -100,7 +100,10 @@ describe('the queue’s Content Credentials mark', { timeout: 60_000 }, () => {
       await expect
         .poll(
           () =>
-            img.evaluate((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth),
+            img.evaluate((el) => {
+              const i = el as unknown as { complete: boolean; naturalWidth: number };
+              return i.complete ? i.naturalWidth : 0;
+            }),
           {
             timeout: 30_000,
           },
