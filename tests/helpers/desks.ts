@@ -142,6 +142,8 @@ export interface DeskTeam {
   writeFile(name: string, bytes: Buffer): Promise<void>;
   /** The ledger's rows (PostgreSQL only); throws while the server is away. */
   rows(): Promise<TeamRow[]>;
+  /** A row's timeline, oldest first: `state (note)` per transition. */
+  timeline(id: number): Promise<string[]>;
   /** Poll `check` until it returns a value other than null/undefined/false; fails after `timeoutMs`. */
   waitFor<T>(
     check: () => T | null | undefined | false | Promise<T | null | undefined | false>,
@@ -338,6 +340,12 @@ export async function startDeskTeam(options: DeskTeamOptions = {}): Promise<Desk
       await rename(tmp, join(folder, name));
     },
     rows,
+    async timeline(id) {
+      const r = await sql<{ state: string; note: string | null }>(
+        `SELECT state, note FROM ${PG_SCHEMA}.job_transitions WHERE job_id = ${Number(id)} ORDER BY id`,
+      );
+      return r.map((x) => (x.note ? `${x.state} (${x.note})` : x.state));
+    },
     waitFor,
     async waitForDone(names, timeoutMs = 240_000) {
       const wanted = new Set(names);
@@ -357,10 +365,22 @@ export async function startDeskTeam(options: DeskTeamOptions = {}): Promise<Desk
             const seen = new Set(all.map((r) => r.name));
             const missing = [...wanted].filter((n) => !seen.has(n));
             const creates = [...team.createsByFile().values()];
+            const unfinished = all.filter((r) => wanted.has(r.name) && !FINISHED.has(r.state));
+            const first = unfinished[0];
+            const story = first
+              ? await team.timeline(first.id).catch(() => [] as string[])
+              : ([] as string[]);
+            const open = unfinished
+              .slice(0, 5)
+              .map((r) =>
+                `#${r.id} ${r.name} ${r.state} (${r.desk ?? 'no desk'}) ${r.errorMessage ?? ''}`.trim(),
+              );
             return (
               `every one of ${wanted.size} files finished in the ledger; rows by state ` +
               `${JSON.stringify(Object.fromEntries(states))}, ${missing.length} without a row ` +
-              `(${missing.slice(0, 5).join(', ')}); records created ${creates.reduce((a, b) => a + b, 0)} ` +
+              `(${missing.slice(0, 5).join(', ')}); unfinished: ${open.join('; ') || 'none'}` +
+              (first ? ` (#${first.id}'s timeline: ${story.join(' > ')})` : '') +
+              `; records created ${creates.reduce((a, b) => a + b, 0)} ` +
               `for ${creates.length} files; desks: ${desks
                 .map(
                   (d) =>
