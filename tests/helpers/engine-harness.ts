@@ -315,6 +315,11 @@ export interface HarnessOptions {
   generation?: ApiGeneration;
   /** Simulator options; processingMs defaults to 300. */
   sim?: SimulatorOptions;
+  /**
+   * A simulator already running, shared with other harnesses (several desks on one account):
+   * used instead of starting one, and left running by `close()`.
+   */
+  simulator?: Simulator;
   /** Engine options on top of the harness's. */
   engine?: Partial<EngineOptions>;
   /**
@@ -400,7 +405,7 @@ const TERMINAL: readonly JobState[] = ['done', 'failed', 'skipped'];
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'aw-engine-')));
   const dataDir = join(root, 'data');
-  const sim = await startSimulator({ processingMs: 300, ...options.sim });
+  const sim = options.simulator ?? (await startSimulator({ processingMs: 300, ...options.sim }));
   const api = apiDialect(options.generation ?? 'media-client');
   const logs = new MemoryLogSink();
   const logger = createLogger({ sinks: [logs], level: options.logLevel ?? 'debug' });
@@ -547,7 +552,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       if (closed) return;
       closed = true;
       await engine.dispose();
-      await sim.close();
+      if (!options.simulator) await sim.close();
       await rm(root, { recursive: true, force: true });
     },
   };

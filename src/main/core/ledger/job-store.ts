@@ -13,7 +13,16 @@
 import type { NormalisedJobQuery } from '../../../shared/contract';
 import type { JobReview, JobState } from '../../../shared/domain';
 import type { Disposable } from '../ports';
-import type { ClaimProfile, JobPatch, JobRecord, Ledger, NewJob, QuotaKind, ReadChanged } from './ledger';
+import type {
+  ClaimProfile,
+  JobPatch,
+  JobRecord,
+  Ledger,
+  NewJob,
+  QuotaKind,
+  ReadChanged,
+  TakeOverOptions,
+} from './ledger';
 
 /**
  * What committed a change: a new row, a state change, a claim, fields, a review, a timeline note;
@@ -94,8 +103,8 @@ export class JobStore implements Ledger {
   }
 
   /** Rows taken over (their desk changed): announced together, as one bulk write. */
-  async takeOver(states: readonly JobState[], now: number): Promise<JobRecord[]> {
-    const rows = await this.ledger.takeOver(states, now);
+  async takeOver(states: readonly JobState[], now: number, options?: TakeOverOptions): Promise<JobRecord[]> {
+    const rows = await this.ledger.takeOver(states, now, options);
     this.announceAll(rows.map((row) => ({ cause: 'claim' as const, row })));
     return rows;
   }
@@ -110,8 +119,11 @@ export class JobStore implements Ledger {
     return this.ledger.desk;
   }
   /** Lease renewals change nothing people see: not announced. */
-  renewLeases(now: number): Promise<number> {
-    return this.ledger.renewLeases(now);
+  renewLeases(now: number, ids?: readonly number[]): Promise<number> {
+    return this.ledger.renewLeases(now, ids);
+  }
+  get leasing(): { leaseMs: number; renewEveryMs: number } {
+    return this.ledger.leasing;
   }
   nextLeaseExpiry(now: number): Promise<number | null> {
     return this.ledger.nextLeaseExpiry(now);

@@ -5,9 +5,18 @@
  * adapters; the SQL that applies them lives in each adapter.
  *
  * - A claim and every transition write this desk and, into a leased state, a fresh lease.
- * - A desk renews the leases of its rows while it runs (every third of the lease).
+ * - A desk renews (every third of the lease) only the leases of rows whose work is progressing:
+ *   a task of its uploader that started, moved bytes or changed state within the last lease
+ *   (`progressingIds`). A live process is not proof of live work: a task wedged for a whole lease
+ *   (no byte, no answer; every call has its own shorter timeout) loses its row to another desk,
+ *   and so do rows it holds but is not working on (a retry not yet due, rows beyond its
+ *   concurrency). The engine's uploader renews them, not the ledger, because only it knows.
  * - A desk takes a row over only when it is its own (its own crash, on restart), nobody's (a
- *   ledger from before desks), or its lease ran out (the desk died, slept or lost its cable).
+ *   ledger from before desks), or its lease ran out (the desk died, slept or lost its cable), and
+ *   its retry is due. At start-up it takes its own rows and lapsed ones, no more than it can start
+ *   at once (its concurrency); the rest stay for other desks or for later. While it runs, its
+ *   uploader takes other desks' lapsed rows in its regular pass (woken when the next lease of
+ *   another desk runs out, and at least once a lease), never its own (those are in its hands).
  *   What it then does follows the crash-recovery rule: ask Authenta before sending again.
  * - A desk whose row was taken over cannot move it on any more (a fence on the transition): only
  *   `failed` (a cancel, a give-up) passes, since it pays nothing.
@@ -61,6 +70,21 @@ export function deskSettings(options: DeskOptions): { desk: string; leaseMs: num
     leaseMs,
     renewEveryMs: options.renewEveryMs ?? Math.max(1, Math.floor(leaseMs / 3)),
   };
+}
+
+/** One task of a desk's uploader: its row, and when it last showed progress (ms, monotonic). */
+export interface LeaseWork {
+  id: number;
+  lastProgressAt: number;
+}
+
+/**
+ * The rows whose lease is renewed now: those whose work showed progress (started, moved bytes,
+ * changed state) within the last lease. A wedged task stops being renewed and its row runs out,
+ * so another desk can take it over; see the module comment. Pure.
+ */
+export function progressingIds(work: readonly LeaseWork[], now: number, leaseMs: number): number[] {
+  return work.filter((w) => now - w.lastProgressAt < leaseMs).map((w) => w.id);
 }
 
 /**

@@ -132,6 +132,19 @@ export type ReadChanged = () => Promise<JobRecord[]>;
  */
 export type OtherDesksListener = (read: ReadChanged) => Promise<void>;
 
+/** Which rows a `takeOver` may take (leases.ts). */
+export interface TakeOverOptions {
+  /** At most this many rows, oldest first: a desk takes what it can start; the rest stay for others or later. */
+  limit?: number;
+  /**
+   * Only rows of another desk whose lease ran out: what a running desk takes in its regular work.
+   * Its own rows and nobody's are taken at start-up, when nothing of this desk can be holding them.
+   */
+  othersOnly?: boolean;
+  /** Rows this desk is working on right now: neither taken nor counted against the limit. */
+  exceptIds?: readonly number[];
+}
+
 /** The port. All methods are atomic; a state change and its timeline entry commit together. */
 export interface Ledger {
   /** The desk this ledger writes for (leases.ts): every insert, claim and transition names it. */
@@ -169,11 +182,17 @@ export interface Ledger {
    * Atomically take the rows in one of `states` (leased states) that this desk may work on: its
    * own (left by its own crash), nobody's, or another desk's whose lease ran out. Each gets this
    * desk and a fresh lease, and a timeline note when it came from another desk. Rows another
-   * desk holds with a live lease are left alone. Oldest first.
+   * desk holds with a live lease are left alone, and so are rows whose retry is not due yet.
+   * Oldest first; `options` narrows it (a limit, other desks' rows only).
    */
-  takeOver(states: readonly JobState[], now: number): Promise<JobRecord[]>;
-  /** Extend the lease of every row this desk holds in a leased state; how many. */
-  renewLeases(now: number): Promise<number>;
+  takeOver(states: readonly JobState[], now: number, options?: TakeOverOptions): Promise<JobRecord[]>;
+  /**
+   * Extend the lease of the rows this desk holds in a leased state: those in `ids` (the work
+   * that is progressing, leases.ts), or every one when `ids` is left out; how many.
+   */
+  renewLeases(now: number, ids?: readonly number[]): Promise<number>;
+  /** How long this desk's claims hold, and how often the engine renews those still progressing. */
+  readonly leasing: { leaseMs: number; renewEveryMs: number };
   /** When the earliest live lease of another desk runs out (to look for work then); null: none. */
   nextLeaseExpiry(now: number): Promise<number | null>;
   /** A filtered, sorted page and the total matching the filter. */

@@ -28,6 +28,7 @@ import type {
   OtherDesksListener,
   ProcessingSample,
   QuotaKind,
+  TakeOverOptions,
 } from './ledger';
 import { fileKey } from './ledger';
 import {
@@ -42,7 +43,6 @@ import { deskIdentity } from './desk';
 import {
   deskSettings,
   fencedTransition,
-  keepLeases,
   LEASED_STATES,
   leaseAfter,
   takeoverNote,
@@ -101,7 +101,7 @@ export class PostgresLedger implements Ledger {
   private closed = false;
   readonly desk: string;
   private readonly leaseMs: number;
-  private readonly renewal: { dispose(): void };
+  readonly leasing: { leaseMs: number; renewEveryMs: number };
   /** Other desks' changes, heard on a connection of its own (postgres-notify.ts). */
   private readonly others: OtherDeskChanges;
 
@@ -122,7 +122,7 @@ export class PostgresLedger implements Ledger {
     const settings = deskSettings(desk);
     this.desk = settings.desk;
     this.leaseMs = settings.leaseMs;
-    this.renewal = keepLeases(() => this.renewLeases(this.now()), settings.renewEveryMs);
+    this.leasing = { leaseMs: settings.leaseMs, renewEveryMs: settings.renewEveryMs };
     const hide = (text: string): string => hidePassword(text, place.url);
     this.others = new OtherDeskChanges({
       connection: listen.connection,
@@ -359,13 +359,22 @@ export class PostgresLedger implements Ledger {
     return rows[0] ? toRecord(rows[0]) : null;
   }
 
-  async takeOver(states: readonly JobState[], now: number): Promise<JobRecord[]> {
-    if (!states.length) return [];
+  async takeOver(
+    states: readonly JobState[],
+    now: number,
+    options: TakeOverOptions = {},
+  ): Promise<JobRecord[]> {
+    if (!states.length || options.limit === 0) return [];
+    const whose = options.othersOnly
+      ? 'desk IS NOT NULL AND desk <> $2 AND (lease_until IS NULL OR lease_until < $3)'
+      : '(desk IS NULL OR desk = $2 OR lease_until IS NULL OR lease_until < $3)';
     // One statement: rows another desk is taking over at this instant are skipped, not waited for.
     const rows = await this.query<JobRow & { old_desk: string | null }>(
       `WITH o AS (
          SELECT id, desk AS old_desk FROM jobs
-           WHERE state = ANY($1::text[]) AND (desk IS NULL OR desk = $2 OR lease_until IS NULL OR lease_until < $3)
+           WHERE state = ANY($1::text[]) AND ${whose}
+             AND (next_attempt_at IS NULL OR next_attempt_at <= $3) AND NOT (id = ANY($8::bigint[]))
+           ORDER BY id LIMIT $7
            FOR UPDATE SKIP LOCKED
        ), j AS (
          UPDATE jobs SET desk = $2, lease_until = $4::bigint FROM o WHERE jobs.id = o.id
@@ -375,15 +384,25 @@ export class PostgresLedger implements Ledger {
            SELECT id, state, $3::bigint, $5 || old_desk || $6 FROM j WHERE old_desk IS NOT NULL AND old_desk <> $2
        )
        SELECT * FROM j ORDER BY id`,
-      [[...states], this.desk, now, now + this.leaseMs, ...takeoverNoteParts(this.desk)],
+      [
+        [...states],
+        this.desk,
+        now,
+        now + this.leaseMs,
+        ...takeoverNoteParts(this.desk),
+        options.limit ?? null,
+        [...(options.exceptIds ?? [])],
+      ],
     );
     return rows.map((r) => toRecord(r));
   }
 
-  async renewLeases(now: number): Promise<number> {
+  async renewLeases(now: number, ids?: readonly number[]): Promise<number> {
+    if (ids && !ids.length) return 0;
     const rows = await this.query<{ id: number }>(
-      'UPDATE jobs SET lease_until = $1 WHERE desk = $2 AND state = ANY($3::text[]) RETURNING id',
-      [now + this.leaseMs, this.desk, [...LEASED_STATES]],
+      `UPDATE jobs SET lease_until = $1 WHERE desk = $2 AND state = ANY($3::text[])
+         AND ($4::bigint[] IS NULL OR id = ANY($4::bigint[])) RETURNING id`,
+      [now + this.leaseMs, this.desk, [...LEASED_STATES], ids ? [...ids] : null],
     );
     return rows.length;
   }
@@ -563,7 +582,6 @@ export class PostgresLedger implements Ledger {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.renewal.dispose();
     await this.others.dispose();
     await this.pool.end();
   }

@@ -35,6 +35,7 @@ import type {
   NewJob,
   ProcessingSample,
   QuotaKind,
+  TakeOverOptions,
 } from './ledger';
 import { fileKey } from './ledger';
 import type { OpenLedger } from '../ports';
@@ -49,7 +50,6 @@ import {
 import {
   deskSettings,
   fencedTransition,
-  keepLeases,
   LEASED_STATES,
   leaseAfter,
   takeoverNote,
@@ -93,7 +93,7 @@ export class SqliteLedger implements Ledger {
   private wal: FileHandle | null = null;
   readonly desk: string;
   private readonly leaseMs: number;
-  private readonly renewal: { dispose(): void };
+  readonly leasing: { leaseMs: number; renewEveryMs: number };
 
   private constructor(db: Database.Database, now: () => number, walFile: string | null, desk: DeskOptions) {
     this.db = db;
@@ -102,7 +102,7 @@ export class SqliteLedger implements Ledger {
     const settings = deskSettings(desk);
     this.desk = settings.desk;
     this.leaseMs = settings.leaseMs;
-    this.renewal = keepLeases(() => this.renewLeases(this.now()), settings.renewEveryMs);
+    this.leasing = { leaseMs: settings.leaseMs, renewEveryMs: settings.renewEveryMs };
   }
 
   /** Open (creating and migrating as needed) the ledger at `options.file`. */
@@ -297,13 +297,23 @@ export class SqliteLedger implements Ledger {
     return row ? toRecord(row) : null;
   }
 
-  async takeOver(states: readonly JobState[], now: number): Promise<JobRecord[]> {
-    if (!states.length) return [];
+  async takeOver(
+    states: readonly JobState[],
+    now: number,
+    options: TakeOverOptions = {},
+  ): Promise<JobRecord[]> {
+    const limit = options.limit ?? -1;
+    if (!states.length || limit === 0) return [];
+    const whose = options.othersOnly
+      ? 'desk IS NOT NULL AND desk <> ? AND (lease_until IS NULL OR lease_until < ?)'
+      : '(desk IS NULL OR desk = ? OR lease_until IS NULL OR lease_until < ?)';
+    const except = options.exceptIds ?? [];
+    const notThese = except.length ? ` AND id NOT IN (${placeholders(except.length)})` : '';
     const taken = this.db.transaction(() => {
       const rows = this.stmt(
-        `SELECT id, desk FROM jobs WHERE state IN (${placeholders(states.length)})
-           AND (desk IS NULL OR desk = ? OR lease_until IS NULL OR lease_until < ?) ORDER BY id`,
-      ).all(...states, this.desk, now) as { id: number; desk: string | null }[];
+        `SELECT id, desk FROM jobs WHERE state IN (${placeholders(states.length)}) AND ${whose}
+           AND (next_attempt_at IS NULL OR next_attempt_at <= ?)${notThese} ORDER BY id LIMIT ?`,
+      ).all(...states, this.desk, now, now, ...except, limit) as { id: number; desk: string | null }[];
       const out: Row[] = [];
       for (const r of rows) {
         const row = this.stmt('UPDATE jobs SET desk = ?, lease_until = ? WHERE id = ? RETURNING *').get(
@@ -320,10 +330,12 @@ export class SqliteLedger implements Ledger {
     return taken.map(toRecord);
   }
 
-  async renewLeases(now: number): Promise<number> {
+  async renewLeases(now: number, ids?: readonly number[]): Promise<number> {
+    if (ids && !ids.length) return 0;
+    const only = ids ? ` AND id IN (${placeholders(ids.length)})` : '';
     return this.stmt(
-      `UPDATE jobs SET lease_until = ? WHERE desk = ? AND state IN (${placeholders(LEASED_STATES.length)})`,
-    ).run(now + this.leaseMs, this.desk, ...LEASED_STATES).changes;
+      `UPDATE jobs SET lease_until = ? WHERE desk = ? AND state IN (${placeholders(LEASED_STATES.length)})${only}`,
+    ).run(now + this.leaseMs, this.desk, ...LEASED_STATES, ...(ids ?? [])).changes;
   }
 
   async nextLeaseExpiry(now: number): Promise<number | null> {
@@ -492,7 +504,6 @@ export class SqliteLedger implements Ledger {
     // A durable commit under way gets its fsync before the connection goes.
     while (this.syncing !== null) await this.syncing.catch(() => undefined);
     this.closed = true;
-    this.renewal.dispose();
     await this.wal?.close().catch(() => undefined);
     this.wal = null;
     this.db.close();

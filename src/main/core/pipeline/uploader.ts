@@ -3,6 +3,7 @@
  * through the steps in upload-steps.ts, and aborts them on cancel or shutdown. Rows in `uploading`
  * or `finalizing` that nobody works on are resumed by asking Authenta first (see UploadSteps).
  */
+import { keepLeases, progressingIds } from '../ledger/leases';
 import type { JobRecord } from '../ledger/ledger';
 import type { Disposable } from '../ports';
 import type { Gate } from './blocks';
@@ -31,7 +32,12 @@ interface Task {
   controller: AbortController;
   cancelled: boolean;
   promise: Promise<void>;
+  /** When it last showed progress (started, moved bytes, wrote a step), on a monotonic clock. */
+  lastProgressAt: number;
 }
+
+/** A monotonic clock for liveness: a lease says the work moves, whatever clock the engine reads. */
+const monotonic = (): number => performance.now();
 
 /** Claims jobs up to the concurrency and takes each from `creating` to `processing`. */
 export class Uploader implements Disposable {
@@ -42,6 +48,8 @@ export class Uploader implements Disposable {
   private disposed = false;
   /** The service whose calls have been seen to work; until then, one call at a time. */
   private confirmed: ActiveService['service'] | null = null;
+  /** Renews the leases of the tasks that are progressing (leases.ts). */
+  private readonly renewal: Disposable;
 
   /** One job's way from `creating` to `processing`; this slot only starts, cancels and counts them. */
   private readonly steps: UploadSteps;
@@ -50,12 +58,26 @@ export class Uploader implements Disposable {
     private readonly deps: UploaderDeps,
     private readonly route: OutcomeRoute,
   ) {
-    this.steps = new UploadSteps(deps, {
-      confirm: (service) => {
-        this.confirmed = service;
+    const touch = (id: number): void => {
+      const task = this.tasks.get(id);
+      if (task) task.lastProgressAt = monotonic();
+    };
+    const progress = {
+      report: (id: number, sent: number, size: number): void => {
+        touch(id);
+        deps.progress.report(id, sent, size);
       },
-      isCancelled: (id) => this.tasks.get(id)?.cancelled === true,
-    });
+    };
+    this.renewal = keepLeases(() => this.renewLeases(), deps.ledger.leasing.renewEveryMs);
+    this.steps = new UploadSteps(
+      { ...deps, progress },
+      {
+        confirm: (service) => {
+          this.confirmed = service;
+        },
+        isCancelled: (id) => this.tasks.get(id)?.cancelled === true,
+      },
+    );
   }
 
   /** Uploads (and POSTs) under way. */
@@ -103,6 +125,7 @@ export class Uploader implements Disposable {
   /** Abort everything in flight and wait: rows stay where they were, resumable at the next start. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    this.renewal.dispose();
     this.wakeTimer?.dispose();
     this.wakeTimer = null;
     for (const t of this.tasks.values()) t.controller.abort(new Error('shutting down'));
@@ -121,11 +144,27 @@ export class Uploader implements Disposable {
     const now = deps.clock.now();
     const pausedFolders = new Set(deps.settings.pausedFolderIds());
 
+    // A POST another desk left when its claim ran out (it stopped, slept or lost its cable): the
+    // file goes back to the queue (an INITED record it may have made costs no credits). This
+    // desk's own rows in `creating` are in its hands, or were taken back at start-up.
+    for (const row of await deps.ledger.takeOver(['creating'], now, { othersOnly: true })) {
+      await deps.ledger.transition(
+        row.id,
+        'creating',
+        'queued',
+        {},
+        'the desk sending it stopped before Authenta answered the POST: it is sent again (an unused INITED record may remain; it costs no credits)',
+      );
+    }
+
     // Records that already exist come first: they were paid for in quota.
     if (this.tasks.size < limit && deps.blocks.isOpen('get')) {
-      // This desk's own rows, and those whose desk stopped renewing its claim (takeover, leases.ts).
-      // A POST cut short by another desk is taken over at start-up (Pipeline.start), not here.
-      const resumable = await deps.ledger.takeOver(['uploading', 'finalizing'], now);
+      // This desk's own rows, and those whose desk stopped renewing its claim (takeover, leases.ts):
+      // no more than it can start now; the rest stay for other desks or the next pass.
+      const resumable = await deps.ledger.takeOver(['uploading', 'finalizing'], now, {
+        limit: limit - this.tasks.size,
+        exceptIds: [...this.tasks.keys()],
+      });
       for (const row of resumable) {
         if (this.tasks.size >= limit || this.disposed) break;
         if (this.tasks.has(row.id) || (row.nextAttemptAt ?? 0) > now) continue;
@@ -161,10 +200,12 @@ export class Uploader implements Disposable {
     const retry = await this.deps.ledger.nextAttemptAfter(['queued', 'uploading', 'finalizing'], now);
     // Another desk's claim that runs out is work for this one then.
     const lease = await this.deps.ledger.nextLeaseExpiry(now);
-    const next = retry === null ? lease : lease === null ? retry : Math.min(retry, lease + 1);
+    // And a look at least once a lease: a claim another desk made since may have run out by then.
+    const look = now + this.deps.ledger.leasing.leaseMs;
+    const next = Math.min(retry ?? look, lease === null ? look : lease + 1, look);
     this.wakeTimer?.dispose();
     this.wakeTimer = null;
-    if (next === null || this.disposed) return;
+    if (this.disposed) return;
     this.wakeTimer = this.deps.clock.setTimeout(
       () => {
         this.wakeTimer = null;
@@ -182,7 +223,12 @@ export class Uploader implements Disposable {
     step: (run: Run) => Promise<void>,
   ): void {
     const controller = new AbortController();
-    const task: Task = { controller, cancelled: false, promise: Promise.resolve() };
+    const task: Task = {
+      controller,
+      cancelled: false,
+      promise: Promise.resolve(),
+      lastProgressAt: monotonic(),
+    };
     this.tasks.set(job.id, task);
     const run: Run = { active, signal: controller.signal, renewals: 0, outcomes: [] };
     task.promise = step(run)
@@ -202,6 +248,13 @@ export class Uploader implements Disposable {
         this.tasks.delete(job.id);
         this.pump();
       });
+  }
+
+  /** Renew the leases of the tasks whose work is progressing (leases.ts); a wedged one runs out. */
+  private async renewLeases(): Promise<void> {
+    const work = [...this.tasks].map(([id, t]) => ({ id, lastProgressAt: t.lastProgressAt }));
+    const ids = progressingIds(work, monotonic(), this.deps.ledger.leasing.leaseMs);
+    if (ids.length) await this.deps.ledger.renewLeases(this.deps.clock.now(), ids);
   }
 
   /** Hand the run's decisions on, in the order they were made; one that fails does not stop the rest. */

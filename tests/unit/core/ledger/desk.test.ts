@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { DESK_FILE, deskIdentity, deskLabel, parseDeskFile } from '../../../../src/main/core/ledger/desk';
 import {
   deskSettings,
+  progressingIds,
   fencedTransition,
   leaseAfter,
   takeoverNote,
@@ -92,5 +93,16 @@ describe('lease rules', () => {
       renewEveryMs: 10_000,
     });
     expect(deskSettings({ desk: 'x', renewEveryMs: 0 })).toMatchObject({ desk: 'x', renewEveryMs: 0 });
+  });
+});
+
+describe('progressingIds: the leases a desk renews', () => {
+  it.each([
+    { what: 'work that moved just now', last: 9_999, renewed: true },
+    { what: 'work that moved within the lease', last: 1_000, renewed: true },
+    { what: 'work silent for a whole lease (wedged)', last: -50_000, renewed: false },
+    { what: 'work silent for exactly a lease', last: 10_000 - 60_000, renewed: false },
+  ])('$what: renewed $renewed', ({ last, renewed }) => {
+    expect(progressingIds([{ id: 7, lastProgressAt: last }], 10_000, 60_000)).toEqual(renewed ? [7] : []);
   });
 });

@@ -478,6 +478,64 @@ export function describeLedgerContract(name: string, makeStore: () => Promise<Le
       });
     });
 
+    it('a desk resuming takes no more rows than it asks for; the rest stay for others or later', async () => {
+      const { a, b } = await desks();
+      for (let i = 0; i < 5; i++) await a.insert(job({ name: `r${i}.png` }));
+      for (let i = 0; i < 5; i++) {
+        const c = await b.claimNextQueued(now, [], PROFILE);
+        await b.transition(c!.id, 'creating', 'uploading', { remoteId: `m-${i}` });
+      }
+      now += LEASE + 1; // B stopped
+      const first = await a.takeOver(['uploading'], now, { limit: 2 });
+      expect(first).toHaveLength(2);
+      // The three left are still B's, with their lapsed lease: another desk (or A later) may take them.
+      const rest = (await a.listByStates(['uploading'])).filter((r) => !first.some((f) => f.id === r.id));
+      expect(rest.map((r) => r.desk)).toEqual(Array(3).fill('ben@news-2 (bbb222)'));
+      expect(await a.takeOver(['uploading'], now, { limit: 0 })).toEqual([]);
+      // Rows it is already working on do not count: it asks for one more and gets a new one.
+      const more = await a.takeOver(['uploading'], now, { limit: 1, exceptIds: first.map((f) => f.id) });
+      expect(more.map((r) => r.id)).toEqual([rest[0]!.id]);
+    });
+
+    it("a running desk takes over only other desks' lapsed rows when it asks for those alone", async () => {
+      const { a, b } = await desks();
+      const mine = await a.insert(job({ name: 'mine.png' }));
+      const theirs = await a.insert(job({ name: 'theirs.png' }));
+      await a.claimNextQueued(now, [], PROFILE); // A is creating `mine` right now
+      await b.claimNextQueued(now, [], PROFILE);
+      expect(await a.takeOver(['creating'], now, { othersOnly: true })).toEqual([]);
+      now += LEASE + 1;
+      const taken = await a.takeOver(['creating'], now, { othersOnly: true });
+      expect(taken.map((r) => r.id)).toEqual([theirs.id]);
+      expect(taken[0]).toMatchObject({ desk: 'anna@news-1 (aaa111)', leaseUntil: now + LEASE });
+      expect((await a.get(mine.id))!.leaseUntil).toBe(1_000 + LEASE); // untouched
+    });
+
+    it('a row waiting for its retry is not taken over before it is due', async () => {
+      const { a, b } = await desks();
+      const j = await a.insert(job());
+      await b.claimNextQueued(now, [], PROFILE);
+      await b.transition(j.id, 'creating', 'uploading', { remoteId: 'm', nextAttemptAt: now + 5 * LEASE });
+      now += LEASE + 1;
+      expect(await a.takeOver(['uploading'], now)).toEqual([]);
+      now += 5 * LEASE;
+      expect((await a.takeOver(['uploading'], now)).map((r) => r.id)).toEqual([j.id]);
+    });
+
+    it('renews only the rows it is told are progressing; the others run out', async () => {
+      const { a, b } = await desks();
+      const one = await a.insert(job({ name: 'one.png' }));
+      const two = await a.insert(job({ name: 'two.png' }));
+      await b.claimNextQueued(now, [], PROFILE);
+      await b.claimNextQueued(now, [], PROFILE);
+      now += LEASE - 10;
+      expect(await b.renewLeases(now, [one.id])).toBe(1);
+      expect(await a.renewLeases(now, [two.id])).toBe(0); // not A's row
+      now += 20;
+      expect((await a.takeOver(['creating'], now)).map((r) => r.id)).toEqual([two.id]);
+      expect(b.leasing.leaseMs).toBe(LEASE);
+    });
+
     it('a row leaving the leased states drops its lease; one desk alone keeps working', async () => {
       const j = await ledger.insert(job());
       const claimed = await ledger.claimNextQueued(now, [], PROFILE);

@@ -1,0 +1,81 @@
+/**
+ * Two desks on one team ledger (issue 11), in one process: two real engines share one PostgreSQL
+ * database (a throwaway cluster, tests/helpers/postgres.ts) and one simulated Authenta account.
+ * A desk that stops mid-upload loses its claim when its lease runs out, and the other desk, which
+ * keeps running, takes the file over in its regular work, WITHOUT a restart, asking Authenta
+ * about the record before it sends anything again: one record, one complete upload.
+ */
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { openPostgresLedger } from '../../../src/main/core/ledger/postgres-ledger';
+import { startSimulator, type Simulator } from '../../../src/main/sim';
+import { makePng } from '../../helpers/media-fixtures';
+import { startHarness, type Harness } from '../../helpers/engine-harness';
+import { startPostgres, type PostgresCluster, type TestDatabase } from '../../helpers/postgres';
+
+/** A short lease, so a desk that stops loses its claim within seconds. */
+const LEASE_MS = 2_000;
+
+let cluster: PostgresCluster;
+let db: TestDatabase;
+let sim: Simulator;
+const desks: Harness[] = [];
+let dbCount = 0;
+
+beforeAll(async () => {
+  cluster = await startPostgres();
+}, 120_000);
+afterAll(async () => {
+  await cluster?.dispose();
+}, 60_000);
+
+beforeEach(async () => {
+  db = await cluster.createDatabase(`aw_takeover_${++dbCount}`);
+  sim = await startSimulator({ processingMs: 300 });
+});
+afterEach(async () => {
+  for (const h of desks.splice(0)) await h.close();
+  await sim?.close();
+  await db?.drop();
+});
+
+/** One desk: an engine of its own (data folder, settings, clock) on the shared ledger and account. */
+async function desk(name: string): Promise<Harness> {
+  const h = await startHarness({
+    simulator: sim,
+    engine: { openLedger: openPostgresLedger({ url: db.url, desk: name, leaseMs: LEASE_MS }) },
+  });
+  desks.push(h);
+  return h;
+}
+
+describe('takeover without a restart', () => {
+  it('a desk that stops mid-upload: the other desk, still running, finishes the file; one record, one upload', async () => {
+    const a = await desk('anna@news-1 (aaa111)');
+    const b = await desk('ben@news-2 (bbb222)');
+    sim.faults.holdPuts = true; // A's upload stalls mid-body
+    await a.watch('inbox');
+    await a.write('inbox/clip.png', makePng({ marker: 'AUTHENTA-SIM:fake', padding: 400_000 }));
+    await a.waitForJob('clip.png', ['uploading']);
+    // A stops (its process ends mid-upload); B keeps running and is never restarted.
+    await a.engine.dispose();
+    sim.faults.holdPuts = false;
+    const stoppedAt = Date.now();
+    const done = await b.waitForJob('clip.png', ['done'], { timeoutMs: LEASE_MS * 2 + 15_000 });
+    expect(Date.now() - stoppedAt).toBeLessThan(LEASE_MS * 2 + 15_000);
+    expect(done.verdict?.label).toBe('fake');
+    expect(done.desk).toBe('ben@news-2 (bbb222)');
+    // One record for the team and one complete upload: A's, when its bytes had all gone out
+    // before it stopped (B then sends nothing), or B's after A's was cut off.
+    expect(b.creates()).toBe(1);
+    expect(b.puts({ ok: true })).toHaveLength(1);
+    const calls = b.calls();
+    const puts = calls.flatMap((c, i) => (c === `PUT ${b.api.uploadRoute}` ? [i] : []));
+    expect(puts.length).toBeLessThanOrEqual(2);
+    // B asked Authenta about the record before it sent anything.
+    const get = calls.indexOf(`GET ${b.api.recordRoute}`);
+    expect(get).toBeGreaterThan(puts[0]!);
+    if (puts.length === 2) expect(get).toBeLessThan(puts[1]!);
+    const notes = (await b.engine.getJob(done.id)).timeline.map((t) => t.note ?? '');
+    expect(notes.some((n) => n.includes('taken over from anna@news-1 (aaa111)'))).toBe(true);
+  });
+});
