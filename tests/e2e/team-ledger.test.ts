@@ -22,7 +22,7 @@ import {
   type HeadlessHost,
   type WireLog,
 } from './harness';
-import { waitForText } from './ui';
+import { axeInBothSchemes, waitForText } from './ui';
 
 const HAS_SECRET_SERVICE = process.env.AUTHENTA_TEST_SECRET_SERVICE === '1';
 
@@ -81,6 +81,7 @@ describe('Settings, Team ledger', () => {
     );
     await waitForText(page, 'team-ledger-now', /uses the ledger on this computer/);
     expect(await page.getByTestId('team-ledger-leave').count()).toBe(0);
+    expect(await axeInBothSchemes(page)).toEqual([]);
   });
 
   it('a bad URL and a wrong password: a clear message, nothing saved', async () => {
