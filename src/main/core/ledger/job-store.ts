@@ -122,6 +122,14 @@ export class JobStore implements Ledger {
   renewLeases(now: number, ids?: readonly number[]): Promise<number> {
     return this.ledger.renewLeases(now, ids);
   }
+  /** Poll holds change nothing people see: not announced. */
+  claimPolls(
+    ids: readonly number[],
+    now: number,
+    holdMs: number,
+  ): Promise<{ mine: number[]; finished: number[] }> {
+    return this.ledger.claimPolls(ids, now, holdMs);
+  }
   get leasing(): { leaseMs: number; renewEveryMs: number } {
     return this.ledger.leasing;
   }

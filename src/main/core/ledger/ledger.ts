@@ -191,6 +191,17 @@ export interface Ledger {
    * that is progressing, leases.ts), or every one when `ids` is left out; how many.
    */
   renewLeases(now: number, ids?: readonly number[]): Promise<number>;
+  /**
+   * Shared polling: of these pending records (`processing`), take the ones this desk polls in
+   * this round: those nobody polls, this desk's own (it keeps them, for `holdMs` more), and those
+   * whose poller stopped for `holdMs`. `finished`: rows no longer pending (another desk had the
+   * verdict), to stop waiting for. Another desk's live hold is skipped, not waited for.
+   */
+  claimPolls(
+    ids: readonly number[],
+    now: number,
+    holdMs: number,
+  ): Promise<{ mine: number[]; finished: number[] }>;
   /** How long this desk's claims hold, and how often the engine renews those still progressing. */
   readonly leasing: { leaseMs: number; renewEveryMs: number };
   /** When the earliest live lease of another desk runs out (to look for work then); null: none. */

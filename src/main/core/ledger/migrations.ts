@@ -134,6 +134,16 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 7,
+    description: 'which desk polls a pending record, and until when (shared polling)',
+    up(db) {
+      db.exec(`
+        ALTER TABLE jobs ADD COLUMN poll_desk TEXT;
+        ALTER TABLE jobs ADD COLUMN poll_until BIGINT;
+      `);
+    },
+  },
 ];
 
 /** The version a fully migrated ledger is at. */

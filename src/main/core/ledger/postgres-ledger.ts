@@ -407,6 +407,36 @@ export class PostgresLedger implements Ledger {
     return rows.length;
   }
 
+  async claimPolls(
+    ids: readonly number[],
+    now: number,
+    holdMs: number,
+  ): Promise<{ mine: number[]; finished: number[] }> {
+    if (!ids.length) return { mine: [], finished: [] };
+    // One statement: a record another desk is claiming this instant is skipped, not waited for.
+    const rows = await this.query<{ id: number; mine: boolean }>(
+      `WITH c AS (
+         SELECT id FROM jobs
+           WHERE id = ANY($1::bigint[]) AND state = 'processing'
+             AND (poll_desk IS NULL OR poll_desk = $2 OR poll_until IS NULL OR poll_until < $3)
+           FOR UPDATE SKIP LOCKED
+       ), u AS (
+         UPDATE jobs SET poll_desk = $2, poll_until = $4::bigint FROM c WHERE jobs.id = c.id RETURNING jobs.id
+       )
+       SELECT j.id, (u.id IS NOT NULL) AS mine FROM jobs j LEFT JOIN u ON u.id = j.id
+         WHERE j.id = ANY($1::bigint[]) AND j.state = 'processing'`,
+      [[...ids], this.desk, now, now + holdMs],
+    );
+    const pending = new Set(rows.map((r) => r.id));
+    return {
+      mine: rows
+        .filter((r) => r.mine)
+        .map((r) => r.id)
+        .sort((x, y) => x - y),
+      finished: [...new Set(ids)].filter((id) => !pending.has(id)).sort((x, y) => x - y),
+    };
+  }
+
   async nextLeaseExpiry(now: number): Promise<number | null> {
     const [row] = await this.query<{ t: number | null }>(
       `SELECT MIN(lease_until) AS t FROM jobs WHERE state = ANY($1::text[]) AND desk <> $2 AND lease_until >= $3`,

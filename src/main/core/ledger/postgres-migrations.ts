@@ -142,6 +142,14 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION notify_job_changes();
     `,
   },
+  {
+    version: 4,
+    description: 'which desk polls a pending record, and until when (shared polling)',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN poll_desk TEXT;
+      ALTER TABLE jobs ADD COLUMN poll_until BIGINT;
+    `,
+  },
 ];
 
 /** The version a fully migrated PostgreSQL ledger is at. */

@@ -338,6 +338,33 @@ export class SqliteLedger implements Ledger {
     ).run(now + this.leaseMs, this.desk, ...LEASED_STATES, ...(ids ?? [])).changes;
   }
 
+  async claimPolls(
+    ids: readonly number[],
+    now: number,
+    holdMs: number,
+  ): Promise<{ mine: number[]; finished: number[] }> {
+    if (!ids.length) return { mine: [], finished: [] };
+    return this.db.transaction(() => {
+      const rows = this.stmt(
+        `SELECT id, state, poll_desk, poll_until FROM jobs WHERE id IN (${placeholders(ids.length)}) ORDER BY id`,
+      ).all(...ids) as { id: number; state: string; poll_desk: string | null; poll_until: number | null }[];
+      const mine: number[] = [];
+      const finished = new Set(ids);
+      for (const r of rows) {
+        if (r.state !== 'processing') continue;
+        finished.delete(r.id);
+        if (r.poll_desk !== null && r.poll_desk !== this.desk && (r.poll_until ?? 0) >= now) continue;
+        this.stmt('UPDATE jobs SET poll_desk = ?, poll_until = ? WHERE id = ?').run(
+          this.desk,
+          now + holdMs,
+          r.id,
+        );
+        mine.push(r.id);
+      }
+      return { mine, finished: [...finished].sort((x, y) => x - y) };
+    })();
+  }
+
   async nextLeaseExpiry(now: number): Promise<number | null> {
     const row = this.stmt(
       `SELECT MIN(lease_until) AS t FROM jobs WHERE state IN (${placeholders(LEASED_STATES.length)})

@@ -212,3 +212,12 @@ export function listPageBudget(
 ): number {
   return Math.max(tuning.maxListPages, Math.ceil(pendingCount / Math.max(1, limit)) + 1);
 }
+
+/**
+ * How long a desk holds the records it polls (shared polling, issue 11): longer than its longest
+ * wait between two checks of one record, late share included, so that while it keeps polling
+ * them no other desk asks too; a desk that stops loses them after this. Pure.
+ */
+export function pollHoldMs(tuning: Pick<PollTuning, 'maxIntervalMs' | 'lateShare' | 'minLateMs'>): number {
+  return Math.ceil(tuning.maxIntervalMs * (1 + tuning.lateShare) + tuning.minLateMs) + 10_000;
+}

@@ -22,6 +22,7 @@ import {
   learnExpectations,
   listPageBudget,
   planPoll,
+  pollHoldMs,
   type Expectations,
   type PendingCheck,
   type PollTuning,
@@ -251,6 +252,9 @@ export class Poller implements Disposable {
       case 'list': {
         if (!deps.blocks.isOpen(plan.type)) return false; // a lifted block wakes the poller
         const startedAt = now;
+        // Shared polling: only the records this desk polls this round (another desk may hold some).
+        const mine = await this.claim(plan.type === 'get' ? [plan.id] : plan.ids, now, tuning);
+        if (!mine.length) return true;
         try {
           if (plan.type === 'get') {
             const entry = this.pending.get(plan.id)!;
@@ -258,7 +262,7 @@ export class Poller implements Disposable {
             deps.blocks.succeeded('get', startedAt);
             await this.apply(entry, record, true, startedAt, false);
           } else {
-            await this.listAndApply(plan.ids, plan.limit, tuning, startedAt);
+            await this.listAndApply(mine, plan.limit, tuning, startedAt);
           }
           this.retryAttempts = 0;
           return true;
@@ -267,6 +271,21 @@ export class Poller implements Disposable {
         }
       }
     }
+  }
+
+  /**
+   * Of the records a round would ask about, those this desk polls (Ledger.claimPolls): the others
+   * are polled by another desk now, so they wait here as if checked; finished ones are dropped.
+   */
+  private async claim(ids: number[], now: number, tuning: PollTuning): Promise<number[]> {
+    const { mine, finished } = await this.deps.ledger.claimPolls(ids, now, pollHoldMs(tuning));
+    for (const id of finished) this.pending.delete(id);
+    const polled = new Set(mine);
+    for (const id of ids) {
+      const entry = this.pending.get(id);
+      if (entry && !polled.has(id)) Object.assign(entry, afterUnfinishedCheck(entry, now));
+    }
+    return mine;
   }
 
   private async listAndApply(

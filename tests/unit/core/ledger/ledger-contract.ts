@@ -536,6 +536,29 @@ export function describeLedgerContract(name: string, makeStore: () => Promise<Le
       expect(b.leasing.leaseMs).toBe(LEASE);
     });
 
+    it('one desk at a time polls a pending record; the other hears which are finished', async () => {
+      const { a, b } = await desks();
+      const ids: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        const j = await a.insert(job({ name: `p${i}.png` }));
+        await a.claimNextQueued(now, [], PROFILE);
+        await a.transition(j.id, 'creating', 'uploading', { remoteId: `m-${i}` });
+        await a.transition(j.id, 'uploading', 'processing');
+        ids.push(j.id);
+      }
+      const HOLD = 30_000;
+      expect(await a.claimPolls(ids.slice(0, 2), now, HOLD)).toEqual({ mine: ids.slice(0, 2), finished: [] });
+      // B polls only what A does not: the third record.
+      expect(await b.claimPolls(ids, now, HOLD)).toEqual({ mine: [ids[2]], finished: [] });
+      // A asks again within its hold: still its records (sticky), B's stays B's.
+      now += 1_000;
+      expect((await a.claimPolls(ids, now, HOLD)).mine).toEqual(ids.slice(0, 2));
+      // A's verdict for the first: B hears it is finished; once A stops polling, B takes the second.
+      await a.transition(ids[0]!, 'processing', 'done', { verdict: { label: 'fake', confidence: 0.9 } });
+      now += HOLD + 1;
+      expect(await b.claimPolls(ids, now, HOLD)).toEqual({ mine: ids.slice(1), finished: [ids[0]] });
+    });
+
     it('a row leaving the leased states drops its lease; one desk alone keeps working', async () => {
       const j = await ledger.insert(job());
       const claimed = await ledger.claimNextQueued(now, [], PROFILE);
