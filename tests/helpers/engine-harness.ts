@@ -19,8 +19,8 @@
  *     });
  *   });
  */
-import { mkdtempSync, realpathSync } from 'node:fs';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync, mkdtempSync, realpathSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { SecretInput } from '../../src/shared/contract';
@@ -359,7 +359,13 @@ export interface Harness {
   watch(name: string, options?: Partial<FolderOptions>): Promise<FolderStatus>;
   /** Absolute path under the root. */
   path(rel: string): string;
-  /** Write a file under the root (its folder is created). Returns its absolute path. */
+  /**
+   * Write a file under the root (its folder is created). Returns its absolute path. A new file is
+   * written beside the root's folders and renamed in, as a finished copy arrives: the watcher never
+   * sees it half-written (a big file written in place arrives in 512 KiB chunks, and a loaded
+   * machine can pause between two for longer than the 150 ms window). An existing file is
+   * rewritten in place, as an editor saves; a file in a folder this call creates is written in place.
+   */
   write(rel: string, bytes: Buffer): Promise<string>;
   /** Every job, oldest first. */
   jobs(): Promise<Job[]>;
@@ -463,6 +469,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   };
 
   let engine = await makeEngine();
+  let incomingCount = 0;
   let closed = false;
 
   const waitFor = async <T>(fn: () => T | Promise<T>, o: WaitOptions = {}): Promise<NonNullable<T>> => {
@@ -517,8 +524,16 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     path: (rel) => join(root, rel),
     async write(rel, bytes) {
       const path = join(root, rel);
-      await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, bytes);
+      const madeFolder = await mkdir(dirname(path), { recursive: true });
+      // In place when the file exists, and in a folder just made: a file renamed into a folder
+      // chokidar has only begun to watch can be missed (a watcher bug of its own, not hidden here).
+      if (existsSync(path) || madeFolder !== undefined) {
+        await writeFile(path, bytes);
+        return path;
+      }
+      const incoming = join(root, `.incoming-${++incomingCount}`);
+      await writeFile(incoming, bytes);
+      await rename(incoming, path);
       return path;
     },
     async jobs() {
