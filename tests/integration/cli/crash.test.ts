@@ -215,7 +215,7 @@ describe.each(GENERATIONS)('$label', (g) => {
         }
       }
 
-      const final = await runCli(args, { env, timeoutMs: 150_000 });
+      const final = await runCli(args, { env, timeoutMs: 400_000 });
       expect(final.code, `${note}\n${final.stderr}`).toBe(0);
 
       const report = await runCli(['report', '--format', 'json', '--data-dir', dataDir]);
@@ -280,6 +280,8 @@ describe.each(GENERATIONS)('$label', (g) => {
       expect(kills, note).toBe(KILLS);
       expect(posts).toBeGreaterThanOrEqual(FILES);
       expect(posts, note).toBeLessThanOrEqual(FILES + KILLS * CONCURRENCY);
-    }, 300_000);
+      // About 150 s on a loaded 2-core machine, 300 s when it is very busy: 100 files, 20 CLI starts
+      // killed, 20 reports and a final run. The limit only stops a run that hangs.
+    }, 900_000);
   });
 });
