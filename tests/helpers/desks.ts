@@ -384,7 +384,7 @@ export async function startDeskTeam(options: DeskTeamOptions = {}): Promise<Desk
               `for ${creates.length} files; desks: ${desks
                 .map(
                   (d) =>
-                    `${d.name} ${d.running ? 'running' : `ended ${JSON.stringify(d.exits.at(-1)?.code)}`}`,
+                    `${d.name} ${d.running ? 'running' : `ended ${JSON.stringify(d.exits.at(-1)?.code)}: ${d.stderr().slice(-600)}`}`,
                 )
                 .join(', ')}`
             );
