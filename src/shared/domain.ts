@@ -294,6 +294,11 @@ export interface EngineStatus {
    * which the engine notices by itself. Absent or null: there is room.
    */
   diskFull?: { path: string; freeBytes: number | null; message: string } | null;
+  /**
+   * The ledger is shared by a team (issue 11): this desk's name, so the UI can tell its own rows
+   * from the other desks'. Absent or null: this desk works alone.
+   */
+  team?: { desk: string } | null;
 }
 
 export interface UploadProgress {

@@ -369,6 +369,10 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
       // Read last: a disk that filled up while this status was gathered shows at once.
       diskFull: this.disk.full,
       verdicts,
+      team:
+        this.parts?.ledger instanceof JobStore && this.parts.ledger.shared
+          ? { desk: this.ledger.desk }
+          : null,
     };
   }
 

@@ -130,7 +130,11 @@ describe("another desk's verdict", () => {
     });
     const page = await api.listJobs({});
     expect(page.jobs.map((j) => [j.id, j.state])).toEqual([[row.id, 'done']]);
-    expect((await api.getStatus()).counts.done).toBe(1);
+    const status = await api.getStatus();
+    expect(status.counts.done).toBe(1);
+    // The UI knows a team shares this ledger, and which desk this one is (rows tell theirs apart).
+    expect(status.team?.desk).toMatch(/@/);
+    expect(status.team?.desk).not.toBe('ana@newsroom (a1)');
     expect((await api.getJob(row.id)).job.desk).toBe('ana@newsroom (a1)');
 
     // Desk B comes across the file A judged: it is known, no second row, nothing sent.

@@ -118,6 +118,10 @@ export class JobStore implements Ledger {
   get desk(): string {
     return this.ledger.desk;
   }
+  /** Whether other desks write to this ledger too (it tells of their changes). */
+  get shared(): boolean {
+    return this.others !== null;
+  }
   /** Lease renewals change nothing people see: not announced. */
   renewLeases(now: number, ids?: readonly number[]): Promise<number> {
     return this.ledger.renewLeases(now, ids);

@@ -167,11 +167,15 @@ describe("other desks' changes (a ledger several desks share)", () => {
   it('a ledger one desk writes alone has nothing to hear', () => {
     const alone: Ledger = SqliteLedger.open({ file: join(dir, 'alone.sqlite'), now: () => now });
     expect(alone.onOtherDesks).toBeUndefined();
-    void alone.close();
+    // The engine's status says no team (the queue shows no desks).
+    const lone = new JobStore(alone);
+    expect(lone.shared).toBe(false);
+    void lone.close();
   });
 
   it('announces the rows another desk changed, as read, with the cause remote', async () => {
     const { store: s, ledger, notice } = shared();
+    expect(s.shared).toBe(true);
     // Another desk's row (written to the ledger directly: this store did not announce it).
     const row = await ledger.insert(job());
     heard = [];
