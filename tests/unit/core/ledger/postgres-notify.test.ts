@@ -121,6 +121,9 @@ describe("another desk's changes", () => {
     console.log(`desk A's verdict in desk B's stream at most ${latencyMs} ms after its write answered`);
 
     // A review and a note by B are B's own: B hears each once, as its own write; A hears them from B.
+    // Every notice of A's writes so far has been read (reads go in commit order): none lands late.
+    const settled = await a.store.insert(newJob('settled.png'));
+    await until(() => b.heard.find((c) => c.row.id === settled.id), 'a settling marker row');
     const before = b.heard.length;
     await b.store.setReview(id, { status: 'escalated', note: 'check the source', at: Date.now() });
     await until(
@@ -147,6 +150,9 @@ describe("another desk's changes", () => {
       generation: 'media-client',
     });
     await until(() => b.heard.find((c) => c.row.id === row.id && c.row.state === 'creating'), 'the claim');
+    // Every notice before this marker has been read (reads go in commit order): none is left to land late.
+    const settled = await a.store.insert(newJob('settled.png'));
+    await until(() => b.heard.find((c) => c.row.id === settled.id), 'the first marker row');
     const heard = b.heard.length;
     expect(await a.ledger.renewLeases(Date.now())).toBe(1);
     const marker = await a.store.insert(newJob('marker.png'));
