@@ -137,7 +137,8 @@ describe('shared polling', () => {
       const two = await queriesFor20(second.url, 1);
       for (const h of desks.splice(0)) await h.close();
       expect(one).toBeGreaterThan(0);
-      // Measured: one desk 5 to 7, two desks 7 (14 when each desk polled every record itself).
+      // Measured: one desk 5 to 11 (machine load), two desks 7 to 10; 14 against 7 when each desk
+      // polled every record itself.
       expect(two).toBeLessThanOrEqual(one * 1.5 + 1);
     } finally {
       await second.drop();

@@ -253,8 +253,14 @@ export class Poller implements Disposable {
         if (!deps.blocks.isOpen(plan.type)) return false; // a lifted block wakes the poller
         const startedAt = now;
         // Shared polling: only the records this desk polls this round (another desk may hold some).
-        const mine = await this.claim(plan.type === 'get' ? [plan.id] : plan.ids, now, tuning);
-        if (!mine.length) return true;
+        // A list round answers for every record it finds, so it claims all this desk waits for:
+        // the desk that lists first polls them all, and no other desk lists for the rest.
+        const claimed = new Set(
+          await this.claim(plan.type === 'get' ? [plan.id] : mine.map((e) => e.id), now, tuning),
+        );
+        const ids = plan.type === 'get' ? [plan.id] : plan.ids;
+        const asked = ids.filter((id) => claimed.has(id));
+        if (!asked.length) return true;
         try {
           if (plan.type === 'get') {
             const entry = this.pending.get(plan.id)!;
@@ -262,7 +268,7 @@ export class Poller implements Disposable {
             deps.blocks.succeeded('get', startedAt);
             await this.apply(entry, record, true, startedAt, false);
           } else {
-            await this.listAndApply(mine, plan.limit, tuning, startedAt);
+            await this.listAndApply(asked, plan.limit, tuning, startedAt);
           }
           this.retryAttempts = 0;
           return true;
