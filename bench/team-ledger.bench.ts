@@ -314,7 +314,7 @@ async function runLayout(cluster: PostgresCluster, layout: Layout, latencyMs: nu
         `every file had its verdict, but ${state?.open} of ${state?.rows} rows were still open ` +
           `${SETTLE_GRACE_MS / 1000} s later (the ledger holds ${state?.rows} rows for ${FILES} files)`,
       );
-    if (state && state.doneNames < FILES)
+    if (finished && state && state.doneNames < FILES)
       notes.push(`${FILES - state.doneNames} not done (failed or skipped)`);
     return {
       layout,
