@@ -64,6 +64,8 @@ const UNREACHABLE_MESSAGES = [
   /connection terminated/i,
   /timeout expired/i,
   /connection timeout/i,
+  // pg-pool's connectionTimeoutMillis: the server (or this machine) too busy to answer in time.
+  /timeout exceeded when trying to connect/i,
   /Client has encountered a connection error/i,
   /Connection terminated unexpectedly/i,
 ];

@@ -65,6 +65,13 @@ describe('what a PostgreSQL failure means for people', () => {
     expect(problem.message).not.toContain('s3cret');
   });
 
+  it("pg-pool's connect timeout (a busy server or machine) is 'cannot reach now', not a failure: a watching desk waits instead of exiting", () => {
+    // Seen in the three-desk test: a desk exited 1 with "... failed: timeout exceeded when trying to connect".
+    const e = new Error('timeout exceeded when trying to connect');
+    expect(isUnreachable(e)).toBe(true);
+    expect(describePostgresError(e, PLACE).kind).toBe('unreachable');
+  });
+
   it('keeps a problem already described', () => {
     const p = new LedgerProblem('newer-schema', 'update');
     expect(describePostgresError(p, PLACE)).toBe(p);
