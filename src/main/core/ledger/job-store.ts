@@ -23,6 +23,8 @@ import type {
   ReadChanged,
   TakeOverOptions,
 } from './ledger';
+import { foundExisting } from './ledger';
+import type { TeamMount } from './team-folders';
 
 /**
  * What committed a change: a new row, a state change, a claim, fields, a review, a timeline note;
@@ -70,8 +72,10 @@ export class JobStore implements Ledger {
 
   // --- writes: each announces what it committed -------------------------------------------
 
+  /** A row found instead of made (another desk saw the file first) is announced as an update: no second row in any view. */
   async insert(job: NewJob): Promise<JobRecord> {
-    return this.announce('insert', await this.ledger.insert(job));
+    const row = await this.ledger.insert(job);
+    return this.announce(foundExisting(row) ? 'update' : 'insert', row);
   }
 
   async transition(
@@ -121,6 +125,12 @@ export class JobStore implements Ledger {
   /** Whether other desks write to this ledger too (it tells of their changes). */
   get shared(): boolean {
     return this.others !== null;
+  }
+  get teamLedger(): boolean {
+    return this.ledger.teamLedger;
+  }
+  mountTeamFolders(mounts: readonly TeamMount[]): Promise<void> {
+    return this.ledger.mountTeamFolders(mounts);
   }
   /** Lease renewals change nothing people see: not announced. */
   renewLeases(now: number, ids?: readonly number[]): Promise<number> {

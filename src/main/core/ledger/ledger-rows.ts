@@ -14,6 +14,7 @@ import {
   type VerdictLabel,
 } from '../../../shared/domain';
 import type { JobPatch, JobRecord } from './ledger';
+import type { TeamMounts } from './team-folders';
 
 /** Outcomes that say nothing about the file's content: when it shows up again, it is checked. */
 export const UNKNOWN_AGAIN_CODES: readonly string[] = ['VANISHED', 'FOLDER_REMOVED', 'CHANGED', 'UNREADABLE'];
@@ -90,6 +91,33 @@ export function patchColumns(patch: JobPatch): PatchColumn[] {
   return out;
 }
 
+/**
+ * The key columns a patch that moves a file (`path`) also writes: the new path relative to its
+ * team folder, or no key when it left every team folder. Nothing when the patch keeps the path.
+ */
+export function keyColumns(patch: JobPatch, mounts: TeamMounts): PatchColumn[] {
+  if (patch.path === undefined) return [];
+  const key = mounts.keyOf(patch.path, patch.folderId);
+  return [
+    { col: 'team_folder', value: key?.teamFolderId ?? null },
+    { col: 'rel_path', value: key?.relPath ?? null },
+  ];
+}
+
+/**
+ * Whether an insert of a team folder's file takes the file's latest row instead of making one:
+ * the row is still `waiting` (being looked at), or it is this version and has not ended
+ * `skipped` or `failed` (which a new sighting checks again). Pure.
+ */
+export function takesInsert(
+  latest: Pick<JobRow, 'state' | 'size' | 'mtime_ms'>,
+  job: { size: number; mtimeMs: number },
+): boolean {
+  if (latest.state === 'waiting') return true;
+  if (latest.state === 'skipped' || latest.state === 'failed') return false;
+  return latest.size === Math.floor(job.size) && latest.mtime_ms === Math.floor(job.mtimeMs);
+}
+
 /** A row of `jobs` as either database returns it (SQLite: 0/1 for booleans; PostgreSQL: booleans). */
 export interface JobRow {
   id: number;
@@ -126,6 +154,9 @@ export interface JobRow {
   records_created: number;
   desk?: string | null;
   lease_until?: number | null;
+  /** The team folder's id and the path relative to it (team folders); null for other rows. */
+  team_folder?: string | null;
+  rel_path?: string | null;
   created_at: number;
   updated_at: number;
   done_at: number | null;
@@ -150,13 +181,17 @@ function parseJson(text: string | null): unknown {
   }
 }
 
-/** The JobRecord of a row. */
-export function toRecord(r: JobRow): JobRecord {
+/**
+ * The JobRecord of a row. With `mounts`, a row of a team folder this desk watches gets this
+ * desk's own path and folder (the row keeps the path relative to the team folder).
+ */
+export function toRecord(r: JobRow, mounts?: TeamMounts): JobRecord {
+  const here = mounts ? mounts.local(r) : { path: r.path, folderId: r.folder_id };
   return {
     id: r.id,
-    path: r.path,
+    path: here.path,
     name: r.name,
-    folderId: r.folder_id,
+    folderId: here.folderId,
     size: r.size,
     mtimeMs: r.mtime_ms,
     sha256: r.sha256,

@@ -17,6 +17,7 @@ import type {
   VerdictLabel,
 } from '../../../shared/domain';
 import type { Disposable } from '../ports';
+import type { TeamMount } from './team-folders';
 
 /** A ledger row: the Job the UI sees plus what only the engine may know. */
 export interface JobRecord extends Job {
@@ -117,6 +118,23 @@ export interface ProcessingSample {
 /** The two API call quotas. */
 export type QuotaKind = 'query' | 'mutation';
 
+/**
+ * Rows that `insert` did not make because the file version already had one (a team folder's
+ * file another desk, or this one, saw first): the caller gets that row instead.
+ */
+const FOUND_EXISTING = new WeakSet<JobRecord>();
+
+/** Mark a row `insert` found instead of making one (adapters only). */
+export function markFoundExisting(row: JobRecord): JobRecord {
+  FOUND_EXISTING.add(row);
+  return row;
+}
+
+/** Whether `insert` returned a row that was already there (someone saw the file first). */
+export function foundExisting(row: JobRecord): boolean {
+  return FOUND_EXISTING.has(row);
+}
+
 /** The key of a file version: path, size and whole-millisecond mtime. */
 export function fileKey(path: string, size: number, mtimeMs: number): string {
   return `${path}\u0000${size}\u0000${Math.floor(mtimeMs)}`;
@@ -149,7 +167,23 @@ export interface TakeOverOptions {
 export interface Ledger {
   /** The desk this ledger writes for (leases.ts): every insert, claim and transition names it. */
   readonly desk: string;
-  /** Insert a row in `waiting` or `queued`; its first timeline entry is written with it. */
+  /**
+   * Whether desks share this ledger (PostgreSQL): its watched folders get team identities
+   * (marker files) and their files are keyed by team folder. False for the embedded one.
+   */
+  readonly teamLedger: boolean;
+  /**
+   * This desk's team folders (see team-folders.ts): from now on a file under one of them is keyed
+   * by (team folder id, relative path), and rows of them read back with this desk's own path and
+   * folder id. Replaces the previous set.
+   */
+  mountTeamFolders(mounts: readonly TeamMount[]): Promise<void>;
+  /**
+   * Insert a row in `waiting` or `queued`; its first timeline entry is written with it.
+   * For a file of a team folder the insert is atomic across desks: when the file's latest row is
+   * still `waiting`, or is this version and not `skipped` or `failed`, that row is returned
+   * instead (`foundExisting` tells), so a version seen by two desks at once is one row.
+   */
   insert(job: NewJob): Promise<JobRecord>;
   get(id: number): Promise<JobRecord | null>;
   /**
@@ -219,7 +253,7 @@ export interface Ledger {
   findDoneByHash(sha256: string, model: string, simulated: boolean): Promise<JobRecord | null>;
   /** Queued jobs with these bytes and model that do not force a new check. */
   listQueuedTwins(sha256: string, model: string, simulated: boolean): Promise<JobRecord[]>;
-  /** The newest row for this path. */
+  /** The newest row for this path (in a team folder: for its key, whichever desk made it). */
   findLatestByPath(path: string): Promise<JobRecord | null>;
   /**
    * Keys (fileKey) of every file version that has an outcome or is on its way: the watcher skips

@@ -144,6 +144,17 @@ export const MIGRATIONS: readonly Migration[] = [
       `);
     },
   },
+  {
+    version: 8,
+    description: 'team folders: files keyed by (team folder id, path relative to it)',
+    up(db) {
+      db.exec(`
+        ALTER TABLE jobs ADD COLUMN team_folder TEXT;
+        ALTER TABLE jobs ADD COLUMN rel_path TEXT;
+        CREATE INDEX jobs_team_key ON jobs (team_folder, rel_path, id);
+      `);
+    },
+  },
 ];
 
 /** The version a fully migrated ledger is at. */

@@ -9,6 +9,7 @@
  *
  * The URL's password stays inside the connection pool: errors and logs see the redacted URL.
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { NormalisedJobQuery } from '../../../shared/contract';
 import {
@@ -30,10 +31,13 @@ import type {
   QuotaKind,
   TakeOverOptions,
 } from './ledger';
-import { fileKey } from './ledger';
+import { fileKey, markFoundExisting } from './ledger';
+import { TeamMounts, type TeamKey, type TeamMount } from './team-folders';
 import {
+  keyColumns,
   likePattern,
   orderBy,
+  takesInsert,
   patchColumns,
   toRecord,
   UNKNOWN_AGAIN_CODES,
@@ -87,6 +91,25 @@ const DURABLE_STATES: ReadonlySet<JobState> = new Set(['uploading', 'finalizing'
 /** Key of the advisory lock migrations run under (any fixed number; "AWLEDGER" in ASCII). */
 const MIGRATION_LOCK = 0x41574c45;
 
+/** One statement inserts a row and its first timeline entry. */
+const INSERT_SQL = `WITH j AS (
+     INSERT INTO jobs (path, folder_id, name, size, mtime_ms, sha256, content_type, kind, model, state,
+         profile_id, simulated, force_recheck, created_at, updated_at, desk, team_folder, rel_path)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $16, $17, $18) RETURNING *
+   ), t AS (
+     INSERT INTO job_transitions (job_id, state, at, note) SELECT id, state, $14::bigint, $15::text FROM j
+   )
+   SELECT * FROM j`;
+
+/** The advisory lock of a team folder file's key (64 bits of its sha256): inserts of one file take turns. */
+function teamKeyLock(key: TeamKey): string {
+  return createHash('sha256')
+    .update(`${key.teamFolderId}\u0000${key.relPath}`)
+    .digest()
+    .readBigInt64BE(0)
+    .toString();
+}
+
 /** BIGINT columns come back as numbers: ids, sizes and epoch milliseconds are far below 2^53. */
 const TYPES = new pg.TypeOverrides();
 TYPES.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
@@ -100,10 +123,15 @@ export class PostgresLedger implements Ledger {
   private readonly place: LedgerUrl;
   private closed = false;
   readonly desk: string;
+  /** Desks share this ledger: watched folders get team identities. */
+  readonly teamLedger = true;
   private readonly leaseMs: number;
   readonly leasing: { leaseMs: number; renewEveryMs: number };
   /** Other desks' changes, heard on a connection of its own (postgres-notify.ts). */
   private readonly others: OtherDeskChanges;
+  private readonly mounts = new TeamMounts();
+  /** A row as this desk reads it (team folders resolved against its own mounts). */
+  private readonly rec = (row: JobRow): JobRecord => toRecord(row, this.mounts);
 
   private constructor(
     pool: pg.Pool,
@@ -216,42 +244,82 @@ export class PostgresLedger implements Ledger {
     }
   }
 
+  async mountTeamFolders(mounts: readonly TeamMount[]): Promise<void> {
+    this.mounts.set(mounts);
+  }
+
   async insert(job: NewJob): Promise<JobRecord> {
-    const now = this.now();
-    const rows = await this.query<JobRow>(
-      `WITH j AS (
-         INSERT INTO jobs (path, folder_id, name, size, mtime_ms, sha256, content_type, kind, model, state,
-             profile_id, simulated, force_recheck, created_at, updated_at, desk)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $16) RETURNING *
-       ), t AS (
-         INSERT INTO job_transitions (job_id, state, at, note) SELECT id, state, $14::bigint, $15::text FROM j
-       )
-       SELECT * FROM j`,
-      [
-        job.path,
-        job.folderId,
-        job.name,
-        Math.floor(job.size),
-        Math.floor(job.mtimeMs),
-        job.sha256 ?? null,
-        job.contentType ?? null,
-        job.kind ?? null,
-        job.model ?? null,
-        job.state,
-        job.profileId,
-        job.simulated,
-        job.forceRecheck ?? false,
-        now,
-        job.note ?? null,
-        this.desk,
-      ],
-    );
-    return toRecord(rows[0]!);
+    const key = this.mounts.keyOf(job.path, job.folderId);
+    if (!key) return this.rec((await this.query<JobRow>(INSERT_SQL, this.insertValues(job, null)))[0]!);
+    // A team folder's file: one row per version for the whole team. Under a transaction-scoped
+    // advisory lock on the key, the latest row is read (in its own statement, so it sees a row
+    // another desk committed while this one waited) and a new row is made only when none takes it.
+    const { found, row } = await this.inTransaction(async (client) => {
+      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [teamKeyLock(key)]);
+      const latest = await client.query<JobRow>(
+        'SELECT * FROM jobs WHERE team_folder = $1 AND rel_path = $2 ORDER BY id DESC LIMIT 1',
+        [key.teamFolderId, key.relPath],
+      );
+      const l = latest.rows[0];
+      if (l && takesInsert(l, job)) return { found: true, row: l };
+      const made = await client.query<JobRow>(INSERT_SQL, this.insertValues(job, key));
+      return { found: false, row: made.rows[0]! };
+    });
+    return found ? markFoundExisting(this.rec(row)) : this.rec(row);
+  }
+
+  private insertValues(job: NewJob, key: TeamKey | null): unknown[] {
+    return [
+      job.path,
+      job.folderId,
+      job.name,
+      Math.floor(job.size),
+      Math.floor(job.mtimeMs),
+      job.sha256 ?? null,
+      job.contentType ?? null,
+      job.kind ?? null,
+      job.model ?? null,
+      job.state,
+      job.profileId,
+      job.simulated,
+      job.forceRecheck ?? false,
+      this.now(),
+      job.note ?? null,
+      this.desk,
+      key?.teamFolderId ?? null,
+      key?.relPath ?? null,
+    ];
+  }
+
+  /** Run `fn` in one transaction on one connection; a failure rolls back and becomes a LedgerProblem. */
+  private async inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient | null = null;
+    const ignore = (): void => undefined;
+    try {
+      client = await this.pool.connect();
+      client.on('error', ignore);
+      await client.query('BEGIN');
+      const out = await fn(client);
+      await client.query('COMMIT');
+      client.off('error', ignore);
+      client.release();
+      return out;
+    } catch (e) {
+      if (client) {
+        const c = client;
+        const broken = await c.query('ROLLBACK').then(
+          () => false,
+          () => true,
+        );
+        c.release(broken);
+      }
+      throw describePostgresError(e, this.place, (t) => hidePassword(t, this.place.url));
+    }
   }
 
   async get(id: number): Promise<JobRecord | null> {
     const rows = await this.query<JobRow>('SELECT * FROM jobs WHERE id = $1', [id]);
-    return rows[0] ? toRecord(rows[0]) : null;
+    return rows[0] ? this.rec(rows[0]) : null;
   }
 
   async transition(
@@ -266,7 +334,9 @@ export class PostgresLedger implements Ledger {
     const values: unknown[] = [];
     const param = (value: unknown): string => `$${values.push(value)}`;
     const state = param(to);
-    const sets = patchColumns(patch).map((c) => `${c.col} = ${param(c.value)}, `);
+    const sets = [...patchColumns(patch), ...keyColumns(patch, this.mounts)].map(
+      (c) => `${c.col} = ${param(c.value)}, `,
+    );
     const now = this.now();
     const at = param(now);
     sets.push(
@@ -291,20 +361,22 @@ export class PostgresLedger implements Ledger {
        SELECT * FROM j`,
       values,
     );
-    return rows[0] ? toRecord(rows[0]) : null;
+    return rows[0] ? this.rec(rows[0]) : null;
   }
 
   async update(id: number, patch: JobPatch, inState?: readonly JobState[]): Promise<JobRecord | null> {
     const values: unknown[] = [];
     const param = (value: unknown): string => `$${values.push(value)}`;
-    const sets = patchColumns(patch).map((c) => `${c.col} = ${param(c.value)}, `);
+    const sets = [...patchColumns(patch), ...keyColumns(patch, this.mounts)].map(
+      (c) => `${c.col} = ${param(c.value)}, `,
+    );
     const updatedAt = param(this.now());
     const where = `id = ${param(id)}${inState ? ` AND state = ANY(${param([...inState])}::text[])` : ''}`;
     const rows = await this.query<JobRow>(
       `UPDATE jobs SET ${sets.join('')}updated_at = ${updatedAt} WHERE ${where} RETURNING *`,
       values,
     );
-    return rows[0] ? toRecord(rows[0]) : null;
+    return rows[0] ? this.rec(rows[0]) : null;
   }
 
   async addNote(id: number, note: string): Promise<void> {
@@ -328,6 +400,7 @@ export class PostgresLedger implements Ledger {
              SELECT q.id FROM jobs q
              WHERE q.state = 'queued' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= $4)
                AND (q.folder_id IS NULL OR NOT (q.folder_id = ANY($5::text[])))
+               AND (q.team_folder IS NULL OR q.team_folder = ANY($8::text[]))
                AND NOT EXISTS (
                  SELECT 1 FROM jobs e
                  WHERE e.sha256 = q.sha256 AND e.model = q.model AND e.id <> q.id AND e.simulated = $2
@@ -354,9 +427,11 @@ export class PostgresLedger implements Ledger {
         [...pausedFolderIds],
         this.desk,
         now + this.leaseMs,
+        // A team folder's file only on a desk that watches that team folder (it can open the file).
+        this.mounts.teamFolderIds(),
       ],
     );
-    return rows[0] ? toRecord(rows[0]) : null;
+    return rows[0] ? this.rec(rows[0]) : null;
   }
 
   async takeOver(
@@ -394,7 +469,7 @@ export class PostgresLedger implements Ledger {
         [...(options.exceptIds ?? [])],
       ],
     );
-    return rows.map((r) => toRecord(r));
+    return rows.map(this.rec);
   }
 
   async renewLeases(now: number, ids?: readonly number[]): Promise<number> {
@@ -467,7 +542,7 @@ export class PostgresLedger implements Ledger {
          LIMIT $${values.length + 1} OFFSET $${values.length + 2}`,
       [...values, query.limit, query.offset],
     );
-    return { total: count?.n ?? 0, jobs: rows.map(toRecord) };
+    return { total: count?.n ?? 0, jobs: rows.map(this.rec) };
   }
 
   async listByStates(states: readonly JobState[]): Promise<JobRecord[]> {
@@ -475,7 +550,7 @@ export class PostgresLedger implements Ledger {
     const rows = await this.query<JobRow>('SELECT * FROM jobs WHERE state = ANY($1::text[]) ORDER BY id', [
       [...states],
     ]);
-    return rows.map(toRecord);
+    return rows.map(this.rec);
   }
 
   async counts(): Promise<Record<JobState, number>> {
@@ -502,7 +577,7 @@ export class PostgresLedger implements Ledger {
          WHERE id = $5 RETURNING *`,
       [review.status, review.note, review.at, this.now(), id],
     );
-    return rows[0] ? toRecord(rows[0]) : null;
+    return rows[0] ? this.rec(rows[0]) : null;
   }
 
   async findDoneByHash(sha256: string, model: string, simulated: boolean): Promise<JobRecord | null> {
@@ -510,7 +585,7 @@ export class PostgresLedger implements Ledger {
       `SELECT * FROM jobs WHERE sha256 = $1 AND model = $2 AND state = 'done' AND simulated = $3 ORDER BY id LIMIT 1`,
       [sha256, model, simulated],
     );
-    return rows[0] ? toRecord(rows[0]) : null;
+    return rows[0] ? this.rec(rows[0]) : null;
   }
 
   async listQueuedTwins(sha256: string, model: string, simulated: boolean): Promise<JobRecord[]> {
@@ -519,23 +594,34 @@ export class PostgresLedger implements Ledger {
            AND NOT force_recheck ORDER BY id`,
       [sha256, model, simulated],
     );
-    return rows.map(toRecord);
+    return rows.map(this.rec);
   }
 
   async findLatestByPath(path: string): Promise<JobRecord | null> {
-    const rows = await this.query<JobRow>('SELECT * FROM jobs WHERE path = $1 ORDER BY id DESC LIMIT 1', [
-      path,
-    ]);
-    return rows[0] ? toRecord(rows[0]) : null;
+    const key = this.mounts.keyOf(path);
+    const rows = key
+      ? await this.query<JobRow>(
+          `SELECT * FROM jobs WHERE (team_folder = $1 AND rel_path = $2) OR (team_folder IS NULL AND path = $3)
+             ORDER BY id DESC LIMIT 1`,
+          [key.teamFolderId, key.relPath, path],
+        )
+      : await this.query<JobRow>('SELECT * FROM jobs WHERE path = $1 ORDER BY id DESC LIMIT 1', [path]);
+    return rows[0] ? this.rec(rows[0]) : null;
   }
 
   async knownFileKeys(): Promise<string[]> {
-    const rows = await this.query<{ path: string; size: number; mtime_ms: number }>(
-      `SELECT path, size, mtime_ms FROM jobs WHERE state <> 'waiting'
+    const rows = await this.query<{
+      path: string;
+      size: number;
+      mtime_ms: number;
+      team_folder: string | null;
+      rel_path: string | null;
+    }>(
+      `SELECT path, size, mtime_ms, team_folder, rel_path FROM jobs WHERE state <> 'waiting'
          AND (error_code IS NULL OR NOT (error_code = ANY($1::text[])))`,
       [[...UNKNOWN_AGAIN_CODES]],
     );
-    return rows.map((r) => fileKey(r.path, r.size, r.mtime_ms));
+    return rows.map((r) => fileKey(this.mounts.local({ ...r, folder_id: null }).path, r.size, r.mtime_ms));
   }
 
   async nextAttemptAfter(states: readonly JobState[], now: number): Promise<number | null> {
@@ -606,7 +692,7 @@ export class PostgresLedger implements Ledger {
       'SELECT * FROM jobs WHERE id = ANY($1::bigint[]) OR updated_at >= $2 ORDER BY id',
       [[...ids], since ?? Number.MAX_SAFE_INTEGER],
     );
-    return rows.map(toRecord);
+    return rows.map(this.rec);
   }
 
   async close(): Promise<void> {

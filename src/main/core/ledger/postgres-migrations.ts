@@ -150,6 +150,15 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       ALTER TABLE jobs ADD COLUMN poll_until BIGINT;
     `,
   },
+  {
+    version: 5,
+    description: 'team folders: files keyed by (team folder id, path relative to it)',
+    sql: `
+      ALTER TABLE jobs ADD COLUMN team_folder TEXT;
+      ALTER TABLE jobs ADD COLUMN rel_path TEXT;
+      CREATE INDEX jobs_team_key ON jobs (team_folder, rel_path, id);
+    `,
+  },
 ];
 
 /** The version a fully migrated PostgreSQL ledger is at. */

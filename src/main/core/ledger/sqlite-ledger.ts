@@ -37,11 +37,13 @@ import type {
   QuotaKind,
   TakeOverOptions,
 } from './ledger';
-import { fileKey } from './ledger';
+import { fileKey, markFoundExisting } from './ledger';
 import type { OpenLedger } from '../ports';
 import {
+  keyColumns,
   likePattern,
   orderBy,
+  takesInsert,
   patchColumns,
   toRecord,
   UNKNOWN_AGAIN_CODES,
@@ -57,6 +59,7 @@ import {
 } from './leases';
 import { deskIdentity } from './desk';
 import { migrate } from './migrations';
+import { TeamMounts, type TeamMount } from './team-folders';
 import { canTransition, TransitionError } from './transitions';
 
 export { UNKNOWN_AGAIN_CODES } from './ledger-rows';
@@ -92,8 +95,13 @@ export class SqliteLedger implements Ledger {
   private syncing: Promise<void> | null = null;
   private wal: FileHandle | null = null;
   readonly desk: string;
+  /** The embedded ledger is one desk's: nothing is shared, no folder gets a marker. */
+  readonly teamLedger = false;
   private readonly leaseMs: number;
   readonly leasing: { leaseMs: number; renewEveryMs: number };
+  private readonly mounts = new TeamMounts();
+  /** A row as this desk reads it (team folders resolved against its own mounts). */
+  private readonly rec = (row: Row): JobRecord => toRecord(row, this.mounts);
 
   private constructor(db: Database.Database, now: () => number, walFile: string | null, desk: DeskOptions) {
     this.db = db;
@@ -159,40 +167,60 @@ export class SqliteLedger implements Ledger {
     return this.db;
   }
 
+  async mountTeamFolders(mounts: readonly TeamMount[]): Promise<void> {
+    this.mounts.set(mounts);
+  }
+
   async insert(job: NewJob): Promise<JobRecord> {
     const now = this.now();
-    const row = this.db.transaction(() => {
-      const inserted = this.stmt(
-        `INSERT INTO jobs (path, folder_id, name, size, mtime_ms, sha256, content_type, kind, model, state,
-             profile_id, simulated, force_recheck, created_at, updated_at, desk)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
-      ).get(
-        job.path,
-        job.folderId,
-        job.name,
-        Math.floor(job.size),
-        Math.floor(job.mtimeMs),
-        job.sha256 ?? null,
-        job.contentType ?? null,
-        job.kind ?? null,
-        job.model ?? null,
-        job.state,
-        job.profileId,
-        job.simulated ? 1 : 0,
-        job.forceRecheck ? 1 : 0,
-        now,
-        now,
-        this.desk,
-      ) as Row;
-      this.insertTransition(inserted.id, job.state, now, job.note ?? null);
-      return inserted;
-    })();
-    return toRecord(row);
+    const key = this.mounts.keyOf(job.path, job.folderId);
+    let found: Row | undefined;
+    // IMMEDIATE: the look and the insert hold the write lock together (another connection waits).
+    const row = this.db
+      .transaction(() => {
+        if (key) {
+          const latest = this.stmt(
+            'SELECT * FROM jobs WHERE team_folder = ? AND rel_path = ? ORDER BY id DESC LIMIT 1',
+          ).get(key.teamFolderId, key.relPath) as Row | undefined;
+          if (latest && takesInsert(latest, job)) {
+            found = latest;
+            return latest;
+          }
+        }
+        const inserted = this.stmt(
+          `INSERT INTO jobs (path, folder_id, name, size, mtime_ms, sha256, content_type, kind, model, state,
+             profile_id, simulated, force_recheck, created_at, updated_at, desk, team_folder, rel_path)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+        ).get(
+          job.path,
+          job.folderId,
+          job.name,
+          Math.floor(job.size),
+          Math.floor(job.mtimeMs),
+          job.sha256 ?? null,
+          job.contentType ?? null,
+          job.kind ?? null,
+          job.model ?? null,
+          job.state,
+          job.profileId,
+          job.simulated ? 1 : 0,
+          job.forceRecheck ? 1 : 0,
+          now,
+          now,
+          this.desk,
+          key?.teamFolderId ?? null,
+          key?.relPath ?? null,
+        ) as Row;
+        this.insertTransition(inserted.id, job.state, now, job.note ?? null);
+        return inserted;
+      })
+      .immediate();
+    return found ? markFoundExisting(this.rec(row)) : this.rec(row);
   }
 
   async get(id: number): Promise<JobRecord | null> {
     const row = this.stmt('SELECT * FROM jobs WHERE id = ?').get(id) as Row | undefined;
-    return row ? toRecord(row) : null;
+    return row ? this.rec(row) : null;
   }
 
   async transition(
@@ -231,7 +259,7 @@ export class SqliteLedger implements Ledger {
     };
     const row = this.db.transaction(run)();
     if (row && DURABLE_STATES.has(to)) await this.syncWal();
-    return row ? toRecord(row) : null;
+    return row ? this.rec(row) : null;
   }
 
   async update(id: number, patch: JobPatch, inState?: readonly JobState[]): Promise<JobRecord | null> {
@@ -240,7 +268,7 @@ export class SqliteLedger implements Ledger {
     const row = this.stmt(
       `UPDATE jobs SET ${sets.map((s) => `${s}, `).join('')}updated_at = ? WHERE id = ?${stateClause} RETURNING *`,
     ).get(...values, this.now(), id, ...(inState ?? [])) as Row | undefined;
-    return row ? toRecord(row) : null;
+    return row ? this.rec(row) : null;
   }
 
   async addNote(id: number, note: string): Promise<void> {
@@ -256,6 +284,8 @@ export class SqliteLedger implements Ledger {
     pausedFolderIds: readonly string[],
     profile: ClaimProfile,
   ): Promise<JobRecord | null> {
+    // A team folder's file only on a desk that watches that team folder (it can open the file).
+    const teams = this.mounts.teamFolderIds();
     const folderClause = pausedFolderIds.length
       ? `AND (q.folder_id IS NULL OR q.folder_id NOT IN (${placeholders(pausedFolderIds.length)}))`
       : '';
@@ -265,6 +295,7 @@ export class SqliteLedger implements Ledger {
       WHERE id = (
         SELECT q.id FROM jobs q
         WHERE q.state = 'queued' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= ?) ${folderClause}
+          AND (q.team_folder IS NULL OR q.team_folder IN (${placeholders(teams.length) || 'NULL'}))
           AND NOT EXISTS (
             SELECT 1 FROM jobs e
             WHERE e.sha256 = q.sha256 AND e.model = q.model AND e.id <> q.id AND e.simulated = ?
@@ -289,12 +320,13 @@ export class SqliteLedger implements Ledger {
         now,
         now,
         ...pausedFolderIds,
+        ...teams,
         sim,
       ) as Row | undefined;
       if (claimed) this.insertTransition(claimed.id, 'creating', now, null);
       return claimed;
     })();
-    return row ? toRecord(row) : null;
+    return row ? this.rec(row) : null;
   }
 
   async takeOver(
@@ -327,7 +359,7 @@ export class SqliteLedger implements Ledger {
       }
       return out;
     })();
-    return taken.map(toRecord);
+    return taken.map(this.rec);
   }
 
   async renewLeases(now: number, ids?: readonly number[]): Promise<number> {
@@ -410,7 +442,7 @@ export class SqliteLedger implements Ledger {
     const rows = this.stmt(
       `SELECT * FROM jobs ${whereSql} ORDER BY ${orderBy(query.sort, dir)} LIMIT ? OFFSET ?`,
     ).all(...values, query.limit, query.offset) as Row[];
-    return { total, jobs: rows.map(toRecord) };
+    return { total, jobs: rows.map(this.rec) };
   }
 
   async listByStates(states: readonly JobState[]): Promise<JobRecord[]> {
@@ -418,7 +450,7 @@ export class SqliteLedger implements Ledger {
     const rows = this.stmt(
       `SELECT * FROM jobs WHERE state IN (${placeholders(states.length)}) ORDER BY id`,
     ).all(...states) as Row[];
-    return rows.map(toRecord);
+    return rows.map(this.rec);
   }
 
   async counts(): Promise<Record<JobState, number>> {
@@ -444,14 +476,14 @@ export class SqliteLedger implements Ledger {
     const row = this.stmt(
       `UPDATE jobs SET review_status = ?, review_note = ?, review_at = ?, updated_at = ? WHERE id = ? RETURNING *`,
     ).get(review.status, review.note, review.at, this.now(), id) as Row | undefined;
-    return row ? toRecord(row) : null;
+    return row ? this.rec(row) : null;
   }
 
   async findDoneByHash(sha256: string, model: string, simulated: boolean): Promise<JobRecord | null> {
     const row = this.stmt(
       `SELECT * FROM jobs WHERE sha256 = ? AND model = ? AND state = 'done' AND simulated = ? ORDER BY id LIMIT 1`,
     ).get(sha256, model, simulated ? 1 : 0) as Row | undefined;
-    return row ? toRecord(row) : null;
+    return row ? this.rec(row) : null;
   }
 
   async listQueuedTwins(sha256: string, model: string, simulated: boolean): Promise<JobRecord[]> {
@@ -459,23 +491,34 @@ export class SqliteLedger implements Ledger {
       `SELECT * FROM jobs WHERE sha256 = ? AND model = ? AND state = 'queued' AND simulated = ?
            AND force_recheck = 0 ORDER BY id`,
     ).all(sha256, model, simulated ? 1 : 0) as Row[];
-    return rows.map(toRecord);
+    return rows.map(this.rec);
   }
 
   async findLatestByPath(path: string): Promise<JobRecord | null> {
-    const row = this.stmt('SELECT * FROM jobs WHERE path = ? ORDER BY id DESC LIMIT 1').get(path) as
-      Row | undefined;
-    return row ? toRecord(row) : null;
+    const key = this.mounts.keyOf(path);
+    const row = (
+      key
+        ? this.stmt(
+            `SELECT * FROM jobs WHERE (team_folder = ? AND rel_path = ?) OR (team_folder IS NULL AND path = ?)
+               ORDER BY id DESC LIMIT 1`,
+          ).get(key.teamFolderId, key.relPath, path)
+        : this.stmt('SELECT * FROM jobs WHERE path = ? ORDER BY id DESC LIMIT 1').get(path)
+    ) as Row | undefined;
+    return row ? this.rec(row) : null;
   }
 
   async knownFileKeys(): Promise<string[]> {
     const keys: string[] = [];
     const stmt = this.stmt(
-      `SELECT path, size, mtime_ms FROM jobs WHERE state <> 'waiting'
+      `SELECT path, size, mtime_ms, team_folder, rel_path FROM jobs WHERE state <> 'waiting'
          AND (error_code IS NULL OR error_code NOT IN (${UNKNOWN_AGAIN_CODES.map((c) => `'${c}'`).join(', ')}))`,
     ).raw();
-    for (const r of stmt.iterate() as Iterable<[string, number, number]>)
-      keys.push(fileKey(r[0], r[1], r[2]));
+    for (const r of stmt.iterate() as Iterable<[string, number, number, string | null, string | null]>) {
+      const path = r[3]
+        ? this.mounts.local({ path: r[0], folder_id: null, team_folder: r[3], rel_path: r[4] }).path
+        : r[0];
+      keys.push(fileKey(path, r[1], r[2]));
+    }
     return keys;
   }
 
@@ -558,7 +601,7 @@ export class SqliteLedger implements Ledger {
   }
 
   private patchSql(patch: JobPatch): { sets: string[]; values: unknown[] } {
-    const columns = patchColumns(patch);
+    const columns = [...patchColumns(patch), ...keyColumns(patch, this.mounts)];
     return {
       sets: columns.map((c) => `${c.col} = ?`),
       // better-sqlite3 binds no booleans: SQLite keeps them as 0/1.

@@ -16,6 +16,7 @@ import { folderRemovedMessage } from '../messages';
 import { LOCAL_CODES } from '../pipeline/hints';
 import type { Clock, Disposable, Logger } from '../ports';
 import { FolderWatcher, type FileCandidate, type FolderWatcherDeps } from '../watch/folder-watcher';
+import { ensureTeamMarker } from '../watch/team-marker';
 import type { EngineSettings } from './engine-settings';
 import type { KnownFiles } from './known-files';
 import { userError } from './user-error';
@@ -53,12 +54,23 @@ interface WatchedFolder {
   started: boolean;
 }
 
+/** A folder's team identity on a team ledger, as the status shows it. */
+export interface FolderTeam {
+  /** The team folder id files are keyed by (the marker's, or `path:` and the real path as a fallback). */
+  id: string;
+  name: string;
+  /** Why the marker could not be used and what to do; null when it was. */
+  message: string | null;
+}
+
 /** The options a watcher is built with: changing one of these starts it again. */
 const WATCH_KEYS = ['recursive', 'stabilityMs', 'usePolling', 'pollIntervalMs', 'ignore'] as const;
 
 /** See the module comment. `startAll()` after the pipeline runs; `dispose()` at the end. */
 export class FolderRegistry implements Disposable {
   private readonly watchers = new Map<string, WatchedFolder>();
+  /** Team identities of the folders (team ledger only), by folder id. */
+  private readonly teams = new Map<string, FolderTeam>();
   private disposed = false;
 
   constructor(private readonly options: FolderRegistryOptions) {}
@@ -101,6 +113,13 @@ export class FolderRegistry implements Disposable {
 
   /** Walk every watched folder again (after a sleep, file events may have been lost). */
   async rescan(): Promise<void> {
+    // A folder keyed by its path because its marker could not be used: look for the marker again.
+    for (const [id, team] of [...this.teams]) {
+      const folder = this.folder(id);
+      if (!team.message || !folder) continue;
+      this.teams.delete(id);
+      await this.identify(folder).catch(() => undefined);
+    }
     await Promise.allSettled([...this.watchers.values()].map((w) => w.watcher.rescan()));
     this.options.intake.kick();
   }
@@ -190,6 +209,7 @@ export class FolderRegistry implements Disposable {
     const w = this.watchers.get(id);
     this.watchers.delete(id);
     await w?.watcher.dispose();
+    if (this.teams.delete(id)) await this.mountTeams();
     const ledger = this.options.ledger;
     for (const row of await ledger.listByStates(['waiting', 'queued'])) {
       if (row.folderId !== id) continue;
@@ -206,6 +226,49 @@ export class FolderRegistry implements Disposable {
     this.disposed = true;
     await Promise.allSettled([...this.watchers.values()].map((w) => w.watcher.dispose()));
     this.watchers.clear();
+  }
+
+  /** The team identity of a folder (team ledger), or null (a lone desk's ledger, or not known yet). */
+  team(id: string): FolderTeam | null {
+    return this.teams.get(id) ?? null;
+  }
+
+  /**
+   * On a team ledger: read the folder's marker, writing it first when there is none (see
+   * team-marker.ts), and key its files by it from now on. A marker that cannot be written (a
+   * read-only share) or read: the folder is keyed by its real path, and the log and the status
+   * say what that means. A folder that is not there yet is identified when it is.
+   */
+  private async identify(folder: FolderRecord): Promise<void> {
+    if (!this.options.ledger.teamLedger || this.teams.has(folder.id)) return;
+    const found = await ensureTeamMarker(resolve(folder.path));
+    if (this.disposed || !this.folders.some((f) => f.id === folder.id)) return;
+    if (!found.ok) {
+      this.options.logger.warn('team folder marker', { folder: folder.path, message: found.message });
+      if (found.missing) return;
+    } else {
+      this.options.logger.info(found.source === 'written' ? 'team folder marker written' : 'team folder', {
+        folder: folder.path,
+        team: found.marker.id,
+      });
+    }
+    this.teams.set(folder.id, {
+      id: found.marker.id,
+      name: found.marker.name,
+      message: found.ok ? null : found.message,
+    });
+    await this.mountTeams();
+    this.options.onChange();
+  }
+
+  /** Tell the ledger this desk's team folders; file versions other desks took become known here. */
+  private async mountTeams(): Promise<void> {
+    const mounts = [...this.teams].flatMap(([folderId, team]) => {
+      const f = this.folders.find((x) => x.id === folderId);
+      return f ? [{ teamFolderId: team.id, folderId, root: resolve(f.path) }] : [];
+    });
+    await this.options.ledger.mountTeamFolders(mounts);
+    this.options.known.load(await this.options.ledger.knownFileKeys());
   }
 
   private require(id: string): FolderRecord {
@@ -238,6 +301,11 @@ export class FolderRegistry implements Disposable {
         onGone: (p) => intake.gone(p),
         onHealth: (h) => {
           entry.health = h;
+          // A share that was not mounted at start: its team identity is read once it is there.
+          if (h.state === 'watching' && this.options.ledger.teamLedger && !this.teams.has(folder.id))
+            void this.identify(folder).catch((e: unknown) =>
+              this.options.logger.error('team folder marker', { folder: folder.path, message: String(e) }),
+            );
           this.options.onChange();
         },
       },
@@ -249,8 +317,9 @@ export class FolderRegistry implements Disposable {
       },
     );
     this.watchers.set(folder.id, entry);
-    void entry.watcher
-      .start()
+    // On a team ledger the folder's team identity comes first: its files are keyed by it.
+    void this.identify(folder)
+      .then(() => (this.watchers.get(folder.id) === entry ? entry.watcher.start() : undefined))
       .catch((e: unknown) =>
         this.options.logger.error('watching failed', { folder: folder.path, message: String(e) }),
       )

@@ -13,7 +13,7 @@
  * watcher never queues it (junk.ts skips hidden files).
  */
 import { randomBytes } from 'node:crypto';
-import { link, open, readFile, realpath, unlink, writeFile } from 'node:fs/promises';
+import { link, readFile, realpath, unlink, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 
 /** The marker's name at the root of a team folder. */
@@ -136,6 +136,8 @@ export async function ensureTeamMarker(root: string, random = randomBytes): Prom
       return problem(
         `Authenta Watch could not write its team folder marker ${TEAM_MARKER_FILE} in ${root} (${code === 'EROFS' ? 'the share is read-only' : 'no permission'}). This desk keys the folder's files by its own path, so desks that mount the share elsewhere may check them again. Let one desk with write access watch the folder first (it writes the marker), or create it once by hand; this desk reads it at its next start or rescan.`,
       );
-    return problem(`The team folder marker in ${root} could not be read or written: ${(e as Error).message}.`);
+    return problem(
+      `The team folder marker in ${root} could not be read or written: ${(e as Error).message}.`,
+    );
   }
 }

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { JobQuerySchema, type JobQuery } from '../../../../src/shared/contract';
-import { fileKey, type Ledger, type NewJob } from '../../../../src/main/core/ledger/ledger';
+import { fileKey, foundExisting, type Ledger, type NewJob } from '../../../../src/main/core/ledger/ledger';
 import { TransitionError } from '../../../../src/main/core/ledger/transitions';
 import type { DeskOptions } from '../../../../src/main/core/ledger/leases';
 
@@ -568,6 +568,97 @@ export function describeLedgerContract(name: string, makeStore: () => Promise<Le
       const proc = await ledger.transition(j.id, 'uploading', 'processing');
       expect(proc).toMatchObject({ leaseUntil: null, desk: ledger.desk });
       expect(await ledger.renewLeases(now)).toBe(0);
+    });
+  });
+
+  describe(`${name} team folders`, () => {
+    /** Desks A and B with the share `t-drop` mounted at /mnt/drop and /Volumes/drop. */
+    async function mounted(): Promise<{ a: Ledger; b: Ledger }> {
+      await ledger.close();
+      ledger = await store.open(() => now, { desk: 'anna@news-1 (aaa111)', renewEveryMs: 0 });
+      const b = await store.open(() => now, { desk: 'ben@news-2 (bbb222)', renewEveryMs: 0 });
+      others.push(b);
+      await ledger.mountTeamFolders([{ teamFolderId: 't-drop', folderId: 'fa', root: '/mnt/drop' }]);
+      await b.mountTeamFolders([{ teamFolderId: 't-drop', folderId: 'fb', root: '/Volumes/drop' }]);
+      return { a: ledger, b };
+    }
+    const others: Ledger[] = [];
+    afterEach(async () => {
+      for (const o of others.splice(0)) await o.close();
+    });
+    const seen = (root: string, folderId: string, rel = 'sub/x.png', over: Partial<NewJob> = {}): NewJob =>
+      job({ path: `${root}/${rel}`, name: rel.split('/').pop()!, folderId, state: 'waiting', ...over });
+
+    it('a file of a team folder is one row, whichever mount a desk sees it through', async () => {
+      const { a, b } = await mounted();
+      const first = await a.insert(seen('/mnt/drop', 'fa'));
+      expect(foundExisting(first)).toBe(false);
+      // B finds it under its own path, and resolves it against its own mount and folder.
+      const there = await b.findLatestByPath('/Volumes/drop/sub/x.png');
+      expect(there).toMatchObject({ id: first.id, path: '/Volumes/drop/sub/x.png', folderId: 'fb' });
+      const again = await b.insert(seen('/Volumes/drop', 'fb'));
+      expect(again).toMatchObject({ id: first.id, path: '/Volumes/drop/sub/x.png', folderId: 'fb' });
+      expect(foundExisting(again)).toBe(true);
+      expect((await a.get(first.id))!.path).toBe('/mnt/drop/sub/x.png');
+      expect((await b.list(q({}))).total).toBe(1);
+    });
+
+    it('one file version seen by two desks at once is one row, whoever saw it first', async () => {
+      const { a, b } = await mounted();
+      const rows = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          i % 2 ? b.insert(seen('/Volumes/drop', 'fb')) : a.insert(seen('/mnt/drop', 'fa')),
+        ),
+      );
+      expect(new Set(rows.map((r) => r.id)).size).toBe(1);
+      expect(rows.filter((r) => !foundExisting(r))).toHaveLength(1);
+      expect((await a.list(q({}))).total).toBe(1);
+    });
+
+    it('a new version, or a version that ended skipped, gets a row of its own', async () => {
+      const { a, b } = await mounted();
+      const first = await a.insert(seen('/mnt/drop', 'fa'));
+      await a.transition(first.id, 'waiting', 'queued', { sha256: 'h1' });
+      const changed = await b.insert(seen('/Volumes/drop', 'fb', 'sub/x.png', { size: 200 }));
+      expect(changed.id).not.toBe(first.id);
+      expect(foundExisting(changed)).toBe(false);
+      await b.transition(changed.id, 'waiting', 'skipped', { errorCode: 'VANISHED' });
+      const back = await a.insert(seen('/mnt/drop', 'fa', 'sub/x.png', { size: 200 }));
+      expect([back.id === changed.id, foundExisting(back)]).toEqual([false, false]);
+    });
+
+    it("each desk's known files and moved files are its own paths; the key stays relative", async () => {
+      const { a, b } = await mounted();
+      const row = await a.insert(seen('/mnt/drop', 'fa', 'x.png'));
+      await a.transition(row.id, 'waiting', 'queued', { sha256: 'h1' });
+      expect(await b.knownFileKeys()).toEqual([fileKey('/Volumes/drop/x.png', 100, 5_000)]);
+      expect(await a.knownFileKeys()).toEqual([fileKey('/mnt/drop/x.png', 100, 5_000)]);
+      // The after-verdict move (into _fake) moves the key with it.
+      await a.update(row.id, { path: '/mnt/drop/_fake/x.png', name: 'x.png' });
+      expect((await b.get(row.id))!.path).toBe('/Volumes/drop/_fake/x.png');
+      expect((await b.findLatestByPath('/Volumes/drop/_fake/x.png'))?.id).toBe(row.id);
+    });
+
+    it('a desk that does not watch the team folder never claims its files (it could not open them)', async () => {
+      const { a } = await mounted();
+      const c = await store.open(() => now, { desk: 'cleo@news-3 (ccc333)', renewEveryMs: 0 });
+      others.push(c);
+      const row = await a.insert(seen('/mnt/drop', 'fa', 'x.png', { state: 'queued' }));
+      expect(await c.claimNextQueued(now, [], PROFILE)).toBeNull();
+      expect(await a.claimNextQueued(now, [], PROFILE)).toMatchObject({
+        id: row.id,
+        path: '/mnt/drop/x.png',
+      });
+    });
+
+    it('files outside team folders, and files dropped on the window, keep their own rows', async () => {
+      const { a } = await mounted();
+      const dropped = job({ path: '/mnt/drop/x.png', folderId: null, state: 'waiting' });
+      const one = await a.insert(dropped);
+      const two = await a.insert(dropped);
+      expect(one.id).not.toBe(two.id);
+      const elsewhere = job({ path: '/home/anna/x.png', folderId: 'fa', state: 'waiting' });
+      expect((await a.insert(elsewhere)).id).not.toBe((await a.insert(elsewhere)).id);
     });
   });
 }
