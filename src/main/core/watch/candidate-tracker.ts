@@ -6,6 +6,7 @@
  */
 import type { Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { join, relative } from 'node:path';
 import type { FolderSettings } from '../../../shared/domain';
 import type { Disposable } from '../ports';
 import type { FolderWatcherDeps, FolderWatcherEvents } from './folder-watcher-types';
@@ -194,6 +195,33 @@ export class CandidateTracker {
       );
     }
     return true;
+  }
+
+  /**
+   * Walks subfolders (under the root) again and tracks every file there: files that arrived
+   * before chokidar watched a new folder are found. Already known files are left as they are;
+   * nothing is forgotten. Stops once `walking()` turns false; a folder gone meanwhile is skipped.
+   */
+  async walkSubfolders(
+    folders: string[],
+    isIgnoredRel: (relativePath: string) => boolean,
+    walking: () => boolean,
+  ): Promise<void> {
+    for (const folder of folders) {
+      try {
+        for await (const f of walkFolder(folder, {
+          recursive: this.settings.recursive,
+          ignore: (rel) => isIgnoredRel(relative(this.root, join(folder, rel))),
+          onError: (path, e) =>
+            this.deps.logger.debug('new folder: cannot read', { path, code: errnoCode(e) }),
+        })) {
+          if (!walking()) return;
+          this.track(f.path, f.size, f.mtimeMs);
+        }
+      } catch (e) {
+        this.deps.logger.debug('new folder: cannot walk', { folder, code: errnoCode(e) });
+      }
+    }
   }
 
   /**

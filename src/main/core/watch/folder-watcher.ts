@@ -25,6 +25,7 @@ import { CandidateTracker } from './candidate-tracker';
 import type { FolderWatcherDeps, FolderWatcherEvents, WatchFactory } from './folder-watcher-types';
 import { FolderStatus } from './folder-status';
 import { createIgnoreMatcher } from './junk';
+import { NewFolderRewalk } from './new-folder-rewalk';
 import {
   isWatchLimitError,
   nextRetryDelay,
@@ -77,6 +78,8 @@ export class FolderWatcher implements Disposable {
 
   /** Files seen and not yet stable, files taken, and the sweep that decides between them. */
   private readonly candidates: CandidateTracker;
+  /** Subfolders that appeared while watching, walked again (chokidar may miss what arrived as they were read). */
+  private readonly newFolders: NewFolderRewalk;
 
   private healthTimer: Disposable | null = null;
   private retryTimer: Disposable | null = null;
@@ -113,6 +116,7 @@ export class FolderWatcher implements Disposable {
       batchSize: Math.max(1, deps.batchSize ?? 64),
       isActive: () => !this.disposed && !this.paused,
     });
+    this.newFolders = new NewFolderRewalk(deps.clock, (folders) => this.rewalkNewFolders(folders));
   }
 
   /** The folder's current health (with the time of the last filesystem event). */
@@ -312,6 +316,11 @@ export class FolderWatcher implements Disposable {
       this.status.touch();
       this.candidates.forget(this.userPath(path));
     });
+    fsw.on('addDir', (path) => {
+      // Folders met by the initial scan were read whole; only those appearing later can race.
+      if (!live() || this.initialScan !== null || resolve(path) === this.watchRoot) return;
+      this.newFolders.add(this.userPath(path));
+    });
     fsw.on('unlinkDir', (path) => {
       if (!live()) return;
       this.status.touch();
@@ -441,12 +450,24 @@ export class FolderWatcher implements Disposable {
 
   private async closeWatcherNow(): Promise<void> {
     this.generation++;
+    this.newFolders.clear();
     const fsw = this.fsw;
     this.fsw = null;
     if (fsw !== null) await closeQuietly(fsw, this.root, this.deps.logger);
   }
 
   // --- candidates and stability -------------------------------------------------------------
+
+  /** New subfolders walked again while the same chokidar instance runs; see NewFolderRewalk. */
+  private rewalkNewFolders(folders: string[]): Promise<void> {
+    const generation = this.generation;
+    if (this.fsw === null || this.disposed || this.paused) return Promise.resolve();
+    return this.candidates.walkSubfolders(
+      folders,
+      this.isIgnoredRel,
+      () => this.generation === generation && !this.disposed && !this.paused,
+    );
+  }
 
   private isIgnoredAbsolute(path: string): boolean {
     return isIgnoredUnder(this.watchRoot, this.isIgnoredRel, path);
