@@ -12,7 +12,11 @@ class ManualClock implements Clock {
   setTimeout(fn: () => void, ms: number): Disposable {
     const timer = { due: this.t + ms, fn };
     this.timers.push(timer);
-    return { dispose: () => (this.timers = this.timers.filter((x) => x !== timer)) };
+    return {
+      dispose: () => {
+        this.timers = this.timers.filter((x) => x !== timer);
+      },
+    };
   }
   async advance(ms: number): Promise<void> {
     this.t += ms;
