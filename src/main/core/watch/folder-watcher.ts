@@ -318,7 +318,9 @@ export class FolderWatcher implements Disposable {
     });
     fsw.on('addDir', (path) => {
       // Folders met by the initial scan were read whole; only those appearing later can race.
-      if (!live() || this.initialScan !== null || resolve(path) === this.watchRoot) return;
+      // Not recursive: files in subfolders are not watched at all.
+      if (!live() || !this.settings.recursive || this.initialScan !== null) return;
+      if (resolve(path) === this.watchRoot) return;
       this.newFolders.add(this.userPath(path));
     });
     fsw.on('unlinkDir', (path) => {
