@@ -121,6 +121,10 @@ export class HeadlessRun {
         this.progress.note(`Web UI: ${this.ui.url}`);
       }
       code = this.o.once ? await this.drain() : await this.watch();
+      // Job changes reach the run in batches (every 100 ms), but the run decides to stop from the
+      // ledger: the batch with the last verdicts may not have gone out yet, and stopping drops it.
+      // Each job's last line is what the ledger holds (only jobs whose state the lines lag behind).
+      this.report((await this.allJobs()).map((job) => ({ type: 'upsert', job })));
       // The last status event may be up to a throttle interval old: count once more for the summary.
       const last = await engine.getStatus().catch(() => null);
       if (last) {
