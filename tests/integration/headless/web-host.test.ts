@@ -503,7 +503,7 @@ describe('the WebSocket', () => {
   it('close() ends every connection, drops the engine listeners and frees the port', async () => {
     const ws = await socket(host.token);
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
-    // One listener per engine event (jobs, status, folders, progress, teamLedger).
+    // One listener per engine event (jobsChanged, status, progress, openJob, teamLedger).
     expect(recording.listenerCount()).toBe(5);
     const port = host.port;
     await host.close();
