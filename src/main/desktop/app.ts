@@ -3,7 +3,6 @@
  * an engine, and shuts them down in order. The adapters (engine, settings file, keychain) come
  * from the composition root (src/main/index.ts), so tests hand in any AuthentaWatchApi.
  */
-import { existsSync, mkdirSync } from 'node:fs';
 import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { app, dialog, Notification, powerMonitor, protocol, session, shell } from 'electron';
@@ -50,8 +49,10 @@ import type { ProxyResolver } from '../core/api/proxy';
 import type { DesktopUpdater, UpdaterPort, UpdateStatus } from './updater';
 import { pickFiles, pickFolder, savePdf } from './dialogs';
 import { startDesktopUpdates } from './update-setup';
+import { createDataDir, LOG_FILE_NAME, showStartFailure, startedOrAway } from './startup';
 
 export { pdfFileName } from './dialogs';
+export { defaultLogFile, showStartFailure, START_FAILURE_TITLE } from './startup';
 export { configuredUpdateFeed, UPDATE_FEED_ENV } from './update-setup';
 
 /** What the desktop hands the engine it builds. */
@@ -136,12 +137,6 @@ export const CLOSE_TO_TRAY_NOTICE = {
   body: 'It keeps watching your folders from the tray. To stop it, choose Quit Authenta Watch in the tray menu.',
 };
 
-/** The log file's name in the logs folder (core/logger.ts FileLogSink's default). */
-const LOG_FILE_NAME = 'authenta-watch.log';
-
-/** The title of the dialog shown when the app cannot start. */
-export const START_FAILURE_TITLE = 'Authenta Watch could not start';
-
 /**
  * Starts the desktop app, or hands this launch's paths to the instance already running and
  * quits (null). Resolves once the engine runs and the tray is up. When it cannot start, it says
@@ -189,67 +184,6 @@ export async function runDesktop(options: DesktopOptions): Promise<DesktopApp | 
     await showStartFailure(error, join(logsDir, LOG_FILE_NAME));
     app.exit(1);
     return null;
-  }
-}
-
-/**
- * Tells the user why the app could not start, and where its log is (or would have been), in a
- * native dialog. Waits for ready first: before it, Linux prints the dialog's text to stderr
- * instead of showing it (electron.d.ts, dialog.showErrorBox).
- */
-export async function showStartFailure(error: unknown, logFile: string): Promise<void> {
-  const reason = error instanceof Error ? error.message : String(error);
-  console.error(`${START_FAILURE_TITLE}: ${reason}`);
-  await app.whenReady();
-  const where = existsSync(logFile)
-    ? `Details are in the log: ${logFile}`
-    : `No log could be written (it would be at ${logFile}).`;
-  dialog.showErrorBox(START_FAILURE_TITLE, `${reason}\n\n${where}`);
-}
-
-/** The default data folder's log file, for a failure before runDesktop knew its options. */
-export function defaultLogFile(): string {
-  return join(defaultDataDir(process.platform, process.env, homedir()), 'logs', LOG_FILE_NAME);
-}
-
-/**
- * Waits for the engine's start, unless its team ledger's server turns out to be away first:
- * true when it started, false when it waits for the server (the start goes on in the background).
- * A start that fails before that fails here.
- */
-async function startedOrAway(
-  starting: Promise<void>,
-  connection: LedgerConnectionWatch | null,
-): Promise<boolean> {
-  if (!connection) {
-    await starting;
-    return true;
-  }
-  let listener: { dispose(): void } | null = null;
-  const away = new Promise<false>((resolve) => {
-    const check = (): void => {
-      if (connection.state.connection === 'away') resolve(false);
-    };
-    listener = connection.onDidChange(check);
-    check();
-  });
-  try {
-    return await Promise.race([starting.then(() => true as const), away]);
-  } finally {
-    (listener as { dispose(): void } | null)?.dispose();
-  }
-}
-
-function createDataDir(dataDir: string): void {
-  try {
-    mkdirSync(dataDir, { recursive: true });
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'unknown error';
-    throw new Error(
-      `Authenta Watch keeps its settings, queue and log in ${dataDir}, but could not create that folder (${code}). ` +
-        'Check that your account may write there and that the disk has free space, then start it again.',
-      { cause: error },
-    );
   }
 }
 
