@@ -58,6 +58,36 @@ export interface WsApiOptions {
   callTimeoutMs?: number;
   /** Reconnect delays: from `initialMs`, doubling, at most `maxMs` (defaults 250 ms and 10 s). */
   backoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * A socket the page opened before its script ran (public/early-connect.js, see takeEarlySocket):
+   * the first connection, when it is for this address and token and not closed.
+   */
+  firstSocket?: EarlySocket | null;
+}
+
+/** The socket public/early-connect.js opened, with the messages that came before the client took it. */
+export interface EarlySocket {
+  token: string;
+  url: string;
+  socket: SocketLike;
+  /** The data of every message received so far, in order. */
+  messages: unknown[];
+}
+
+/**
+ * The socket public/early-connect.js opened for `token`, once (it is removed from the page); null
+ * when there is none. Its messages go to a list until the client takes it.
+ */
+export function takeEarlySocket(token: string | null): EarlySocket | null {
+  const page = globalThis as { authentaEarlySocket?: EarlySocket };
+  const early = page.authentaEarlySocket;
+  delete page.authentaEarlySocket;
+  if (!early) return null;
+  if (early.token !== token) {
+    early.socket.close();
+    return null;
+  }
+  return early;
 }
 
 /** `connecting`: first attempt; `reconnecting`: lost and trying again; `closed`: by `close()`. */
@@ -129,19 +159,31 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
     for (const l of [...connectionListeners]) safely(() => l(next));
   }
 
-  function connect(): void {
+  /** The early socket, when it is this client's to take: this address and token, not closing. */
+  function adoptable(): EarlySocket | null {
+    const early = options.firstSocket;
+    if (!early) return null;
+    if (early.url === url && early.token === tokenNow() && early.socket.readyState <= OPEN) return early;
+    early.socket.close();
+    return null;
+  }
+
+  function connect(first: EarlySocket | null = null): void {
     reconnectTimer = null;
     setState(everOpened ? 'reconnecting' : 'connecting');
     let ws: SocketLike;
-    try {
-      const token = tokenNow();
-      ws = token ? new Impl(url, wsProtocols(token)) : new Impl(url);
-    } catch {
-      scheduleReconnect();
-      return;
+    if (first) ws = first.socket;
+    else {
+      try {
+        const token = tokenNow();
+        ws = token ? new Impl(url, wsProtocols(token)) : new Impl(url);
+      } catch {
+        scheduleReconnect();
+        return;
+      }
     }
     socket = ws;
-    ws.onopen = () => {
+    const onOpen = (): void => {
       if (socket !== ws) return;
       attempt = 0;
       sendSubscription();
@@ -154,10 +196,14 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
       setState('open');
       if (reconnected) refreshStatus();
     };
+    ws.onopen = onOpen;
+    const receive = (data: unknown): void => {
+      const message = parseServerMessage(typeof data === 'string' ? data : String(data));
+      if (message) handle(message);
+    };
     ws.onmessage = (ev) => {
       if (socket !== ws) return;
-      const message = parseServerMessage(typeof ev.data === 'string' ? ev.data : String(ev.data));
-      if (message) handle(message);
+      receive(ev.data);
     };
     ws.onclose = () => {
       if (socket !== ws) return;
@@ -169,6 +215,12 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
     ws.onerror = () => {
       // A close event always follows; it decides what to do.
     };
+    if (first) {
+      // What the host sent before the take-over (its hello), in order; then, if it is open
+      // already, what its open event would have done.
+      for (const data of first.messages.splice(0)) receive(data);
+      if (ws.readyState === OPEN) onOpen();
+    }
   }
 
   function scheduleReconnect(): void {
@@ -277,7 +329,7 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
     );
   }
 
-  connect();
+  connect(adoptable());
 
   const api: WsApi = {
     ...commandsOver(COMMAND_NAMES, (command, args) => call(command, withoutTrailingUndefined(args))),
