@@ -1,6 +1,7 @@
 // The web host's WebSocket, opened while the page's script is still downloading and compiling,
-// and the browser's date and number formatting (ICU) set up meanwhile: both otherwise wait until
-// the script runs, and both are on the way to the first rows of the queue (issue 12). Plain
+// with the queue's first page asked for on it, and the browser's date and number formatting (ICU)
+// set up meanwhile: all otherwise wait until the script runs, and all are on the way to the first
+// rows of the queue (issue 12). Plain
 // script, no imports, run as soon as it arrives; the app's client takes the socket over
 // (takeEarlySocket in src/lib/ws-api.ts) and its messages so far. It must open the socket as the
 // client would (src/shared/wire-client.ts: the path, the protocols, the token's parameter and
@@ -15,7 +16,16 @@
       const socket = new WebSocket(url, ['authenta-watch', `authenta-token.${token}`]);
       const messages = [];
       socket.onmessage = (event) => messages.push(event.data);
-      window.authentaEarlySocket = { token, url, socket, messages };
+      // The queue's first page, asked for as the queue will ask (JobsState.reload: the default
+      // filter, FIRST_PAGE_SIZE rows); the client hands the answer to that call (id 0 is never
+      // one of the client's own).
+      const first = {
+        id: 0,
+        command: 'listJobs',
+        args: [{ sort: 'createdAt', order: 'desc', offset: 0, limit: 100 }],
+      };
+      socket.addEventListener('open', () => socket.send(JSON.stringify(first)));
+      window.authentaEarlySocket = { token, url, socket, messages, first };
     }
   } catch {
     // The app connects by itself.

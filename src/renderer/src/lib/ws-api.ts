@@ -72,6 +72,11 @@ export interface EarlySocket {
   socket: SocketLike;
   /** The data of every message received so far, in order. */
   messages: unknown[];
+  /**
+   * The call the script sends once the socket is open (the queue's first page): its answer goes
+   * to the client's first call of the same command with the same arguments.
+   */
+  first?: { id: number; command: string; args: unknown[] } | null;
 }
 
 /**
@@ -149,6 +154,8 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   let nextId = 1;
   const inflight = new Map<number, Pending>();
+  /** The early script's call by command and arguments (JSON), until the client makes it. */
+  const prefetched = new Map<string, Promise<unknown>>();
   const queued: Queued[] = [];
   const listeners = new Map<EventName, Set<(payload: never) => void>>(EVENT_NAMES.map((e) => [e, new Set()]));
   const connectionListeners = new Set<(state: ConnectionState) => void>();
@@ -216,6 +223,17 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
       // A close event always follows; it decides what to do.
     };
     if (first) {
+      const early = first.first;
+      if (early) {
+        // Its answer may be among the messages already received: wait for it before reading them.
+        const command = early.command as CommandName;
+        const answer = new Promise<unknown>((resolve, reject) => {
+          inflight.set(early.id, { command, resolve, reject });
+        });
+        answer.catch(() => undefined);
+        prefetched.set(callKey(command, early.args), answer);
+        nextId = Math.max(nextId, early.id + 1);
+      }
       // What the host sent before the take-over (its hello), in order; then, if it is open
       // already, what its open event would have done.
       for (const data of first.messages.splice(0)) receive(data);
@@ -274,6 +292,12 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
   }
 
   function call<T>(command: CommandName, args: unknown[]): Promise<T> {
+    const key = callKey(command, args);
+    const early = prefetched.get(key);
+    if (early) {
+      prefetched.delete(key);
+      return early as Promise<T>;
+    }
     return new Promise<T>((resolve, reject) => {
       if (closedForGood) {
         reject(
@@ -502,6 +526,11 @@ function withoutTrailingUndefined(args: unknown[]): unknown[] {
   let end = args.length;
   while (end > 0 && args[end - 1] === undefined) end -= 1;
   return args.slice(0, end);
+}
+
+/** A call's command and arguments as one string: the same call, the same key. */
+function callKey(command: string, args: unknown[]): string {
+  return `${command} ${JSON.stringify(args)}`;
 }
 
 function hostOf(url: string): string {

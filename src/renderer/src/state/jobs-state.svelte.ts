@@ -65,9 +65,15 @@ export interface RowProgress {
   msLeft: number | null;
 }
 
+/**
+ * Rows of the first page: a screen even on a tall display. public/early-connect.js asks for the
+ * first page before the app runs, with this size.
+ */
+export const FIRST_PAGE_SIZE = 100;
+
 export interface JobsStateOptions {
   now?: () => number;
-  /** Rows of the first page (shown at once); default 100, a screen even on a tall display. */
+  /** Rows of the first page (shown at once); default FIRST_PAGE_SIZE. */
   firstPageSize?: number;
   /** Rows of each later page. */
   pageSize?: number;
@@ -145,7 +151,7 @@ export class JobsState {
   ) {
     this.#api = api;
     this.#now = options.now ?? Date.now;
-    this.#firstPageSize = options.firstPageSize ?? 100;
+    this.#firstPageSize = options.firstPageSize ?? FIRST_PAGE_SIZE;
     this.#pageSize = options.pageSize ?? 2000;
     this.#afterFirstPage = options.afterFirstPage ?? (() => afterNextFrame());
   }

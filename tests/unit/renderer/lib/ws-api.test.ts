@@ -8,6 +8,8 @@ import {
   type TokenWindow,
 } from '../../../../src/renderer/src/lib/ws-api';
 import { TOKEN_STORAGE_KEY, WS_PATH, wsProtocols } from '../../../../src/shared/wire';
+import { DEFAULT_FILTER, toQuery } from '../../../../src/renderer/src/state/job-query';
+import { FIRST_PAGE_SIZE } from '../../../../src/renderer/src/state/jobs-state.svelte';
 // The file as the page loads it (src/renderer/index.html), not built.
 import earlyConnect from '../../../../src/renderer/public/early-connect.js?raw';
 
@@ -49,11 +51,15 @@ class FakeSocket implements SocketLike {
   onmessage: ((ev: { data: unknown }) => void) | null = null;
   onclose: ((ev: unknown) => void) | null = null;
   onerror: ((ev: unknown) => void) | null = null;
+  readonly listeners: (() => void)[] = [];
   constructor(
     readonly url = 'ws://127.0.0.1:8123/ws',
     readonly protocols: string[] = [],
   ) {
     FakeSocket.made.push(this);
+  }
+  addEventListener(type: string, listener: () => void): void {
+    if (type === 'open') this.listeners.push(listener);
   }
   send(data: string): void {
     this.sent.push(JSON.parse(data));
@@ -63,6 +69,7 @@ class FakeSocket implements SocketLike {
   }
   open(): void {
     this.readyState = 1;
+    for (const l of this.listeners) l();
     this.onopen?.({});
   }
 }
@@ -149,12 +156,92 @@ describe('the socket the page opened before its script (early-connect.js)', () =
       expect(FakeSocket.made[0]?.protocols).toEqual(wsProtocols('abc-123'));
       FakeSocket.made[0]?.onmessage?.({ data: HELLO });
       expect(early?.messages).toEqual([HELLO]);
+      // Once open, it asks for the queue's first page, exactly as the queue will.
+      FakeSocket.made[0]?.open();
+      const asked = { id: 0, command: 'listJobs', args: [toQuery(DEFAULT_FILTER, 0, FIRST_PAGE_SIZE)] };
+      expect(FakeSocket.made[0]?.sent).toEqual([asked]);
+      expect(early?.first).toEqual(asked);
+      // The same JSON, key order included: the client matches the call by it.
+      expect(JSON.stringify(early?.first?.args)).toBe(JSON.stringify(asked.args));
       // Taken once; the address still carries the token for pageToken to move.
       expect(takeEarlySocket('abc-123')).toBeNull();
       expect(window.location.search).toBe('?token=abc-123');
     } finally {
       page['WebSocket'] = before;
       window.history.replaceState(null, '', '/');
+    }
+  });
+
+  it('the first page it asked for answers the client’s first identical call: no second request', async () => {
+    FakeSocket.made = [];
+    const early = new FakeSocket();
+    early.readyState = 1;
+    const query = { sort: 'createdAt', order: 'desc', offset: 0, limit: 100 } as const;
+    const page = { total: 1, offset: 0, jobs: [] };
+    const ws = createWsApi({
+      url: early.url,
+      token: 'abc',
+      WebSocketImpl: FakeSocket,
+      firstSocket: {
+        token: 'abc',
+        url: early.url,
+        socket: early,
+        messages: [HELLO, JSON.stringify({ id: 0, ok: true, result: page })],
+        first: { id: 0, command: 'listJobs', args: [query] },
+      },
+    });
+    try {
+      await expect(ws.listJobs({ ...query })).resolves.toEqual(page);
+      // Taken once: the same call again, and any other, go to the host.
+      void ws.listJobs({ ...query }).catch(() => undefined);
+      void ws.listJobs({ ...query, offset: 100 }).catch(() => undefined);
+      const sent = early.sent as { id: number; command: string }[];
+      expect(sent.filter((m) => m.command === 'listJobs').map((m) => m.id)).toEqual([1, 2]);
+    } finally {
+      ws.close();
+    }
+  });
+
+  it('an answer to it that comes after the take-over, or a lost connection, settles the call', async () => {
+    FakeSocket.made = [];
+    const early = new FakeSocket();
+    const query = { sort: 'createdAt', order: 'desc', offset: 0, limit: 100 } as const;
+    const first = { id: 0, command: 'listJobs', args: [query] };
+    const ws = createWsApi({
+      url: early.url,
+      token: 'abc',
+      WebSocketImpl: FakeSocket,
+      firstSocket: { token: 'abc', url: early.url, socket: early, messages: [], first },
+      backoff: { initialMs: 60_000 },
+    });
+    try {
+      const answer = ws.listJobs({ ...query });
+      early.open();
+      early.onmessage?.({
+        data: JSON.stringify({ id: 0, ok: true, result: { total: 0, offset: 0, jobs: [] } }),
+      });
+      await expect(answer).resolves.toEqual({ total: 0, offset: 0, jobs: [] });
+      expect((early.sent as { command?: string }[]).filter((m) => m.command === 'listJobs')).toEqual([]);
+    } finally {
+      ws.close();
+    }
+    FakeSocket.made = [];
+    const lost = new FakeSocket();
+    lost.readyState = 1;
+    const ws2 = createWsApi({
+      url: lost.url,
+      token: 'abc',
+      WebSocketImpl: FakeSocket,
+      firstSocket: { token: 'abc', url: lost.url, socket: lost, messages: [], first },
+      backoff: { initialMs: 60_000 },
+    });
+    try {
+      const answer = ws2.listJobs({ ...query });
+      lost.readyState = 3;
+      lost.onclose?.({});
+      await expect(answer).rejects.toThrow(/lost before it answered "listJobs"/);
+    } finally {
+      ws2.close();
     }
   });
 });
