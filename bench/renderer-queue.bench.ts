@@ -572,7 +572,7 @@ async function main(): Promise<void> {
     '',
     'Start-up to the first rows, median of each mark, ms from the start of navigation:',
     '',
-    '| case | HTML received | scripts and styles received | WebSocket created (modules evaluated) | DOMContentLoaded end (app mounted) | first contentful paint | WebSocket open | jobs asked | first page of jobs received | first rows | commands sent before it |',
+    '| case | HTML received | scripts and styles received | WebSocket created | DOMContentLoaded end (app mounted) | first contentful paint | WebSocket open | jobs asked | first page of jobs received | first rows | commands sent before it |',
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows.flatMap((r) => {
       const line = breakdownRow(r);

@@ -6,7 +6,14 @@ import { mount } from 'svelte';
 import './app.css';
 import App from './App.svelte';
 import { browserEffects } from './lib/effects';
-import { createWsApi, pageToken, uploadDroppedFiles, whenOpen, type WsApi } from './lib/ws-api';
+import {
+  createWsApi,
+  pageToken,
+  takeEarlySocket,
+  uploadDroppedFiles,
+  whenOpen,
+  type WsApi,
+} from './lib/ws-api';
 import { AppState, type HostConnection } from './state/app-state.svelte';
 import { browserAttentionHost } from './state/attention-state.svelte';
 import { browserPosterDrawer } from './state/media-state.svelte';
@@ -26,7 +33,8 @@ if (!api) {
   // Read once, before anything else sees the address: it takes the token out of the address bar.
   const token = pageToken();
   if (token !== null) {
-    const ws = createWsApi({ token });
+    // public/early-connect.js opened the socket while this script downloaded: usually open by now.
+    const ws = createWsApi({ token, firstSocket: takeEarlySocket(token) });
     api = ws;
     connection = ws;
     // In a browser, dropped files are uploaded into the web host's inbox.

@@ -113,6 +113,13 @@ describe('queue of 10,000 jobs', () => {
     expect(screen.getByRole('listbox', { name: 'Jobs' })).toBeTruthy();
   });
 
+  it('asks the host for the first page of jobs before anything else (its answer is the first rows)', async () => {
+    const api = new FakeApi();
+    api.jobs = [makeJob({ id: 1 })];
+    harness = await mountApp(api);
+    expect(api.calls[0]?.name).toBe('listJobs');
+  });
+
   it('patches a row in place from a change event, without reloading the list', async () => {
     const api = new FakeApi();
     thousandsOfJobs(api, 10_000);

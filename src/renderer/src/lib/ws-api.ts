@@ -58,6 +58,41 @@ export interface WsApiOptions {
   callTimeoutMs?: number;
   /** Reconnect delays: from `initialMs`, doubling, at most `maxMs` (defaults 250 ms and 10 s). */
   backoff?: { initialMs?: number; maxMs?: number };
+  /**
+   * A socket the page opened before its script ran (public/early-connect.js, see takeEarlySocket):
+   * the first connection, when it is for this address and token and not closed.
+   */
+  firstSocket?: EarlySocket | null;
+}
+
+/** The socket public/early-connect.js opened, with the messages that came before the client took it. */
+export interface EarlySocket {
+  token: string;
+  url: string;
+  socket: SocketLike;
+  /** The data of every message received so far, in order. */
+  messages: unknown[];
+  /**
+   * The call the script sends once the socket is open (the queue's first page): its answer goes
+   * to the client's first call of the same command with the same arguments.
+   */
+  first?: { id: number; command: string; args: unknown[] } | null;
+}
+
+/**
+ * The socket public/early-connect.js opened for `token`, once (it is removed from the page); null
+ * when there is none. Its messages go to a list until the client takes it.
+ */
+export function takeEarlySocket(token: string | null): EarlySocket | null {
+  const page = globalThis as { authentaEarlySocket?: EarlySocket };
+  const early = page.authentaEarlySocket;
+  delete page.authentaEarlySocket;
+  if (!early) return null;
+  if (early.token !== token) {
+    early.socket.close();
+    return null;
+  }
+  return early;
 }
 
 /** `connecting`: first attempt; `reconnecting`: lost and trying again; `closed`: by `close()`. */
@@ -119,6 +154,8 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
   let reconnectTimer: ReturnType<typeof setTimeout> | null = null;
   let nextId = 1;
   const inflight = new Map<number, Pending>();
+  /** The early script's call by command and arguments (JSON), until the client makes it. */
+  const prefetched = new Map<string, Promise<unknown>>();
   const queued: Queued[] = [];
   const listeners = new Map<EventName, Set<(payload: never) => void>>(EVENT_NAMES.map((e) => [e, new Set()]));
   const connectionListeners = new Set<(state: ConnectionState) => void>();
@@ -129,19 +166,31 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
     for (const l of [...connectionListeners]) safely(() => l(next));
   }
 
-  function connect(): void {
+  /** The early socket, when it is this client's to take: this address and token, not closing. */
+  function adoptable(): EarlySocket | null {
+    const early = options.firstSocket;
+    if (!early) return null;
+    if (early.url === url && early.token === tokenNow() && early.socket.readyState <= OPEN) return early;
+    early.socket.close();
+    return null;
+  }
+
+  function connect(first: EarlySocket | null = null): void {
     reconnectTimer = null;
     setState(everOpened ? 'reconnecting' : 'connecting');
     let ws: SocketLike;
-    try {
-      const token = tokenNow();
-      ws = token ? new Impl(url, wsProtocols(token)) : new Impl(url);
-    } catch {
-      scheduleReconnect();
-      return;
+    if (first) ws = first.socket;
+    else {
+      try {
+        const token = tokenNow();
+        ws = token ? new Impl(url, wsProtocols(token)) : new Impl(url);
+      } catch {
+        scheduleReconnect();
+        return;
+      }
     }
     socket = ws;
-    ws.onopen = () => {
+    const onOpen = (): void => {
       if (socket !== ws) return;
       attempt = 0;
       sendSubscription();
@@ -154,10 +203,14 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
       setState('open');
       if (reconnected) refreshStatus();
     };
+    ws.onopen = onOpen;
+    const receive = (data: unknown): void => {
+      const message = parseServerMessage(typeof data === 'string' ? data : String(data));
+      if (message) handle(message);
+    };
     ws.onmessage = (ev) => {
       if (socket !== ws) return;
-      const message = parseServerMessage(typeof ev.data === 'string' ? ev.data : String(ev.data));
-      if (message) handle(message);
+      receive(ev.data);
     };
     ws.onclose = () => {
       if (socket !== ws) return;
@@ -169,6 +222,23 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
     ws.onerror = () => {
       // A close event always follows; it decides what to do.
     };
+    if (first) {
+      const early = first.first;
+      if (early) {
+        // Its answer may be among the messages already received: wait for it before reading them.
+        const command = early.command as CommandName;
+        const answer = new Promise<unknown>((resolve, reject) => {
+          inflight.set(early.id, { command, resolve, reject });
+        });
+        answer.catch(() => undefined);
+        prefetched.set(callKey(command, early.args), answer);
+        nextId = Math.max(nextId, early.id + 1);
+      }
+      // What the host sent before the take-over (its hello), in order; then, if it is open
+      // already, what its open event would have done.
+      for (const data of first.messages.splice(0)) receive(data);
+      if (ws.readyState === OPEN) onOpen();
+    }
   }
 
   function scheduleReconnect(): void {
@@ -222,6 +292,12 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
   }
 
   function call<T>(command: CommandName, args: unknown[]): Promise<T> {
+    const key = callKey(command, args);
+    const early = prefetched.get(key);
+    if (early) {
+      prefetched.delete(key);
+      return early as Promise<T>;
+    }
     return new Promise<T>((resolve, reject) => {
       if (closedForGood) {
         reject(
@@ -277,7 +353,7 @@ export function createWsApi(options: WsApiOptions = {}): WsApi {
     );
   }
 
-  connect();
+  connect(adoptable());
 
   const api: WsApi = {
     ...commandsOver(COMMAND_NAMES, (command, args) => call(command, withoutTrailingUndefined(args))),
@@ -450,6 +526,11 @@ function withoutTrailingUndefined(args: unknown[]): unknown[] {
   let end = args.length;
   while (end > 0 && args[end - 1] === undefined) end -= 1;
   return args.slice(0, end);
+}
+
+/** A call's command and arguments as one string: the same call, the same key. */
+function callKey(command: string, args: unknown[]): string {
+  return `${command} ${JSON.stringify(args)}`;
 }
 
 function hostOf(url: string): string {

@@ -136,8 +136,9 @@ export class AppState {
 
   async #loadAll(): Promise<void> {
     await Promise.all([
-      this.status.load(),
+      // Asked first: the host answers in order, and its answer is the first rows (issue 12).
       this.jobs.reload(),
+      this.status.load(),
       this.account.load(),
       this.details.refresh(),
       this.settings.load(),

@@ -65,12 +65,40 @@ export interface RowProgress {
   msLeft: number | null;
 }
 
+/**
+ * Rows of the first page: a screen even on a tall display. public/early-connect.js asks for the
+ * first page before the app runs, with this size.
+ */
+export const FIRST_PAGE_SIZE = 100;
+
 export interface JobsStateOptions {
   now?: () => number;
-  /** Rows of the first page (shown at once). */
+  /** Rows of the first page (shown at once); default FIRST_PAGE_SIZE. */
   firstPageSize?: number;
   /** Rows of each later page. */
   pageSize?: number;
+  /**
+   * Waited for between the first page and the later ones, so the first rows are painted before
+   * the host and the page work on the rest; default: the next frame (afterNextFrame).
+   */
+  afterFirstPage?: () => Promise<void>;
+}
+
+/**
+ * Resolves once the browser has painted the next frame, or after `maxMs` where frames do not come
+ * (a hidden tab, a test's DOM): a frame callback, then a task after it.
+ */
+export function afterNextFrame(maxMs = 100): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, maxMs);
+    const done = (): void => {
+      clearTimeout(timer);
+      resolve();
+    };
+    const frame = (globalThis as { requestAnimationFrame?: (fn: () => void) => number })
+      .requestAnimationFrame;
+    if (frame) frame(() => setTimeout(done, 0));
+  });
 }
 
 /** A report ready to save. */
@@ -114,6 +142,7 @@ export class JobsState {
   readonly #now: () => number;
   readonly #firstPageSize: number;
   readonly #pageSize: number;
+  readonly #afterFirstPage: () => Promise<void>;
   #generation = 0;
 
   constructor(
@@ -122,8 +151,9 @@ export class JobsState {
   ) {
     this.#api = api;
     this.#now = options.now ?? Date.now;
-    this.#firstPageSize = options.firstPageSize ?? 500;
+    this.#firstPageSize = options.firstPageSize ?? FIRST_PAGE_SIZE;
     this.#pageSize = options.pageSize ?? 2000;
+    this.#afterFirstPage = options.afterFirstPage ?? (() => afterNextFrame());
   }
 
   /** Whether the filter hides some jobs. */
@@ -207,9 +237,14 @@ export class JobsState {
         if (generation !== this.#generation) return;
         this.rows = first ? page.jobs.slice() : appendPage(this.rows, page.jobs);
         this.total = Math.max(page.total, this.rows.length);
-        first = false;
         offset += page.jobs.length;
         if (page.jobs.length < limit || offset >= page.total) break;
+        if (first) {
+          // The first rows are painted before the host and this page work on the rest (issue 12).
+          await this.#afterFirstPage();
+          if (generation !== this.#generation) return;
+        }
+        first = false;
       }
       this.complete = true;
       this.total = this.rows.length;

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { JobQuery } from '../../../../src/shared/contract';
 import { JobsState } from '../../../../src/renderer/src/state/jobs-state.svelte';
 import { FakeApi, makeJob } from '../fake-api';
@@ -29,6 +29,60 @@ describe('JobsState loading', () => {
     expect(jobs.complete).toBe(true);
     expect(jobs.loading).toBe(false);
     expect(jobs.rows[0]?.id).toBe(10_000); // newest first
+  });
+
+  it('asks first for one screen of rows (100), not more: the first rows show sooner', async () => {
+    const api = new FakeApi();
+    manyJobs(api, 1_000);
+    const jobs = new JobsState(api, { afterFirstPage: async () => undefined });
+    await jobs.reload();
+    const pages = api.callsOf('listJobs').map((c) => c.args[0] as JobQuery);
+    expect(pages.map((q) => [q.offset, q.limit])).toEqual([
+      [0, 100],
+      [100, 2000],
+    ]);
+    expect(jobs.rows).toHaveLength(1_000);
+  });
+
+  it('asks for the later pages only once the first page had its frame (the first rows painted)', async () => {
+    const api = new FakeApi();
+    manyJobs(api, 3_000);
+    let open: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const jobs = new JobsState(api, { firstPageSize: 100, pageSize: 2000, afterFirstPage: () => gate });
+    const loading = jobs.reload();
+    await vi.waitFor(() => expect(jobs.rows).toHaveLength(100));
+    // The first rows are there; the engine is not asked for more until the frame is done.
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(api.callsOf('listJobs')).toHaveLength(1);
+    expect(jobs.complete).toBe(false);
+    expect(jobs.total).toBe(3_000);
+    open();
+    await loading;
+    expect(api.callsOf('listJobs').map((c) => (c.args[0] as JobQuery).offset)).toEqual([0, 100, 2100]);
+    expect(jobs.rows).toHaveLength(3_000);
+    expect(jobs.complete).toBe(true);
+  });
+
+  it('asks no later page for a filter the user has already left', async () => {
+    const api = new FakeApi();
+    manyJobs(api, 3_000);
+    const gates: (() => void)[] = [];
+    const jobs = new JobsState(api, {
+      firstPageSize: 100,
+      afterFirstPage: () => new Promise<void>((resolve) => gates.push(resolve)),
+    });
+    const first = jobs.reload();
+    await vi.waitFor(() => expect(gates).toHaveLength(1));
+    const second = jobs.setSearch('clip-0001');
+    await vi.waitFor(() => expect(api.callsOf('listJobs')).toHaveLength(2));
+    gates[0]!();
+    await first;
+    for (const g of gates) g();
+    await second;
+    const asked = api.callsOf('listJobs').map((c) => c.args[0] as JobQuery);
+    expect(asked.filter((q) => !q.search && (q.offset ?? 0) > 0)).toEqual([]);
+    expect(jobs.rows.every((j) => j.name.includes('clip-0001'))).toBe(true);
   });
 
   it('asks for the filter the user chose and shows only what the engine answered', async () => {
