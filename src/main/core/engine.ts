@@ -53,6 +53,7 @@ import { watchDiskFull } from './data-folder';
 import { JobStore } from './ledger/job-store';
 import type { EngineOptions } from './engine-options';
 import type { Ledger } from './ledger/ledger';
+import { WatchedFolderGate } from './ledger/confined-path';
 import { MediaFiles } from './media/media-files';
 import { prefetchThumbnails } from './media/thumbnail-prefetch';
 import { ThumbnailService } from './media/thumbnails';
@@ -95,6 +96,8 @@ interface Parts {
   folders: FolderRegistry;
   jobs: JobViews;
   provenance: ProvenanceService;
+  /** Which files of ledger rows this desk may touch (confined-path.ts). */
+  files: WatchedFolderGate;
 }
 
 /** The contract's `on...` methods, one per EVENTS entry: the constructor takes them from EventHub.eventApi. */
@@ -234,7 +237,13 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
       clock: this.clock,
     });
     this.parts.thumbs = thumbs;
-    this.parts.media = new MediaFiles({ job: (id) => ledger.get(id), thumbs, logger: this.logger });
+    // Rows of a team ledger are written by other desks too: their paths are checked before use.
+    const files = new WatchedFolderGate({
+      shared: ledger.teamLedger,
+      roots: () => this.settings.current.folders.map((f) => f.path),
+    });
+    this.parts.files = files;
+    this.parts.media = new MediaFiles({ job: (id) => ledger.get(id), thumbs, logger: this.logger, files });
     this.known.load(await ledger.knownFileKeys());
     await this.calls.load(ledger);
     const pipeline = new Pipeline(this.pipelineDeps(ledger), {
@@ -254,6 +263,7 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
     });
     const provenance = new ProvenanceService({
       job: (id) => ledger.get(id),
+      files,
       clock: this.clock,
       logger: this.logger,
     });
@@ -269,7 +279,9 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
     });
     this.boardListener = this.board.onChange(() => this.events.statusChanged());
     // Pictures of judged photos made ahead of the UI's request (see thumbnail-prefetch.ts).
-    this.prefetchListener = this.events.onJobsChanged((changes) => prefetchThumbnails(thumbs, changes));
+    this.prefetchListener = this.events.onJobsChanged((changes) =>
+      prefetchThumbnails(thumbs, changes, files),
+    );
     await this.profiles.start();
     await pipeline.start();
     this.folders.startAll();
@@ -298,6 +310,7 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
         pausedFolderIds: () => this.folders.pausedIds(),
       },
       progress: { report: (id, sent, size, phase) => this.events.progress(id, sent, size, phase) },
+      files: this.part('files'),
     };
   }
 
@@ -462,7 +475,11 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
 
   async addPaths(paths: string[]): Promise<DropResult> {
     const { files, rejected } = await expandPaths(paths);
-    for (const f of files) await this.pipeline.addDropped(f);
+    for (const f of files) {
+      // The user's own files, wherever they lie (confined-path.ts).
+      this.part('files').allow(f.path);
+      await this.pipeline.addDropped(f);
+    }
     return { accepted: files.length, rejected: rejected.map((r) => ({ path: r.path, reason: r.reason })) };
   }
 

@@ -17,7 +17,13 @@ import type { JobPatch, JobRecord } from './ledger';
 import type { TeamMounts } from './team-folders';
 
 /** Outcomes that say nothing about the file's content: when it shows up again, it is checked. */
-export const UNKNOWN_AGAIN_CODES: readonly string[] = ['VANISHED', 'FOLDER_REMOVED', 'CHANGED', 'UNREADABLE'];
+export const UNKNOWN_AGAIN_CODES: readonly string[] = [
+  'VANISHED',
+  'FOLDER_REMOVED',
+  'CHANGED',
+  'UNREADABLE',
+  'OUTSIDE_FOLDERS',
+];
 
 interface Column {
   col: string;

@@ -5,7 +5,8 @@
  * keeps the relative key; each desk resolves it against its own mount (`TeamMounts.local`), so
  * the path and folder every desk reads are its own. Pure bookkeeping, no I/O.
  */
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { isAbsolute, relative, sep } from 'node:path';
+import { confinedPath } from './confined-path';
 
 /** One watched folder of this desk that has a team identity. */
 export interface TeamMount {
@@ -70,7 +71,10 @@ export class TeamMounts {
   /**
    * Where this desk finds a row's file, and the folder it belongs to here: its own mount of the
    * row's team folder; the stored path and folder when the row has no team key or this desk
-   * does not watch that team folder.
+   * does not watch that team folder. A `rel_path` that would lead out of the mount (absolute, or
+   * with `..`: written by anyone with the ledger's password) is not followed: the row gets its
+   * stored path and no folder of this desk, which the file gate (confined-path.ts) refuses unless
+   * it lies in a watched folder.
    */
   local(row: {
     team_folder?: string | null;
@@ -80,6 +84,7 @@ export class TeamMounts {
   }): { path: string; folderId: string | null } {
     const mount = row.team_folder ? this.byTeam.get(row.team_folder) : undefined;
     if (!mount || row.rel_path == null) return { path: row.path, folderId: row.folder_id };
-    return { path: join(mount.root, ...row.rel_path.split('/')), folderId: mount.folderId };
+    const path = confinedPath(mount.root, row.rel_path);
+    return path === null ? { path: row.path, folderId: null } : { path, folderId: mount.folderId };
   }
 }

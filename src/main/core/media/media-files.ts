@@ -13,6 +13,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { fileTypeFromBuffer } from 'file-type';
 import parseRange from 'range-parser';
+import type { FileGate } from '../ledger/confined-path';
 import type { JobRecord } from '../ledger/ledger';
 import type { Logger } from '../ports';
 import type { Thumbnail, ThumbnailService, ThumbnailVariant } from './thumbnails';
@@ -44,6 +45,8 @@ export interface MediaDeps {
   job(id: number): Promise<JobRecord | null>;
   thumbs: ThumbnailService;
   logger: Logger;
+  /** Whether this desk may serve a row's file (a team ledger's rows are checked; see confined-path.ts). */
+  files?: FileGate;
 }
 
 /** Content types the routes serve as they are; anything else is not shown (no HTML, no SVG from disk). */
@@ -100,6 +103,11 @@ export class MediaFiles implements MediaResponder {
     try {
       const job = await this.deps.job(id);
       if (!job) return text(404, NOT_FOUND);
+      // A row whose path leads out of the watched folders is not shown, nor drawn.
+      if (await this.deps.files?.refusal(job.path, job.name)) {
+        this.deps.logger.warn('media: not served, the file is outside the watched folders', { id });
+        return text(404, NOT_FOUND);
+      }
       const response =
         match[1] === 'original'
           ? await this.original(job, request)

@@ -8,6 +8,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { Job, JobChange } from '../../../shared/domain';
+import type { FileGate } from '../ledger/confined-path';
 import type { ThumbnailService } from './thumbnails';
 
 /** A finished photo whose pictures are worth making now. */
@@ -17,12 +18,23 @@ function wanted(change: JobChange): Job | null {
   return job.state === 'done' && job.kind === 'image' && job.sha256 ? job : null;
 }
 
-/** Queue the pictures of every photo in `changes` that just got (or still has) its verdict. */
-export function prefetchThumbnails(thumbs: ThumbnailService, changes: readonly JobChange[]): void {
+/**
+ * Queue the pictures of every photo in `changes` that just got (or still has) its verdict; with
+ * `files`, only of files this desk may read (a team ledger's rows are checked; see confined-path.ts).
+ */
+export function prefetchThumbnails(
+  thumbs: ThumbnailService,
+  changes: readonly JobChange[],
+  files?: FileGate,
+): void {
   for (const change of changes) {
     const job = wanted(change);
     if (!job) continue;
-    void stat(job.path)
+    void Promise.resolve(files?.refusal(job.path, job.name))
+      .then((refused) => {
+        if (refused) throw new Error(refused);
+        return stat(job.path);
+      })
       .then((info) => {
         if (info.size !== job.size || Math.floor(info.mtimeMs) !== Math.floor(job.mtimeMs)) return;
         thumbs.prefetch({ sha256: job.sha256!, kind: 'image', path: job.path });

@@ -15,6 +15,7 @@ export const LOCAL_CODES = {
   remoteFailed: 'REMOTE_FAILED',
   remoteGone: 'REMOTE_GONE',
   folderRemoved: 'FOLDER_REMOVED',
+  outsideFolders: 'OUTSIDE_FOLDERS',
   modelUnavailable: 'MODEL_UNAVAILABLE',
   internal: 'INTERNAL',
 } as const;
@@ -33,6 +34,8 @@ const BY_CODE: Readonly<Record<string, string>> = {
     'Authenta could not analyse this file. Check that it plays or opens correctly; retry to send it again (this spends a credit).',
   REMOTE_GONE: remoteGoneMessage('verdict'),
   FOLDER_REMOVED: 'Its folder is no longer watched. Add the folder again, or drop the file on the window.',
+  OUTSIDE_FOLDERS:
+    "The team ledger names a place outside this desk's watched folders for this file, so this desk left it alone. Check the desk that wrote the row; to check the file, put it in a watched folder or drop it on the window.",
   MODEL_UNAVAILABLE:
     "The folder's model for this kind of file does not exist in the API this profile speaks: choose one the folder settings offer, then retry.",
   EMPTY_FILE: 'The file is empty: copy it again from the source; it is checked once it has content.',

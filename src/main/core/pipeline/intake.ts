@@ -22,6 +22,7 @@ import {
   modelsFor,
   supportedContentTypes,
 } from '../../../shared/models';
+import type { FileGate } from '../ledger/confined-path';
 import type { JobPatch, JobRecord, Ledger } from '../ledger/ledger';
 import { changedMessage, duplicateMessage, folderRemovedMessage, vanishedMessage } from '../messages';
 import type { Clock, Disposable, Logger } from '../ports';
@@ -178,6 +179,8 @@ export interface IntakeDeps {
   readonly profile: ProfileView;
   readonly settings: Pick<SettingsView, 'folder' | 'preferences'>;
   readonly progress: ProgressSink;
+  /** Whether this desk may read a row's file (a team ledger's rows are checked; see confined-path.ts). */
+  readonly files?: FileGate;
 }
 
 /** How the intake is tuned. */
@@ -449,6 +452,15 @@ export class Intake implements Disposable {
     const folder = this.deps.settings.folder(row.folderId);
     if (row.folderId !== null && folder === null) {
       await this.skip(row, LOCAL_CODES.folderRemoved, 'local', folderRemovedMessage(row.name));
+      return;
+    }
+    const refused = await this.deps.files?.refusal(row.path, row.name);
+    if (refused) {
+      await this.deps.ledger.transition(row.id, 'waiting', 'failed', {
+        errorCode: LOCAL_CODES.outsideFolders,
+        errorKind: 'local',
+        errorMessage: refused,
+      });
       return;
     }
     const prefs = this.deps.settings.preferences();

@@ -8,6 +8,7 @@
  */
 import { UNFINISHED_STATES, type JobState } from '../../../shared/domain';
 import { AuthentaError, isAuthentaError } from '../api/errors';
+import type { FileGate } from '../ledger/confined-path';
 import type { CommittedChange } from '../ledger/job-store';
 import type { JobPatch, JobRecord, Ledger } from '../ledger/ledger';
 import { cancelledMessage, noJobMessage, vanishedMessage } from '../messages';
@@ -41,6 +42,8 @@ export interface PipelineDeps {
   readonly profile: ProfileView;
   readonly settings: SettingsView;
   readonly progress: ProgressSink;
+  /** Whether this desk may touch a row's file (a team ledger's rows are checked; see confined-path.ts). */
+  readonly files?: FileGate;
 }
 
 /**
@@ -118,17 +121,17 @@ export class Pipeline implements Disposable {
     private readonly deps: PipelineDeps,
     options: PipelineOptions = {},
   ) {
-    const { ledger, clock, logger, random, blocks, tuning, profile, settings, progress } = deps;
+    const { ledger, clock, logger, random, blocks, tuning, profile, settings, progress, files } = deps;
     this.intake = new Intake(
-      { ledger, clock, logger, profile, settings, progress },
+      { ledger, clock, logger, profile, settings, progress, files },
       { hashConcurrency: options.hashConcurrency },
     );
     this.uploader = new Uploader(
-      { ledger, clock, logger, random, blocks, profile, settings, progress },
+      { ledger, clock, logger, random, blocks, profile, settings, progress, files },
       (outcome) => this.route(outcome),
     );
     this.poller = new Poller({ ledger, clock, logger, random, blocks, tuning, profile, settings });
-    this.followUp = new VerdictFollowUp({ ledger, clock, logger, settings });
+    this.followUp = new VerdictFollowUp({ ledger, clock, logger, settings, files });
     this.boardListener = blocks.onChange(() => this.onBoardChange());
     this.changeListener = deps.changes.onChange((changes) => this.hear(changes));
   }

@@ -3,6 +3,7 @@
  * payment), the file still the version checked before it goes out, and the sha256 of what was
  * really sent.
  */
+import type { FileGate } from '../ledger/confined-path';
 import type { JobRecord, Ledger } from '../ledger/ledger';
 import { changedMessage, vanishedMessage } from '../messages';
 import type { Clock, Logger, RemoteRecord, UploadReceipt } from '../ports';
@@ -21,6 +22,8 @@ export interface UploadDeps {
   readonly blocks: BlockBoard;
   readonly settings: Pick<SettingsView, 'folder' | 'preferences'>;
   readonly progress: ProgressSink;
+  /** Whether this desk may open a row's file (a team ledger's rows are checked; see confined-path.ts). */
+  readonly files?: FileGate;
 }
 
 /**
@@ -94,9 +97,20 @@ export async function settledByTwin(
 /**
  * Is the file still the version that was checked? If it changed, the run decides `new-version`
  * (unsent: the Pipeline queues the new version, then fails this job naming it); if it is gone or
- * unreadable, the job fails here.
+ * unreadable, or lies outside this desk's watched folders (a row another desk wrote), the job
+ * fails here.
  */
-export async function fileStillThere(ledger: Ledger, run: OutcomeList, job: JobRecord): Promise<boolean> {
+export async function fileStillThere(
+  deps: Pick<UploadDeps, 'ledger' | 'files'>,
+  run: OutcomeList,
+  job: JobRecord,
+): Promise<boolean> {
+  const { ledger } = deps;
+  const refused = await deps.files?.refusal(job.path, job.name);
+  if (refused) {
+    await failJob(ledger, job, LOCAL_CODES.outsideFolders, 'local', refused);
+    return false;
+  }
   try {
     const st = await statFile(job.path);
     if (sameVersion(st, job)) return true;

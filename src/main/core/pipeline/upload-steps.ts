@@ -93,7 +93,7 @@ export class UploadSteps {
     const { active, signal } = run;
     let job = claimed;
     if (await settledByTwin(this.deps, job)) return;
-    if (!(await fileStillThere(this.deps.ledger, run, job))) return;
+    if (!(await fileStillThere(this.deps, run, job))) return;
     // The model as this profile's API spells it (the queue may have been filled under another profile).
     const model = modelFor(active.service.generation, job.model ?? '');
     if (model === null) {
@@ -161,7 +161,7 @@ export class UploadSteps {
       await this.renew(job, run, 'the upload URL expired before the upload');
       return;
     }
-    if (!(await fileStillThere(this.deps.ledger, run, job))) return;
+    if (!(await fileStillThere(this.deps, run, job))) return;
     const size = job.size;
     let receipt: UploadReceipt;
     try {

@@ -222,6 +222,12 @@ export class Uploader implements Disposable {
     active: ActiveService,
     step: (run: Run) => Promise<void>,
   ): void {
+    // A claim that answered after dispose: the row stays claimed by this desk, and its start-up
+    // (or another desk, once the lease runs out) takes it; the ledger is about to close.
+    if (this.disposed) {
+      if (gate === 'probe') this.deps.blocks.probeAbandoned(op);
+      return;
+    }
     const controller = new AbortController();
     const task: Task = {
       controller,

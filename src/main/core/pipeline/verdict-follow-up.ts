@@ -6,6 +6,7 @@
  */
 import { basename, dirname } from 'node:path';
 import type { CommittedChange } from '../ledger/job-store';
+import type { FileGate } from '../ledger/confined-path';
 import type { JobRecord, Ledger } from '../ledger/ledger';
 import type { Clock, Disposable, Logger } from '../ports';
 import { applyAfterAction } from '../watch/after-verdict';
@@ -18,6 +19,8 @@ export interface VerdictFollowUpDeps {
   readonly clock: Clock;
   readonly logger: Logger;
   readonly settings: Pick<SettingsView, 'folder'>;
+  /** Whether this desk may move or write beside a row's file (see confined-path.ts). */
+  readonly files?: FileGate;
 }
 
 /** A committed change that is a row reaching its verdict (a write into `done`). Pure. */
@@ -71,6 +74,15 @@ export class VerdictFollowUp implements Disposable {
     const { deps } = this;
     const folder = deps.settings.folder(job.folderId);
     if (!folder || folder.after === 'none' || !job.verdict) return;
+    const refused = await deps.files?.refusal(job.path, job.name);
+    if (refused) {
+      deps.logger.warn('after-action left out: the file is outside the watched folders', { id: job.id });
+      await deps.ledger.addNote(
+        job.id,
+        `${folder.after === 'move' ? 'not moved' : 'no sidecar written'}: ${refused}`,
+      );
+      return;
+    }
     try {
       const result = await applyAfterAction(
         folder.after,
@@ -80,6 +92,7 @@ export class VerdictFollowUp implements Disposable {
         { now: deps.clock.now() },
       );
       if (result.newPath) {
+        deps.files?.allow(result.newPath);
         // The moved file's new version is known from the job store's stream (the watcher skips it).
         await deps.ledger.update(job.id, { path: result.newPath, name: basename(result.newPath) });
         await deps.ledger.addNote(job.id, `moved to ${dirname(result.newPath)}`);

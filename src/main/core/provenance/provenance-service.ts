@@ -11,6 +11,7 @@
  */
 import { open } from 'node:fs/promises';
 import type { CredentialMarks, ProvenanceReport } from '../../../shared/provenance';
+import type { FileGate } from '../ledger/confined-path';
 import type { JobRecord } from '../ledger/ledger';
 import type { Clock, Logger } from '../ports';
 import { userError } from '../services/user-error';
@@ -31,6 +32,8 @@ export interface ProvenanceServiceOptions {
   job(id: number): Promise<JobRecord | null>;
   clock: Clock;
   logger: Logger;
+  /** Whether this desk may read a row's file (a team ledger's rows are checked; see confined-path.ts). */
+  files?: FileGate;
   /** PEM trust anchors: signers chaining to them show as trusted. */
   trustAnchorsPem?: string | null;
 }
@@ -122,6 +125,8 @@ export class ProvenanceService {
         `The file is larger than ${Math.round(limit / 1024 / 1024)} MB, so it was not read for provenance.`,
       );
     }
+    const refused = await this.options.files?.refusal(job.path, job.name);
+    if (refused) return unchecked(refused);
     let bytes: Buffer;
     try {
       const handle = await open(job.path, 'r');

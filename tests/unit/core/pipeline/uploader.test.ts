@@ -11,7 +11,7 @@ import { SqliteLedger } from '../../../../src/main/core/ledger/sqlite-ledger';
 import { createLogger, MemoryLogSink } from '../../../../src/main/core/logger';
 import { BlockBoard } from '../../../../src/main/core/pipeline/blocks';
 import { recordWhatWasSent } from '../../../../src/main/core/pipeline/upload-checks';
-import { Uploader, type UploadOutcome } from '../../../../src/main/core/pipeline/uploader';
+import { Uploader, type UploaderDeps, type UploadOutcome } from '../../../../src/main/core/pipeline/uploader';
 import type { ActiveService } from '../../../../src/main/core/pipeline/views';
 import { systemClock } from '../../../../src/main/core/ports';
 import { startSimulator, type Simulator } from '../../../../src/main/sim';
@@ -23,6 +23,7 @@ let store: JobStore;
 let board: BlockBoard;
 let uploader: Uploader;
 let routed: UploadOutcome[];
+let deps: UploaderDeps;
 const logger = createLogger({ sinks: [new MemoryLogSink()] });
 
 beforeEach(async () => {
@@ -40,26 +41,24 @@ beforeEach(async () => {
     simulated: false,
   };
   routed = [];
-  uploader = new Uploader(
-    {
-      ledger: store,
-      clock: systemClock,
-      logger,
-      random: () => 0.5,
-      blocks: board,
-      profile: { active: () => active },
-      settings: {
-        folder: () => null,
-        preferences: () => defaultSettings().preferences,
-        paused: () => false,
-        pausedFolderIds: () => [],
-      },
-      progress: { report: () => undefined },
+  deps = {
+    ledger: store,
+    clock: systemClock,
+    logger,
+    random: () => 0.5,
+    blocks: board,
+    profile: { active: () => active },
+    settings: {
+      folder: () => null,
+      preferences: () => defaultSettings().preferences,
+      paused: () => false,
+      pausedFolderIds: () => [],
     },
-    async (outcome) => {
-      routed.push(outcome);
-    },
-  );
+    progress: { report: () => undefined },
+  };
+  uploader = new Uploader(deps, async (outcome) => {
+    routed.push(outcome);
+  });
 });
 afterEach(async () => {
   await uploader.dispose();
@@ -141,5 +140,32 @@ describe('recordWhatWasSent', () => {
     const sent = { sha256: job.sha256 ?? '', bytes: job.size };
     expect(await recordWhatWasSent({ ledger: store, logger }, run, job, sent)).toBe(job);
     expect(run.outcomes).toEqual([]);
+  });
+});
+
+describe('Uploader: disposed while a claim is on its way', () => {
+  it('starts nothing with the row the claim returns after dispose (it stays claimed, for start-up)', async () => {
+    const job = await queued('late.png');
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let claim: Promise<JobRecord | null> | null = null;
+    const slow = new Proxy(store, {
+      get(target, key, receiver) {
+        if (key !== 'claimNextQueued') return Reflect.get(target, key, receiver) as unknown;
+        return (...args: Parameters<JobStore['claimNextQueued']>) =>
+          (claim = held.then(() => target.claimNextQueued(...args)));
+      },
+    });
+    const late = new Uploader({ ...deps, ledger: slow }, async () => undefined);
+    late.pump();
+    for (let i = 0; i < 200 && !claim; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(claim).not.toBeNull();
+    await late.dispose();
+    release();
+    expect((await claim!)?.id).toBe(job.id);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(late.inFlight).toBe(0);
+    expect(sim.counts().posts).toBe(0);
+    expect((await store.get(job.id))?.state).toBe('creating');
   });
 });
