@@ -10,7 +10,8 @@
  * quota is back every desk goes on and each file is created and uploaded once.
  */
 import { symlink } from 'node:fs/promises';
-import { join } from 'node:path';
+import pg from 'pg';
+import { join as joinPath } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Engine } from '../../../src/main/core/engine';
 import { openPostgresLedger } from '../../../src/main/core/ledger/postgres-ledger';
@@ -28,6 +29,7 @@ import {
   type Harness,
 } from '../../helpers/engine-harness';
 import { startPostgres, type PostgresCluster, type TestDatabase } from '../../helpers/postgres';
+import type { SimulatorOptions } from '../../../src/main/sim';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
@@ -70,7 +72,7 @@ async function startDesk(a: Harness, url: string, desk: string): Promise<Engine>
   const engine = new Engine({
     ...ENGINE_ADAPTERS,
     openLedger: openPostgresLedger({ url, desk }),
-    dataDir: join(a.root, `data-${desk}`),
+    dataDir: joinPath(a.root, `data-${desk}`),
     logger: createLogger({ sinks: [new MemoryLogSink()], level: 'warn' }),
     clock: a.clock,
     settings: new InMemorySettingsStore(settings),
@@ -87,6 +89,17 @@ async function startDesk(a: Harness, url: string, desk: string): Promise<Engine>
   return engine;
 }
 
+/** One statement on the team ledger's database, as another program (or a desk that died) would write it. */
+async function sqlOn(url: string, text: string, values: unknown[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(text, values);
+  } finally {
+    await client.end();
+  }
+}
+
 async function jobsOf(engine: Engine): Promise<Job[]> {
   return (await engine.listJobs({ sort: 'createdAt', order: 'asc', limit: 1_000 })).jobs;
 }
@@ -95,33 +108,39 @@ async function quotaBlock(engine: Engine): Promise<Block | undefined> {
   return (await engine.getStatus()).blocks.find((b) => b.kind === 'quota-mutation');
 }
 
-/** Three desks on one ledger and one account, all watching the share; the Mutation quota used up. */
-async function threeDesks(): Promise<{ a: Harness; desks: { name: string; engine: Engine }[] }> {
+/** Another desk joins: it watches the share through a symlink of its own. */
+async function join(a: Harness, url: string, name: string): Promise<Engine> {
+  await symlink(a.path('share'), a.path(`mnt-${name}`));
+  const engine = await startDesk(a, url, name);
+  await engine.addFolder({ path: a.path(`mnt-${name}`), options: FAST_FOLDER });
+  await a.waitFor(
+    async () => (await engine.getStatus()).folders.every((f) => f.health.state !== 'starting'),
+    { message: `${name} watching the share` },
+  );
+  return engine;
+}
+
+/** Desks on one ledger and one account (desk-a first, then `more`), all watching the share. */
+async function teamOf(
+  sim: SimulatorOptions,
+  more: readonly string[],
+): Promise<{ a: Harness; desks: { name: string; engine: Engine }[] }> {
   db = await cluster.createDatabase('aw_team_quota');
   h = await startHarness({
-    sim: { quota: { mutation: 0 } },
+    sim,
     preferences: { quotaCooldownMs: COOLDOWN_MS },
     engine: { openLedger: openPostgresLedger({ url: db.url, desk: 'desk-a' }) },
   });
   const a = h;
   await a.watch('share');
   const desks = [{ name: 'desk-a', engine: a.engine }];
-  for (const name of ['desk-b', 'desk-c']) {
-    await symlink(a.path('share'), a.path(`mnt-${name}`));
-    const engine = await startDesk(a, db.url, name);
-    await engine.addFolder({ path: a.path(`mnt-${name}`), options: FAST_FOLDER });
-    desks.push({ name, engine });
-  }
-  await a.waitFor(
-    async () => {
-      for (const d of desks) {
-        if ((await d.engine.getStatus()).folders.some((f) => f.health.state === 'starting')) return false;
-      }
-      return true;
-    },
-    { message: 'every desk watching the share' },
-  );
+  for (const name of more) desks.push({ name, engine: await join(a, db.url, name) });
   return { a, desks };
+}
+
+/** Three desks; the Mutation quota used up. */
+function threeDesks(): ReturnType<typeof teamOf> {
+  return teamOf({ quota: { mutation: 0 } }, ['desk-b', 'desk-c']);
 }
 
 describe('the account quota on a team ledger', () => {
@@ -187,6 +206,35 @@ describe('the account quota on a team ledger', () => {
     expect(new Set(second).size).toBe(1);
     expect.soft(a.creates()).toBe(2);
 
+    // The desk that got the next probe stops while testing (a claim nobody will ever finish,
+    // written as a desk that died would leave it): nobody else tests the quota until that
+    // claim's lease runs out, then exactly one desk does, and the team goes on.
+    const leaseMs = 30_000;
+    await sqlOn(
+      db!.url,
+      `UPDATE authenta_watch.account_blocks SET probe_desk = 'desk-gone', probe_until = retry_at + $1`,
+      [leaseMs],
+    );
+    const secondRetry = second[0]!;
+    a.clock.advance(COOLDOWN_MS + 1_000); // the time has come, but desk-gone holds the probe
+    await a.waitFor(
+      () =>
+        a.logs.records.some(
+          (r) => r.msg === 'another desk tests the account block' && r.fields.desk === 'desk-gone',
+        ),
+      { message: 'desk A finding the probe held by desk-gone' },
+    );
+    expect.soft(refused()).toBe(2);
+    a.clock.advance(leaseMs); // its claim runs out
+    await a.waitFor(
+      async () => {
+        for (const d of desks) if (((await quotaBlock(d.engine))?.retryAt ?? 0) <= secondRetry) return false;
+        return true;
+      },
+      { message: 'the time after the lost probe, on every desk' },
+    );
+    expect.soft(refused()).toBe(3);
+
     // The quota is back: at the end of the next cool-down one desk's call succeeds, every desk
     // goes on, and every file is done, created and uploaded once.
     a.sim.setQuota({});
@@ -204,8 +252,69 @@ describe('the account quota on a team ledger', () => {
           `every file done on every desk; ${JSON.stringify((await jobsOf(a.engine)).map((j) => [j.name, j.state]))}`,
       },
     );
-    expect.soft(refused()).toBe(2);
+    expect.soft(refused()).toBe(3);
     for (const d of desks) expect(await quotaBlock(d.engine)).toBeUndefined();
+    const created = a.requests({ method: 'POST', route: a.api.createRoute }).filter((r) => r.status === 201);
+    expect(created.map((r) => r.name).sort()).toEqual([...names].sort());
+    expect(a.puts({ ok: true })).toHaveLength(names.length);
+  });
+
+  it('credits run out: every desk waits, one that starts later too, until someone resumes on any desk', async () => {
+    const { a, desks } = await teamOf({ credits: 0 }, ['desk-b']);
+    const refused = (): number => a.sim.requests.filter((r) => r.code === 'U007').length;
+    const credits = async (engine: Engine): Promise<Block | undefined> =>
+      (await engine.getStatus()).blocks.find((b) => b.kind === 'credits');
+    const names = ['g0.png', 'g1.png', 'g2.png', 'g3.png'];
+    const write = (name: string, i: number): Promise<string> =>
+      a.write(`share/${name}`, makePng({ marker: simMarker('fake'), padding: 40 + i }));
+
+    await write(names[0]!, 0);
+    await a.waitFor(() => refused() >= 1, { message: 'the first refused call' });
+    await a.waitFor(
+      async () => {
+        for (const d of desks) if (!(await credits(d.engine))) return false;
+        return true;
+      },
+      { message: 'the credits block on both desks' },
+    );
+    // A desk that starts now reads the block in force: it waits without a call of its own.
+    const c = await join(a, db!.url, 'desk-c');
+    desks.push({ name: 'desk-c', engine: c });
+    const block = await credits(c);
+    expect(block?.retryAt).toBeNull();
+    expect(block?.message).toMatch(/seen by desk desk-[ab]\b/);
+    expect(block?.message).toMatch(/every desk waits until someone resumes/);
+    for (const [i, name] of names.slice(1).entries()) await write(name, i + 1);
+    const waiting = (jobs: Job[]): boolean =>
+      jobs.length === names.length && jobs.every((j) => j.state === 'queued' || j.state === 'blocked');
+    await a.waitFor(
+      async () => {
+        for (const d of desks)
+          if (!waiting(await jobsOf(d.engine)) || !(await credits(d.engine))) return false;
+        return true;
+      },
+      { message: 'every file waiting on every desk' },
+    );
+    expect(refused()).toBe(1);
+
+    // Credits bought; someone resumes on desk C (not the one that met it): every desk goes on.
+    a.sim.setCredits(null);
+    await c.resumeAll();
+    const allDone = (jobs: Job[]): boolean =>
+      jobs.length === names.length && jobs.every((j) => j.state === 'done');
+    await a.waitFor(
+      async () => {
+        for (const d of desks) if (!allDone(await jobsOf(d.engine))) return false;
+        return true;
+      },
+      {
+        timeoutMs: 60_000,
+        message: async () =>
+          `every file done on every desk; ${JSON.stringify((await jobsOf(a.engine)).map((j) => [j.name, j.state]))}`,
+      },
+    );
+    expect(refused()).toBe(1);
+    for (const d of desks) expect(await credits(d.engine)).toBeUndefined();
     const created = a.requests({ method: 'POST', route: a.api.createRoute }).filter((r) => r.status === 201);
     expect(created.map((r) => r.name).sort()).toEqual([...names].sort());
     expect(a.puts({ ok: true })).toHaveLength(names.length);

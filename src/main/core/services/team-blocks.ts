@@ -211,6 +211,11 @@ export class TeamBlocks implements BlockTeam, Disposable {
     }
     // Another desk tests it: look again when its claim runs out (it may have stopped meanwhile).
     const at = Math.max(row.probeUntil ?? 0, this.o.clock.now()) + 1;
+    this.o.logger.info('another desk tests the account block', {
+      kind,
+      desk: row.probeDesk,
+      until: new Date(at).toISOString(),
+    });
     this.rechecks.set(
       kind,
       this.o.clock.setTimeout(
