@@ -198,7 +198,10 @@ export interface ProbeClaim {
  */
 export interface SharedBlocks {
   /** Record a block this desk met (or a failed probe's new time); the probe claim is dropped. */
-  set(block: Omit<SharedBlock, 'since' | 'setAt' | 'desk' | 'probeDesk' | 'probeUntil'>, now: number): Promise<void>;
+  set(
+    block: Omit<SharedBlock, 'since' | 'setAt' | 'desk' | 'probeDesk' | 'probeUntil'>,
+    now: number,
+  ): Promise<void>;
   /** The blocks in force for this account. */
   list(scope: string): Promise<SharedBlock[]>;
   /**

@@ -747,11 +747,10 @@ export class PostgresLedger implements Ledger {
     },
     lift: async (scope, kinds, startedAt) => {
       if (!kinds.length) return;
-      await this.query('DELETE FROM account_blocks WHERE scope = $1 AND kind = ANY($2::text[]) AND set_at <= $3', [
-        scope,
-        [...kinds],
-        startedAt,
-      ]);
+      await this.query(
+        'DELETE FROM account_blocks WHERE scope = $1 AND kind = ANY($2::text[]) AND set_at <= $3',
+        [scope, [...kinds], startedAt],
+      );
     },
     onChange: (listener) => {
       this.blockListeners.add(listener);

@@ -186,7 +186,8 @@ export class BlockBoard implements Disposable {
     seenBy: string | null,
   ): void {
     const current = this.blocks.get(kind);
-    if (current && this.shared.has(kind) && current.retryAt === retryAt && current.code === error.code) return;
+    if (current && this.shared.has(kind) && current.retryAt === retryAt && current.code === error.code)
+      return;
     this.set(kind, error, retryAt, { seenBy });
   }
 

@@ -188,6 +188,7 @@ export class TeamBlocks implements BlockTeam, Disposable {
     try {
       claim = await this.o.store.claimProbe(scope, kind, this.o.clock.now(), this.o.probeLeaseMs);
     } catch (e) {
+      if (this.disposed) return;
       // The team cannot be asked: test it here, as one desk alone would.
       this.o.logger.warn('the team ledger could not give the probe; this desk tests the block', {
         kind,
@@ -218,13 +219,10 @@ export class TeamBlocks implements BlockTeam, Disposable {
     });
     this.rechecks.set(
       kind,
-      this.o.clock.setTimeout(
-        () => {
-          this.rechecks.delete(kind);
-          if (!this.disposed && this.o.board.isShared(kind)) void this.claim(kind);
-        },
-        at - this.o.clock.now(),
-      ),
+      this.o.clock.setTimeout(() => {
+        this.rechecks.delete(kind);
+        if (!this.disposed && this.o.board.isShared(kind)) void this.claim(kind);
+      }, at - this.o.clock.now()),
     );
   }
 

@@ -277,7 +277,12 @@ describe('PostgresLedger durability', () => {
 
 describe("PostgresLedger: the account's blocks the desks share (the team-wide quota pause)", () => {
   const SCOPE = 'https://platform.authenta.ai/api';
-  const quota = { scope: SCOPE, kind: 'quota-mutation' as const, code: 'AA001', message: 'API limit reached' };
+  const quota = {
+    scope: SCOPE,
+    kind: 'quota-mutation' as const,
+    code: 'AA001',
+    message: 'API limit reached',
+  };
 
   async function twoDesks(): Promise<{ a: PostgresLedger; b: PostgresLedger; t: { now: number } }> {
     await emptyLedger(db.url);
@@ -287,7 +292,7 @@ describe("PostgresLedger: the account's blocks the desks share (the team-wide qu
     return { a, b, t };
   }
 
-  it('a block one desk sets is the team\'s: the others hear of it and read it, with its time and desk', async () => {
+  it("a block one desk sets is the team's: the others hear of it and read it, with its time and desk", async () => {
     const { a, b } = await twoDesks();
     try {
       let heardByB = 0;

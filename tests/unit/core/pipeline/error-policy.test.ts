@@ -366,12 +366,16 @@ describe('describeBlock on a team ledger: who met it, and that every desk waits'
     expect(b.message).toBe(
       'Not enough credits (U007, seen by desk ben). No new files are sent; files already sent still get their verdicts; every desk waits until someone resumes.',
     );
-    expect(b.action).toBe('Buy credits in the Authenta console, then resume (on any desk: it resumes every desk).');
+    expect(b.action).toBe(
+      'Buy credits in the Authenta console, then resume (on any desk: it resumes every desk).',
+    );
   });
 
   it("a desk's own block reads as before, team or not", () => {
     const own = { code: 'IAM001', message: 'Invalid credentials' };
-    expect(describeBlock('auth', own, 1, null, { seenBy: 'ben' })).toEqual(describeBlock('auth', own, 1, null));
+    expect(describeBlock('auth', own, 1, null, { seenBy: 'ben' })).toEqual(
+      describeBlock('auth', own, 1, null),
+    );
     expect(describeBlock('quota-mutation', aa001, 1, AT).message).toBe(
       'The Authenta Mutation quota is used up (AA001): no new files are sent.',
     );
