@@ -71,6 +71,7 @@ import { JobViews } from './services/job-views';
 import { ProvenanceService } from './provenance/provenance-service';
 import { KnownFiles } from './services/known-files';
 import { ProfileService } from './services/profile-service';
+import { TeamBlocks } from './services/team-blocks';
 import { TeamLedgerService } from './services/team-ledger-service';
 import { toJob } from './services/to-job';
 import type {
@@ -125,6 +126,8 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
   private started = false;
   private disposed = false;
   private boardListener: Disposable | null = null;
+  /** The account's blocks shared with the other desks of a team ledger; null on one desk's own. */
+  private teamBlocks: TeamBlocks | null = null;
   private prefetchListener: Unsubscribe | null = null;
   private dataDirLock: Disposable | null = null;
   /** The proxy routes and the upload cap every client of this engine shares (issue 14). */
@@ -187,6 +190,8 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
       network: { routes: this.routes, uploadRate: this.uploadRate },
       afterActivation: async (resume) => {
         const pipeline = this.parts?.pipeline;
+        // The profile's blocks were cleared: the team's still in force hold this desk again.
+        await this.teamBlocks?.sync();
         if (resume && pipeline) {
           await pipeline.resumeBlocked(() => true);
           pipeline.kick();
@@ -283,6 +288,8 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
       prefetchThumbnails(thumbs, changes, files),
     );
     await this.profiles.start();
+    // On a team ledger the account's blocks are the team's: those in force hold this desk too.
+    await this.startTeamBlocks(ledger);
     await pipeline.start();
     this.folders.startAll();
     this.events.statusChanged();
@@ -290,6 +297,25 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
       profile: this.profiles.activeId,
       folders: this.settings.current.folders.length,
     });
+  }
+
+  /** Share the account's blocks with the other desks (team-blocks.ts), when the ledger is shared. */
+  private async startTeamBlocks(ledger: JobStore): Promise<void> {
+    const store = ledger.sharedBlocks;
+    if (!store) return;
+    this.teamBlocks = new TeamBlocks({
+      store,
+      board: this.board,
+      clock: this.clock,
+      logger: this.logger,
+      desk: ledger.desk,
+      scope: () => {
+        const active = this.profiles.active;
+        return active && !active.simulated ? active.profile.baseUrl : null;
+      },
+      probeLeaseMs: ledger.leasing.leaseMs,
+    });
+    await this.teamBlocks.start();
   }
 
   /** The views the pipeline's stages read (each stage gets only its part; see PipelineDeps). */
@@ -330,6 +356,7 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
     await this.parts?.thumbs?.settled();
     this.boardListener?.dispose();
     this.prefetchListener?.();
+    await this.teamBlocks?.dispose();
     this.board.dispose();
     this.events.dispose();
     await this.parts?.ledger.close();
@@ -439,7 +466,8 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
 
   async resumeAll(): Promise<void> {
     this.paused = false;
-    this.board.clear();
+    // The account's blocks are lifted for every desk of a team too (team-blocks.ts).
+    this.board.resume();
     await this.pipeline.resumeBlocked(() => true);
     this.pipeline.kick();
     this.events.statusChanged();

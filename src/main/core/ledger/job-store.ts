@@ -21,6 +21,7 @@ import type {
   NewJob,
   QuotaKind,
   ReadChanged,
+  SharedBlocks,
   TakeOverOptions,
 } from './ledger';
 import { foundExisting } from './ledger';
@@ -128,6 +129,10 @@ export class JobStore implements Ledger {
   }
   get teamLedger(): boolean {
     return this.ledger.teamLedger;
+  }
+  /** The account's blocks the desks share (absent on one desk's ledger). */
+  get sharedBlocks(): SharedBlocks | undefined {
+    return this.ledger.sharedBlocks;
   }
   mountTeamFolders(mounts: readonly TeamMount[]): Promise<void> {
     return this.ledger.mountTeamFolders(mounts);

@@ -7,6 +7,7 @@
 import type { NormalisedJobQuery } from '../../../shared/contract';
 import type {
   ApiGeneration,
+  BlockKind,
   ErrorKind,
   Job,
   JobState,
@@ -163,6 +164,58 @@ export interface TakeOverOptions {
   exceptIds?: readonly number[];
 }
 
+/**
+ * An account's block as the team shares it (the team-wide quota pause, team-blocks.ts): one row
+ * per account (`scope`: the API's base URL) and kind.
+ */
+export interface SharedBlock {
+  scope: string;
+  kind: BlockKind;
+  /** The API's code (AA001, U007, ...) and message, as the desk that met it got them. */
+  code: string;
+  message: string;
+  /** When it was first met, and when it was last set (a later refusal or a failed probe). */
+  since: number;
+  setAt: number;
+  /** When one desk may test it again; null: it waits for someone to resume. */
+  retryAt: number | null;
+  /** The desk that met it (last). */
+  desk: string;
+  /** The desk testing it now, and until when that claim holds (a desk that stops loses it). */
+  probeDesk: string | null;
+  probeUntil: number | null;
+}
+
+/** What `claimProbe` found: this desk tests the block now, or how the block stands (null: lifted). */
+export interface ProbeClaim {
+  mine: boolean;
+  block: SharedBlock | null;
+}
+
+/**
+ * The account's blocks a team shares (a ledger several desks share only). Every write is one
+ * statement, and every desk hears it (`onChange`) soon after it commits.
+ */
+export interface SharedBlocks {
+  /** Record a block this desk met (or a failed probe's new time); the probe claim is dropped. */
+  set(
+    block: Omit<SharedBlock, 'since' | 'setAt' | 'desk' | 'probeDesk' | 'probeUntil'>,
+    now: number,
+  ): Promise<void>;
+  /** The blocks in force for this account. */
+  list(scope: string): Promise<SharedBlock[]>;
+  /**
+   * Claim the single test of a block whose time has come: true for exactly one desk, for
+   * `leaseMs` (then another desk may claim it: a desk that stops while testing does not hold the
+   * team forever).
+   */
+  claimProbe(scope: string, kind: BlockKind, now: number, leaseMs: number): Promise<ProbeClaim>;
+  /** Lift these blocks for every desk, unless one was set again after `startedAt` (a newer refusal). */
+  lift(scope: string, kinds: readonly BlockKind[], startedAt: number): Promise<void>;
+  /** Told when another desk sets or lifts a block, and after a lost connection is back. */
+  onChange(listener: () => void): Disposable;
+}
+
 /** The port. All methods are atomic; a state change and its timeline entry commit together. */
 export interface Ledger {
   /** The desk this ledger writes for (leases.ts): every insert, claim and transition names it. */
@@ -275,5 +328,10 @@ export interface Ledger {
    * (a lost connection), once it hears again. The job store feeds them into its stream.
    */
   onOtherDesks?(listener: OtherDesksListener): Disposable;
+  /**
+   * The account's blocks the desks share (the team-wide quota pause); absent where one desk
+   * writes alone: its blocks stay its own.
+   */
+  readonly sharedBlocks?: SharedBlocks;
   close(): Promise<void>;
 }

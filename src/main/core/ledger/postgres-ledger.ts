@@ -15,6 +15,7 @@ import type { NormalisedJobQuery } from '../../../shared/contract';
 import {
   emptyCounts,
   emptyVerdictCounts,
+  type BlockKind,
   type JobReview,
   type JobState,
   type JobTransition,
@@ -28,7 +29,10 @@ import type {
   NewJob,
   OtherDesksListener,
   ProcessingSample,
+  ProbeClaim,
   QuotaKind,
+  SharedBlock,
+  SharedBlocks,
   TakeOverOptions,
 } from './ledger';
 import { fileKey, markFoundExisting } from './ledger';
@@ -56,7 +60,7 @@ import { hidePassword, parseLedgerUrl, type LedgerUrl } from './ledger-url';
 import { describePostgresError, LedgerProblem } from './postgres-errors';
 import { PG_LEDGER_VERSION, PG_MIGRATIONS, PG_SCHEMA } from './postgres-migrations';
 import { canTransition, TransitionError } from './transitions';
-import { deskOption, OtherDeskChanges } from './postgres-notify';
+import { BLOCKS_CHANNEL, deskOption, OtherDeskChanges } from './postgres-notify';
 import type { Disposable, OpenLedger } from '../ports';
 
 /** Where the team ledger is, how it reads time, and which desk this is. */
@@ -159,6 +163,7 @@ export class PostgresLedger implements Ledger {
       read: (ids, since) => this.readChanged(ids, since),
       retry: listen.retry,
       onProblem: (message) => listen.onProblem?.(hide(message)),
+      also: { channel: BLOCKS_CHANNEL, heard: () => this.heardBlocks() },
     });
   }
 
@@ -698,9 +703,93 @@ export class PostgresLedger implements Ledger {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.blockListeners.clear();
     await this.others.dispose();
     await this.pool.end();
   }
+
+  // --- the account's blocks the desks share (the team-wide quota pause, team-blocks.ts) ---------
+
+  private readonly blockListeners = new Set<() => void>();
+
+  /** One row per account and kind (migration 6); other desks hear each change on BLOCKS_CHANNEL. */
+  readonly sharedBlocks: SharedBlocks = {
+    set: async (block, now) => {
+      await this.query(
+        `INSERT INTO account_blocks (scope, kind, code, message, since, set_at, retry_at, desk)
+           VALUES ($1, $2, $3, $4, $5, $5, $6, $7)
+           ON CONFLICT (scope, kind) DO UPDATE SET code = excluded.code, message = excluded.message,
+             set_at = excluded.set_at, retry_at = excluded.retry_at, desk = excluded.desk,
+             probe_desk = NULL, probe_until = NULL`,
+        [block.scope, block.kind, block.code, block.message, now, block.retryAt, this.desk],
+      );
+    },
+    list: async (scope) => {
+      const rows = await this.query<SharedBlockRow>('SELECT * FROM account_blocks WHERE scope = $1', [scope]);
+      return rows.map(sharedBlockOf);
+    },
+    // One statement claims it (the row lock makes desks take turns; a desk that lost re-reads the
+    // row as the winner left it); a second reads how it stands when this desk did not get it.
+    claimProbe: async (scope, kind, now, leaseMs): Promise<ProbeClaim> => {
+      const [won] = await this.query<SharedBlockRow>(
+        `UPDATE account_blocks SET probe_desk = $3, probe_until = $4::bigint + $5::bigint
+           WHERE scope = $1 AND kind = $2 AND retry_at IS NOT NULL AND retry_at <= $4
+             AND (probe_desk IS NULL OR probe_desk = $3 OR probe_until <= $4)
+           RETURNING *`,
+        [scope, kind, this.desk, now, leaseMs],
+      );
+      if (won) return { mine: true, block: sharedBlockOf(won) };
+      const [row] = await this.query<SharedBlockRow>(
+        'SELECT * FROM account_blocks WHERE scope = $1 AND kind = $2',
+        [scope, kind],
+      );
+      return { mine: false, block: row ? sharedBlockOf(row) : null };
+    },
+    lift: async (scope, kinds, startedAt) => {
+      if (!kinds.length) return;
+      await this.query(
+        'DELETE FROM account_blocks WHERE scope = $1 AND kind = ANY($2::text[]) AND set_at <= $3',
+        [scope, [...kinds], startedAt],
+      );
+    },
+    onChange: (listener) => {
+      this.blockListeners.add(listener);
+      return { dispose: () => void this.blockListeners.delete(listener) };
+    },
+  };
+
+  private heardBlocks(): void {
+    for (const l of [...this.blockListeners]) l();
+  }
+}
+
+/** A row of `account_blocks`. */
+interface SharedBlockRow {
+  scope: string;
+  kind: string;
+  code: string;
+  message: string;
+  since: number;
+  set_at: number;
+  retry_at: number | null;
+  desk: string;
+  probe_desk: string | null;
+  probe_until: number | null;
+}
+
+function sharedBlockOf(r: SharedBlockRow): SharedBlock {
+  return {
+    scope: r.scope,
+    kind: r.kind as BlockKind,
+    code: r.code,
+    message: r.message,
+    since: r.since,
+    setAt: r.set_at,
+    retryAt: r.retry_at,
+    desk: r.desk,
+    probeDesk: r.probe_desk,
+    probeUntil: r.probe_until,
+  };
 }
 
 /**

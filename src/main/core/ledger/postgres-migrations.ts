@@ -159,6 +159,40 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX jobs_team_key ON jobs (team_folder, rel_path, id);
     `,
   },
+  {
+    version: 6,
+    description: "the account's blocks every desk obeys (the team-wide quota pause), announced on a channel",
+    // One row per account (scope: the API's base URL) and kind. A change other desks must act on
+    // (set, new time, lifted) is announced; a probe claim alone is not.
+    sql: `
+      CREATE TABLE account_blocks (
+        scope TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        code TEXT NOT NULL,
+        message TEXT NOT NULL,
+        since BIGINT NOT NULL,
+        set_at BIGINT NOT NULL,
+        retry_at BIGINT,
+        desk TEXT NOT NULL,
+        probe_desk TEXT,
+        probe_until BIGINT,
+        PRIMARY KEY (scope, kind)
+      );
+      CREATE FUNCTION notify_account_blocks() RETURNS trigger LANGUAGE plpgsql AS $fn$
+      BEGIN
+        IF TG_OP = 'UPDATE' AND NEW.set_at IS NOT DISTINCT FROM OLD.set_at
+          AND NEW.retry_at IS NOT DISTINCT FROM OLD.retry_at THEN
+          RETURN NULL;
+        END IF;
+        PERFORM pg_notify('authenta_watch_blocks',
+          json_build_object('d', current_setting('authenta_watch.desk', true))::text);
+        RETURN NULL;
+      END
+      $fn$;
+      CREATE TRIGGER account_blocks_notify AFTER INSERT OR UPDATE OR DELETE ON account_blocks
+        FOR EACH ROW EXECUTE FUNCTION notify_account_blocks();
+    `,
+  },
 ];
 
 /** The version a fully migrated PostgreSQL ledger is at. */

@@ -23,6 +23,9 @@ import type { JobRecord, OtherDesksListener } from './ledger';
 /** The channel every desk's writes are announced on. */
 export const CHANGE_CHANNEL = 'authenta_watch_changes';
 
+/** The channel changes of the account's blocks are announced on (postgres-migrations.ts, version 6). */
+export const BLOCKS_CHANNEL = 'authenta_watch_blocks';
+
 /** The per-connection setting naming the desk that writes (the triggers put it in each notice). */
 export const DESK_SETTING = 'authenta_watch.desk';
 
@@ -58,6 +61,17 @@ export function parseChangeNotice(payload: string): ChangeNotice | null {
   };
 }
 
+/** The writing desk a notice names (`{"d": desk}`), or null. Pure. */
+export function parseDesk(payload: string): string | null {
+  try {
+    const value: unknown = JSON.parse(payload);
+    const d = typeof value === 'object' && value !== null ? (value as { d?: unknown }).d : null;
+    return typeof d === 'string' ? d : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The PostgreSQL startup option that names the desk on a connection (spaces escaped as libpq splits options). Pure. */
 export function deskOption(desk: string): string {
   return `-c ${DESK_SETTING}=${desk.replace(/\\/g, '\\\\').replace(/\s/g, (c) => `\\${c}`)}`;
@@ -82,6 +96,12 @@ export interface ChangeListenerOptions {
   retry?: (attempt: number) => Promise<void>;
   /** Told (without the password) why the connection broke or could not be made. */
   onProblem?: (message: string) => void;
+  /**
+   * A second channel heard on the same connection (the account's blocks, BLOCKS_CHANNEL): told of
+   * each other desk's notice on it, and once a lost connection listens again (something may have
+   * changed meanwhile).
+   */
+  also?: { channel: string; heard: () => void };
 }
 
 /** See the module comment. Call `start()` once, as soon as the ledger is open. */
@@ -154,17 +174,26 @@ export class OtherDeskChanges implements Disposable {
         lost();
       });
       client.on('end', () => lost());
+      const also = this.options.also;
       client.on('notification', (n) => {
         if (n.channel === CHANGE_CHANNEL && n.payload) this.heard(n.payload);
+        else if (also && n.channel === also.channel && !this.disposed) {
+          const desk = parseDesk(n.payload ?? '');
+          if (desk !== this.options.desk) also.heard();
+        }
       });
       this.client = client;
       try {
         await client.connect();
         await client.query(`LISTEN ${CHANGE_CHANNEL}`);
+        if (also) await client.query(`LISTEN ${also.channel}`);
         failures = 0;
         this.firstTry?.();
         this.firstTry = null;
-        if (lostAt !== null) this.catchUp(lostAt - RESYNC_MARGIN_MS);
+        if (lostAt !== null) {
+          this.catchUp(lostAt - RESYNC_MARGIN_MS);
+          also?.heard();
+        }
         lostAt = null;
         if (!this.disposed) await gone;
       } catch (e) {

@@ -46,6 +46,15 @@ const BLOCKED_OPERATIONS: Readonly<Record<BlockKind, readonly Operation[]>> = {
   proxy: ['create', 'upload', 'finalize', 'get', 'list', 'remove'],
 };
 
+/**
+ * Whether a block is the account's, the same for every desk using it (AA001: the account's Query
+ * or Mutation quota; no credits left), as opposed to one desk's own (its credentials or key, its
+ * network, its proxy). On a team ledger the account's blocks are shared (team-blocks.ts). Pure.
+ */
+export function isAccountBlock(kind: BlockKind): boolean {
+  return kind === 'quota-query' || kind === 'quota-mutation' || kind === 'credits';
+}
+
 /** Whether an operation may run now, given the current blocks. */
 export function isBlocked(op: Operation, blocks: readonly Pick<Block, 'kind'>[]): boolean {
   return blocks.some((b) => BLOCKED_OPERATIONS[b.kind].includes(op));
@@ -204,12 +213,27 @@ export function isServerErrorCode(code: string): boolean {
   return /^HTTP_5\d\d$/.test(code) || SERVER_ERROR_CODES.has(code);
 }
 
-/** What a block asks of the user and when it lifts by itself. */
+/**
+ * Who met an account's block on a team ledger (team-blocks.ts): this desk (`seenBy` null) or
+ * another one, named. Every desk waits for it alike.
+ */
+export interface TeamSeen {
+  seenBy: string | null;
+}
+
+/** A time of day as people read it on this desk: `14:05`. */
+export function clockTime(at: number): string {
+  const d = new Date(at);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}
+
+/** What a block asks of the user and when it lifts by itself; `team`: a block every desk of a team shares. */
 export function describeBlock(
   kind: BlockKind,
   error: { code: string; message: string; action?: string } | null,
   now: number,
   retryAt: number | null,
+  team?: TeamSeen,
 ): Block {
   const code = error?.code ?? kind.toUpperCase();
   const base = {
@@ -218,6 +242,7 @@ export function describeBlock(
     since: now,
     retryAt,
   };
+  if (team && isAccountBlock(kind)) return describeTeamBlock(kind, error, base, team);
   switch (kind) {
     case 'auth':
       return {
@@ -275,6 +300,45 @@ export function describeBlock(
         message: `${error?.message ?? 'Authenta cannot be reached'}. Everything waits for the network.`,
         action:
           'Nothing to do if the network comes back: the next try is automatic. Check the connection or proxy.',
+      };
+  }
+}
+
+/**
+ * An account's block on a team ledger: it says which desk met it and that every desk waits (until
+ * when, or for someone to resume on any desk).
+ */
+function describeTeamBlock(
+  kind: BlockKind,
+  error: { code: string; message: string } | null,
+  base: Pick<Block, 'kind' | 'code' | 'since' | 'retryAt'>,
+  team: TeamSeen,
+): Block {
+  const seen = team.seenBy === null ? 'seen by this desk' : `seen by desk ${team.seenBy}`;
+  const waits =
+    base.retryAt === null
+      ? 'every desk waits until someone resumes'
+      : `every desk waits until ${clockTime(base.retryAt)}`;
+  switch (kind) {
+    case 'quota-query':
+      return {
+        ...base,
+        message: `The account's Authenta Query quota is used up (${base.code}, ${seen}): checking for verdicts is paused; ${waits}.`,
+        action:
+          'Wait: one desk checks when the cool-down ends, for the whole team. Or raise the quota in the Authenta console and resume (on any desk: it resumes every desk).',
+      };
+    case 'quota-mutation':
+      return {
+        ...base,
+        message: `The account's Authenta Mutation quota is used up (${base.code}, ${seen}): no new files are sent; ${waits}.`,
+        action:
+          'Wait: one desk tries the next file when the cool-down ends, for the whole team. Or raise the quota in the Authenta console and resume (on any desk: it resumes every desk).',
+      };
+    default:
+      return {
+        ...base,
+        message: `${error?.message || 'The account has no credits left'} (${base.code}, ${seen}). No new files are sent; files already sent still get their verdicts; ${waits}.`,
+        action: 'Buy credits in the Authenta console, then resume (on any desk: it resumes every desk).',
       };
   }
 }

@@ -225,6 +225,8 @@ export class Pipeline implements Disposable {
       if ((until.get(kind)?.at ?? 0) < at) until.set(kind, { at, row });
     }
     for (const [kind, { at, row }] of until) {
+      // A team's block read from the ledger already stands (team-blocks.ts): it knows better.
+      if (deps.blocks.has(kind)) continue;
       deps.blocks.set(kind, { code: row.errorCode ?? 'AA001', message: row.errorMessage ?? '' }, at);
       deps.logger.info('quota still used up from an earlier run', {
         kind,
@@ -368,7 +370,7 @@ export class Pipeline implements Disposable {
     const job = await ledger.get(id);
     if (!job) throw new Error(noJobMessage(id));
     if (job.state === 'blocked') {
-      this.deps.blocks.clear();
+      this.deps.blocks.resume();
       await this.resumeBlocked(() => true);
       this.kick();
       return;

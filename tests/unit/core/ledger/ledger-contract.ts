@@ -77,6 +77,10 @@ export function describeLedgerContract(name: string, makeStore: () => Promise<Le
       expect((await ledger.timeline(j.id)).map((t) => t.state)).toEqual(['queued', 'creating']);
     });
 
+    it("shares the account's blocks only where desks share it (one desk's blocks stay its own)", () => {
+      expect(ledger.sharedBlocks !== undefined).toBe(ledger.teamLedger);
+    });
+
     it('refuses an illegal move before touching the row', async () => {
       const j = await ledger.insert(job());
       await expect(ledger.transition(j.id, 'queued', 'processing')).rejects.toBeInstanceOf(TransitionError);

@@ -84,6 +84,7 @@ describe('PostgresLedger migrations', () => {
       [PG_SCHEMA],
     );
     expect(tables.map((t) => t.table_name)).toEqual([
+      'account_blocks',
       'api_calls',
       'job_transitions',
       'jobs',
@@ -272,4 +273,110 @@ describe('PostgresLedger durability', () => {
       await ledger.close();
     }
   }, 120_000);
+});
+
+describe("PostgresLedger: the account's blocks the desks share (the team-wide quota pause)", () => {
+  const SCOPE = 'https://platform.authenta.ai/api';
+  const quota = {
+    scope: SCOPE,
+    kind: 'quota-mutation' as const,
+    code: 'AA001',
+    message: 'API limit reached',
+  };
+
+  async function twoDesks(): Promise<{ a: PostgresLedger; b: PostgresLedger; t: { now: number } }> {
+    await emptyLedger(db.url);
+    const t = { now: 1_000 };
+    const a = await PostgresLedger.open({ url: db.url, now: () => t.now, desk: 'anna' });
+    const b = await PostgresLedger.open({ url: db.url, now: () => t.now, desk: 'ben' });
+    return { a, b, t };
+  }
+
+  it("a block one desk sets is the team's: the others hear of it and read it, with its time and desk", async () => {
+    const { a, b } = await twoDesks();
+    try {
+      let heardByB = 0;
+      let heardByA = 0;
+      b.sharedBlocks.onChange(() => heardByB++);
+      a.sharedBlocks.onChange(() => heardByA++);
+      await a.sharedBlocks.set({ ...quota, retryAt: 61_000 }, 1_000);
+      await vi.waitFor(() => expect(heardByB).toBeGreaterThan(0), { timeout: 10_000 });
+      expect(await b.sharedBlocks.list(SCOPE)).toEqual([
+        {
+          ...quota,
+          since: 1_000,
+          setAt: 1_000,
+          retryAt: 61_000,
+          desk: 'anna',
+          probeDesk: null,
+          probeUntil: null,
+        },
+      ]);
+      expect(await b.sharedBlocks.list('https://other.example/api')).toEqual([]);
+      // Set again (a later refusal): the same block, since its start, with the new time and desk.
+      await b.sharedBlocks.set({ ...quota, retryAt: 90_000 }, 30_000);
+      await vi.waitFor(() => expect(heardByA).toBeGreaterThan(0), { timeout: 10_000 });
+      expect(await a.sharedBlocks.list(SCOPE)).toMatchObject([
+        { since: 1_000, setAt: 30_000, retryAt: 90_000, desk: 'ben' },
+      ]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('exactly one desk gets the probe once the time has come, until its lease runs out', async () => {
+    const { a, b } = await twoDesks();
+    try {
+      await a.sharedBlocks.set({ ...quota, retryAt: 61_000 }, 1_000);
+      expect(await a.sharedBlocks.claimProbe(SCOPE, 'quota-mutation', 60_999, 5_000)).toMatchObject({
+        mine: false,
+        block: { retryAt: 61_000, probeDesk: null },
+      });
+      const claims = await Promise.all(
+        [a, b, a, b].map((l) => l.sharedBlocks.claimProbe(SCOPE, 'quota-mutation', 61_000, 5_000)),
+      );
+      const mine = claims.filter((c) => c.mine);
+      // The desk that got it may claim again (its probe found nothing to send); the other may not.
+      const winner = mine[0]!.block!.probeDesk;
+      expect(mine.every((c) => c.block!.probeDesk === winner)).toBe(true);
+      expect(claims.filter((c) => !c.mine).every((c) => c.block!.probeDesk === winner)).toBe(true);
+      const other = winner === 'anna' ? b : a;
+      expect((await other.sharedBlocks.claimProbe(SCOPE, 'quota-mutation', 65_999, 5_000)).mine).toBe(false);
+      // The winner stopped while testing: its lease runs out and the other desk tests it.
+      expect(await other.sharedBlocks.claimProbe(SCOPE, 'quota-mutation', 66_000, 5_000)).toMatchObject({
+        mine: true,
+        block: { probeDesk: other.desk, probeUntil: 71_000 },
+      });
+      // A refused probe sets the next time and frees the probe.
+      await other.sharedBlocks.set({ ...quota, retryAt: 126_000 }, 66_000);
+      expect(await a.sharedBlocks.list(SCOPE)).toMatchObject([{ retryAt: 126_000, probeDesk: null }]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('lifts for every desk, unless it was set again after the call that got through started', async () => {
+    const { a, b } = await twoDesks();
+    try {
+      let heardByB = 0;
+      b.sharedBlocks.onChange(() => heardByB++);
+      await a.sharedBlocks.set({ ...quota, retryAt: 61_000 }, 1_000);
+      await a.sharedBlocks.set({ ...quota, kind: 'credits', code: 'U007', retryAt: null }, 2_000);
+      await a.sharedBlocks.lift(SCOPE, ['quota-mutation', 'credits'], 1_500);
+      expect((await b.sharedBlocks.list(SCOPE)).map((r) => r.kind)).toEqual(['credits']);
+      await vi.waitFor(() => expect(heardByB).toBeGreaterThanOrEqual(1), { timeout: 10_000 });
+      await a.sharedBlocks.lift(SCOPE, ['credits'], 2_000);
+      expect(await b.sharedBlocks.list(SCOPE)).toEqual([]);
+      // Nobody's claim is left behind: a lifted block cannot be probed.
+      expect(await b.sharedBlocks.claimProbe(SCOPE, 'quota-mutation', 99_000, 5_000)).toEqual({
+        mine: false,
+        block: null,
+      });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });

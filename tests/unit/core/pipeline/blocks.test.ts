@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Clock, Disposable } from '../../../../src/main/core/ports';
-import { BlockBoard } from '../../../../src/main/core/pipeline/blocks';
+import { BlockBoard, type BlockTeam } from '../../../../src/main/core/pipeline/blocks';
+import { isAccountBlock, type BlockOrder } from '../../../../src/main/core/pipeline/error-policy';
+import type { BlockKind } from '../../../../src/shared/domain';
 import { localDay } from '../../../../src/main/core/pipeline/counting-service';
 
 /** A clock that moves only when told. */
@@ -87,5 +89,106 @@ describe('localDay', () => {
     const d = new Date(2026, 2, 9, 23, 59);
     expect(localDay(d.getTime())).toBe('2026-03-09');
     expect(localDay(new Date(2026, 11, 31, 0, 0).getTime())).toBe('2026-12-31');
+  });
+});
+
+/** A team that records what the board tells it (the real one, TeamBlocks, runs in the team-quota integration test). */
+class RecordingTeam implements BlockTeam {
+  seenOrders: BlockOrder[] = [];
+  liftedKinds: [BlockKind[], number][] = [];
+  dueKinds: BlockKind[] = [];
+  shares(kind: BlockKind): boolean {
+    return isAccountBlock(kind);
+  }
+  seen(order: BlockOrder): void {
+    this.seenOrders.push(order);
+  }
+  lifted(kinds: readonly BlockKind[], startedAt: number): void {
+    this.liftedKinds.push([[...kinds], startedAt]);
+  }
+  due(kind: BlockKind): void {
+    this.dueKinds.push(kind);
+  }
+}
+
+function teamBoard(): { clock: ManualClock; board: BlockBoard; team: RecordingTeam } {
+  const clock = new ManualClock();
+  const board = new BlockBoard(clock);
+  const team = new RecordingTeam();
+  board.attachTeam(team);
+  return { clock, board, team };
+}
+
+describe('BlockBoard with a team (a team ledger)', () => {
+  const aa001 = { code: 'AA001', message: 'API limit reached' };
+
+  it("tells the team of an account's block met here, not of a desk's own", () => {
+    const { clock, board, team } = teamBoard();
+    board.apply({ kind: 'quota-mutation', error: aa001, retryAt: clock.now() + 100 });
+    board.apply({ kind: 'auth', error: { code: 'IAM001', message: 'no' }, retryAt: null });
+    expect(team.seenOrders.map((o) => o.kind)).toEqual(['quota-mutation']);
+    expect(board.list().find((b) => b.kind === 'quota-mutation')?.message).toMatch(/seen by this desk/);
+  });
+
+  it("a shared block's time comes: no probe here until the team gives it, then exactly one", () => {
+    const { clock, board, team } = teamBoard();
+    board.apply({ kind: 'quota-mutation', error: aa001, retryAt: clock.now() + 100 });
+    clock.advance(100);
+    expect(team.dueKinds).toEqual(['quota-mutation']);
+    expect(board.gate('create')).toBe('blocked');
+    expect(board.isDueOrOpen('create')).toBe(false);
+    board.grantProbe('quota-mutation');
+    expect(board.isDueOrOpen('create')).toBe(true);
+    expect(board.gate('create')).toBe('probe');
+    expect(board.gate('create')).toBe('blocked');
+  });
+
+  it('a call that got through lifts it for the team; one started before it was set does not', () => {
+    const { clock, board, team } = teamBoard();
+    const before = clock.now();
+    clock.advance(5);
+    board.setShared('quota-mutation', aa001, clock.now() + 100, 'anna');
+    board.succeeded('create', before);
+    expect(board.has('quota-mutation')).toBe(true);
+    expect(team.liftedKinds).toEqual([]);
+    board.succeeded('create', clock.now());
+    expect(board.has('quota-mutation')).toBe(false);
+    expect(team.liftedKinds).toEqual([[['quota-mutation'], clock.now()]]);
+  });
+
+  it("another desk's block: set with its time and name, once; lifted when the team lifts it", () => {
+    const { clock, board, team } = teamBoard();
+    let changes = 0;
+    board.onChange(() => changes++);
+    const at = clock.now() + 100;
+    board.setShared('quota-query', aa001, at, 'anna');
+    board.setShared('quota-query', aa001, at, 'anna');
+    expect(changes).toBe(1);
+    expect(board.list()[0]).toMatchObject({ kind: 'quota-query', retryAt: at });
+    expect(board.list()[0]?.message).toMatch(/seen by desk anna/);
+    expect(team.seenOrders).toEqual([]); // not told back to the team
+    board.liftShared('quota-query');
+    expect(board.list()).toEqual([]);
+    expect(team.liftedKinds).toEqual([]);
+  });
+
+  it("the user's resume lifts the account's blocks for the team; clear (a new profile) only here", () => {
+    const { clock, board, team } = teamBoard();
+    board.setShared('credits', { code: 'U007', message: 'no credits' }, null, 'anna');
+    board.clear();
+    expect(team.liftedKinds).toEqual([]);
+    board.setShared('credits', { code: 'U007', message: 'no credits' }, null, 'anna');
+    board.set('auth', { code: 'IAM001', message: 'no' }, null);
+    board.resume();
+    expect(board.list()).toEqual([]);
+    expect(team.liftedKinds).toEqual([[['credits'], clock.now()]]);
+  });
+
+  it('a block set by this desk alone (restored at start, no team) is probed here as before', () => {
+    const { clock, board, team } = teamBoard();
+    board.set('quota-mutation', aa001, clock.now() + 100);
+    clock.advance(100);
+    expect(team.dueKinds).toEqual([]);
+    expect(board.gate('create')).toBe('probe');
   });
 });

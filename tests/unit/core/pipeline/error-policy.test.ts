@@ -3,9 +3,11 @@ import type { Block, BlockKind, ErrorKind, JobState } from '../../../../src/shar
 import { AuthentaError } from '../../../../src/main/core/api/errors';
 import {
   blockOrder,
+  clockTime,
   decideOnError,
   describeBlock,
   firstOperation,
+  isAccountBlock,
   isBlocked,
   JOB_RETRY_POLICY,
   type ErrorOutcome,
@@ -318,5 +320,64 @@ describe('blockOrder: the block an error outcome sets', () => {
     ['an expired URL: no block', { type: 'renew-url' }, err('EXPIRED', 'expired-url'), null],
   ])('%s', (_name, outcome, error, expected) => {
     expect(blockOrder(outcome, error, NOW, COOLDOWN)).toEqual(expected);
+  });
+});
+
+describe("isAccountBlock: the account's blocks a team shares, and a desk's own", () => {
+  it.each<[BlockKind, boolean, string]>([
+    ['quota-query', true, "AA001 on GET: the account's Query quota, the same for every desk"],
+    ['quota-mutation', true, "AA001 on POST/DELETE: the account's Mutation quota"],
+    ['credits', true, "U007 / INSUFFICIENT_BALANCE: the account's credits"],
+    ['auth', false, "IAM001: this desk's own credentials were rejected"],
+    ['permission', false, "IAM002: this desk's key lacks a permission"],
+    ['offline', false, "this desk's network (or Authenta unreachable from here)"],
+    ['proxy', false, "this desk's proxy"],
+  ])('%s: %s (%s)', (kind, shared) => {
+    expect(isAccountBlock(kind)).toBe(shared);
+  });
+});
+
+describe('describeBlock on a team ledger: who met it, and that every desk waits', () => {
+  const AT = new Date(2026, 11, 4, 14, 5, 30).getTime();
+  const aa001 = { code: 'AA001', message: 'API limit reached' };
+
+  it('names the desk that met it, and the time every desk waits for', () => {
+    const b = describeBlock('quota-mutation', aa001, 1, AT, { seenBy: 'anna@news-1 (aaa111)' });
+    expect(clockTime(AT)).toBe('14:05');
+    expect(b.message).toBe(
+      "The account's Authenta Mutation quota is used up (AA001, seen by desk anna@news-1 (aaa111)): no new files are sent; every desk waits until 14:05.",
+    );
+    expect(b.action).toMatch(/one desk tries the next file when the cool-down ends, for the whole team/);
+    expect(b.action).toMatch(/on any desk: it resumes every desk/);
+    expect(b).toMatchObject({ kind: 'quota-mutation', code: 'AA001', retryAt: AT, since: 1 });
+  });
+
+  it('on the desk that met it: "seen by this desk"', () => {
+    const b = describeBlock('quota-query', aa001, 1, AT, { seenBy: null });
+    expect(b.message).toBe(
+      "The account's Authenta Query quota is used up (AA001, seen by this desk): checking for verdicts is paused; every desk waits until 14:05.",
+    );
+  });
+
+  it('credits wait for someone to resume, on any desk', () => {
+    const b = describeBlock('credits', { code: 'U007', message: 'Not enough credits' }, 1, null, {
+      seenBy: 'ben',
+    });
+    expect(b.message).toBe(
+      'Not enough credits (U007, seen by desk ben). No new files are sent; files already sent still get their verdicts; every desk waits until someone resumes.',
+    );
+    expect(b.action).toBe(
+      'Buy credits in the Authenta console, then resume (on any desk: it resumes every desk).',
+    );
+  });
+
+  it("a desk's own block reads as before, team or not", () => {
+    const own = { code: 'IAM001', message: 'Invalid credentials' };
+    expect(describeBlock('auth', own, 1, null, { seenBy: 'ben' })).toEqual(
+      describeBlock('auth', own, 1, null),
+    );
+    expect(describeBlock('quota-mutation', aa001, 1, AT).message).toBe(
+      'The Authenta Mutation quota is used up (AA001): no new files are sent.',
+    );
   });
 });
