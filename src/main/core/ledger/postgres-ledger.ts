@@ -57,6 +57,7 @@ import { describePostgresError, LedgerProblem } from './postgres-errors';
 import { PG_LEDGER_VERSION, PG_MIGRATIONS, PG_SCHEMA } from './postgres-migrations';
 import { canTransition, TransitionError } from './transitions';
 import { deskOption, OtherDeskChanges } from './postgres-notify';
+import { PostgresPollTurn } from './postgres-poll-turn';
 import type { Disposable, OpenLedger } from '../ports';
 
 /** Where the team ledger is, how it reads time, and which desk this is. */
@@ -129,6 +130,8 @@ export class PostgresLedger implements Ledger {
   readonly leasing: { leaseMs: number; renewEveryMs: number };
   /** Other desks' changes, heard on a connection of its own (postgres-notify.ts). */
   private readonly others: OtherDeskChanges;
+  /** Whose turn it is to poll for the team, on a connection of its own (postgres-poll-turn.ts). */
+  private readonly turn: PostgresPollTurn;
   private readonly mounts = new TeamMounts();
   /** A row as this desk reads it (team folders resolved against its own mounts). */
   private readonly rec = (row: JobRow): JobRecord => toRecord(row, this.mounts);
@@ -140,6 +143,8 @@ export class PostgresLedger implements Ledger {
     desk: DeskOptions,
     listen: {
       connection: pg.ClientConfig;
+      /** The connection the turn to poll is held on. */
+      polling: pg.ClientConfig;
       retry?: (attempt: number) => Promise<void>;
       onProblem?: (message: string) => void;
     },
@@ -158,6 +163,10 @@ export class PostgresLedger implements Ledger {
       now,
       read: (ids, since) => this.readChanged(ids, since),
       retry: listen.retry,
+      onProblem: (message) => listen.onProblem?.(hide(message)),
+    });
+    this.turn = new PostgresPollTurn({
+      connection: listen.polling,
       onProblem: (message) => listen.onProblem?.(hide(message)),
     });
   }
@@ -193,6 +202,7 @@ export class PostgresLedger implements Ledger {
     }
     const ledger = new PostgresLedger(pool, options.now, place, options, {
       connection: { ...connection, application_name: `${connection.application_name ?? ''} (listening)` },
+      polling: { ...connection, application_name: `${connection.application_name ?? ''} (polling)` },
       retry: options.listenRetry,
       onProblem: options.onConnectionError,
     });
@@ -512,6 +522,10 @@ export class PostgresLedger implements Ledger {
     };
   }
 
+  pollTurn(scope: string): Promise<boolean> {
+    return this.turn.ask(scope);
+  }
+
   async nextLeaseExpiry(now: number): Promise<number | null> {
     const [row] = await this.query<{ t: number | null }>(
       `SELECT MIN(lease_until) AS t FROM jobs WHERE state = ANY($1::text[]) AND desk <> $2 AND lease_until >= $3`,
@@ -699,6 +713,7 @@ export class PostgresLedger implements Ledger {
     if (this.closed) return;
     this.closed = true;
     await this.others.dispose();
+    await this.turn.dispose();
     await this.pool.end();
   }
 }
