@@ -28,7 +28,11 @@ describe('shared polling', () => {
       sim: { processingMs: 2_000 },
       envFor: (i): Record<string, string> =>
         i === 0
-          ? { AUTHENTA_API_KEY: '', AUTHENTA_CLIENT_ID: DEMO_CLIENT_ID, AUTHENTA_CLIENT_SECRET: DEMO_CLIENT_SECRET }
+          ? {
+              AUTHENTA_API_KEY: '',
+              AUTHENTA_CLIENT_ID: DEMO_CLIENT_ID,
+              AUTHENTA_CLIENT_SECRET: DEMO_CLIENT_SECRET,
+            }
           : {},
     });
     const t = team;
@@ -42,7 +46,8 @@ describe('shared polling', () => {
     // waiting for a verdict...
     const sent = { client: 0, apikey: 0 };
     for (const r of t.sim.requests)
-      if (r.method === 'POST' && r.route === '/media' && r.status === 201 && r.auth !== null) sent[r.auth] += 1;
+      if (r.method === 'POST' && r.route === '/media' && r.status === 201 && r.auth !== null)
+        sent[r.auth] += 1;
     expect(Math.min(sent.client, sent.apikey), JSON.stringify(sent)).toBeGreaterThan(0);
     // ...yet the polls that answered them (list pages, single records) came from one desk only.
     const polls = { client: 0, apikey: 0 };

@@ -349,9 +349,10 @@ export class PostgresLedger implements Ledger {
     );
     const now = this.now();
     const at = param(now);
-    sets.push(
-      `desk = ${param(this.desk)}, lease_until = ${param(leaseAfter(to, now, this.leaseMs))}::bigint, `,
-    );
+    // A record's outcome written by the desk that polls for the team (shared polling) keeps the
+    // desk that sent the file: reports say who handled it, not who asked for its verdict.
+    const desk = fromList.every((f) => f === 'processing') ? 'desk' : param(this.desk);
+    sets.push(`desk = ${desk}, lease_until = ${param(leaseAfter(to, now, this.leaseMs))}::bigint, `);
     // Fenced: a row another desk took over (its lease live) is not moved on by this one.
     const fence = fencedTransition(to)
       ? ` AND (desk IS NULL OR desk = ${param(this.desk)} OR lease_until IS NULL OR lease_until < ${at}
