@@ -349,9 +349,11 @@ export class Poller implements Disposable {
     }
     if (this.turnHeld) return 'held';
     this.turnHeld = true;
+    // Only records followed before the read are dropped: one added meanwhile may be newer than it.
+    const before = [...this.pending.keys()];
     const rows = await ledger.listByStates(['processing']);
     const pending = new Set(rows.map((r) => r.id));
-    for (const id of [...this.pending.keys()]) if (!pending.has(id)) this.pending.delete(id);
+    for (const id of before) if (!pending.has(id)) this.pending.delete(id);
     for (const row of rows) if (!this.pending.has(row.id)) this.track(row);
     this.deps.logger.info('this desk polls for the team', { pending: this.pending.size });
     return 'taken';
