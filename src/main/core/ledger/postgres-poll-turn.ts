@@ -29,8 +29,8 @@ export function pollTurnKey(scope: string): string {
 
 /**
  * The server ends the session of a desk it has not heard from for about 25 s (10 s idle, then
- * three probes 5 s apart), so a vanished desk's turn passes on; the desk's own side (node's
- * keepalive, same idle time) finds a vanished server as fast.
+ * three probes 5 s apart), so a vanished desk's turn passes on. The desk's own side finds a
+ * vanished server at its next proof (QUERY_TIMEOUT_MS), and stops polling then.
  */
 const SERVER_KEEPALIVES = '-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3';
 const KEEPALIVE_IDLE_MS = 10_000;
