@@ -68,6 +68,8 @@ export interface DeskTeamOptions {
   extraArgs?: string[];
   /** More environment for every desk. */
   env?: Record<string, string>;
+  /** More environment for desk `index` (after `env`): e.g. other credentials of the same account. */
+  envFor?: (index: number) => Record<string, string>;
 }
 
 /** One row of the team ledger, as the test reads it (a subset of the jobs table). */
@@ -239,7 +241,7 @@ export async function startDeskTeam(options: DeskTeamOptions = {}): Promise<Desk
       ...(options.extraArgs ?? []),
       watched,
     ];
-    const env = { AUTHENTA_API_KEY: TEAM_API_KEY, ...options.env };
+    const env = { AUTHENTA_API_KEY: TEAM_API_KEY, ...options.env, ...options.envFor?.(i) };
     desks.push(new DeskImpl(i, name, dataDir, watched, args, env));
   }
 

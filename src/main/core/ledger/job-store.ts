@@ -59,6 +59,7 @@ export class JobStore implements Ledger {
     private readonly options: JobStoreOptions = {},
   ) {
     this.others = ledger.onOtherDesks?.((read) => this.hearOtherDesks(read)) ?? null;
+    if (ledger.pollTurn) this.pollTurn = (scope) => ledger.pollTurn!(scope);
   }
 
   /** Hear every committed change from now on. */
@@ -149,6 +150,8 @@ export class JobStore implements Ledger {
   ): Promise<{ mine: number[]; finished: number[] }> {
     return this.ledger.claimPolls(ids, now, holdMs);
   }
+  /** The turn to poll writes nothing: not announced (absent where the ledger has none). */
+  readonly pollTurn?: (scope: string) => Promise<boolean>;
   get leasing(): { leaseMs: number; renewEveryMs: number } {
     return this.ledger.leasing;
   }

@@ -289,6 +289,14 @@ export interface Ledger {
     now: number,
     holdMs: number,
   ): Promise<{ mine: number[]; finished: number[] }>;
+  /**
+   * Shared polling on a ledger desks share (absent on the embedded one, where a desk polls what it
+   * sent, through `claimPolls`): whether it is this desk's turn to poll every pending record of
+   * `scope` (the records one set of credentials can ask about) for the team. One desk holds the
+   * turn at a time and keeps it while it runs; when it stops or its connection dies, the turn
+   * passes to the next desk that asks. False when the ledger cannot be reached.
+   */
+  pollTurn?(scope: string): Promise<boolean>;
   /** How long this desk's claims hold, and how often the engine renews those still progressing. */
   readonly leasing: { leaseMs: number; renewEveryMs: number };
   /** When the earliest live lease of another desk runs out (to look for work then); null: none. */

@@ -61,6 +61,7 @@ import { describePostgresError, LedgerProblem } from './postgres-errors';
 import { PG_LEDGER_VERSION, PG_MIGRATIONS, PG_SCHEMA } from './postgres-migrations';
 import { canTransition, TransitionError } from './transitions';
 import { BLOCKS_CHANNEL, deskOption, OtherDeskChanges } from './postgres-notify';
+import { PostgresPollTurn } from './postgres-poll-turn';
 import type { Disposable, OpenLedger } from '../ports';
 
 /** Where the team ledger is, how it reads time, and which desk this is. */
@@ -133,6 +134,8 @@ export class PostgresLedger implements Ledger {
   readonly leasing: { leaseMs: number; renewEveryMs: number };
   /** Other desks' changes, heard on a connection of its own (postgres-notify.ts). */
   private readonly others: OtherDeskChanges;
+  /** Whose turn it is to poll for the team, on a connection of its own (postgres-poll-turn.ts). */
+  private readonly turn: PostgresPollTurn;
   private readonly mounts = new TeamMounts();
   /** A row as this desk reads it (team folders resolved against its own mounts). */
   private readonly rec = (row: JobRow): JobRecord => toRecord(row, this.mounts);
@@ -144,6 +147,8 @@ export class PostgresLedger implements Ledger {
     desk: DeskOptions,
     listen: {
       connection: pg.ClientConfig;
+      /** The connection the turn to poll is held on. */
+      polling: pg.ClientConfig;
       retry?: (attempt: number) => Promise<void>;
       onProblem?: (message: string) => void;
     },
@@ -164,6 +169,10 @@ export class PostgresLedger implements Ledger {
       retry: listen.retry,
       onProblem: (message) => listen.onProblem?.(hide(message)),
       also: { channel: BLOCKS_CHANNEL, heard: () => this.heardBlocks() },
+    });
+    this.turn = new PostgresPollTurn({
+      connection: listen.polling,
+      onProblem: (message) => listen.onProblem?.(hide(message)),
     });
   }
 
@@ -198,6 +207,7 @@ export class PostgresLedger implements Ledger {
     }
     const ledger = new PostgresLedger(pool, options.now, place, options, {
       connection: { ...connection, application_name: `${connection.application_name ?? ''} (listening)` },
+      polling: { ...connection, application_name: `${connection.application_name ?? ''} (polling)` },
       retry: options.listenRetry,
       onProblem: options.onConnectionError,
     });
@@ -344,9 +354,10 @@ export class PostgresLedger implements Ledger {
     );
     const now = this.now();
     const at = param(now);
-    sets.push(
-      `desk = ${param(this.desk)}, lease_until = ${param(leaseAfter(to, now, this.leaseMs))}::bigint, `,
-    );
+    // A record's outcome written by the desk that polls for the team (shared polling) keeps the
+    // desk that sent the file: reports say who handled it, not who asked for its verdict.
+    const desk = fromList.every((f) => f === 'processing') ? 'desk' : param(this.desk);
+    sets.push(`desk = ${desk}, lease_until = ${param(leaseAfter(to, now, this.leaseMs))}::bigint, `);
     // Fenced: a row another desk took over (its lease live) is not moved on by this one.
     const fence = fencedTransition(to)
       ? ` AND (desk IS NULL OR desk = ${param(this.desk)} OR lease_until IS NULL OR lease_until < ${at}
@@ -515,6 +526,10 @@ export class PostgresLedger implements Ledger {
         .sort((x, y) => x - y),
       finished: [...new Set(ids)].filter((id) => !pending.has(id)).sort((x, y) => x - y),
     };
+  }
+
+  pollTurn(scope: string): Promise<boolean> {
+    return this.turn.ask(scope);
   }
 
   async nextLeaseExpiry(now: number): Promise<number | null> {
@@ -705,6 +720,7 @@ export class PostgresLedger implements Ledger {
     this.closed = true;
     this.blockListeners.clear();
     await this.others.dispose();
+    await this.turn.dispose();
     await this.pool.end();
   }
 

@@ -136,9 +136,13 @@ export class Pipeline implements Disposable {
     this.changeListener = deps.changes.onChange((changes) => this.hear(changes));
   }
 
-  /** The job store announced committed rows: queued work wakes the uploader; verdicts are followed up. */
+  /**
+   * The job store announced committed rows: queued work wakes the uploader; verdicts are followed
+   * up; another desk's records waiting for a verdict are the team's to poll (shared polling).
+   */
   private hear(changes: readonly CommittedChange[]): void {
     if (changes.some(givesUploaderWork)) this.uploader.pump();
+    for (const c of changes) if (c.cause === 'remote') this.poller.follow(c.row);
     this.followUp.hear(changes);
   }
 

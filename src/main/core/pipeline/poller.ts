@@ -5,8 +5,13 @@
  * (the media API's videos). Where the API filters its list by status (the Jobs API), the pages
  * read are those of the finished jobs only (`status=completed`, then `status=failed`), so a job
  * missing from them is known to be unfinished without a call of its own.
+ *
+ * On a ledger desks share, one desk polls for the team (DESIGN.md, "Shared polling"): every desk
+ * follows every pending record of the team (its own, and the other desks' as the notifications
+ * bring them), but only the desk whose turn it is (Ledger.pollTurn) asks Authenta about them; the
+ * others ask for the turn every few seconds while records wait, and take it when its holder stops.
  */
-import type { MediaKind } from '../../../shared/domain';
+import type { ApiGeneration, MediaKind } from '../../../shared/domain';
 import { count } from '../../../shared/display-text';
 import { isAuthentaError } from '../api/errors';
 import type { JobRecord, Ledger } from '../ledger/ledger';
@@ -27,7 +32,7 @@ import {
   type PendingCheck,
   type PollTuning,
 } from './poll-schedule';
-import type { ProfileView, SettingsView } from './views';
+import type { ActiveService, ProfileView, SettingsView } from './views';
 
 interface Entry extends PendingCheck {
   remoteId: string;
@@ -37,6 +42,18 @@ interface Entry extends PendingCheck {
   /** Known upload time (learning uses only these). */
   uploadedAt: number | null;
   pendingSeenMs: number | null;
+  generation: ApiGeneration | null;
+}
+
+/** How long a desk whose turn to poll it is not waits before it asks again, while records wait. */
+export const POLL_TURN_ASK_MS = 2_000;
+
+/**
+ * Which records one set of credentials can ask about, as the turn to poll is kept: a profile's,
+ * through one API (the media API's generations read the same records; the Jobs API others). Pure.
+ */
+export function pollScope(profileId: string, generation: ApiGeneration | null): string {
+  return `${profileId}\u0000${generation === 'jobs-v1' ? 'jobs' : 'media'}`;
 }
 
 /**
@@ -75,6 +92,10 @@ export class Poller implements Disposable {
   private retryUntil = 0;
   private disposed = false;
   private current: Promise<void> = Promise.resolve();
+  /** Shared polling: this desk held the turn at its last ask. */
+  private turnHeld = false;
+  /** Shared polling: not this desk's turn; ask again from then. */
+  private turnAskAt = 0;
 
   constructor(private readonly deps: PollerDeps) {}
 
@@ -106,6 +127,19 @@ export class Poller implements Disposable {
     if (record && entry && record.phase !== 'pending' && record.phase !== 'awaiting-upload') {
       this.enqueue(() => this.apply(entry, record, true, this.deps.clock.now(), false));
     }
+    this.wake();
+  }
+
+  /**
+   * Another desk changed a row of the shared ledger: a record waiting for its verdict is followed
+   * (polled here when it is this desk's turn), a row in any other state is no longer waited for.
+   */
+  follow(row: JobRecord): void {
+    if (row.state !== 'processing') {
+      this.pending.delete(row.id);
+      return;
+    }
+    if (this.pending.has(row.id) || !this.track(row)) return;
     this.wake();
   }
 
@@ -172,6 +206,7 @@ export class Poller implements Disposable {
       size: job.size,
       uploadedAt: job.uploadedAt,
       pendingSeenMs: job.pendingSeenMs,
+      generation: job.generation,
     };
     entry.expectedMs = this.expectedFor(entry);
     this.pending.set(job.id, entry);
@@ -227,7 +262,7 @@ export class Poller implements Disposable {
       this.relearnDue = false;
       await this.relearn();
     }
-    const mine = [...this.pending.values()].filter((e) => e.profileId === active.profile.id);
+    const mine = [...this.pending.values()].filter((e) => this.polls(e, active));
     const tuning = this.tuning();
     const plan = planPoll(mine, now, deps.settings.preferences().processingDeadlineMs, tuning);
     switch (plan.type) {
@@ -237,6 +272,8 @@ export class Poller implements Disposable {
         this.schedule(plan.until);
         return false;
       case 'expire': {
+        const turn = await this.askTurn(active, now);
+        if (turn !== 'held') return turn === 'taken';
         const minutes = Math.round(deps.settings.preferences().processingDeadlineMs / 60_000);
         for (const id of plan.ids) {
           this.pending.delete(id);
@@ -251,15 +288,16 @@ export class Poller implements Disposable {
       case 'get':
       case 'list': {
         if (!deps.blocks.isOpen(plan.type)) return false; // a lifted block wakes the poller
+        const turn = await this.askTurn(active, now);
+        if (turn !== 'held') return turn === 'taken';
         const startedAt = now;
-        // Shared polling: only the records this desk polls this round (another desk may hold some).
-        // A list round answers for every record it finds, so it claims all this desk waits for:
-        // the desk that lists first polls them all, and no other desk lists for the rest.
-        const claimed = new Set(
-          await this.claim(plan.type === 'get' ? [plan.id] : mine.map((e) => e.id), now, tuning),
-        );
         const ids = plan.type === 'get' ? [plan.id] : plan.ids;
-        const asked = ids.filter((id) => claimed.has(id));
+        // One desk's ledger: the records it polls this round (claimPolls). A shared ledger: this
+        // desk has the turn, and polls every record of the team it can ask about.
+        const claimed = deps.ledger.pollTurn
+          ? null
+          : new Set(await this.claim(plan.type === 'get' ? [plan.id] : mine.map((e) => e.id), now, tuning));
+        const asked = claimed ? ids.filter((id) => claimed.has(id)) : ids;
         if (!asked.length) return true;
         try {
           if (plan.type === 'get') {
@@ -277,6 +315,48 @@ export class Poller implements Disposable {
         }
       }
     }
+  }
+
+  /** Whether this desk asks about a pending record with the active profile's credentials. */
+  private polls(e: Entry, active: ActiveService): boolean {
+    if (e.profileId !== active.profile.id) return false;
+    // A shared ledger holds the records of every desk: only those of the same API.
+    return !this.deps.ledger.pollTurn || pollScope(e.profileId, e.generation) === this.scopeOf(active);
+  }
+
+  private scopeOf(active: ActiveService): string {
+    return pollScope(active.profile.id, active.profile.generation);
+  }
+
+  /**
+   * Shared polling: whether this desk may call now. `held`: yes (always, on one desk's ledger);
+   * `taken`: it has just become the team's poller, and follows every pending record of the team
+   * from the ledger (plan again); `no`: another desk polls, asked again after POLL_TURN_ASK_MS.
+   */
+  private async askTurn(active: ActiveService, now: number): Promise<'held' | 'taken' | 'no'> {
+    const { ledger } = this.deps;
+    if (!ledger.pollTurn) return 'held';
+    if (!this.turnHeld && now < this.turnAskAt) {
+      this.schedule(this.turnAskAt);
+      return 'no';
+    }
+    if (!(await ledger.pollTurn(this.scopeOf(active)))) {
+      if (this.turnHeld) this.deps.logger.info('another desk polls for the team now');
+      this.turnHeld = false;
+      this.turnAskAt = now + POLL_TURN_ASK_MS;
+      this.schedule(this.turnAskAt);
+      return 'no';
+    }
+    if (this.turnHeld) return 'held';
+    this.turnHeld = true;
+    // Only records followed before the read are dropped: one added meanwhile may be newer than it.
+    const before = [...this.pending.keys()];
+    const rows = await ledger.listByStates(['processing']);
+    const pending = new Set(rows.map((r) => r.id));
+    for (const id of before) if (!pending.has(id)) this.pending.delete(id);
+    for (const row of rows) if (!this.pending.has(row.id)) this.track(row);
+    this.deps.logger.info('this desk polls for the team', { pending: this.pending.size });
+    return 'taken';
   }
 
   /**
@@ -319,7 +399,7 @@ export class Poller implements Disposable {
       if (wanted().length <= 1) break;
     }
     for (const entry of [...this.pending.values()]) {
-      if (entry.profileId !== active.profile.id) continue;
+      if (!this.polls(entry, active)) continue;
       const record = byRemote.get(entry.remoteId);
       if (record) await this.apply(entry, record, asked.has(entry.id), startedAt, true);
     }
@@ -372,7 +452,7 @@ export class Poller implements Disposable {
       }
     }
     for (const entry of [...this.pending.values()]) {
-      if (entry.profileId !== active.profile.id) continue;
+      if (!this.polls(entry, active)) continue;
       const record = byRemote.get(entry.remoteId);
       if (record) await this.apply(entry, record, asked.has(entry.id), startedAt, true);
     }

@@ -380,3 +380,81 @@ describe("PostgresLedger: the account's blocks the desks share (the team-wide qu
     }
   });
 });
+
+describe('PostgresLedger poll turn (shared polling)', () => {
+  /** Ask until `check` holds (the server ends a session a moment after its socket closes). */
+  async function eventually(check: () => Promise<boolean>): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error('the turn did not pass on');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  it('a verdict written by the desk that polls keeps the desk that sent the file', async () => {
+    await emptyLedger(db.url);
+    const a = await PostgresLedger.open({ url: db.url, now: () => 1, desk: 'desk-a' });
+    const b = await PostgresLedger.open({ url: db.url, now: () => 1, desk: 'desk-b' });
+    try {
+      const job = await a.insert({
+        path: '/in/a.png',
+        name: 'a.png',
+        folderId: null,
+        size: 1,
+        mtimeMs: 1,
+        profileId: 'p',
+        simulated: false,
+        state: 'queued',
+      });
+      await a.claimNextQueued(1, [], { profileId: 'p', simulated: false, generation: 'media-apikey' });
+      await a.transition(job.id, 'creating', 'uploading', { remoteId: 'r1' });
+      await a.transition(job.id, 'uploading', 'processing');
+      const failed = await b.transition(job.id, 'processing', 'failed', { errorCode: 'X' });
+      expect(failed).toMatchObject({ state: 'failed', desk: 'desk-a' });
+      // Any other write names the desk that made it: here a retry at desk-b, which then sent it.
+      const retried = await b.transition(job.id, 'failed', 'processing');
+      expect(retried).toMatchObject({ state: 'processing', desk: 'desk-b' });
+      const done = await a.transition(job.id, 'processing', 'done', {
+        verdict: { label: 'fake', reason: 'x' },
+      });
+      expect(done).toMatchObject({ state: 'done', desk: 'desk-b' });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('one desk at a time per scope; the turn passes on when its desk closes or its connection dies', async () => {
+    await emptyLedger(db.url);
+    const a = await PostgresLedger.open({ url: db.url, now: () => 1, desk: 'desk-a' });
+    const b = await PostgresLedger.open({ url: db.url, now: () => 1, desk: 'desk-b' });
+    const c = await PostgresLedger.open({ url: db.url, now: () => 1, desk: 'desk-c' });
+    try {
+      expect(await a.pollTurn('team')).toBe(true);
+      expect(await b.pollTurn('team')).toBe(false);
+      expect(await a.pollTurn('team')).toBe(true); // kept while it runs
+      expect(await b.pollTurn('other')).toBe(true); // another scope is another turn
+      expect(await c.pollTurn('team')).toBe(false);
+
+      // a's desk stops: the turn goes to the next desk that asks.
+      await a.close();
+      await eventually(() => c.pollTurn('team'));
+      expect(await b.pollTurn('team')).toBe(false);
+
+      // c's connection dies (its server process ended, as when a desk vanishes): b takes over, and
+      // c, asking again on a new connection, finds the turn taken.
+      await sql(
+        db.url,
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'authenta-watch (polling)'
+           AND pid IN (SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted)
+           AND pid <> pg_backend_pid()`,
+      );
+      await eventually(() => b.pollTurn('team'));
+      expect(await c.pollTurn('team')).toBe(false);
+    } finally {
+      await a.close();
+      await b.close();
+      await c.close();
+    }
+  });
+});
