@@ -9,13 +9,11 @@
  *
  * The URL's password stays inside the connection pool: errors and logs see the redacted URL.
  */
-import { createHash } from 'node:crypto';
-import pg from 'pg';
+import type pg from 'pg';
 import type { NormalisedJobQuery } from '../../../shared/contract';
 import {
   emptyCounts,
   emptyVerdictCounts,
-  type BlockKind,
   type JobReview,
   type JobState,
   type JobTransition,
@@ -29,19 +27,16 @@ import type {
   NewJob,
   OtherDesksListener,
   ProcessingSample,
-  ProbeClaim,
   QuotaKind,
-  SharedBlock,
   SharedBlocks,
   TakeOverOptions,
 } from './ledger';
 import { fileKey, markFoundExisting } from './ledger';
-import { TeamMounts, type TeamKey, type TeamMount } from './team-folders';
+import { TeamMounts, type TeamMount } from './team-folders';
 import {
   keyColumns,
   likePattern,
   orderBy,
-  takesInsert,
   patchColumns,
   toRecord,
   UNKNOWN_AGAIN_CODES,
@@ -56,11 +51,11 @@ import {
   takeoverNote,
   type DeskOptions,
 } from './leases';
-import { hidePassword, parseLedgerUrl, type LedgerUrl } from './ledger-url';
-import { describePostgresError, LedgerProblem } from './postgres-errors';
-import { PG_LEDGER_VERSION, PG_MIGRATIONS, PG_SCHEMA } from './postgres-migrations';
+import { PostgresConnection } from './postgres-connection';
+import { insertJob } from './postgres-insert';
+import { postgresSharedBlocks, type PostgresSharedBlocks } from './postgres-shared-blocks';
 import { canTransition, TransitionError } from './transitions';
-import { BLOCKS_CHANNEL, deskOption, OtherDeskChanges } from './postgres-notify';
+import { BLOCKS_CHANNEL, OtherDeskChanges } from './postgres-notify';
 import { PostgresPollTurn } from './postgres-poll-turn';
 import type { Disposable, OpenLedger } from '../ports';
 
@@ -93,39 +88,12 @@ export interface PostgresLedgerOptions extends DeskOptions {
  */
 const DURABLE_STATES: ReadonlySet<JobState> = new Set(['uploading', 'finalizing']);
 
-/** Key of the advisory lock migrations run under (any fixed number; "AWLEDGER" in ASCII). */
-const MIGRATION_LOCK = 0x41574c45;
-
-/** One statement inserts a row and its first timeline entry. */
-const INSERT_SQL = `WITH j AS (
-     INSERT INTO jobs (path, folder_id, name, size, mtime_ms, sha256, content_type, kind, model, state,
-         profile_id, simulated, force_recheck, created_at, updated_at, desk, team_folder, rel_path)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $14, $16, $17, $18) RETURNING *
-   ), t AS (
-     INSERT INTO job_transitions (job_id, state, at, note) SELECT id, state, $14::bigint, $15::text FROM j
-   )
-   SELECT * FROM j`;
-
-/** The advisory lock of a team folder file's key (64 bits of its sha256): inserts of one file take turns. */
-function teamKeyLock(key: TeamKey): string {
-  return createHash('sha256')
-    .update(`${key.teamFolderId}\u0000${key.relPath}`)
-    .digest()
-    .readBigInt64BE(0)
-    .toString();
-}
-
-/** BIGINT columns come back as numbers: ids, sizes and epoch milliseconds are far below 2^53. */
-const TYPES = new pg.TypeOverrides();
-TYPES.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
-
 const REVIEW_COLUMNS = ['review_status', 'review_note', 'review_at'];
 
 /** The PostgreSQL Ledger. Construct with `PostgresLedger.open`. */
 export class PostgresLedger implements Ledger {
-  private readonly pool: pg.Pool;
+  private readonly db: PostgresConnection;
   private readonly now: () => number;
-  private readonly place: LedgerUrl;
   private closed = false;
   readonly desk: string;
   /** Desks share this ledger: watched folders get team identities. */
@@ -137,80 +105,48 @@ export class PostgresLedger implements Ledger {
   /** Whose turn it is to poll for the team, on a connection of its own (postgres-poll-turn.ts). */
   private readonly turn: PostgresPollTurn;
   private readonly mounts = new TeamMounts();
+  /** The account's blocks the desks share (postgres-shared-blocks.ts). */
+  private readonly blocks: PostgresSharedBlocks;
+  readonly sharedBlocks: SharedBlocks;
   /** A row as this desk reads it (team folders resolved against its own mounts). */
   private readonly rec = (row: JobRow): JobRecord => toRecord(row, this.mounts);
 
   private constructor(
-    pool: pg.Pool,
+    db: PostgresConnection,
     now: () => number,
-    place: LedgerUrl,
     desk: DeskOptions,
-    listen: {
-      connection: pg.ClientConfig;
-      /** The connection the turn to poll is held on. */
-      polling: pg.ClientConfig;
-      retry?: (attempt: number) => Promise<void>;
-      onProblem?: (message: string) => void;
-    },
+    options: PostgresLedgerOptions,
   ) {
-    this.pool = pool;
+    this.db = db;
     this.now = now;
-    this.place = place;
     const settings = deskSettings(desk);
     this.desk = settings.desk;
     this.leaseMs = settings.leaseMs;
     this.leasing = { leaseMs: settings.leaseMs, renewEveryMs: settings.renewEveryMs };
-    const hide = (text: string): string => hidePassword(text, place.url);
+    const onProblem = (message: string): void => options.onConnectionError?.(db.hide(message));
+    this.blocks = postgresSharedBlocks(db, this.desk);
+    this.sharedBlocks = this.blocks;
     this.others = new OtherDeskChanges({
-      connection: listen.connection,
+      connection: db.configFor('listening'),
       desk: this.desk,
       now,
       read: (ids, since) => this.readChanged(ids, since),
-      retry: listen.retry,
-      onProblem: (message) => listen.onProblem?.(hide(message)),
-      also: { channel: BLOCKS_CHANNEL, heard: () => this.heardBlocks() },
+      retry: options.listenRetry,
+      onProblem,
+      also: { channel: BLOCKS_CHANNEL, heard: () => this.blocks.heard() },
     });
-    this.turn = new PostgresPollTurn({
-      connection: listen.polling,
-      onProblem: (message) => listen.onProblem?.(hide(message)),
-    });
+    this.turn = new PostgresPollTurn({ connection: db.configFor('polling'), onProblem });
   }
 
   /**
-   * Connect, then create or migrate the ledger's schema (once, under an advisory lock, however
-   * many desks start at once). Throws a LedgerProblem (bad URL, wrong password, no such
-   * database, unreachable server, a schema newer than this build) having written nothing.
+   * Connect, then create or migrate the ledger's schema (postgres-connection.ts). Throws a
+   * LedgerProblem (bad URL, wrong password, no such database, unreachable server, a schema newer
+   * than this build) having written nothing.
    */
   static async open(options: PostgresLedgerOptions): Promise<PostgresLedger> {
-    const parsed = parseLedgerUrl(options.url);
-    if (!parsed.ok) throw new LedgerProblem('bad-url', parsed.problem.message);
-    const place = parsed.value;
-    const hide = (text: string): string => hidePassword(text, place.url);
     // Every connection names its desk: the triggers put it in each change notice (postgres-notify.ts).
-    const named = deskOption(deskSettings(options).desk);
-    const connection: pg.ClientConfig = {
-      connectionString: place.url,
-      connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
-      keepAlive: true,
-      application_name: options.applicationName ?? 'authenta-watch',
-      options: `-c search_path=${PG_SCHEMA} -c synchronous_commit=off ${named}`,
-      types: TYPES,
-    };
-    const pool = new pg.Pool({ ...connection, max: options.maxConnections ?? 4, idleTimeoutMillis: 30_000 });
-    // An idle connection that breaks (server restarted, cable pulled) must not end the process.
-    pool.on('error', (e) => options.onConnectionError?.(hide(e.message)));
-    try {
-      await migrate(pool, options.now());
-    } catch (e) {
-      await pool.end().catch(() => undefined);
-      throw describePostgresError(e, place, hide);
-    }
-    const ledger = new PostgresLedger(pool, options.now, place, options, {
-      connection: { ...connection, application_name: `${connection.application_name ?? ''} (listening)` },
-      polling: { ...connection, application_name: `${connection.application_name ?? ''} (polling)` },
-      retry: options.listenRetry,
-      onProblem: options.onConnectionError,
-    });
+    const db = await PostgresConnection.open({ ...options, desk: deskSettings(options).desk });
+    const ledger = new PostgresLedger(db, options.now, options, options);
     // Listening before the engine starts: nothing another desk commits from here on is missed.
     await ledger.others.start();
     return ledger;
@@ -218,45 +154,11 @@ export class PostgresLedger implements Ledger {
 
   /** The URL with its password hidden, for messages and the status. */
   get redactedUrl(): string {
-    return this.place.redacted;
+    return this.db.place.redacted;
   }
 
-  /** Run one statement; a failure becomes a LedgerProblem whose message holds no password. */
-  private async query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<R[]> {
-    try {
-      return (await this.pool.query<R>(sql, values)).rows;
-    } catch (e) {
-      throw describePostgresError(e, this.place, (t) => hidePassword(t, this.place.url));
-    }
-  }
-
-  /** Run one statement and return only once its commit is on the server's disk. */
-  private async durably<R extends pg.QueryResultRow>(sql: string, values: unknown[]): Promise<R[]> {
-    let client: pg.PoolClient | null = null;
-    // A checked-out client has no error listener of the pool's: a server that stops between two of
-    // these statements would otherwise end the process (an 'error' event nobody hears).
-    const ignore = (): void => undefined;
-    try {
-      client = await this.pool.connect();
-      client.on('error', ignore);
-      await client.query('BEGIN');
-      await client.query('SET LOCAL synchronous_commit = on');
-      const { rows } = await client.query<R>(sql, values);
-      await client.query('COMMIT');
-      client.off('error', ignore);
-      client.release();
-      return rows;
-    } catch (e) {
-      if (client) {
-        const c = client;
-        const broken = await c.query('ROLLBACK').then(
-          () => false,
-          () => true,
-        );
-        c.release(broken);
-      }
-      throw describePostgresError(e, this.place, (t) => hidePassword(t, this.place.url));
-    }
+  private query<R extends pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<R[]> {
+    return this.db.query<R>(sql, values);
   }
 
   async mountTeamFolders(mounts: readonly TeamMount[]): Promise<void> {
@@ -265,71 +167,8 @@ export class PostgresLedger implements Ledger {
 
   async insert(job: NewJob): Promise<JobRecord> {
     const key = this.mounts.keyOf(job.path, job.folderId);
-    if (!key) return this.rec((await this.query<JobRow>(INSERT_SQL, this.insertValues(job, null)))[0]!);
-    // A team folder's file: one row per version for the whole team. Under a transaction-scoped
-    // advisory lock on the key, the latest row is read (in its own statement, so it sees a row
-    // another desk committed while this one waited) and a new row is made only when none takes it.
-    const { found, row } = await this.inTransaction(async (client) => {
-      await client.query('SELECT pg_advisory_xact_lock($1::bigint)', [teamKeyLock(key)]);
-      const latest = await client.query<JobRow>(
-        'SELECT * FROM jobs WHERE team_folder = $1 AND rel_path = $2 ORDER BY id DESC LIMIT 1',
-        [key.teamFolderId, key.relPath],
-      );
-      const l = latest.rows[0];
-      if (l && takesInsert(l, job)) return { found: true, row: l };
-      const made = await client.query<JobRow>(INSERT_SQL, this.insertValues(job, key));
-      return { found: false, row: made.rows[0]! };
-    });
+    const { found, row } = await insertJob(this.db, job, key, this.desk, this.now());
     return found ? markFoundExisting(this.rec(row)) : this.rec(row);
-  }
-
-  private insertValues(job: NewJob, key: TeamKey | null): unknown[] {
-    return [
-      job.path,
-      job.folderId,
-      job.name,
-      Math.floor(job.size),
-      Math.floor(job.mtimeMs),
-      job.sha256 ?? null,
-      job.contentType ?? null,
-      job.kind ?? null,
-      job.model ?? null,
-      job.state,
-      job.profileId,
-      job.simulated,
-      job.forceRecheck ?? false,
-      this.now(),
-      job.note ?? null,
-      this.desk,
-      key?.teamFolderId ?? null,
-      key?.relPath ?? null,
-    ];
-  }
-
-  /** Run `fn` in one transaction on one connection; a failure rolls back and becomes a LedgerProblem. */
-  private async inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient | null = null;
-    const ignore = (): void => undefined;
-    try {
-      client = await this.pool.connect();
-      client.on('error', ignore);
-      await client.query('BEGIN');
-      const out = await fn(client);
-      await client.query('COMMIT');
-      client.off('error', ignore);
-      client.release();
-      return out;
-    } catch (e) {
-      if (client) {
-        const c = client;
-        const broken = await c.query('ROLLBACK').then(
-          () => false,
-          () => true,
-        );
-        c.release(broken);
-      }
-      throw describePostgresError(e, this.place, (t) => hidePassword(t, this.place.url));
-    }
   }
 
   async get(id: number): Promise<JobRecord | null> {
@@ -364,7 +203,7 @@ export class PostgresLedger implements Ledger {
           OR NOT (state = ANY(${param([...LEASED_STATES])}::text[])))`
       : '';
     const run = DURABLE_STATES.has(to)
-      ? <R extends pg.QueryResultRow>(q: string, v: unknown[]) => this.durably<R>(q, v)
+      ? <R extends pg.QueryResultRow>(q: string, v: unknown[]) => this.db.durably<R>(q, v)
       : <R extends pg.QueryResultRow>(q: string, v: unknown[]) => this.query<R>(q, v);
     const rows = await run<JobRow>(
       `WITH j AS (
@@ -718,94 +557,11 @@ export class PostgresLedger implements Ledger {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.blockListeners.clear();
+    this.blocks.clear();
     await this.others.dispose();
     await this.turn.dispose();
-    await this.pool.end();
+    await this.db.end();
   }
-
-  // --- the account's blocks the desks share (the team-wide quota pause, team-blocks.ts) ---------
-
-  private readonly blockListeners = new Set<() => void>();
-
-  /** One row per account and kind (migration 6); other desks hear each change on BLOCKS_CHANNEL. */
-  readonly sharedBlocks: SharedBlocks = {
-    set: async (block, now) => {
-      await this.query(
-        `INSERT INTO account_blocks (scope, kind, code, message, since, set_at, retry_at, desk)
-           VALUES ($1, $2, $3, $4, $5, $5, $6, $7)
-           ON CONFLICT (scope, kind) DO UPDATE SET code = excluded.code, message = excluded.message,
-             set_at = excluded.set_at, retry_at = excluded.retry_at, desk = excluded.desk,
-             probe_desk = NULL, probe_until = NULL`,
-        [block.scope, block.kind, block.code, block.message, now, block.retryAt, this.desk],
-      );
-    },
-    list: async (scope) => {
-      const rows = await this.query<SharedBlockRow>('SELECT * FROM account_blocks WHERE scope = $1', [scope]);
-      return rows.map(sharedBlockOf);
-    },
-    // One statement claims it (the row lock makes desks take turns; a desk that lost re-reads the
-    // row as the winner left it); a second reads how it stands when this desk did not get it.
-    claimProbe: async (scope, kind, now, leaseMs): Promise<ProbeClaim> => {
-      const [won] = await this.query<SharedBlockRow>(
-        `UPDATE account_blocks SET probe_desk = $3, probe_until = $4::bigint + $5::bigint
-           WHERE scope = $1 AND kind = $2 AND retry_at IS NOT NULL AND retry_at <= $4
-             AND (probe_desk IS NULL OR probe_desk = $3 OR probe_until <= $4)
-           RETURNING *`,
-        [scope, kind, this.desk, now, leaseMs],
-      );
-      if (won) return { mine: true, block: sharedBlockOf(won) };
-      const [row] = await this.query<SharedBlockRow>(
-        'SELECT * FROM account_blocks WHERE scope = $1 AND kind = $2',
-        [scope, kind],
-      );
-      return { mine: false, block: row ? sharedBlockOf(row) : null };
-    },
-    lift: async (scope, kinds, startedAt) => {
-      if (!kinds.length) return;
-      await this.query(
-        'DELETE FROM account_blocks WHERE scope = $1 AND kind = ANY($2::text[]) AND set_at <= $3',
-        [scope, [...kinds], startedAt],
-      );
-    },
-    onChange: (listener) => {
-      this.blockListeners.add(listener);
-      return { dispose: () => void this.blockListeners.delete(listener) };
-    },
-  };
-
-  private heardBlocks(): void {
-    for (const l of [...this.blockListeners]) l();
-  }
-}
-
-/** A row of `account_blocks`. */
-interface SharedBlockRow {
-  scope: string;
-  kind: string;
-  code: string;
-  message: string;
-  since: number;
-  set_at: number;
-  retry_at: number | null;
-  desk: string;
-  probe_desk: string | null;
-  probe_until: number | null;
-}
-
-function sharedBlockOf(r: SharedBlockRow): SharedBlock {
-  return {
-    scope: r.scope,
-    kind: r.kind as BlockKind,
-    code: r.code,
-    message: r.message,
-    since: r.since,
-    setAt: r.set_at,
-    retryAt: r.retry_at,
-    desk: r.desk,
-    probeDesk: r.probe_desk,
-    probeUntil: r.probe_until,
-  };
 }
 
 /**
@@ -822,54 +578,4 @@ function takeoverNoteParts(me: string): [string, string] {
   const note = takeoverNote(marker, me) ?? '';
   const at = note.indexOf(marker);
   return [note.slice(0, at), note.slice(at + marker.length)];
-}
-
-/**
- * Bring the database to PG_LEDGER_VERSION in one transaction under an advisory lock (desks that
- * start together wait for the first). Refuses, writing nothing, a schema newer than this build.
- */
-async function migrate(pool: pg.Pool, now: number): Promise<number> {
-  const client = await pool.connect();
-  // Checked out, the client has no error listener of the pool's (see durably).
-  client.on('error', () => undefined);
-  let version = 0;
-  try {
-    await client.query('BEGIN');
-    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-    const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [PG_SCHEMA]);
-    // Only create what is missing: a user without CREATE on the database can use a prepared schema.
-    if (schema.rowCount === 0) await client.query(`CREATE SCHEMA ${PG_SCHEMA}`);
-    await client.query(
-      `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at BIGINT NOT NULL)`,
-    );
-    const { rows } = await client.query<{ v: number | null }>(
-      'SELECT MAX(version) AS v FROM schema_migrations',
-    );
-    version = rows[0]?.v ?? 0;
-    if (version > PG_LEDGER_VERSION) {
-      throw new LedgerProblem(
-        'newer-schema',
-        `The team ledger was set up by a newer Authenta Watch (schema ${version}; this desk knows ${PG_LEDGER_VERSION}): update Authenta Watch on this desk. Nothing was changed in the ledger.`,
-      );
-    }
-    for (const m of PG_MIGRATIONS) {
-      if (m.version <= version) continue;
-      await client.query(m.sql);
-      await client.query(
-        'INSERT INTO schema_migrations (version, description, applied_at) VALUES ($1, $2, $3)',
-        [m.version, m.description, now],
-      );
-      version = m.version;
-    }
-    await client.query('COMMIT');
-  } catch (e) {
-    const broken = await client.query('ROLLBACK').then(
-      () => false,
-      () => true,
-    );
-    client.release(broken);
-    throw e;
-  }
-  client.release();
-  return version;
 }
