@@ -6,14 +6,14 @@
  *   ledger -> EventHub (batched jobsChanged, progress, status) -> hosts -> UI
  *
  * ProfileService owns profiles, credentials, the Sandbox and the active service; CallCounter the
- * calls of the day; DiskWatch a full disk; IdleWatch the CLI's `--once`. Hosts construct it with
+ * calls of the day; DiskWatch a full disk; IdleWatch the CLI's `--once`; engine-parts.ts builds
+ * what exists once it has started (pipeline, folder registry, media, views). Hosts construct it with
  * their adapters (EngineOptions) and override only what the host itself does (pick a folder,
  * reveal a file, capabilities). See docs/DESIGN.md, "The engine".
  */
 import { NetworkRoutes } from './api/proxy';
 import { UploadRateLimiter } from './api/upload-rate';
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { z } from 'zod';
 import {
   PreferencesPatchSchema,
@@ -52,26 +52,24 @@ import { AccountHistory, historySource } from './history/account-history';
 import { watchDiskFull } from './data-folder';
 import { JobStore } from './ledger/job-store';
 import type { EngineOptions } from './engine-options';
+import { buildParts, teamBlocksFor, type Parts, type PartsContext } from './engine-parts';
 import type { Ledger } from './ledger/ledger';
-import { WatchedFolderGate } from './ledger/confined-path';
-import { MediaFiles } from './media/media-files';
+import type { MediaFiles } from './media/media-files';
 import { prefetchThumbnails } from './media/thumbnail-prefetch';
-import { ThumbnailService } from './media/thumbnails';
+import type { ThumbnailService } from './media/thumbnails';
 import { BlockBoard } from './pipeline/blocks';
-import { Pipeline, type PipelineDeps } from './pipeline/pipeline';
-import { DEFAULT_POLL_TUNING } from './pipeline/poll-schedule';
+import type { Pipeline } from './pipeline/pipeline';
 import { systemClock, type Clock, type Disposable, type Logger } from './ports';
 import { CallCounter } from './services/call-counter';
 import { DiskWatch } from './services/disk-watch';
 import { EngineSettings } from './services/engine-settings';
 import { EventHub } from './services/event-hub';
-import { FolderRegistry } from './services/folder-registry';
+import type { FolderRegistry } from './services/folder-registry';
 import { engineSettled, IdleWatch, queueWaitsForUser } from './services/idle';
-import { JobViews } from './services/job-views';
-import { ProvenanceService } from './provenance/provenance-service';
+import type { JobViews } from './services/job-views';
 import { KnownFiles } from './services/known-files';
 import { ProfileService } from './services/profile-service';
-import { TeamBlocks } from './services/team-blocks';
+import type { TeamBlocks } from './services/team-blocks';
 import { TeamLedgerService } from './services/team-ledger-service';
 import { toJob } from './services/to-job';
 import type {
@@ -87,19 +85,6 @@ export { DEFAULT_BASE_URL, ENV_PROFILE_ID } from './services/profile-service';
 /** The Job the UI sees (the hosts import it with the engine). */
 export { toJob };
 export type { EngineOptions };
-
-/** The parts that exist once the engine has started. */
-interface Parts {
-  ledger: Ledger;
-  thumbs: ThumbnailService;
-  media: MediaFiles;
-  pipeline: Pipeline;
-  folders: FolderRegistry;
-  jobs: JobViews;
-  provenance: ProvenanceService;
-  /** Which files of ledger rows this desk may touch (confined-path.ts). */
-  files: WatchedFolderGate;
-}
 
 /** The contract's `on...` methods, one per EVENTS entry: the constructor takes them from EventHub.eventApi. */
 // eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
@@ -235,109 +220,38 @@ export class Engine extends HostDefaults implements AuthentaWatchApi, Disposable
     // Set at once: dispose() closes the ledger even when a later step fails.
     this.parts = { ledger: ledger as Ledger } as Parts;
     this.events.start();
-    const thumbs = new ThumbnailService({
-      dir: join(dataDir, 'thumbs'),
-      maxBytes: () => this.settings.current.preferences.thumbnailCacheBytes,
-      logger: this.logger,
-      clock: this.clock,
-    });
-    this.parts.thumbs = thumbs;
-    // Rows of a team ledger are written by other desks too: their paths are checked before use.
-    const files = new WatchedFolderGate({
-      shared: ledger.teamLedger,
-      roots: () => this.settings.current.folders.map((f) => f.path),
-    });
-    this.parts.files = files;
-    this.parts.media = new MediaFiles({ job: (id) => ledger.get(id), thumbs, logger: this.logger, files });
     this.known.load(await ledger.knownFileKeys());
     await this.calls.load(ledger);
-    const pipeline = new Pipeline(this.pipelineDeps(ledger), {
-      hashConcurrency: this.options.hashConcurrency,
-    });
-    this.parts.pipeline = pipeline;
-    this.parts.folders = new FolderRegistry({
+    const context: PartsContext = {
+      options: this.options,
+      clock: this.clock,
+      logger: this.logger,
       settings: this.settings,
-      ledger,
       known: this.known,
-      intake: pipeline,
-      clock: this.clock,
-      logger: this.logger,
-      watcher: this.options.watcher,
-      onChange: () => this.events.statusChanged(),
-      onWatcherStarted: () => this.idle.schedule(),
-    });
-    const provenance = new ProvenanceService({
-      job: (id) => ledger.get(id),
-      files,
-      clock: this.clock,
-      logger: this.logger,
-    });
-    this.parts.provenance = provenance;
-    this.parts.jobs = new JobViews({
-      provenanceFor: (jobs) => provenance.forReport(jobs),
-      ledger,
-      thumbs,
       board: this.board,
-      clock: this.clock,
       profiles: this.profiles,
       events: this.events,
-    });
+      holding: () => this.paused || this.suspended || this.disposed || this.disk.full !== null,
+      onWatcherStarted: () => this.idle.schedule(),
+    };
+    const parts = buildParts(ledger, context);
+    this.parts = parts;
     this.boardListener = this.board.onChange(() => this.events.statusChanged());
     // Pictures of judged photos made ahead of the UI's request (see thumbnail-prefetch.ts).
     this.prefetchListener = this.events.onJobsChanged((changes) =>
-      prefetchThumbnails(thumbs, changes, files),
+      prefetchThumbnails(parts.thumbs, changes, parts.files),
     );
     await this.profiles.start();
     // On a team ledger the account's blocks are the team's: those in force hold this desk too.
-    await this.startTeamBlocks(ledger);
-    await pipeline.start();
+    this.teamBlocks = teamBlocksFor(ledger, context);
+    await this.teamBlocks?.start();
+    await parts.pipeline.start();
     this.folders.startAll();
     this.events.statusChanged();
     this.logger.info('engine started', {
       profile: this.profiles.activeId,
       folders: this.settings.current.folders.length,
     });
-  }
-
-  /** Share the account's blocks with the other desks (team-blocks.ts), when the ledger is shared. */
-  private async startTeamBlocks(ledger: JobStore): Promise<void> {
-    const store = ledger.sharedBlocks;
-    if (!store) return;
-    this.teamBlocks = new TeamBlocks({
-      store,
-      board: this.board,
-      clock: this.clock,
-      logger: this.logger,
-      desk: ledger.desk,
-      scope: () => {
-        const active = this.profiles.active;
-        return active && !active.simulated ? active.profile.baseUrl : null;
-      },
-      probeLeaseMs: ledger.leasing.leaseMs,
-    });
-    await this.teamBlocks.start();
-  }
-
-  /** The views the pipeline's stages read (each stage gets only its part; see PipelineDeps). */
-  private pipelineDeps(ledger: JobStore): PipelineDeps {
-    return {
-      ledger,
-      changes: ledger,
-      clock: this.clock,
-      logger: this.logger,
-      random: this.options.random ?? Math.random,
-      blocks: this.board,
-      tuning: { ...DEFAULT_POLL_TUNING, ...this.options.pollTuning },
-      profile: this.profiles.view,
-      settings: {
-        folder: (id) => this.folders.folder(id),
-        preferences: () => this.settings.current.preferences,
-        paused: () => this.paused || this.suspended || this.disposed || this.disk.full !== null,
-        pausedFolderIds: () => this.folders.pausedIds(),
-      },
-      progress: { report: (id, sent, size, phase) => this.events.progress(id, sent, size, phase) },
-      files: this.part('files'),
-    };
   }
 
   /**
