@@ -5,6 +5,7 @@
  * keeps running, takes the file over in its regular work, WITHOUT a restart, asking Authenta
  * about the record before it sends anything again: one record, one complete upload.
  */
+import { symlink } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresLedger } from '../../../src/main/core/ledger/postgres-ledger';
 import { startSimulator, type Simulator } from '../../../src/main/sim';
@@ -61,6 +62,10 @@ describe('takeover without a restart', () => {
     await a.watch('inbox');
     await a.write('inbox/clip.png', makePng({ marker: 'AUTHENTA-SIM:fake', padding: 400_000 }));
     await a.waitForJob('clip.png', ['uploading']);
+    // B watches the same share through a mount of its own: a desk takes over only files it can
+    // open (a desk that does not watch the team folder leaves them to one that does).
+    await symlink(a.path('inbox'), b.path('inbox'));
+    await b.watch('inbox');
     // A stops (its process ends mid-upload); B keeps running and is never restarted.
     await a.engine.dispose();
     sim.faults.holdPuts = false;

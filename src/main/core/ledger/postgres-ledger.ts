@@ -304,6 +304,7 @@ export class PostgresLedger implements Ledger {
          SELECT id, desk AS old_desk FROM jobs
            WHERE state = ANY($1::text[]) AND ${whose}
              AND (next_attempt_at IS NULL OR next_attempt_at <= $3) AND NOT (id = ANY($8::bigint[]))
+             AND (team_folder IS NULL OR team_folder = ANY($9::text[]))
            ORDER BY id LIMIT $7
            FOR UPDATE SKIP LOCKED
        ), j AS (
@@ -322,6 +323,8 @@ export class PostgresLedger implements Ledger {
         ...takeoverNoteParts(this.desk),
         options.limit ?? null,
         [...(options.exceptIds ?? [])],
+        // A team folder's file only on a desk that watches that team folder (it can open the file).
+        this.mounts.teamFolderIds(),
       ],
     );
     return rows.map(this.rec);

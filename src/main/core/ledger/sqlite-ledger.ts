@@ -6,16 +6,11 @@
  * spends credits (the PUT that starts processing, the Jobs API's finalize) must also survive a
  * power cut, so their promise resolves only after the write-ahead log is fsynced.
  *
- * Group commit (issue 13): that fsync runs off the event loop (libuv's thread pool) and is shared:
- * every durable commit of one tick, and every one made while an fsync is under way, waits for one
- * fsync of the log that started after it was written. An fsync covers the whole file, so one call
- * makes every earlier commit durable; the main thread never blocks on the disk, and 3 uploads
- * starting together pay one fsync, not three.
+ * That fsync is a group commit, off the event loop (wal-sync.ts).
  * Claiming a job for its POST is not durable: after a power cut it is at worst POSTed again,
  * leaving an INITED record that costs no credits.
  */
 import { mkdirSync } from 'node:fs';
-import { open as openFile, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import type { NormalisedJobQuery } from '../../../shared/contract';
@@ -61,6 +56,8 @@ import { deskIdentity } from './desk';
 import { migrate } from './migrations';
 import { TeamMounts, type TeamMount } from './team-folders';
 import { canTransition, TransitionError } from './transitions';
+import { WalSync } from './wal-sync';
+import { ledgerFileDamage } from './sqlite-damage';
 
 export { UNKNOWN_AGAIN_CODES } from './ledger-rows';
 
@@ -86,14 +83,9 @@ function placeholders(n: number): string {
 export class SqliteLedger implements Ledger {
   private readonly db: Database.Database;
   private readonly now: () => number;
-  /** The write-ahead log's file; null for ':memory:'. */
-  private readonly walFile: string | null;
+  /** The durable commits' fsync of the write-ahead log (group commit). */
+  private readonly wal: WalSync;
   private closed = false;
-  /** Durable commits asked for, and how many of them an fsync has covered (group commit). */
-  private syncAsked = 0;
-  private syncDone = 0;
-  private syncing: Promise<void> | null = null;
-  private wal: FileHandle | null = null;
   readonly desk: string;
   /** The embedded ledger is one desk's: nothing is shared, no folder gets a marker. */
   readonly teamLedger = false;
@@ -106,7 +98,7 @@ export class SqliteLedger implements Ledger {
   private constructor(db: Database.Database, now: () => number, walFile: string | null, desk: DeskOptions) {
     this.db = db;
     this.now = now;
-    this.walFile = walFile;
+    this.wal = new WalSync(walFile);
     const settings = deskSettings(desk);
     this.desk = settings.desk;
     this.leaseMs = settings.leaseMs;
@@ -138,28 +130,9 @@ export class SqliteLedger implements Ledger {
     );
   }
 
-  /**
-   * Whether an existing ledger file holds together: null when SQLite's quick check passes, else
-   * what SQLite said. Opens it read-only and changes nothing.
-   */
+  /** Whether an existing ledger file holds together (sqlite-damage.ts): null when it does. */
   static damage(file: string, nativeBinding?: string): string | null {
-    let db: Database.Database | null = null;
-    try {
-      db = new Database(file, {
-        readonly: true,
-        fileMustExist: true,
-        ...(nativeBinding ? { nativeBinding } : {}),
-      });
-      const rows = db.pragma('quick_check') as { quick_check: string }[];
-      const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok');
-      return problems.length ? problems.slice(0, 3).join('; ') : null;
-    } catch (e) {
-      const code = (e as { code?: string }).code ?? '';
-      if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) return (e as Error).message;
-      throw e;
-    } finally {
-      db?.close();
-    }
+    return ledgerFileDamage(file, nativeBinding);
   }
 
   /** The underlying connection, for migration tests only. */
@@ -258,7 +231,7 @@ export class SqliteLedger implements Ledger {
       return row;
     };
     const row = this.db.transaction(run)();
-    if (row && DURABLE_STATES.has(to)) await this.syncWal();
+    if (row && DURABLE_STATES.has(to)) await this.wal.sync();
     return row ? this.rec(row) : null;
   }
 
@@ -341,11 +314,17 @@ export class SqliteLedger implements Ledger {
       : '(desk IS NULL OR desk = ? OR lease_until IS NULL OR lease_until < ?)';
     const except = options.exceptIds ?? [];
     const notThese = except.length ? ` AND id NOT IN (${placeholders(except.length)})` : '';
+    // A team folder's file only on a desk that watches that team folder (it can open the file).
+    const teams = this.mounts.teamFolderIds();
     const taken = this.db.transaction(() => {
       const rows = this.stmt(
         `SELECT id, desk FROM jobs WHERE state IN (${placeholders(states.length)}) AND ${whose}
-           AND (next_attempt_at IS NULL OR next_attempt_at <= ?)${notThese} ORDER BY id LIMIT ?`,
-      ).all(...states, this.desk, now, now, ...except, limit) as { id: number; desk: string | null }[];
+           AND (next_attempt_at IS NULL OR next_attempt_at <= ?)${notThese}
+           AND (team_folder IS NULL OR team_folder IN (${placeholders(teams.length) || 'NULL'})) ORDER BY id LIMIT ?`,
+      ).all(...states, this.desk, now, now, ...except, ...teams, limit) as {
+        id: number;
+        desk: string | null;
+      }[];
       const out: Row[] = [];
       for (const r of rows) {
         const row = this.stmt('UPDATE jobs SET desk = ?, lease_until = ? WHERE id = ? RETURNING *').get(
@@ -572,10 +551,9 @@ export class SqliteLedger implements Ledger {
   async close(): Promise<void> {
     if (this.closed) return;
     // A durable commit under way gets its fsync before the connection goes.
-    while (this.syncing !== null) await this.syncing.catch(() => undefined);
+    await this.wal.settled();
     this.closed = true;
-    await this.wal?.close().catch(() => undefined);
-    this.wal = null;
+    await this.wal.close();
     this.db.close();
   }
 
@@ -607,32 +585,6 @@ export class SqliteLedger implements Ledger {
       // better-sqlite3 binds no booleans: SQLite keeps them as 0/1.
       values: columns.map((c) => (typeof c.value === 'boolean' ? (c.value ? 1 : 0) : c.value)),
     };
-  }
-
-  /**
-   * Resolves once every commit made so far is on disk: waits for an fsync of the write-ahead log
-   * that starts after now, joining the one the other commits of this tick wait for. Rejects when
-   * the fsync fails (the caller must not start the side effect).
-   */
-  private async syncWal(): Promise<void> {
-    if (this.walFile === null) return;
-    const mine = ++this.syncAsked;
-    while (this.syncDone < mine) {
-      this.syncing ??= this.syncOnce().finally(() => {
-        this.syncing = null;
-      });
-      await this.syncing;
-    }
-  }
-
-  private async syncOnce(): Promise<void> {
-    // The rest of this tick's durable commits are written before the fsync starts and share it.
-    await new Promise<void>((resolve) => setImmediate(resolve));
-    const upTo = this.syncAsked;
-    // The log is the same file for the connection's life (SQLite reuses it after a checkpoint).
-    this.wal ??= await openFile(this.walFile!, 'r');
-    await this.wal.datasync();
-    this.syncDone = Math.max(this.syncDone, upTo);
   }
 }
 

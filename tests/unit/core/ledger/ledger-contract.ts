@@ -655,6 +655,23 @@ export function describeLedgerContract(name: string, makeStore: () => Promise<Le
       });
     });
 
+    it('a desk that does not watch the team folder never takes over its files when their desk stops', async () => {
+      const { a, b } = await mounted();
+      const c = await store.open(() => now, { desk: 'cleo@news-3 (ccc333)', renewEveryMs: 0 });
+      others.push(c);
+      const row = await a.insert(seen('/mnt/drop', 'fa', 'x.png', { state: 'queued' }));
+      await a.claimNextQueued(now, [], PROFILE);
+      await a.transition(row.id, 'creating', 'uploading', { remoteId: 'm-1' });
+      now += 10 * 60_000; // A stopped: its lease ran out
+      // C could not open the file: the row stays for a desk that can (it would fail OUTSIDE_FOLDERS).
+      expect(await c.takeOver(['creating', 'uploading', 'finalizing'], now, { othersOnly: true })).toEqual(
+        [],
+      );
+      expect((await c.get(row.id))!.desk).toBe('anna@news-1 (aaa111)');
+      const taken = await b.takeOver(['creating', 'uploading', 'finalizing'], now, { othersOnly: true });
+      expect(taken).toMatchObject([{ id: row.id, path: '/Volumes/drop/x.png', desk: 'ben@news-2 (bbb222)' }]);
+    });
+
     it('files outside team folders, and files dropped on the window, keep their own rows', async () => {
       const { a } = await mounted();
       const dropped = job({ path: '/mnt/drop/x.png', folderId: null, state: 'waiting' });
