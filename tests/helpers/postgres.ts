@@ -20,6 +20,7 @@
  *
  *   const cluster = usePostgresCluster();             // started before the first test, disposed after the last
  *   db = await cluster.databaseForTest('aw_team');    // dropped after the test (after the file's own afterEach)
+ *   const db = cluster.databaseForFile('aw_ledger');  // or one for the whole file, dropped after its last test
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -311,6 +312,11 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
 export interface FilePostgresCluster extends PostgresCluster {
   /** A fresh database (as `createDatabase`) that is dropped once the current test has ended. */
   databaseForTest(prefix?: string): Promise<TestDatabase>;
+  /**
+   * A database for every test of the file: created before the first test (beforeAll) and dropped
+   * after the last (afterAll), both registered by this call. Read its fields inside tests and hooks.
+   */
+  databaseForFile(prefix?: string): TestDatabase;
 }
 
 /**
@@ -362,6 +368,28 @@ export function usePostgresCluster(options: StartPostgresOptions = {}): FilePost
       const db = await the().createDatabase(prefix);
       forTest.push(db);
       return db;
+    },
+    databaseForFile(prefix) {
+      let db: TestDatabase | null = null;
+      const made = (): TestDatabase => {
+        if (!db) throw new Error('The file database is not made yet: use it inside tests and hooks.');
+        return db;
+      };
+      beforeAll(async () => {
+        db = await the().createDatabase(prefix);
+      });
+      afterAll(async () => {
+        await db?.drop();
+      });
+      return {
+        get name() {
+          return made().name;
+        },
+        get url() {
+          return made().url;
+        },
+        drop: () => made().drop(),
+      };
     },
     stop: () => the().stop(),
     crash: () => the().crash(),

@@ -6,7 +6,7 @@
  * database set up by a newer version), each a clear message without the password, nothing written.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { NewJob } from '../../../../src/main/core/ledger/ledger';
 import { PostgresLedger } from '../../../../src/main/core/ledger/postgres-ledger';
 import { LedgerProblem } from '../../../../src/main/core/ledger/postgres-errors';
@@ -15,7 +15,7 @@ import {
   PG_MIGRATIONS,
   PG_SCHEMA,
 } from '../../../../src/main/core/ledger/postgres-migrations';
-import { usePostgresCluster, type TestDatabase } from '../../../helpers/postgres';
+import { usePostgresCluster } from '../../../helpers/postgres';
 import { describeLedgerContract } from './ledger-contract';
 
 // Every test talks to a server over TCP and re-creates the ledger: on cores shared by a full test
@@ -23,14 +23,7 @@ import { describeLedgerContract } from './ledger-contract';
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 120_000 });
 
 const cluster = usePostgresCluster();
-let db: TestDatabase;
-
-beforeAll(async () => {
-  db = await cluster.createDatabase('aw_ledger');
-});
-afterAll(async () => {
-  await db?.drop();
-});
+const db = cluster.databaseForFile('aw_ledger');
 
 /** A queued file of `/in` (no folder, profile `p`). */
 const newJob = (name: string): NewJob => ({
