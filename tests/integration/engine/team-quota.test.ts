@@ -85,6 +85,27 @@ async function teamOf(
   return { a, desks };
 }
 
+/** Wait until every file of `names` is done on every desk. */
+async function untilAllDone(
+  a: Harness,
+  desks: readonly { engine: Engine }[],
+  names: readonly string[],
+): Promise<void> {
+  const allDone = (jobs: Job[]): boolean =>
+    jobs.length === names.length && jobs.every((j) => j.state === 'done');
+  await a.waitFor(
+    async () => {
+      for (const d of desks) if (!allDone(await jobsOf(d.engine))) return false;
+      return true;
+    },
+    {
+      timeoutMs: 60_000,
+      message: async () =>
+        `every file done on every desk; ${JSON.stringify((await jobsOf(a.engine)).map((j) => [j.name, j.state]))}`,
+    },
+  );
+}
+
 /** Three desks; the Mutation quota used up. */
 function threeDesks(): ReturnType<typeof teamOf> {
   return teamOf({ quota: { mutation: 0 } }, ['desk-b', 'desk-c']);
@@ -186,19 +207,7 @@ describe('the account quota on a team ledger', () => {
     // goes on, and every file is done, created and uploaded once.
     a.sim.setQuota({});
     a.clock.advance(COOLDOWN_MS + 1_000);
-    const allDone = (jobs: Job[]): boolean =>
-      jobs.length === names.length && jobs.every((j) => j.state === 'done');
-    await a.waitFor(
-      async () => {
-        for (const d of desks) if (!allDone(await jobsOf(d.engine))) return false;
-        return true;
-      },
-      {
-        timeoutMs: 60_000,
-        message: async () =>
-          `every file done on every desk; ${JSON.stringify((await jobsOf(a.engine)).map((j) => [j.name, j.state]))}`,
-      },
-    );
+    await untilAllDone(a, desks, names);
     expect.soft(refused()).toBe(3);
     for (const d of desks) expect(await quotaBlock(d.engine)).toBeUndefined();
     const created = a.requests({ method: 'POST', route: a.api.createRoute }).filter((r) => r.status === 201);
@@ -247,19 +256,7 @@ describe('the account quota on a team ledger', () => {
     // Credits bought; someone resumes on desk C (not the one that met it): every desk goes on.
     a.sim.setCredits(null);
     await c.resumeAll();
-    const allDone = (jobs: Job[]): boolean =>
-      jobs.length === names.length && jobs.every((j) => j.state === 'done');
-    await a.waitFor(
-      async () => {
-        for (const d of desks) if (!allDone(await jobsOf(d.engine))) return false;
-        return true;
-      },
-      {
-        timeoutMs: 60_000,
-        message: async () =>
-          `every file done on every desk; ${JSON.stringify((await jobsOf(a.engine)).map((j) => [j.name, j.state]))}`,
-      },
-    );
+    await untilAllDone(a, desks, names);
     expect(refused()).toBe(1);
     for (const d of desks) expect(await credits(d.engine)).toBeUndefined();
     const created = a.requests({ method: 'POST', route: a.api.createRoute }).filter((r) => r.status === 201);
