@@ -9,9 +9,8 @@
  * query, cheap enough to poll), each desk's NDJSON lines, `authenta-watch report --ledger`, and
  * the simulator's request log, where records created and PUTs are counted per file.
  *
- *   let team: DeskTeam;
- *   afterEach(() => team?.close());                     // kills desks, drops the database
- *   team = await startDeskTeam({ desks: 3 });
+ *   const startTeam = useDeskTeams();                   // an afterEach kills desks, drops the database
+ *   const team = await startTeam({ desks: 3 });         // in a test
  *   team.start();
  *   const names = await team.writeFiles(300);
  *   await team.waitForDone(names);
@@ -24,6 +23,7 @@ import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { afterEach } from 'vitest';
 import { PG_SCHEMA } from '../../src/main/core/ledger/postgres-migrations';
 import { DESK_FILE } from '../../src/main/core/ledger/desk';
 import type { NdjsonLine, JobLine } from '../../src/main/headless/ndjson';
@@ -184,6 +184,24 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 const FINISHED = new Set<string>(TERMINAL_STATES);
 
 /** Start a simulator, a database (and a cluster unless given) and N desks' folders; no desk runs yet. */
+/**
+ * For a test file: a function that starts the running test's team (`startDeskTeam`), and an
+ * afterEach, registered by this call, that closes it once the test ends (first letting go of the
+ * uploads the simulator holds, so no desk waits on one).
+ */
+export function useDeskTeams(): (options?: DeskTeamOptions) => Promise<DeskTeam> {
+  let team: DeskTeam | null = null;
+  afterEach(async () => {
+    if (team) team.sim.faults.holdPuts = false;
+    await team?.close();
+    team = null;
+  }, 120_000);
+  return async (options) => {
+    team = await startDeskTeam(options);
+    return team;
+  };
+}
+
 export async function startDeskTeam(options: DeskTeamOptions = {}): Promise<DeskTeam> {
   const count = options.desks ?? 3;
   const usePostgres = (options.ledger ?? 'postgres') === 'postgres';

@@ -20,7 +20,7 @@
  *   });
  */
 import { existsSync, mkdtempSync, realpathSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { SecretInput } from '../../src/shared/contract';
@@ -36,6 +36,7 @@ import { modelFor } from '../../src/shared/models';
 import type { Preferences, ProfileRecord } from '../../src/shared/settings';
 import { defaultSettings } from '../../src/shared/settings';
 import { Engine, type EngineOptions } from '../../src/main/core/engine';
+import { openPostgresLedger } from '../../src/main/core/ledger/postgres-ledger';
 import { openSqliteLedgerIn } from '../../src/main/core/ledger/sqlite-ledger';
 import { createLogger, MemoryLogSink } from '../../src/main/core/logger';
 import type { Clock, Credentials, Disposable } from '../../src/main/core/ports';
@@ -572,4 +573,75 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     },
   };
   return h;
+}
+
+/** Every job of an engine that is not a harness's own (another desk's), oldest first. */
+export async function jobsOf(engine: Engine): Promise<Job[]> {
+  return (await engine.listJobs({ sort: 'createdAt', order: 'asc', limit: 20_000 })).jobs;
+}
+
+/** Another desk beside a harness, on a team ledger and watching the harness's shared folder. */
+export interface ShareDeskOptions {
+  /** The team ledger (a PostgreSQL URL). */
+  url: string;
+  /** Its name in the ledger (default: the ledger's own, from the data folder). */
+  desk?: string;
+  /** Its data folder, under the harness's root. */
+  dataDir: string;
+  /** The harness's shared folder (default `share`), watched through `mount`. */
+  share?: string;
+  /** A symlink under the root to the shared folder: the share as another machine mounts it. */
+  mount: string;
+  /** Preferences of its settings (quota cool-down, ...). */
+  preferences?: Partial<Preferences>;
+  /** Told of the engine before it starts, so a test disposes it even when a later step fails. */
+  onEngine?: (engine: Engine) => void;
+  /** What the wait for the folder says on a timeout (default: `<mount> watching the share`). */
+  message?: string;
+}
+
+/**
+ * Another desk in the harness's process (issue 11's team tests): a real engine with its own data
+ * folder, settings and secrets, on the same simulator account, clock and team ledger as `a`,
+ * watching `a`'s shared folder through a symlink of its own. Returns once the folder is watched;
+ * the test disposes the engine.
+ */
+export async function startShareDesk(a: Harness, o: ShareDeskOptions): Promise<Engine> {
+  await symlink(a.path(o.share ?? 'share'), a.path(o.mount));
+  const settings = defaultSettings();
+  if (o.preferences) settings.preferences = { ...settings.preferences, ...o.preferences };
+  settings.profiles.push({
+    id: SIM_PROFILE_ID,
+    name: 'Simulator',
+    baseUrl: a.sim.url,
+    generation: 'media-client',
+    simulated: false,
+  });
+  settings.activeProfileId = SIM_PROFILE_ID;
+  const secrets = new InMemorySecretStore();
+  await secrets.set(SIM_PROFILE_ID, { kind: 'client', ...a.sim.credentials });
+  const engine = new Engine({
+    ...ENGINE_ADAPTERS,
+    // No `desk` key at all unless given: the ledger's default is taken only when it is absent.
+    openLedger: openPostgresLedger(o.desk === undefined ? { url: o.url } : { url: o.url, desk: o.desk }),
+    dataDir: join(a.root, o.dataDir),
+    logger: createLogger({ sinks: [new MemoryLogSink()], level: 'warn' }),
+    clock: a.clock,
+    settings: new InMemorySettingsStore(settings),
+    secrets,
+    sandboxProcessingMs: 300,
+    pollTuning: { defaultImageMs: 300, defaultVideoMs: 300 },
+    watcher: { healthCheckMs: 1_000 },
+    random: () => 0.5,
+    eventIntervalMs: 20,
+    progressIntervalMs: 50,
+  });
+  o.onEngine?.(engine);
+  await engine.start();
+  await engine.addFolder({ path: a.path(o.mount), options: FAST_FOLDER });
+  await a.waitFor(
+    async () => (await engine.getStatus()).folders.every((f) => f.health.state !== 'starting'),
+    { message: o.message ?? `${o.mount} watching the share` },
+  );
+  return engine;
 }

@@ -15,6 +15,12 @@
  *   const db = await pg.createDatabase();  // a fresh database; db.url has the password in it
  *   ...
  *   await db.drop();
+ *
+ * A test file that wants one cluster for all its tests calls `usePostgresCluster()` at its top:
+ *
+ *   const cluster = usePostgresCluster();             // started before the first test, disposed after the last
+ *   db = await cluster.databaseForTest('aw_team');    // dropped after the test (after the file's own afterEach)
+ *   const db = cluster.databaseForFile('aw_ledger');  // or one for the whole file, dropped after its last test
  */
 import { execFile, execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -31,6 +37,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import { unusedPort } from './ports';
 
 const run = promisify(execFile);
@@ -298,5 +305,96 @@ export async function startPostgres(options: StartPostgresOptions = {}): Promise
       }
       rmSync(dataRoot, { recursive: true, force: true });
     },
+  };
+}
+
+/** The cluster of one test file (see `usePostgresCluster`). */
+export interface FilePostgresCluster extends PostgresCluster {
+  /** A fresh database (as `createDatabase`) that is dropped once the current test has ended. */
+  databaseForTest(prefix?: string): Promise<TestDatabase>;
+  /**
+   * A database for every test of the file: created before the first test (beforeAll) and dropped
+   * after the last (afterAll), both registered by this call. Read its fields inside tests and hooks.
+   */
+  databaseForFile(prefix?: string): TestDatabase;
+}
+
+/**
+ * One throwaway cluster for the tests of a file: started before the first test (beforeAll), disposed
+ * after the last (afterAll). The object returned stands for the running cluster (its fields and
+ * methods are the cluster's), so tests use it as they would the cluster itself. Databases made
+ * with `databaseForTest` are dropped after each test.
+ *
+ * Call it at the top of the file, before the file's own hooks: vitest runs after-hooks in the
+ * reverse order of their registration (`sequence.hooks: 'stack'`, its default), so the file's own
+ * afterEach (closing engines and ledgers) runs before the databases are dropped, and its own
+ * afterAll before the cluster is disposed.
+ */
+export function usePostgresCluster(options: StartPostgresOptions = {}): FilePostgresCluster {
+  let running: PostgresCluster | null = null;
+  const forTest: TestDatabase[] = [];
+  const the = (): PostgresCluster => {
+    if (!running) throw new Error('The test cluster is not running: use it inside tests and hooks.');
+    return running;
+  };
+  beforeAll(async () => {
+    running = await startPostgres(options);
+  }, 120_000);
+  afterAll(async () => {
+    await running?.dispose();
+  }, 60_000);
+  afterEach(async () => {
+    for (const db of forTest.splice(0)) await db.drop();
+  });
+  return {
+    get host() {
+      return the().host;
+    },
+    get port() {
+      return the().port;
+    },
+    get user() {
+      return the().user;
+    },
+    get password() {
+      return the().password;
+    },
+    get dataDir() {
+      return the().dataDir;
+    },
+    url: (database) => the().url(database),
+    createDatabase: (prefix) => the().createDatabase(prefix),
+    async databaseForTest(prefix) {
+      const db = await the().createDatabase(prefix);
+      forTest.push(db);
+      return db;
+    },
+    databaseForFile(prefix) {
+      let db: TestDatabase | null = null;
+      const made = (): TestDatabase => {
+        if (!db) throw new Error('The file database is not made yet: use it inside tests and hooks.');
+        return db;
+      };
+      beforeAll(async () => {
+        db = await the().createDatabase(prefix);
+      });
+      afterAll(async () => {
+        await db?.drop();
+      });
+      return {
+        get name() {
+          return made().name;
+        },
+        get url() {
+          return made().url;
+        },
+        drop: () => made().drop(),
+      };
+    },
+    stop: () => the().stop(),
+    crash: () => the().crash(),
+    start: () => the().start(),
+    log: () => the().log(),
+    dispose: () => the().dispose(),
   };
 }

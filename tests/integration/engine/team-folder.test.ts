@@ -6,95 +6,40 @@
  * created and uploaded once (counted at the simulator), and the same bytes arriving as two files
  * are one remote record for the team.
  */
-import { symlink, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Engine } from '../../../src/main/core/engine';
+import { readFile } from 'node:fs/promises';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Engine } from '../../../src/main/core/engine';
 import { openPostgresLedger } from '../../../src/main/core/ledger/postgres-ledger';
 import { TEAM_MARKER_FILE } from '../../../src/main/core/watch/team-marker';
-import { createLogger, MemoryLogSink } from '../../../src/main/core/logger';
-import { InMemorySecretStore } from '../../../src/main/core/secrets/in-memory-secret-store';
-import { InMemorySettingsStore } from '../../../src/main/core/settings/in-memory-settings-store';
-import { defaultSettings } from '../../../src/shared/settings';
 import type { Job } from '../../../src/shared/domain';
 import { makePng, simMarker } from '../../helpers/media-fixtures';
-import {
-  ENGINE_ADAPTERS,
-  FAST_FOLDER,
-  SIM_PROFILE_ID,
-  startHarness,
-  type Harness,
-} from '../../helpers/engine-harness';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../../helpers/postgres';
+import { jobsOf, startHarness, startShareDesk, type Harness } from '../../helpers/engine-harness';
+import { usePostgresCluster } from '../../helpers/postgres';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
-let cluster: PostgresCluster;
-let db: TestDatabase | null = null;
+const cluster = usePostgresCluster();
 let h: Harness | null = null;
 let deskB: Engine | null = null;
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.dispose();
-}, 60_000);
 afterEach(async () => {
   await deskB?.dispose();
   deskB = null;
   await h?.close();
   h = null;
-  await db?.drop();
-  db = null;
 });
-
-/** Desk B: its own data folder, settings and desk, the same simulator profile and team ledger. */
-async function startDeskB(a: Harness, url: string): Promise<Engine> {
-  const settings = defaultSettings();
-  settings.profiles.push({
-    id: SIM_PROFILE_ID,
-    name: 'Simulator',
-    baseUrl: a.sim.url,
-    generation: 'media-client',
-    simulated: false,
-  });
-  settings.activeProfileId = SIM_PROFILE_ID;
-  const secrets = new InMemorySecretStore();
-  await secrets.set(SIM_PROFILE_ID, { kind: 'client', ...a.sim.credentials });
-  const engine = new Engine({
-    ...ENGINE_ADAPTERS,
-    openLedger: openPostgresLedger({ url }),
-    dataDir: join(a.root, 'data-b'),
-    logger: createLogger({ sinks: [new MemoryLogSink()], level: 'warn' }),
-    clock: a.clock,
-    settings: new InMemorySettingsStore(settings),
-    secrets,
-    sandboxProcessingMs: 300,
-    pollTuning: { defaultImageMs: 300, defaultVideoMs: 300 },
-    watcher: { healthCheckMs: 1_000 },
-    random: () => 0.5,
-    eventIntervalMs: 20,
-    progressIntervalMs: 50,
-  });
-  await engine.start();
-  return engine;
-}
-
-async function jobsOf(engine: Engine): Promise<Job[]> {
-  return (await engine.listJobs({ sort: 'createdAt', order: 'asc', limit: 20_000 })).jobs;
-}
 
 /** Both desks started, A watching `<root>/share`, B watching `<root>/mnt-b` (a symlink to it). */
 async function twoDesks(): Promise<{ a: Harness; b: Engine }> {
-  db = await cluster.createDatabase('aw_team');
+  const db = await cluster.databaseForTest('aw_team');
   h = await startHarness({ engine: { openLedger: openPostgresLedger({ url: db.url }) } });
   await h.watch('share');
-  await symlink(h.path('share'), h.path('mnt-b'));
-  deskB = await startDeskB(h, db.url);
-  await deskB.addFolder({ path: h.path('mnt-b'), options: FAST_FOLDER });
-  const b = deskB;
-  await h.waitFor(async () => (await b.getStatus()).folders.every((f) => f.health.state !== 'starting'), {
+  // Desk B: its own data folder, settings and desk, the same simulator profile and team ledger.
+  const b = await startShareDesk(h, {
+    url: db.url,
+    dataDir: 'data-b',
+    mount: 'mnt-b',
+    onEngine: (e) => (deskB = e),
     message: 'desk B watching the share',
   });
   return { a: h, b };

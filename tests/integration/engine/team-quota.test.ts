@@ -9,26 +9,14 @@
  * exactly one desk tests the quota (one call per cool-down for the whole team), and when the
  * quota is back every desk goes on and each file is created and uploaded once.
  */
-import { symlink } from 'node:fs/promises';
 import pg from 'pg';
-import { join as joinPath } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Engine } from '../../../src/main/core/engine';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Engine } from '../../../src/main/core/engine';
 import { openPostgresLedger } from '../../../src/main/core/ledger/postgres-ledger';
-import { createLogger, MemoryLogSink } from '../../../src/main/core/logger';
-import { InMemorySecretStore } from '../../../src/main/core/secrets/in-memory-secret-store';
-import { InMemorySettingsStore } from '../../../src/main/core/settings/in-memory-settings-store';
-import { defaultSettings } from '../../../src/shared/settings';
 import type { Block, Job } from '../../../src/shared/domain';
 import { makePng, simMarker } from '../../helpers/media-fixtures';
-import {
-  ENGINE_ADAPTERS,
-  FAST_FOLDER,
-  SIM_PROFILE_ID,
-  startHarness,
-  type Harness,
-} from '../../helpers/engine-harness';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../../helpers/postgres';
+import { jobsOf, startHarness, startShareDesk, type Harness } from '../../helpers/engine-harness';
+import { usePostgresCluster, type TestDatabase } from '../../helpers/postgres';
 import type { SimulatorOptions } from '../../../src/main/sim';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
@@ -36,58 +24,17 @@ vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 /** Long enough that it never passes by itself during the test: the test moves the clock. */
 const COOLDOWN_MS = 10 * 60_000;
 
-let cluster: PostgresCluster;
+const cluster = usePostgresCluster();
 let db: TestDatabase | null = null;
 let h: Harness | null = null;
 const others: Engine[] = [];
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.dispose();
-}, 60_000);
 afterEach(async () => {
   for (const e of others.splice(0)) await e.dispose();
   await h?.close();
   h = null;
-  await db?.drop();
   db = null;
 });
-
-/** Another desk: its own data folder, settings and desk name; the same account, clock and team ledger. */
-async function startDesk(a: Harness, url: string, desk: string): Promise<Engine> {
-  const settings = defaultSettings();
-  settings.preferences = { ...settings.preferences, quotaCooldownMs: COOLDOWN_MS };
-  settings.profiles.push({
-    id: SIM_PROFILE_ID,
-    name: 'Simulator',
-    baseUrl: a.sim.url,
-    generation: 'media-client',
-    simulated: false,
-  });
-  settings.activeProfileId = SIM_PROFILE_ID;
-  const secrets = new InMemorySecretStore();
-  await secrets.set(SIM_PROFILE_ID, { kind: 'client', ...a.sim.credentials });
-  const engine = new Engine({
-    ...ENGINE_ADAPTERS,
-    openLedger: openPostgresLedger({ url, desk }),
-    dataDir: joinPath(a.root, `data-${desk}`),
-    logger: createLogger({ sinks: [new MemoryLogSink()], level: 'warn' }),
-    clock: a.clock,
-    settings: new InMemorySettingsStore(settings),
-    secrets,
-    sandboxProcessingMs: 300,
-    pollTuning: { defaultImageMs: 300, defaultVideoMs: 300 },
-    watcher: { healthCheckMs: 1_000 },
-    random: () => 0.5,
-    eventIntervalMs: 20,
-    progressIntervalMs: 50,
-  });
-  others.push(engine);
-  await engine.start();
-  return engine;
-}
 
 /** One statement on the team ledger's database, as another program (or a desk that died) would write it. */
 async function sqlOn(url: string, text: string, values: unknown[]): Promise<void> {
@@ -100,24 +47,24 @@ async function sqlOn(url: string, text: string, values: unknown[]): Promise<void
   }
 }
 
-async function jobsOf(engine: Engine): Promise<Job[]> {
-  return (await engine.listJobs({ sort: 'createdAt', order: 'asc', limit: 1_000 })).jobs;
-}
-
 async function quotaBlock(engine: Engine): Promise<Block | undefined> {
   return (await engine.getStatus()).blocks.find((b) => b.kind === 'quota-mutation');
 }
 
-/** Another desk joins: it watches the share through a symlink of its own. */
-async function join(a: Harness, url: string, name: string): Promise<Engine> {
-  await symlink(a.path('share'), a.path(`mnt-${name}`));
-  const engine = await startDesk(a, url, name);
-  await engine.addFolder({ path: a.path(`mnt-${name}`), options: FAST_FOLDER });
-  await a.waitFor(
-    async () => (await engine.getStatus()).folders.every((f) => f.health.state !== 'starting'),
-    { message: `${name} watching the share` },
-  );
-  return engine;
+/**
+ * Another desk joins: its own data folder, settings and desk name; the same account, clock and
+ * team ledger; it watches the share through a symlink of its own.
+ */
+function join(a: Harness, url: string, name: string): Promise<Engine> {
+  return startShareDesk(a, {
+    url,
+    desk: name,
+    dataDir: `data-${name}`,
+    mount: `mnt-${name}`,
+    preferences: { quotaCooldownMs: COOLDOWN_MS },
+    onEngine: (e) => others.push(e),
+    message: `${name} watching the share`,
+  });
 }
 
 /** Desks on one ledger and one account (desk-a first, then `more`), all watching the share. */
@@ -125,7 +72,7 @@ async function teamOf(
   sim: SimulatorOptions,
   more: readonly string[],
 ): Promise<{ a: Harness; desks: { name: string; engine: Engine }[] }> {
-  db = await cluster.createDatabase('aw_team_quota');
+  db = await cluster.databaseForTest('aw_team_quota');
   h = await startHarness({
     sim,
     preferences: { quotaCooldownMs: COOLDOWN_MS },
@@ -136,6 +83,27 @@ async function teamOf(
   const desks = [{ name: 'desk-a', engine: a.engine }];
   for (const name of more) desks.push({ name, engine: await join(a, db.url, name) });
   return { a, desks };
+}
+
+/** Wait until every file of `names` is done on every desk. */
+async function untilAllDone(
+  a: Harness,
+  desks: readonly { engine: Engine }[],
+  names: readonly string[],
+): Promise<void> {
+  const allDone = (jobs: Job[]): boolean =>
+    jobs.length === names.length && jobs.every((j) => j.state === 'done');
+  await a.waitFor(
+    async () => {
+      for (const d of desks) if (!allDone(await jobsOf(d.engine))) return false;
+      return true;
+    },
+    {
+      timeoutMs: 60_000,
+      message: async () =>
+        `every file done on every desk; ${JSON.stringify((await jobsOf(a.engine)).map((j) => [j.name, j.state]))}`,
+    },
+  );
 }
 
 /** Three desks; the Mutation quota used up. */
@@ -239,19 +207,7 @@ describe('the account quota on a team ledger', () => {
     // goes on, and every file is done, created and uploaded once.
     a.sim.setQuota({});
     a.clock.advance(COOLDOWN_MS + 1_000);
-    const allDone = (jobs: Job[]): boolean =>
-      jobs.length === names.length && jobs.every((j) => j.state === 'done');
-    await a.waitFor(
-      async () => {
-        for (const d of desks) if (!allDone(await jobsOf(d.engine))) return false;
-        return true;
-      },
-      {
-        timeoutMs: 60_000,
-        message: async () =>
-          `every file done on every desk; ${JSON.stringify((await jobsOf(a.engine)).map((j) => [j.name, j.state]))}`,
-      },
-    );
+    await untilAllDone(a, desks, names);
     expect.soft(refused()).toBe(3);
     for (const d of desks) expect(await quotaBlock(d.engine)).toBeUndefined();
     const created = a.requests({ method: 'POST', route: a.api.createRoute }).filter((r) => r.status === 201);
@@ -300,19 +256,7 @@ describe('the account quota on a team ledger', () => {
     // Credits bought; someone resumes on desk C (not the one that met it): every desk goes on.
     a.sim.setCredits(null);
     await c.resumeAll();
-    const allDone = (jobs: Job[]): boolean =>
-      jobs.length === names.length && jobs.every((j) => j.state === 'done');
-    await a.waitFor(
-      async () => {
-        for (const d of desks) if (!allDone(await jobsOf(d.engine))) return false;
-        return true;
-      },
-      {
-        timeoutMs: 60_000,
-        message: async () =>
-          `every file done on every desk; ${JSON.stringify((await jobsOf(a.engine)).map((j) => [j.name, j.state]))}`,
-      },
-    );
+    await untilAllDone(a, desks, names);
     expect(refused()).toBe(1);
     for (const d of desks) expect(await credits(d.engine)).toBeUndefined();
     const created = a.requests({ method: 'POST', route: a.api.createRoute }).filter((r) => r.status === 201);

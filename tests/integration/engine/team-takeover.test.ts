@@ -6,12 +6,12 @@
  * about the record before it sends anything again: one record, one complete upload.
  */
 import { symlink } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresLedger } from '../../../src/main/core/ledger/postgres-ledger';
 import { startSimulator, type Simulator } from '../../../src/main/sim';
 import { makePng } from '../../helpers/media-fixtures';
 import { startHarness, type Harness } from '../../helpers/engine-harness';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../../helpers/postgres';
+import { usePostgresCluster, type TestDatabase } from '../../helpers/postgres';
 
 /**
  * Short leases, so a desk that stops loses its claim within seconds. The desk that stops holds a
@@ -21,27 +21,19 @@ import { startPostgres, type PostgresCluster, type TestDatabase } from '../../he
 const LEASE_MS = 2_000;
 const STOPPING_LEASE_MS = 8_000;
 
-let cluster: PostgresCluster;
+const cluster = usePostgresCluster();
 let db: TestDatabase;
 let sim: Simulator;
 const desks: Harness[] = [];
 let dbCount = 0;
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.dispose();
-}, 60_000);
-
 beforeEach(async () => {
-  db = await cluster.createDatabase(`aw_takeover_${++dbCount}`);
+  db = await cluster.databaseForTest(`aw_takeover_${++dbCount}`);
   sim = await startSimulator({ processingMs: 300 });
 });
 afterEach(async () => {
   for (const h of desks.splice(0)) await h.close();
   await sim?.close();
-  await db?.drop();
 });
 
 /** One desk: an engine of its own (data folder, settings, clock) on the shared ledger and account. */

@@ -6,36 +6,29 @@
  * simulator), files dropped while the server is away are checked once it is back, and the log
  * says the ledger went away and came back without the password.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openPostgresLedger } from '../../../src/main/core/ledger/postgres-ledger';
 import { waitForTeamLedger } from '../../../src/main/core/ledger/ledger-away';
 import { makePng, simMarker } from '../../helpers/media-fixtures';
 import { startHarness, type Harness } from '../../helpers/engine-harness';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../../helpers/postgres';
+import { usePostgresCluster, type TestDatabase } from '../../helpers/postgres';
 
 vi.setConfig({ testTimeout: 180_000, hookTimeout: 120_000 });
 
-let cluster: PostgresCluster;
+const cluster = usePostgresCluster();
 let db: TestDatabase;
 let h: Harness | null = null;
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.dispose();
-}, 60_000);
 afterEach(async () => {
   await h?.close();
   h = null;
-  await db?.drop();
 });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 describe('PostgreSQL stopped for 10 s mid-run', () => {
   it('finishes every file once the server is back: no crash, none created or uploaded twice', async () => {
-    db = await cluster.createDatabase('aw_away');
+    db = await cluster.databaseForTest('aw_away');
     const errors: unknown[] = [];
     const said: string[] = [];
     const onError = (e: unknown): void => {

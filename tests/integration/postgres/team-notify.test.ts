@@ -10,7 +10,7 @@ import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitForTeamLedger } from '../../../src/main/core/ledger/ledger-away';
 import { openPostgresLedger, PostgresLedger } from '../../../src/main/core/ledger/postgres-ledger';
 import type { Logger } from '../../../src/main/core/ports';
@@ -19,14 +19,14 @@ import { createWsApi, type SocketConstructor, type WsApi } from '../../../src/re
 import type { JobChange, Verdict } from '../../../src/shared/domain';
 import { startHarness, type Harness } from '../../helpers/engine-harness';
 import { makePng } from '../../helpers/media-fixtures';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../../helpers/postgres';
+import { usePostgresCluster, type TestDatabase } from '../../helpers/postgres';
 import { waitFor } from '../headless/http-client';
 
 vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
 
 const quiet: Logger = { debug() {}, info() {}, warn() {}, error() {} };
 
-let cluster: PostgresCluster;
+const cluster = usePostgresCluster();
 let db: TestDatabase | null = null;
 let h: Harness | null = null;
 let host: WebHost | null = null;
@@ -34,12 +34,6 @@ let api: WsApi | null = null;
 let deskA: PostgresLedger | null = null;
 let dir: string | null = null;
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.dispose();
-}, 60_000);
 afterEach(async () => {
   api?.close();
   api = null;
@@ -49,7 +43,6 @@ afterEach(async () => {
   h = null;
   await deskA?.close();
   deskA = null;
-  await db?.drop();
   db = null;
   if (dir) await rm(dir, { recursive: true, force: true });
   dir = null;
@@ -59,7 +52,7 @@ const VERDICT = { label: 'fake', confidence: 0.97, details: {} } as unknown as V
 
 describe("another desk's verdict", () => {
   it("reaches desk B's browser, list and counts, and B does not check that file again", async () => {
-    db = await cluster.createDatabase('aw_notify_web');
+    db = await cluster.databaseForTest('aw_notify_web');
     h = await startHarness({
       engine: {
         openLedger: waitForTeamLedger(openPostgresLedger({ url: db.url, connectTimeoutMs: 2_000 }), {

@@ -5,23 +5,17 @@
  * plug does, and started again on its data folder. Every file ends done with its verdict, none is
  * uploaded twice (one accepted PUT per file at the simulator), one credit each.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startDeskTeam, type DeskTeam } from '../../helpers/desks';
+import { describe, expect, it, vi } from 'vitest';
+import { useDeskTeams } from '../../helpers/desks';
 import { expectVerdicts } from './team-checks';
 
 vi.setConfig({ testTimeout: 420_000, hookTimeout: 180_000 });
 
-let team: DeskTeam | null = null;
-afterEach(async () => {
-  if (team) team.sim.faults.holdPuts = false;
-  await team?.close();
-  team = null;
-}, 120_000);
+const startTeam = useDeskTeams();
 
 describe('one desk SIGKILLed mid-upload three times', () => {
   it('every file done, none uploaded twice, one credit each', async () => {
-    team = await startDeskTeam({ desks: 3 });
-    const t = team;
+    const t = await startTeam({ desks: 3 });
     const victim = t.desks[0]!;
     t.start();
 

@@ -22,29 +22,22 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { openPostgresLedger } from '../../../src/main/core/ledger/postgres-ledger';
 import { PG_SCHEMA } from '../../../src/main/core/ledger/postgres-migrations';
 import { startHarness, type Harness } from '../../helpers/engine-harness';
 import { makePng, simMarker } from '../../helpers/media-fixtures';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../../helpers/postgres';
+import { usePostgresCluster, type TestDatabase } from '../../helpers/postgres';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 120_000 });
 
-let cluster: PostgresCluster;
+const cluster = usePostgresCluster();
 let db: TestDatabase | null = null;
 let h: Harness | null = null;
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.dispose();
-}, 60_000);
 afterEach(async () => {
   await h?.close();
   h = null;
-  await db?.drop();
   db = null;
 }, 60_000);
 
@@ -52,7 +45,7 @@ const TERMINAL = ['done', 'failed', 'skipped'];
 
 describe('rows whose path leads out of the watched folders', () => {
   it('are never read, sent, moved or served: they fail with a message, the folder’s own file goes on', async () => {
-    db = await cluster.createDatabase('aw_hostile');
+    db = await cluster.databaseForTest('aw_hostile');
     const client = new pg.Client({ connectionString: db.url });
     client.on('error', () => undefined);
     await client.connect();

@@ -5,22 +5,17 @@
  * each desk shows every file done with its verdict, those another desk sent included, shortly
  * after the ledger has them, without a restart or a report.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startDeskTeam, type DeskTeam } from '../../helpers/desks';
+import { describe, expect, it, vi } from 'vitest';
+import { useDeskTeams } from '../../helpers/desks';
 import { expectOnceEach, expectVerdicts, expectedVerdict } from './team-checks';
 
 vi.setConfig({ testTimeout: 300_000, hookTimeout: 180_000 });
 
-let team: DeskTeam | null = null;
-afterEach(async () => {
-  await team?.close();
-  team = null;
-}, 120_000);
+const startTeam = useDeskTeams();
 
 describe('three desks: each sees every verdict live', () => {
   it('every desk’s output shows every file done with its verdict, whoever sent it', async () => {
-    team = await startDeskTeam({ desks: 3 });
-    const t = team;
+    const t = await startTeam({ desks: 3 });
     t.start();
     const names = await t.writeFiles(60);
     const rows = await t.waitForDone(names);

@@ -6,21 +6,17 @@
  */
 import { symlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startDeskTeam, type DeskTeam } from '../../helpers/desks';
+import { describe, expect, it, vi } from 'vitest';
+import { useDeskTeams } from '../../helpers/desks';
 import { expectOnceEach, expectVerdicts } from './team-checks';
 
 vi.setConfig({ testTimeout: 360_000, hookTimeout: 180_000 });
 
-let team: DeskTeam | null = null;
-afterEach(async () => {
-  await team?.close();
-  team = null;
-}, 120_000);
+const startTeam = useDeskTeams();
 
 describe('three desks seeing the folder under three paths', () => {
   it('one row and one upload per file', async () => {
-    team = await startDeskTeam({
+    const t = await startTeam({
       desks: 3,
       folderFor: (shared, i, root) => {
         const mount = join(root, `mount-${i + 1}`);
@@ -28,7 +24,6 @@ describe('three desks seeing the folder under three paths', () => {
         return mount;
       },
     });
-    const t = team;
     expect(new Set(t.desks.map((d) => d.folder)).size).toBe(3);
     t.start();
     const names = await t.writeFiles(150);

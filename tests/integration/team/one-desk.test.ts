@@ -5,22 +5,17 @@
  * and one upload per file by name. A SIGTERM ends the desk cleanly (exit 0). This is the baseline
  * the team tests compare three desks against.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startDeskTeam, type DeskTeam } from '../../helpers/desks';
+import { describe, expect, it, vi } from 'vitest';
+import { useDeskTeams } from '../../helpers/desks';
 import { expectOnceEach, expectVerdicts, expectedVerdict } from './team-checks';
 
 vi.setConfig({ testTimeout: 240_000, hookTimeout: 180_000 });
 
-let team: DeskTeam | null = null;
-afterEach(async () => {
-  await team?.close();
-  team = null;
-}, 120_000);
+const startTeam = useDeskTeams();
 
 describe('one desk on the team ledger, through the desks harness', () => {
   it('30 files: each once, done with its verdict in the ledger, the NDJSON and the report', async () => {
-    team = await startDeskTeam({ desks: 1 });
-    const t = team;
+    const t = await startTeam({ desks: 1 });
     const desk = t.desks[0]!;
     t.start();
     const names = await t.writeFiles(30);

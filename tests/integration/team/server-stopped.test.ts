@@ -7,18 +7,13 @@
  * and came back, every file ends done with its verdict, created and uploaded exactly once (one
  * credit each), and every desk's report shows all 300.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startDeskTeam, type DeskTeam } from '../../helpers/desks';
+import { describe, expect, it, vi } from 'vitest';
+import { useDeskTeams } from '../../helpers/desks';
 import { expectOnceEach, expectVerdicts } from './team-checks';
 
 vi.setConfig({ testTimeout: 420_000, hookTimeout: 180_000 });
 
-let team: DeskTeam | null = null;
-afterEach(async () => {
-  if (team) team.sim.faults.holdPuts = false;
-  await team?.close();
-  team = null;
-}, 120_000);
+const startTeam = useDeskTeams();
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -26,8 +21,7 @@ const UNFINISHED = new Set(['waiting', 'queued', 'creating', 'uploading', 'final
 
 describe('three desks with the team ledger’s server stopped for 10 s mid-run', () => {
   it('no crash, nothing lost: all 300 done once each after the server is back', async () => {
-    team = await startDeskTeam({ desks: 3 });
-    const t = team;
+    const t = await startTeam({ desks: 3 });
     const cluster = t.cluster!;
     t.start();
     // 20 kB each: more than one chunk, so a held PUT stops mid-body.

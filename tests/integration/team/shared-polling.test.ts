@@ -7,22 +7,18 @@
  * account's client ID and secret, the other with its API key (one account, two kinds of
  * credentials, as the request log shows).
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DEMO_CLIENT_ID, DEMO_CLIENT_SECRET } from '../../../src/main/sim';
-import { startDeskTeam, type DeskTeam } from '../../helpers/desks';
+import { useDeskTeams } from '../../helpers/desks';
 import { expectOnceEach, expectVerdicts } from './team-checks';
 
 vi.setConfig({ testTimeout: 360_000, hookTimeout: 180_000 });
 
-let team: DeskTeam | null = null;
-afterEach(async () => {
-  await team?.close();
-  team = null;
-}, 120_000);
+const startTeam = useDeskTeams();
 
 describe('shared polling', () => {
   it('one desk polls for the team: the other makes no list call, every file gets its verdict', async () => {
-    team = await startDeskTeam({
+    const t = await startTeam({
       desks: 2,
       // Records stay pending for a while: many list rounds while both desks have records waiting.
       sim: { processingMs: 2_000 },
@@ -35,7 +31,6 @@ describe('shared polling', () => {
             }
           : {},
     });
-    const t = team;
     t.start();
     const names = await t.writeFiles(60);
     const rows = await t.waitForDone(names);
@@ -61,8 +56,7 @@ describe('shared polling', () => {
 
   it('a SIGKILLed desk’s records in processing get their verdicts from the running desks, without a restart', async () => {
     // Long enough that the killed desk's records are still being processed when it dies.
-    team = await startDeskTeam({ desks: 3, sim: { processingMs: 12_000 } });
-    const t = team;
+    const t = await startTeam({ desks: 3, sim: { processingMs: 12_000 } });
     const victim = t.desks[0]!;
     t.start();
     const names = await t.writeFiles(30);

@@ -5,21 +5,17 @@
  * (counted per file at the simulator), one credit each, and every desk's report shows every
  * file's verdict.
  */
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { startDeskTeam, type DeskTeam } from '../../helpers/desks';
+import { describe, expect, it, vi } from 'vitest';
+import { useDeskTeams } from '../../helpers/desks';
 import { expectOnceEach, expectVerdicts } from './team-checks';
 
 vi.setConfig({ testTimeout: 360_000, hookTimeout: 180_000 });
 
-let team: DeskTeam | null = null;
-afterEach(async () => {
-  await team?.close();
-  team = null;
-}, 120_000);
+const startTeam = useDeskTeams();
 
 describe('three desks on one folder', () => {
   it('300 files: each created and uploaded exactly once, every verdict in every desk’s report', async () => {
-    team = await startDeskTeam({ desks: 3 });
+    const team = await startTeam({ desks: 3 });
     team.start();
     const names = await team.writeFiles(300);
 

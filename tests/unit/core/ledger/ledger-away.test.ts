@@ -7,27 +7,18 @@
  * refused password is not waited out; a closed ledger stops waiting.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { waitForTeamLedger } from '../../../../src/main/core/ledger/ledger-away';
 import type { Ledger, NewJob } from '../../../../src/main/core/ledger/ledger';
 import { LedgerProblem } from '../../../../src/main/core/ledger/postgres-errors';
 import { openPostgresLedger, PostgresLedger } from '../../../../src/main/core/ledger/postgres-ledger';
 import { PG_SCHEMA } from '../../../../src/main/core/ledger/postgres-migrations';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../../../helpers/postgres';
+import { usePostgresCluster } from '../../../helpers/postgres';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
-let cluster: PostgresCluster;
-let db: TestDatabase;
-
-beforeAll(async () => {
-  cluster = await startPostgres();
-  db = await cluster.createDatabase('aw_away');
-}, 120_000);
-afterAll(async () => {
-  await db?.drop();
-  await cluster?.dispose();
-}, 60_000);
+const cluster = usePostgresCluster();
+const db = cluster.databaseForFile('aw_away');
 
 const newJob = (name: string): NewJob => ({
   path: `/drop/${name}`,

@@ -6,7 +6,8 @@
  * database set up by a newer version), each a clear message without the password, nothing written.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { NewJob } from '../../../../src/main/core/ledger/ledger';
 import { PostgresLedger } from '../../../../src/main/core/ledger/postgres-ledger';
 import { LedgerProblem } from '../../../../src/main/core/ledger/postgres-errors';
 import {
@@ -14,24 +15,27 @@ import {
   PG_MIGRATIONS,
   PG_SCHEMA,
 } from '../../../../src/main/core/ledger/postgres-migrations';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../../../helpers/postgres';
+import { usePostgresCluster } from '../../../helpers/postgres';
 import { describeLedgerContract } from './ledger-contract';
 
 // Every test talks to a server over TCP and re-creates the ledger: on cores shared by a full test
 // run that can take longer than the unit project's 5 s default.
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 120_000 });
 
-let cluster: PostgresCluster;
-let db: TestDatabase;
+const cluster = usePostgresCluster();
+const db = cluster.databaseForFile('aw_ledger');
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-  db = await cluster.createDatabase('aw_ledger');
-}, 120_000);
-afterAll(async () => {
-  await db?.drop();
-  await cluster?.dispose();
-}, 60_000);
+/** A queued file of `/in` (no folder, profile `p`). */
+const newJob = (name: string): NewJob => ({
+  path: `/in/${name}`,
+  name,
+  folderId: null,
+  size: 1,
+  mtimeMs: 1,
+  profileId: 'p',
+  simulated: false,
+  state: 'queued',
+});
 
 async function sql<R extends pg.QueryResultRow = pg.QueryResultRow>(
   url: string,
@@ -102,16 +106,7 @@ describe('PostgresLedger migrations', () => {
     const desks = await Promise.all(
       Array.from({ length: 5 }, () => PostgresLedger.open({ url: db.url, now: () => 1 })),
     );
-    const job = await desks[0]!.insert({
-      path: '/in/a.png',
-      name: 'a.png',
-      folderId: null,
-      size: 1,
-      mtimeMs: 1,
-      profileId: 'p',
-      simulated: false,
-      state: 'queued',
-    });
+    const job = await desks[0]!.insert(newJob('a.png'));
     // Every desk sees the same ledger.
     for (const d of desks) expect((await d.get(job.id))?.name).toBe('a.png');
     await Promise.all(desks.map((d) => d.close()));
@@ -200,16 +195,7 @@ describe('PostgresLedger failures: a clear message, no password, nothing written
       onConnectionError: (m) => errors.push(m),
     });
     try {
-      const job = await ledger.insert({
-        path: '/in/a.png',
-        name: 'a.png',
-        folderId: null,
-        size: 1,
-        mtimeMs: 1,
-        profileId: 'p',
-        simulated: false,
-        state: 'queued',
-      });
+      const job = await ledger.insert(newJob('a.png'));
       await cluster.stop();
       const down = await ledger
         .claimNextQueued(1, [], { profileId: 'p', simulated: false, generation: 'media-client' })
@@ -241,16 +227,6 @@ describe('PostgresLedger failures: a clear message, no password, nothing written
 
 describe('PostgresLedger durability', () => {
   const PROFILE = { profileId: 'p', simulated: false, generation: 'media-client' as const };
-  const newJob = (name: string) => ({
-    path: `/in/${name}`,
-    name,
-    folderId: null,
-    size: 1,
-    mtimeMs: 1,
-    profileId: 'p',
-    simulated: false,
-    state: 'queued' as const,
-  });
 
   it('an upload it announced survives a server crash right after (the PUT that may charge is never forgotten)', async () => {
     await emptyLedger(db.url);
@@ -396,16 +372,7 @@ describe('PostgresLedger poll turn (shared polling)', () => {
     const a = await PostgresLedger.open({ url: db.url, now: () => 1, desk: 'desk-a' });
     const b = await PostgresLedger.open({ url: db.url, now: () => 1, desk: 'desk-b' });
     try {
-      const job = await a.insert({
-        path: '/in/a.png',
-        name: 'a.png',
-        folderId: null,
-        size: 1,
-        mtimeMs: 1,
-        profileId: 'p',
-        simulated: false,
-        state: 'queued',
-      });
+      const job = await a.insert(newJob('a.png'));
       await a.claimNextQueued(1, [], { profileId: 'p', simulated: false, generation: 'media-apikey' });
       await a.transition(job.id, 'creating', 'uploading', { remoteId: 'r1' });
       await a.transition(job.id, 'uploading', 'processing');

@@ -6,30 +6,23 @@
  * server restarts, catching up on what changed while it was not listening.
  */
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Verdict } from '../../../../src/shared/domain';
 import { JobStore, type CommittedChange } from '../../../../src/main/core/ledger/job-store';
 import type { NewJob } from '../../../../src/main/core/ledger/ledger';
 import { PostgresLedger } from '../../../../src/main/core/ledger/postgres-ledger';
 import { parseChangeNotice } from '../../../../src/main/core/ledger/postgres-notify';
 import { PG_SCHEMA } from '../../../../src/main/core/ledger/postgres-migrations';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../../../helpers/postgres';
+import { usePostgresCluster, type TestDatabase } from '../../../helpers/postgres';
 
 vi.setConfig({ testTimeout: 60_000, hookTimeout: 120_000 });
 
-let cluster: PostgresCluster;
+const cluster = usePostgresCluster();
 let db: TestDatabase;
 const open: { close(): Promise<void> }[] = [];
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.dispose();
-}, 60_000);
 afterEach(async () => {
   for (const l of open.splice(0).reverse()) await l.close().catch(() => undefined);
-  await db?.drop();
 });
 
 const VERDICT: Verdict = { label: 'fake', confidence: 0.97, details: {} } as unknown as Verdict;
@@ -102,7 +95,7 @@ describe('parseChangeNotice', () => {
 
 describe("another desk's changes", () => {
   it("desk A's verdict comes out of desk B's stream as the row now stands; B's own writes are not heard twice", async () => {
-    db = await cluster.createDatabase('aw_notify');
+    db = await cluster.databaseForTest('aw_notify');
     const a = await desk('desk-a');
     const b = await desk('desk-b');
     const id = await verdictBy(a.store, 'clip.mp4');
@@ -140,7 +133,7 @@ describe("another desk's changes", () => {
   });
 
   it('a lease renewal says nothing to the other desks (it changes nothing people see)', async () => {
-    db = await cluster.createDatabase('aw_notify');
+    db = await cluster.databaseForTest('aw_notify');
     const a = await desk('desk-a');
     const b = await desk('desk-b');
     const row = await a.store.insert(newJob('big.mov', 'queued'));
@@ -161,7 +154,7 @@ describe("another desk's changes", () => {
   });
 
   it("many rows in one statement (another desk's takeover) all arrive", async () => {
-    db = await cluster.createDatabase('aw_notify');
+    db = await cluster.databaseForTest('aw_notify');
     const a = await desk('desk-a');
     const b = await desk('desk-b');
     // Desk A "crashed" while creating 1,200 files (its leases ran out): desk B takes them over at once.
@@ -210,7 +203,7 @@ async function retry<T>(fn: () => Promise<T>, ms = 30_000): Promise<T> {
 
 describe('the server restarts', () => {
   it('desk B listens again and catches up on what changed while it was not listening', async () => {
-    db = await cluster.createDatabase('aw_notify');
+    db = await cluster.databaseForTest('aw_notify');
     let waits = 0;
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));

@@ -3,13 +3,13 @@
  * boards on one real PostgreSQL (a throwaway cluster, tests/helpers/postgres.ts), with a clock the
  * test moves. The whole engine is in tests/integration/engine/team-quota.test.ts.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PostgresLedger } from '../../../../src/main/core/ledger/postgres-ledger';
 import { createLogger, MemoryLogSink } from '../../../../src/main/core/logger';
 import { BlockBoard } from '../../../../src/main/core/pipeline/blocks';
 import type { Clock, Disposable } from '../../../../src/main/core/ports';
 import { TeamBlocks } from '../../../../src/main/core/services/team-blocks';
-import { startPostgres, type PostgresCluster, type TestDatabase } from '../../../helpers/postgres';
+import { usePostgresCluster, type TestDatabase } from '../../../helpers/postgres';
 
 vi.setConfig({ testTimeout: 30_000, hookTimeout: 120_000 });
 
@@ -44,24 +44,17 @@ interface Desk {
   logs: MemoryLogSink;
 }
 
-let cluster: PostgresCluster;
+const cluster = usePostgresCluster();
 let db: TestDatabase;
 let dbCount = 0;
 const desks: Desk[] = [];
 
-beforeAll(async () => {
-  cluster = await startPostgres();
-}, 120_000);
-afterAll(async () => {
-  await cluster?.dispose();
-}, 60_000);
 afterEach(async () => {
   for (const d of desks.splice(0)) {
     await d.team.dispose();
     d.board.dispose();
     await d.ledger.close();
   }
-  await db?.drop();
 });
 
 async function desk(clock: ManualClock, name: string, scope: string | null = SCOPE): Promise<Desk> {
@@ -89,7 +82,7 @@ async function desk(clock: ManualClock, name: string, scope: string | null = SCO
 }
 
 async function twoDesks(): Promise<{ clock: ManualClock; a: Desk; b: Desk }> {
-  db = await cluster.createDatabase(`aw_team_blocks_${++dbCount}`);
+  db = await cluster.databaseForTest(`aw_team_blocks_${++dbCount}`);
   const clock = new ManualClock();
   return { clock, a: await desk(clock, 'anna'), b: await desk(clock, 'ben') };
 }
@@ -145,7 +138,7 @@ describe('TeamBlocks', () => {
   });
 
   it("the Sandbox (no account to share): the desk's blocks stay its own", async () => {
-    db = await cluster.createDatabase(`aw_team_blocks_${++dbCount}`);
+    db = await cluster.databaseForTest(`aw_team_blocks_${++dbCount}`);
     const clock = new ManualClock();
     const sandbox = await desk(clock, 'sandbox', null);
     sandbox.board.apply({ kind: 'quota-mutation', error: AA001, retryAt: clock.now() + 10 });

@@ -4,8 +4,10 @@ import {
   pageToken,
   takeEarlySocket,
   uploadDroppedFiles,
+  type EarlySocket,
   type SocketLike,
   type TokenWindow,
+  type WsApiOptions,
 } from '../../../../src/renderer/src/lib/ws-api';
 import { TOKEN_STORAGE_KEY, WS_PATH, wsProtocols } from '../../../../src/shared/wire';
 import { DEFAULT_FILTER, toQuery } from '../../../../src/renderer/src/state/job-query';
@@ -76,17 +78,33 @@ class FakeSocket implements SocketLike {
 
 const HELLO = JSON.stringify({ hello: { protocol: 1, capabilities: {}, maxUploadBytes: 10 } });
 
+/** A client of token `abc` that takes `socket` over as the page's first socket (at its address). */
+function clientOver(
+  socket: FakeSocket,
+  messages: string[],
+  more: { first?: EarlySocket['first']; backoff?: WsApiOptions['backoff'] } = {},
+): ReturnType<typeof createWsApi> {
+  return createWsApi({
+    url: socket.url,
+    token: 'abc',
+    WebSocketImpl: FakeSocket,
+    firstSocket: {
+      token: 'abc',
+      url: socket.url,
+      socket,
+      messages,
+      ...('first' in more ? { first: more.first } : {}),
+    },
+    ...('backoff' in more ? { backoff: more.backoff } : {}),
+  });
+}
+
 describe('the socket the page opened before its script (early-connect.js)', () => {
   it('is taken over when open: the first calls leave at once, and what the host sent before is not lost', async () => {
     FakeSocket.made = [];
     const early = new FakeSocket();
     early.readyState = 1;
-    const ws = createWsApi({
-      url: early.url,
-      token: 'abc',
-      WebSocketImpl: FakeSocket,
-      firstSocket: { token: 'abc', url: early.url, socket: early, messages: [HELLO] },
-    });
+    const ws = clientOver(early, [HELLO]);
     try {
       expect(FakeSocket.made).toEqual([early]);
       expect(ws.connectionState()).toBe('open');
@@ -108,12 +126,7 @@ describe('the socket the page opened before its script (early-connect.js)', () =
   it('is taken over while it connects; a closed one, or one for another token or address, is not', () => {
     FakeSocket.made = [];
     const connecting = new FakeSocket();
-    const ws = createWsApi({
-      url: connecting.url,
-      token: 'abc',
-      WebSocketImpl: FakeSocket,
-      firstSocket: { token: 'abc', url: connecting.url, socket: connecting, messages: [] },
-    });
+    const ws = clientOver(connecting, []);
     void ws.getStatus().catch(() => undefined);
     expect(ws.connectionState()).toBe('connecting');
     connecting.open();
@@ -178,17 +191,8 @@ describe('the socket the page opened before its script (early-connect.js)', () =
     early.readyState = 1;
     const query = { sort: 'createdAt', order: 'desc', offset: 0, limit: 100 } as const;
     const page = { total: 1, offset: 0, jobs: [] };
-    const ws = createWsApi({
-      url: early.url,
-      token: 'abc',
-      WebSocketImpl: FakeSocket,
-      firstSocket: {
-        token: 'abc',
-        url: early.url,
-        socket: early,
-        messages: [HELLO, JSON.stringify({ id: 0, ok: true, result: page })],
-        first: { id: 0, command: 'listJobs', args: [query] },
-      },
+    const ws = clientOver(early, [HELLO, JSON.stringify({ id: 0, ok: true, result: page })], {
+      first: { id: 0, command: 'listJobs', args: [query] },
     });
     try {
       await expect(ws.listJobs({ ...query })).resolves.toEqual(page);
@@ -207,13 +211,7 @@ describe('the socket the page opened before its script (early-connect.js)', () =
     const early = new FakeSocket();
     const query = { sort: 'createdAt', order: 'desc', offset: 0, limit: 100 } as const;
     const first = { id: 0, command: 'listJobs', args: [query] };
-    const ws = createWsApi({
-      url: early.url,
-      token: 'abc',
-      WebSocketImpl: FakeSocket,
-      firstSocket: { token: 'abc', url: early.url, socket: early, messages: [], first },
-      backoff: { initialMs: 60_000 },
-    });
+    const ws = clientOver(early, [], { first, backoff: { initialMs: 60_000 } });
     try {
       const answer = ws.listJobs({ ...query });
       early.open();
@@ -228,13 +226,7 @@ describe('the socket the page opened before its script (early-connect.js)', () =
     FakeSocket.made = [];
     const lost = new FakeSocket();
     lost.readyState = 1;
-    const ws2 = createWsApi({
-      url: lost.url,
-      token: 'abc',
-      WebSocketImpl: FakeSocket,
-      firstSocket: { token: 'abc', url: lost.url, socket: lost, messages: [], first },
-      backoff: { initialMs: 60_000 },
-    });
+    const ws2 = clientOver(lost, [], { first, backoff: { initialMs: 60_000 } });
     try {
       const answer = ws2.listJobs({ ...query });
       lost.readyState = 3;
