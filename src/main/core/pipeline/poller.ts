@@ -18,9 +18,9 @@ import type { JobRecord, Ledger } from '../ledger/ledger';
 import { remoteGoneMessage } from '../messages';
 import type { Clock, Disposable, Logger, RemoteRecord } from '../ports';
 import type { BlockBoard } from './blocks';
-import type { StatusListing } from './counting-service';
 import { blockOrder, decideOnError, JOB_RETRY_POLICY } from './error-policy';
 import { LOCAL_CODES } from './hints';
+import { readFinishedPages, readRecentPages, type ListingRead } from './poll-listing';
 import {
   afterUnfinishedCheck,
   expectedProcessingMs,
@@ -382,93 +382,61 @@ export class Poller implements Disposable {
   ): Promise<void> {
     const active = this.deps.profile.active();
     if (!active) return;
-    if (active.service.listByStatus) {
-      await this.listFinishedAndApply(active.service.listByStatus, ids, limit, tuning, startedAt);
+    const asked = new Set(ids);
+    const wanted = (found: ReadonlyMap<string, RemoteRecord>): Entry[] =>
+      ids.flatMap((id) => {
+        const e = this.pending.get(id);
+        return e && !found.has(e.remoteId) ? [e] : [];
+      });
+    const read: ListingRead = {
+      limit,
+      pages: listPageBudget(this.pending.size, limit, tuning),
+      missing: (found) => wanted(found).length,
+      signal: this.controller.signal,
+      onPage: () => this.deps.blocks.succeeded('list', startedAt),
+    };
+    const { listByStatus } = active.service;
+    if (!listByStatus) {
+      const found = await readRecentPages((page, signal) => active.service.list(page, signal), read);
+      await this.applyListed(found, asked, active, startedAt);
+      // Asked for but not in the pages read (an account with many newer records): one GET each.
+      for (const entry of wanted(found)) if (this.pending.has(entry.id)) await this.readAlone(entry, active);
       return;
     }
-    const asked = new Set(ids);
-    const byRemote = new Map<string, RemoteRecord>();
-    const wanted = () => ids.map((id) => this.pending.get(id)).filter((e) => e && !byRemote.has(e.remoteId));
-    const pages = listPageBudget(this.pending.size, limit, tuning);
-    for (let page = 0, offset = 0; page < pages; page++, offset += limit) {
-      const answer = await active.service.list({ limit, offset }, this.controller.signal);
-      this.deps.blocks.succeeded('list', startedAt);
-      for (const r of answer.records) byRemote.set(r.remoteId, r);
-      if (answer.records.length < limit || offset + limit >= answer.total) break;
-      // Another page costs as much as one GET: stop when it could not save a call.
-      if (wanted().length <= 1) break;
-    }
-    for (const entry of [...this.pending.values()]) {
-      if (!this.polls(entry, active)) continue;
-      const record = byRemote.get(entry.remoteId);
-      if (record) await this.apply(entry, record, asked.has(entry.id), startedAt, true);
-    }
-    // Asked for but not in the pages read (an account with many newer records): one GET each.
-    for (const entry of wanted()) {
-      if (!entry || !this.pending.has(entry.id)) continue;
-      try {
-        const record = await active.service.get(entry.remoteId, this.controller.signal);
-        await this.apply(entry, record, true, this.deps.clock.now(), false);
-      } catch (e) {
-        if (isAuthentaError(e) && e.kind === 'not-found') await this.gone(entry);
-        else throw e;
-      }
+    // Asked jobs in neither finished list are unfinished; when the pages ran out first (many
+    // newer jobs), or a job has stayed unfinished for a while (it may have been cancelled
+    // elsewhere), it is read on its own.
+    const { found, complete } = await readFinishedPages(listByStatus, read);
+    await this.applyListed(found, asked, active, startedAt);
+    for (const entry of wanted(found)) {
+      if (!this.pending.has(entry.id)) continue;
+      if (complete && entry.checks < UNFINISHED_CHECKS_BEFORE_GET) this.unfinished(entry, startedAt, true);
+      else await this.readAlone(entry, active);
     }
   }
 
-  /**
-   * One poll through status filters: pages of `completed`, then of `failed`, newest first, until
-   * every asked job is found or the filtered list ends. Asked jobs in neither list are unfinished;
-   * when the pages ran out first (many newer jobs), or a job has stayed unfinished for a while (it
-   * may have been cancelled elsewhere), it is read on its own.
-   */
-  private async listFinishedAndApply(
-    listByStatus: StatusListing['listByStatus'],
-    ids: number[],
-    limit: number,
-    tuning: PollTuning,
+  /** What a list's pages said, applied to every pending record this desk polls. */
+  private async applyListed(
+    byRemote: ReadonlyMap<string, RemoteRecord>,
+    asked: ReadonlySet<number>,
+    active: ActiveService,
     startedAt: number,
   ): Promise<void> {
-    const active = this.deps.profile.active();
-    if (!active) return;
-    const asked = new Set(ids);
-    const byRemote = new Map<string, RemoteRecord>();
-    const wanted = (): Entry[] =>
-      ids.flatMap((id) => {
-        const e = this.pending.get(id);
-        return e && !byRemote.has(e.remoteId) ? [e] : [];
-      });
-    let complete = true;
-    for (const status of ['completed', 'failed'] as const) {
-      for (let page = 1; wanted().length > 0; page++) {
-        const answer = await listByStatus(status, { page, limit }, this.controller.signal);
-        this.deps.blocks.succeeded('list', startedAt);
-        for (const r of answer.records) byRemote.set(r.remoteId, r);
-        if (answer.records.length < limit || page >= answer.pages) break;
-        if (page >= listPageBudget(this.pending.size, limit, tuning)) {
-          complete = false;
-          break;
-        }
-      }
-    }
     for (const entry of [...this.pending.values()]) {
       if (!this.polls(entry, active)) continue;
       const record = byRemote.get(entry.remoteId);
       if (record) await this.apply(entry, record, asked.has(entry.id), startedAt, true);
     }
-    for (const entry of wanted()) {
-      if (!this.pending.has(entry.id)) continue;
-      if (complete && entry.checks < UNFINISHED_CHECKS_BEFORE_GET) {
-        this.unfinished(entry, startedAt, true);
-        continue;
-      }
-      try {
-        const record = await active.service.get(entry.remoteId, this.controller.signal);
-        await this.apply(entry, record, true, this.deps.clock.now(), false);
-      } catch (e) {
-        if (isAuthentaError(e) && e.kind === 'not-found') await this.gone(entry);
-        else throw e;
-      }
+  }
+
+  /** One record read on its own (asked for, not in the pages read): gone when Authenta has it no more. */
+  private async readAlone(entry: Entry, active: ActiveService): Promise<void> {
+    try {
+      const record = await active.service.get(entry.remoteId, this.controller.signal);
+      await this.apply(entry, record, true, this.deps.clock.now(), false);
+    } catch (e) {
+      if (isAuthentaError(e) && e.kind === 'not-found') await this.gone(entry);
+      else throw e;
     }
   }
 
