@@ -84,7 +84,7 @@ describe('takeover without a restart', () => {
     expect(puts.filter((p) => p.at >= get!.at).length).toBeLessThanOrEqual(1);
     const notes = (await b.engine.getJob(done.id)).timeline.map((t) => t.note ?? '');
     expect(notes.some((n) => n.includes('taken over from anna@news-1 (aaa111)'))).toBe(true);
-  });
+  }, 120_000);
 });
 
 describe('shared polling', () => {
@@ -140,5 +140,5 @@ describe('shared polling', () => {
     } finally {
       await second.drop();
     }
-  });
+  }, 300_000);
 });
