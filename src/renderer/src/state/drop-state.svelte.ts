@@ -50,6 +50,7 @@ const REASONS: Readonly<Record<string, string>> = {
   DUPLICATE: 'already checked',
   CHANGED: 'the file changed before it was sent',
   FOLDER_REMOVED: 'its folder is no longer watched',
+  OUTSIDE_FOLDERS: "outside this desk's watched folders",
   U007: 'the account is out of credits',
   INSUFFICIENT_BALANCE: 'the account is out of credits',
   AA001: 'the API quota is used up',

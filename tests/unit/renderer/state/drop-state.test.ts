@@ -81,6 +81,7 @@ describe('summariseDrop and describeDrop', () => {
     [null, 'see its details in the queue'],
     ['UNSUPPORTED_TYPE', 'not a type Authenta can check'],
     ['TOO_LARGE', 'over the size limit'],
+    ['OUTSIDE_FOLDERS', "outside this desk's watched folders"],
     ['SOMETHING_NEW', 'SOMETHING_NEW: see its details in the queue'],
   ])('the reason of %s reads "%s"', (errorCode, reason) => {
     expect(reasonOf({ errorCode })).toBe(reason);
