@@ -157,8 +157,9 @@ describe('rows whose path leads out of the watched folders', () => {
       const queued = {
         // `..` out of the team folder
         s1: await hostile({ ...team, ...file(s1, 's1.png'), state: 'queued', rel_path: '../outside/s1.png' }),
-        // no team key: the stored absolute path
-        s2: await hostile({ ...noKey, ...file(s2, 's2.png'), state: 'queued' }),
+        // no team key: the stored absolute path, with this desk's folder id (a row without a folder is
+        // a file dropped on another desk's window, which this desk leaves to that desk: s8)
+        s2: await hostile({ ...noKey, folder_id: legitJob.folderId, ...file(s2, 's2.png'), state: 'queued' }),
         // a symlink inside the share that points out
         s3: await hostile({ ...team, ...file(s3, 's3.png'), state: 'queued', rel_path: 'sub/s3.png' }),
         // an absolute rel_path
@@ -209,6 +210,9 @@ describe('rows whose path leads out of the watched folders', () => {
         desk: null,
         sha256: null,
       });
+      // A queued row of no folder and no team key: a file dropped on the hostile desk's window.
+      const s8 = secret('s8.png', 8);
+      const s8id = await hostile({ ...noKey, ...file(s8, 's8.png'), state: 'queued' });
       const createsBefore = h.creates();
 
       // Start-up picks up what waits and what is processing.
@@ -246,6 +250,10 @@ describe('rows whose path leads out of the watched folders', () => {
         expect([r.name, r.state], String(r.error_message)).toEqual([r.name, 'failed']);
         expect(String(r.error_message), String(r.name)).toMatch(/outside the folders this desk watches/);
       }
+      // The dropped file of another desk is left to that desk: not claimed, read or sent here.
+      const s8row = (await client.query(`SELECT state, desk FROM ${PG_SCHEMA}.jobs WHERE id = $1`, [s8id]))
+        .rows[0] as Record<string, unknown>;
+      expect([s8row.state, s8row.desk]).toEqual(['queued', 'mallory']);
       // The verdict of the processing row is recorded, its file is not moved.
       expect(rows.get(s6id)!.state).toBe('done');
       const notesOf = async (id: number): Promise<string> =>

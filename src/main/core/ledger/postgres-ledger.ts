@@ -256,6 +256,7 @@ export class PostgresLedger implements Ledger {
              WHERE q.state = 'queued' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= $4)
                AND (q.folder_id IS NULL OR NOT (q.folder_id = ANY($5::text[])))
                AND (q.team_folder IS NULL OR q.team_folder = ANY($8::text[]))
+               AND (q.team_folder IS NOT NULL OR q.folder_id IS NOT NULL OR q.desk IS NULL OR q.desk = $6)
                AND NOT EXISTS (
                  SELECT 1 FROM jobs e
                  WHERE e.sha256 = q.sha256 AND e.model = q.model AND e.id <> q.id AND e.simulated = $2
@@ -282,7 +283,8 @@ export class PostgresLedger implements Ledger {
         [...pausedFolderIds],
         this.desk,
         now + this.leaseMs,
-        // A team folder's file only on a desk that watches that team folder (it can open the file).
+        // A team folder's file only on a desk that watches that team folder (it can open the file);
+        // a file dropped on a desk's window (no folder) only on that desk: the others could not open it.
         this.mounts.teamFolderIds(),
       ],
     );
@@ -305,6 +307,7 @@ export class PostgresLedger implements Ledger {
            WHERE state = ANY($1::text[]) AND ${whose}
              AND (next_attempt_at IS NULL OR next_attempt_at <= $3) AND NOT (id = ANY($8::bigint[]))
              AND (team_folder IS NULL OR team_folder = ANY($9::text[]))
+             AND (team_folder IS NOT NULL OR folder_id IS NOT NULL OR desk IS NULL OR desk = $2)
            ORDER BY id LIMIT $7
            FOR UPDATE SKIP LOCKED
        ), j AS (
@@ -323,7 +326,7 @@ export class PostgresLedger implements Ledger {
         ...takeoverNoteParts(this.desk),
         options.limit ?? null,
         [...(options.exceptIds ?? [])],
-        // A team folder's file only on a desk that watches that team folder (it can open the file).
+        // As claimNextQueued: team folders this desk mounts; another desk's dropped files stay its own.
         this.mounts.teamFolderIds(),
       ],
     );

@@ -425,3 +425,34 @@ describe('PostgresLedger poll turn (shared polling)', () => {
     }
   });
 });
+
+describe("PostgresLedger: a file dropped on one desk's window stays that desk's", () => {
+  const PROFILE = { profileId: 'p', simulated: false, generation: 'media-apikey' } as const;
+
+  it('another desk neither claims it nor takes it over (it could not open it); its own desk does', async () => {
+    await emptyLedger(db.url);
+    let now = 1_000;
+    const a = await PostgresLedger.open({ url: db.url, now: () => now, desk: 'desk-a', leaseMs: 60_000 });
+    const b = await PostgresLedger.open({ url: db.url, now: () => now, desk: 'desk-b', leaseMs: 60_000 });
+    try {
+      // Dropped on A's window: no watched folder, no team folder.
+      const dropped = await a.insert(newJob('clip.mov'));
+      const watched = await a.insert({ ...newJob('inbox.png'), folderId: 'f-a' });
+      // B, free before A, claims only the watched folder's file (a folder it may share).
+      expect((await b.claimNextQueued(now, [], PROFILE))?.id).toBe(watched.id);
+      expect(await b.claimNextQueued(now, [], PROFILE)).toBeNull();
+      const mine = await a.claimNextQueued(now, [], PROFILE);
+      expect(mine).toMatchObject({ id: dropped.id, desk: 'desk-a' });
+      await a.transition(dropped.id, 'creating', 'uploading', { remoteId: 'r-1' });
+      // A stops; its lease runs out: B leaves the dropped file to A, which takes it back.
+      now += 120_000;
+      expect(await b.takeOver(['creating', 'uploading', 'finalizing'], now, { othersOnly: true })).toEqual(
+        [],
+      );
+      expect((await a.takeOver(['uploading'], now)).map((r) => r.id)).toEqual([dropped.id]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});

@@ -157,11 +157,12 @@ describe("another desk's changes", () => {
     db = await cluster.databaseForTest('aw_notify');
     const a = await desk('desk-a');
     const b = await desk('desk-b');
-    // Desk A "crashed" while creating 1,200 files (its leases ran out): desk B takes them over at once.
+    // Desk A "crashed" while creating 1,200 files of a watched folder (its leases ran out): desk B
+    // takes them over at once.
     await sqlAs(
       db.url,
-      `INSERT INTO ${PG_SCHEMA}.jobs (path, name, size, mtime_ms, state, profile_id, created_at, updated_at, desk, lease_until)
-         SELECT '/share/f' || n, 'f' || n, 1, 1, 'creating', 'p', 1, 1, 'desk-a', 0 FROM generate_series(1, 1200) n`,
+      `INSERT INTO ${PG_SCHEMA}.jobs (path, name, size, mtime_ms, state, profile_id, created_at, updated_at, desk, lease_until, folder_id)
+         SELECT '/share/f' || n, 'f' || n, 1, 1, 'creating', 'p', 1, 1, 'desk-a', 0, 'share' FROM generate_series(1, 1200) n`,
     );
     const ids = (await a.ledger.listByStates(['creating'])).map((r) => r.id);
     expect(ids.length).toBe(1200);
