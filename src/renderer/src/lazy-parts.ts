@@ -1,7 +1,8 @@
 /**
  * The parts of the UI the first screen does not show, loaded on first use (issue 12: the first
  * rows of the queue come before their code is downloaded and run), and all of them once the
- * queue is loaded and the page is idle, so that the first click on one shows it at once.
+ * queue is loaded and the user is at the page (App.svelte), so that the first click on one shows
+ * it at once.
  */
 import { LazyComponent } from './lib/lazy-component.svelte';
 
