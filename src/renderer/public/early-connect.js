@@ -24,16 +24,26 @@
         command: 'listJobs',
         args: [{ sort: 'createdAt', order: 'desc', offset: 0, limit: 100 }],
       };
-      socket.addEventListener('open', () => socket.send(JSON.stringify(first)));
+      // The formatting is set up once the page is asked for, while the host answers: set up
+      // first, it held the open event, and so the question, back as long (30-100 ms when loaded).
+      socket.addEventListener('open', () => {
+        socket.send(JSON.stringify(first));
+        setUpFormatting();
+      });
       window.authentaEarlySocket = { token, url, socket, messages, first };
+      return;
     }
   } catch {
     // The app connects by itself.
   }
-  try {
-    new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(0);
-    (0).toLocaleString();
-  } catch {
-    // Only a head start.
+  setUpFormatting();
+
+  function setUpFormatting() {
+    try {
+      new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(0);
+      (0).toLocaleString();
+    } catch {
+      // Only a head start.
+    }
   }
 })();

@@ -185,6 +185,62 @@ describe('the socket the page opened before its script (early-connect.js)', () =
     }
   });
 
+  it('early-connect.js asks for the first page before it sets up date and number formatting', () => {
+    const page = window as unknown as Record<string, unknown>;
+    const before = page['WebSocket'];
+    const dateFormat = Intl.DateTimeFormat;
+    const order: string[] = [];
+    FakeSocket.made = [];
+    page['WebSocket'] = FakeSocket;
+    // Formatting set up first held the socket's open event, and so the question, back (issue 12).
+    Intl.DateTimeFormat = function (...args: ConstructorParameters<typeof Intl.DateTimeFormat>) {
+      order.push('formatting');
+      return new dateFormat(...args);
+    } as typeof Intl.DateTimeFormat;
+    window.history.replaceState(null, '', '/?token=abc-123');
+    try {
+      new Function(earlyConnect)();
+      const socket = FakeSocket.made[0]!;
+      const send = socket.send.bind(socket);
+      socket.send = (data: string) => {
+        order.push('first page asked');
+        send(data);
+      };
+      expect(order).toEqual([]);
+      socket.open();
+      expect(order).toEqual(['first page asked', 'formatting']);
+      expect(takeEarlySocket('abc-123')?.socket).toBe(socket);
+    } finally {
+      Intl.DateTimeFormat = dateFormat;
+      page['WebSocket'] = before;
+      window.history.replaceState(null, '', '/');
+    }
+  });
+
+  it('early-connect.js without a token sets up the formatting at once and opens nothing', () => {
+    const page = window as unknown as Record<string, unknown>;
+    const before = page['WebSocket'];
+    const dateFormat = Intl.DateTimeFormat;
+    let formatted = 0;
+    FakeSocket.made = [];
+    page['WebSocket'] = FakeSocket;
+    Intl.DateTimeFormat = function (...args: ConstructorParameters<typeof Intl.DateTimeFormat>) {
+      formatted++;
+      return new dateFormat(...args);
+    } as typeof Intl.DateTimeFormat;
+    window.history.replaceState(null, '', '/');
+    window.sessionStorage.removeItem(TOKEN_STORAGE_KEY);
+    try {
+      new Function(earlyConnect)();
+      expect(FakeSocket.made).toEqual([]);
+      expect(formatted).toBe(1);
+      expect(takeEarlySocket(null)).toBeNull();
+    } finally {
+      Intl.DateTimeFormat = dateFormat;
+      page['WebSocket'] = before;
+    }
+  });
+
   it('the first page it asked for answers the client’s first identical call: no second request', async () => {
     FakeSocket.made = [];
     const early = new FakeSocket();
