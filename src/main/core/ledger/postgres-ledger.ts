@@ -306,7 +306,7 @@ export class PostgresLedger implements Ledger {
          SELECT id, desk AS old_desk FROM jobs
            WHERE state = ANY($1::text[]) AND ${whose}
              AND (next_attempt_at IS NULL OR next_attempt_at <= $3) AND NOT (id = ANY($8::bigint[]))
-             AND (team_folder IS NULL OR team_folder = ANY($9::text[]))
+             AND (desk = $2 OR team_folder IS NULL OR team_folder = ANY($9::text[]))
              AND (team_folder IS NOT NULL OR folder_id IS NOT NULL OR desk IS NULL OR desk = $2)
            ORDER BY id LIMIT $7
            FOR UPDATE SKIP LOCKED

@@ -320,8 +320,8 @@ export class SqliteLedger implements Ledger {
       const rows = this.stmt(
         `SELECT id, desk FROM jobs WHERE state IN (${placeholders(states.length)}) AND ${whose}
            AND (next_attempt_at IS NULL OR next_attempt_at <= ?)${notThese}
-           AND (team_folder IS NULL OR team_folder IN (${placeholders(teams.length) || 'NULL'})) ORDER BY id LIMIT ?`,
-      ).all(...states, this.desk, now, now, ...except, ...teams, limit) as {
+           AND (desk = ? OR team_folder IS NULL OR team_folder IN (${placeholders(teams.length) || 'NULL'})) ORDER BY id LIMIT ?`,
+      ).all(...states, this.desk, now, now, ...except, this.desk, ...teams, limit) as {
         id: number;
         desk: string | null;
       }[];

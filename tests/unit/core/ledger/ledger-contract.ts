@@ -672,6 +672,16 @@ export function describeLedgerContract(name: string, makeStore: () => Promise<Le
       expect(taken).toMatchObject([{ id: row.id, path: '/Volumes/drop/x.png', desk: 'ben@news-2 (bbb222)' }]);
     });
 
+    it('a desk takes its own team folder rows back at start-up, before its folders are mounted again', async () => {
+      const { a } = await mounted();
+      const row = await a.insert(seen('/mnt/drop', 'fa', 'x.png', { state: 'queued' }));
+      await a.claimNextQueued(now, [], PROFILE);
+      // A restarts: recovery runs before the folders' markers are read and mounted.
+      await ledger.close();
+      ledger = await store.open(() => now, { desk: 'anna@news-1 (aaa111)', renewEveryMs: 0 });
+      expect((await ledger.takeOver(['creating'], now)).map((r) => r.id)).toEqual([row.id]);
+    });
+
     it('files outside team folders, and files dropped on the window, keep their own rows', async () => {
       const { a } = await mounted();
       const dropped = job({ path: '/mnt/drop/x.png', folderId: null, state: 'waiting' });
