@@ -455,4 +455,23 @@ describe("PostgresLedger: a file dropped on one desk's window stays that desk's"
       await b.close();
     }
   });
+
+  it("does not hold back another desk's copy of the same bytes, which that desk can claim", async () => {
+    await emptyLedger(db.url);
+    const a = await PostgresLedger.open({ url: db.url, now: () => 1_000, desk: 'desk-a' });
+    const b = await PostgresLedger.open({ url: db.url, now: () => 1_000, desk: 'desk-b' });
+    try {
+      const same = { sha256: 'h-same', model: 'AC-1' };
+      // A's drop comes first (and A is away); B's watched folder has the same bytes.
+      const dropped = await a.insert({ ...newJob('clip.png'), ...same });
+      const watched = await b.insert({ ...newJob('inbox.png'), folderId: 'f-b', ...same });
+      expect((await b.claimNextQueued(1_000, [], PROFILE))?.id).toBe(watched.id);
+      // B's copy is on its way: A's drop waits for its verdict instead of paying again.
+      expect(await a.claimNextQueued(1_000, [], PROFILE)).toBeNull();
+      expect((await a.get(dropped.id))?.state).toBe('queued');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
 });
