@@ -184,7 +184,13 @@ export class OtherDeskChanges implements Disposable {
       });
       this.client = client;
       try {
-        await client.connect();
+        // pg's connect() never settles when end() (dispose) comes before the server's first answer
+        // and the server then closes without a word: dispose would wait for this loop for good
+        // (a desk closing while its listener connected again after a restart). Dispose ends it.
+        // pg 8.23 lib/client.js `_connect`: its 'end' handler skips the callback once end() was
+        // called; no upstream issue found (kin: brianc/node-postgres#2777, #2716).
+        await Promise.race([client.connect(), this.stopped]);
+        if (this.disposed) return;
         await client.query(`LISTEN ${CHANGE_CHANNEL}`);
         if (also) await client.query(`LISTEN ${also.channel}`);
         failures = 0;

@@ -262,7 +262,9 @@ export class SqliteLedger implements Ledger {
     const folderClause = pausedFolderIds.length
       ? `AND (q.folder_id IS NULL OR q.folder_id NOT IN (${placeholders(pausedFolderIds.length)}))`
       : '';
-    // One statement picks and claims: PostgreSQL adds FOR UPDATE SKIP LOCKED to the subquery.
+    // One statement picks and claims: PostgreSQL adds FOR UPDATE SKIP LOCKED to the subquery. An
+    // earlier queued copy of the same bytes holds this one back only when this desk could claim it
+    // (as PostgreSQL's): the app's one desk mounts no team folders, so there it always can.
     const sql = `UPDATE jobs SET state = 'creating', profile_id = ?, simulated = ?, generation = ?,
         next_attempt_at = NULL, desk = ?, lease_until = ?, updated_at = ?
       WHERE id = (
@@ -273,7 +275,8 @@ export class SqliteLedger implements Ledger {
             SELECT 1 FROM jobs e
             WHERE e.sha256 = q.sha256 AND e.model = q.model AND e.id <> q.id AND e.simulated = ?
               AND (e.state IN ('creating', 'uploading', 'finalizing', 'processing', 'blocked')
-                OR (e.state = 'queued' AND e.id < q.id))
+                OR (e.state = 'queued' AND e.id < q.id
+                  AND (e.team_folder IS NULL OR e.team_folder IN (${placeholders(teams.length) || 'NULL'}))))
           )
           AND NOT EXISTS (
             SELECT 1 FROM jobs p
@@ -295,6 +298,7 @@ export class SqliteLedger implements Ledger {
         ...pausedFolderIds,
         ...teams,
         sim,
+        ...teams,
       ) as Row | undefined;
       if (claimed) this.insertTransition(claimed.id, 'creating', now, null);
       return claimed;

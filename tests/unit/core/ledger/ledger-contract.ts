@@ -655,6 +655,19 @@ export function describeLedgerContract(name: string, makeStore: () => Promise<Le
       });
     });
 
+    it("a team folder's queued file does not hold back a desk that does not watch it from its own copy", async () => {
+      const { a } = await mounted();
+      const c = await store.open(() => now, { desk: 'cleo@news-3 (ccc333)', renewEveryMs: 0 });
+      others.push(c);
+      const shared = await a.insert(seen('/mnt/drop', 'fa', 'x.png', { state: 'queued', sha256: 'same' }));
+      // C's own folder holds the same bytes; it cannot open the team folder's copy, so it sends its own.
+      const own = await c.insert(job({ path: '/home/cleo/x.png', folderId: 'fc', sha256: 'same' }));
+      expect((await c.claimNextQueued(now, [], PROFILE))?.id).toBe(own.id);
+      // The team folder's copy waits for that verdict instead of being sent as well.
+      expect(await a.claimNextQueued(now, [], PROFILE)).toBeNull();
+      expect((await a.get(shared.id))?.state).toBe('queued');
+    });
+
     it('a desk that does not watch the team folder never takes over its files when their desk stops', async () => {
       const { a, b } = await mounted();
       const c = await store.open(() => now, { desk: 'cleo@news-3 (ccc333)', renewEveryMs: 0 });

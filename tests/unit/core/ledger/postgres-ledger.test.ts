@@ -16,6 +16,7 @@ import {
   PG_SCHEMA,
 } from '../../../../src/main/core/ledger/postgres-migrations';
 import { usePostgresCluster } from '../../../helpers/postgres';
+import { stepLog } from '../../../helpers/step-log';
 import { describeLedgerContract } from './ledger-contract';
 
 // Every test talks to a server over TCP and re-creates the ledger: on cores shared by a full test
@@ -185,42 +186,50 @@ describe('PostgresLedger failures: a clear message, no password, nothing written
     noPassword(p);
   });
 
-  it('a server that goes away and comes back: calls fail meanwhile as unreachable, then work again', async () => {
-    await emptyLedger(db.url);
-    const errors: string[] = [];
-    const ledger = await PostgresLedger.open({
-      url: db.url,
-      now: () => 1,
-      connectTimeoutMs: 2_000,
-      onConnectionError: (m) => errors.push(m),
+  it('a server that goes away and comes back: calls fail meanwhile as unreachable, then work again', async ({
+    onTestFailed,
+  }) => {
+    // It timed out once in three CI runs (never here): a failure prints each step's time and the
+    // server log's tail, so the next one says where it stopped.
+    const steps = stepLog(onTestFailed, {
+      secrets: [cluster.password],
+      extra: () => `server log (last 40 lines):\n${cluster.log().split('\n').slice(-41).join('\n')}`,
     });
+    const PROFILE = { profileId: 'p', simulated: false, generation: 'media-client' as const };
+    await steps.step('empty the ledger', () => emptyLedger(db.url));
+    const errors: string[] = [];
+    const ledger = await steps.step('open', () =>
+      PostgresLedger.open({
+        url: db.url,
+        now: () => 1,
+        connectTimeoutMs: 2_000,
+        onConnectionError: (m) => {
+          errors.push(m);
+          steps.note(`connection error: ${m}`);
+        },
+      }),
+    );
     try {
-      const job = await ledger.insert(newJob('a.png'));
-      await cluster.stop();
-      const down = await ledger
-        .claimNextQueued(1, [], { profileId: 'p', simulated: false, generation: 'media-client' })
-        .then(
+      const job = await steps.step('insert', () => ledger.insert(newJob('a.png')));
+      await steps.step('server stop (pg_ctl -m fast -w stop)', () => cluster.stop());
+      const down = await steps.step('claim while the server is down', () =>
+        ledger.claimNextQueued(1, [], PROFILE).then(
           () => null,
           (e: unknown) => e,
-        );
+        ),
+      );
       expect(down).toBeInstanceOf(LedgerProblem);
       expect((down as LedgerProblem).kind).toBe('unreachable');
       noPassword(down as LedgerProblem);
-      await cluster.start();
+      await steps.step('server start (pg_ctl -w start)', () => cluster.start());
       // Nothing was claimed while the server was down; the claim goes through once it is back.
-      expect((await ledger.get(job.id))?.state).toBe('queued');
+      expect((await steps.step('read the row (reconnect)', () => ledger.get(job.id)))?.state).toBe('queued');
       expect(
-        (
-          await ledger.claimNextQueued(1, [], {
-            profileId: 'p',
-            simulated: false,
-            generation: 'media-client',
-          })
-        )?.id,
+        (await steps.step('claim after the restart', () => ledger.claimNextQueued(1, [], PROFILE)))?.id,
       ).toBe(job.id);
       for (const m of errors) expect(m).not.toContain(cluster.password);
     } finally {
-      await ledger.close();
+      await steps.step('close', () => ledger.close());
     }
   }, 120_000);
 });
@@ -450,6 +459,25 @@ describe("PostgresLedger: a file dropped on one desk's window stays that desk's"
         [],
       );
       expect((await a.takeOver(['uploading'], now)).map((r) => r.id)).toEqual([dropped.id]);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it("does not hold back another desk's copy of the same bytes, which that desk can claim", async () => {
+    await emptyLedger(db.url);
+    const a = await PostgresLedger.open({ url: db.url, now: () => 1_000, desk: 'desk-a' });
+    const b = await PostgresLedger.open({ url: db.url, now: () => 1_000, desk: 'desk-b' });
+    try {
+      const same = { sha256: 'h-same', model: 'AC-1' };
+      // A's drop comes first (and A is away); B's watched folder has the same bytes.
+      const dropped = await a.insert({ ...newJob('clip.png'), ...same });
+      const watched = await b.insert({ ...newJob('inbox.png'), folderId: 'f-b', ...same });
+      expect((await b.claimNextQueued(1_000, [], PROFILE))?.id).toBe(watched.id);
+      // B's copy is on its way: A's drop waits for its verdict instead of paying again.
+      expect(await a.claimNextQueued(1_000, [], PROFILE)).toBeNull();
+      expect((await a.get(dropped.id))?.state).toBe('queued');
     } finally {
       await a.close();
       await b.close();

@@ -5,13 +5,14 @@
  * the row now stands; B's own changes are not heard twice; and B's listener comes back after the
  * server restarts, catching up on what changed while it was not listening.
  */
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import pg from 'pg';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Verdict } from '../../../../src/shared/domain';
 import { JobStore, type CommittedChange } from '../../../../src/main/core/ledger/job-store';
 import type { NewJob } from '../../../../src/main/core/ledger/ledger';
 import { PostgresLedger } from '../../../../src/main/core/ledger/postgres-ledger';
-import { parseChangeNotice } from '../../../../src/main/core/ledger/postgres-notify';
+import { OtherDeskChanges, parseChangeNotice } from '../../../../src/main/core/ledger/postgres-notify';
 import { PG_SCHEMA } from '../../../../src/main/core/ledger/postgres-migrations';
 import { usePostgresCluster, type TestDatabase } from '../../../helpers/postgres';
 
@@ -237,4 +238,44 @@ describe('the server restarts', () => {
     const after = await a.store.insert(newJob('after.png'));
     await until(() => b.heard.find((c) => c.row.id === after.id), 'a change after the restart', 60_000);
   }, 120_000);
+});
+
+describe('stopping', () => {
+  it('returns while its connection is being made (the server has not answered yet)', async () => {
+    // A server that accepts and says nothing yet, as PostgreSQL does while it starts a session,
+    // and closes the session without a word when the client leaves (as PostgreSQL does): a desk
+    // that stops then (its listener connecting again after a restart) must still stop.
+    const sockets: Socket[] = [];
+    const server = createServer((s) => {
+      sockets.push(s);
+      s.resume();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const listener = new OtherDeskChanges({
+      connection: {
+        host: '127.0.0.1',
+        port: (server.address() as AddressInfo).port,
+        user: 'desk',
+        password: 'not-used',
+        database: 'authenta',
+        connectionTimeoutMillis: 2_000,
+      },
+      desk: 'desk-a',
+      now: Date.now,
+      read: async () => [],
+    });
+    try {
+      void listener.start();
+      await until(() => sockets.length > 0, 'the listener connecting');
+      // Bounded only to fail with a message rather than at the test's timeout; not a speed goal.
+      const stopped = await Promise.race([
+        listener.dispose().then(() => 'stopped'),
+        new Promise((resolve) => setTimeout(() => resolve('still stopping after 20 s'), 20_000)),
+      ]);
+      expect(stopped).toBe('stopped');
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
 });
