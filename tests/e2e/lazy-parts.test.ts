@@ -18,13 +18,8 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 
-/**
- * Taken inside the page (CSP does not govern init scripts): when the first job row is in the DOM,
- * and anything the page's content security policy refused.
- */
+/** Taken inside the page (CSP does not govern init scripts): when the first job row is in the DOM. */
 const FIRST_ROWS_MARK = `(() => {
-  window.__refused = [];
-  document.addEventListener('securitypolicyviolation', (e) => window.__refused.push(e.blockedURI + ' ' + e.violatedDirective));
   const observer = new MutationObserver(() => {
     if (document.querySelector('[data-testid="job-row"]')) {
       window.__firstRows = performance.now();
@@ -71,21 +66,15 @@ describe('the parts the first screen does not show', () => {
     await page.getByTestId('pref-concurrency').waitFor({ state: 'visible', timeout: 30_000 });
 
     // A string: the e2e tests are compiled without the DOM's types.
-    const { firstRows, scripts, refused } = (await page.evaluate(`({
+    const { firstRows, scripts } = (await page.evaluate(`({
       firstRows: window.__firstRows,
-      refused: window.__refused,
       scripts: performance.getEntriesByType('resource')
         .filter((r) => new URL(r.name).pathname.endsWith('.js'))
         .map((r) => ({ name: new URL(r.name).pathname, start: r.startTime })),
-    })`)) as { firstRows: number; scripts: { name: string; start: number }[]; refused: string[] };
+    })`)) as { firstRows: number; scripts: { name: string; start: number }[] };
     expect(firstRows).toBeGreaterThan(0);
-    expect(refused).toEqual([]);
-    // The worker early-connect.js starts to set up the date and number formatting off the page's
-    // thread; its thread may start, and fetch it, before or after the first rows.
-    expect(scripts.map((s) => basename(s.name))).toContain('warm-intl.js');
-    const app = scripts.filter((s) => basename(s.name) !== 'warm-intl.js');
-    const before = app.filter((s) => s.start < firstRows).map((s) => basename(s.name));
-    const after = app.filter((s) => s.start >= firstRows).map((s) => basename(s.name));
+    const before = scripts.filter((s) => s.start < firstRows).map((s) => basename(s.name));
+    const after = scripts.filter((s) => s.start >= firstRows).map((s) => basename(s.name));
     // Before the first rows: the early connection's script and the app's one script.
     expect(before.sort()).toEqual(['early-connect.js', expect.stringMatching(/^index-[\w-]+\.js$/)]);
     // The rest of the app came after them, in scripts of its own.

@@ -24,14 +24,11 @@
         command: 'listJobs',
         args: [{ sort: 'createdAt', order: 'desc', offset: 0, limit: 100 }],
       };
-      // The formatting is set up on a thread of its own (warm-intl.js), from now on, while the
-      // bundle downloads. Where no worker can start, it is set up here once the page is asked
-      // for: set up first, it held the open event, and so the question, back as long (30-100 ms
-      // when loaded).
-      const warmed = warmOffThread();
+      // The formatting is set up once the page is asked for, while the host answers: set up
+      // first, it held the open event, and so the question, back as long (30-100 ms when loaded).
       socket.addEventListener('open', () => {
         socket.send(JSON.stringify(first));
-        if (!warmed) setUpFormatting();
+        setUpFormatting();
       });
       window.authentaEarlySocket = { token, url, socket, messages, first };
       return;
@@ -40,21 +37,6 @@
     // The app connects by itself.
   }
   setUpFormatting();
-
-  /**
-   * Start warm-intl.js (beside index.html); false when no worker can start here. One that cannot
-   * load (a policy, a missing file) sets the formatting up here instead when it says so.
-   */
-  function warmOffThread() {
-    try {
-      if (typeof Worker !== 'function') return false;
-      const worker = new Worker('./warm-intl.js');
-      worker.onerror = () => setUpFormatting();
-      return true;
-    } catch {
-      return false;
-    }
-  }
 
   function setUpFormatting() {
     try {

@@ -217,46 +217,6 @@ describe('the socket the page opened before its script (early-connect.js)', () =
     }
   });
 
-  it('early-connect.js sets up the formatting on a thread of its own where a worker can start, not on the page’s', () => {
-    const page = window as unknown as Record<string, unknown>;
-    const before = { socket: page['WebSocket'], worker: page['Worker'] };
-    const dateFormat = Intl.DateTimeFormat;
-    const started: FakeWorker[] = [];
-    let formatted = 0;
-    class FakeWorker {
-      onerror: (() => void) | null = null;
-      constructor(readonly url: string | URL) {
-        started.push(this);
-      }
-    }
-    FakeSocket.made = [];
-    page['WebSocket'] = FakeSocket;
-    page['Worker'] = FakeWorker;
-    Intl.DateTimeFormat = function (...args: ConstructorParameters<typeof Intl.DateTimeFormat>) {
-      formatted++;
-      return new dateFormat(...args);
-    } as typeof Intl.DateTimeFormat;
-    window.history.replaceState(null, '', '/?token=abc-123');
-    try {
-      new Function(earlyConnect)();
-      // Started at once, beside the page (public/warm-intl.js), while the bundle downloads.
-      expect(started.map((w) => String(w.url))).toEqual(['./warm-intl.js']);
-      FakeSocket.made[0]!.open();
-      expect(FakeSocket.made[0]!.sent).toHaveLength(1);
-      expect(formatted).toBe(0);
-      // A worker that cannot load (a policy, a missing file): the page sets it up after all.
-      started[0]!.onerror?.();
-      expect(formatted).toBe(1);
-      expect(takeEarlySocket('abc-123')?.socket).toBe(FakeSocket.made[0]);
-    } finally {
-      Intl.DateTimeFormat = dateFormat;
-      page['WebSocket'] = before.socket;
-      if (before.worker === undefined) delete page['Worker'];
-      else page['Worker'] = before.worker;
-      window.history.replaceState(null, '', '/');
-    }
-  });
-
   it('early-connect.js without a token sets up the formatting at once and opens nothing', () => {
     const page = window as unknown as Record<string, unknown>;
     const before = page['WebSocket'];
