@@ -61,7 +61,7 @@ export function reportFacts(entry: JobDetails, locale?: string): ReportFact[] {
     { label: 'Faces', value: faces, testid: 'report-faces' },
     {
       label: 'Model',
-      value: job.model ? `${modelLabel(job.model, job.generation ?? undefined)} (${job.model})` : '—',
+      value: job.model ? modelWithCode(job.model, job.generation ?? undefined) : '—',
       testid: 'report-model',
     },
     { label: 'API', value: job.generation ? GENERATIONS[job.generation] : '—', testid: 'report-api' },
@@ -78,4 +78,10 @@ export function reportExplanation(entry: JobDetails): string {
   return entry.job.verdict
     ? explainVerdict(entry.job.verdict).long
     : 'Authenta has not judged this file yet.';
+}
+
+/** The model by its name and its exact code, the code once (a media model's name holds it already). */
+function modelWithCode(model: string, generation: Parameters<typeof modelLabel>[1]): string {
+  const label = modelLabel(model, generation);
+  return label.includes(model) ? label : `${label} (${model})`;
 }

@@ -125,6 +125,8 @@ describe('the case report', () => {
     expect(field('report-size')).toContain('2,411,724 bytes');
     expect(field('report-sha256')).toBe(SHA);
     expect(field('report-model')).toContain('AC-1');
+    // The model by its name, its code once ("AI-generated image (AC-1) (AC-1)" was seen).
+    expect(field('report-model').match(/AC-1/g)).toHaveLength(1);
     expect(field('report-api')).toBe('Media API');
     expect(field('report-remote-id')).toBe('mid-7f3a');
     expect(field('report-seen')).not.toBe('—');
@@ -154,6 +156,7 @@ describe('the case report', () => {
     expect(field('report-api')).toBe('Jobs API v1');
     expect(field('report-remote-id')).toBe('job-8');
     expect(field('report-model')).toContain('DF-1');
+    expect(field('report-model').match(/DF-1/g)).toHaveLength(1);
     expect(field('report-explanation')).toMatch(/face/i);
     expect(within(report).getByTestId('report-picture').getAttribute('src')).toBe('/media/test-key/thumb/8');
     expect(within(report).getByTestId('report-raw').textContent).toContain('"status": "completed"');
