@@ -9,7 +9,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { makeJpeg, simMarker } from '../helpers/media-fixtures';
+import { simMarker } from '../helpers/media-fixtures';
+import { picture } from '../helpers/pictures';
 import {
   ARTIFACTS_DIR,
   launchChromium,
@@ -22,7 +23,8 @@ import { openDetails, waitForRows } from './ui';
 
 const NAME = 'viral-photo.jpg';
 const FILES: Record<string, Buffer> = {
-  [NAME]: makeJpeg({ marker: simMarker('fake'), padding: 120_000 }),
+  // A picture that looks like a photo, so the report's screenshot shows one.
+  [NAME]: await picture('podium', 'jpeg', { marker: simMarker('fake') }),
 };
 
 let host: HeadlessHost;

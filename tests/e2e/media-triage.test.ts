@@ -8,19 +8,22 @@
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { makeJpeg, makePng, realMp4, simMarker } from '../helpers/media-fixtures';
+import { makeJpeg, realMp4, simMarker } from '../helpers/media-fixtures';
+import { picture } from '../helpers/pictures';
 import { launchChromium, openApp, screenshot, startHeadless, waitUntil, type HeadlessHost } from './harness';
 import { axeInBothSchemes, openDetails, rowOf, waitForRow, waitForRows } from './ui';
 
-const SUSPECT = makePng({ marker: simMarker('suspect'), padding: 95_000 });
+// Pictures that look like the photos a desk checks: the queue's thumbnails and the README's
+// screenshots show them (the marker tells the Sandbox what to answer).
+const SUSPECT = await picture('crowd', 'png', { marker: simMarker('suspect'), blur: 6 });
 const FILES: Record<string, Buffer> = {
   // A real H.264 clip: the player decodes it and the queue draws its poster frame.
   'press-conference-with-a-long-name-from-the-wire.mp4': realMp4({
     marker: simMarker('faces=3,fakes=1'),
     padding: 300_000,
   }),
-  'viral-photo.png': makePng({ marker: simMarker('fake'), padding: 420_000 }),
-  'protest-crowd.jpg': makeJpeg({ marker: simMarker('real'), padding: 230_000 }),
+  'viral-photo.png': await picture('podium', 'png', { marker: simMarker('fake') }),
+  'protest-crowd.jpg': await picture('crowd', 'jpeg', { marker: simMarker('real') }),
   'blurry-screenshot.png': SUSPECT,
   'damaged-upload.jpg': makeJpeg({ marker: simMarker('fail'), padding: 51_000 }),
 };
@@ -79,8 +82,9 @@ async function overflowing(p: Page): Promise<string[]> {
           out.push(sel + ' "' + (el.textContent || '').trim().slice(0, 30) + '" ends at ' + Math.round(r.right) + ' > ' + w);
       }
     }
-    // Nothing cut off inside its own box either: the toolbar, the list's header and its rows.
-    for (const sel of ['.toolbar', '.list > .header', '[data-testid="job-row"]']) {
+    // Nothing cut off inside its own box either: the toolbar, the list's header, its rows and the
+    // count of jobs ("7 j…" says nothing).
+    for (const sel of ['.toolbar', '.list > .header', '[data-testid="job-row"]', '[data-testid="job-count"]']) {
       for (const el of document.querySelectorAll(sel)) {
         if (el.scrollWidth > el.clientWidth + 1)
           out.push(sel + ' is cut off (' + el.scrollWidth + ' > ' + el.clientWidth + ')');
@@ -189,7 +193,7 @@ describe('always a way to add work', () => {
       {
         name: 'chosen.jpg',
         mimeType: 'image/jpeg',
-        buffer: makeJpeg({ marker: simMarker('real'), padding: 7_000 }),
+        buffer: await picture('landscape', 'jpeg', { marker: simMarker('real') }),
       },
     ]);
     await waitForRow(page, 'chosen.jpg', ['done']);

@@ -176,6 +176,35 @@ export function makeGif(): Buffer {
   return Buffer.from('R0lGODlhAQABAIAAAAAAAP///yH5BAEAAAAALAAAAAABAAEAAAIBRAA7', 'base64');
 }
 
+/**
+ * A real picture (a PNG or a JPEG, say one sharp made) with the marker and padding put in early, as
+ * the generators place them: a tEXt chunk after the PNG's header, a COM segment after the JPEG's
+ * start. The pixels are untouched, so the file shows what it showed.
+ */
+export function marked(picture: Buffer, opts: FixtureOptions): Buffer {
+  const texts: Buffer[] = [];
+  if (opts.marker !== undefined) texts.push(Buffer.from(opts.marker, 'latin1'));
+  for (let rest = opts.padding ?? 0; rest > 0; rest -= 65_000)
+    texts.push(Buffer.alloc(Math.min(rest, 65_000), opts.paddingByte ?? 0x20));
+  if (picture.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) {
+    const afterHeader = 8 + 8 + picture.readUInt32BE(8) + 4; // the signature, then IHDR
+    const chunks = texts.map((t, i) =>
+      pngChunk(
+        'tEXt',
+        Buffer.concat([Buffer.from(i === 0 && opts.marker !== undefined ? 'Comment\0' : 'Padding\0'), t]),
+      ),
+    );
+    return Buffer.concat([picture.subarray(0, afterHeader), ...chunks, picture.subarray(afterHeader)]);
+  }
+  if (picture[0] === 0xff && picture[1] === 0xd8)
+    return Buffer.concat([
+      picture.subarray(0, 2),
+      ...texts.map((t) => jpegSegment(0xfe, t)),
+      picture.subarray(2),
+    ]);
+  throw new Error('marked: not a PNG or a JPEG');
+}
+
 /** The first `keep` bytes (a negative value drops that many from the end): a file cut short. */
 export function truncated(buf: Buffer, keep: number): Buffer {
   return buf.subarray(0, keep < 0 ? buf.length + keep : keep);
