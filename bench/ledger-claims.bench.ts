@@ -127,7 +127,6 @@ async function main(): Promise<void> {
     removeTempDir(dir);
   }
 
-  console.log('## ledger-claims\n');
   console.log(
     `Claims of queued files (\`claimNextQueued\`: one atomic statement each; PostgreSQL picks with FOR UPDATE SKIP LOCKED) ` +
       `from a ledger holding ${HISTORY.toLocaleString('en')} finished rows and ${QUEUED.toLocaleString('en')} queued files; ` +
