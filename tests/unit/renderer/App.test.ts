@@ -113,6 +113,25 @@ describe('queue of 10,000 jobs', () => {
     expect(screen.getByRole('listbox', { name: 'Jobs' })).toBeTruthy();
   });
 
+  it('paints the rows on screen first; those beyond the screen follow after that frame', async () => {
+    // Frames run only when the test says so.
+    const frames: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (fn: FrameRequestCallback) => frames.push(fn));
+    try {
+      const api = new FakeApi();
+      thousandsOfJobs(api, 10_000);
+      harness = await mountApp(api);
+      await waitFor(() => expect(rows().length).toBeGreaterThan(0));
+      // jsdom lays nothing out: the list counts as 720 px tall, 20 rows of 36 px.
+      expect(rows()).toHaveLength(20);
+      while (frames.length) frames.shift()!(performance.now());
+      await waitFor(() => expect(rows()).toHaveLength(26));
+      expect(rows()[0]?.dataset.jobId).toBe('10000');
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it('asks the host for the first page of jobs before anything else (its answer is the first rows)', async () => {
     const api = new FakeApi();
     api.jobs = [makeJob({ id: 1 })];
