@@ -90,6 +90,15 @@ async function overflowing(p: Page): Promise<string[]> {
           out.push(sel + ' is cut off (' + el.scrollWidth + ' > ' + el.clientWidth + ')');
       }
     }
+    // A percentage or a duplicate's words cut in a row read wrong ("9." for 90%, "Already chec").
+    for (const sel of ['[data-testid="verdict-confidence"]', '[data-testid="duplicate-tag"]']) {
+      for (const el of document.querySelectorAll(sel)) {
+        const clip = el.closest('.figures') || el.closest('.cell');
+        if (!clip || el.getBoundingClientRect().width === 0) continue;
+        if (el.getBoundingClientRect().right > clip.getBoundingClientRect().right + 0.5)
+          out.push(sel + ' "' + (el.textContent || '').trim() + '" is cut off');
+      }
+    }
     return out;
   })()`);
 }
