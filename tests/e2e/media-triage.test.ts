@@ -7,7 +7,7 @@
  */
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { makeJpeg, realMp4, simMarker } from '../helpers/media-fixtures';
 import { picture } from '../helpers/pictures';
 import { launchChromium, openApp, screenshot, startHeadless, waitUntil, type HeadlessHost } from './harness';
@@ -110,6 +110,17 @@ async function narrowestName(p: Page): Promise<number> {
     el.scrollWidth <= el.clientWidth ? Infinity : el.getBoundingClientRect().width))`);
 }
 
+/** Whether an element shows all of its text inside its verdict's figures (not cut, not wrapped away). */
+async function shownWhole(el: Locator): Promise<boolean> {
+  return el.evaluate((e) => {
+    const r = e.getBoundingClientRect();
+    const box = e.closest('.figures')!.getBoundingClientRect();
+    // On the first line (a baseline may sit it a pixel lower), not wrapped below it out of sight.
+    const inside = r.top >= box.top - 1 && r.top < box.top + box.height / 2 && r.right <= box.right + 0.5;
+    return r.width > 0 && e.scrollWidth <= e.clientWidth && inside;
+  });
+}
+
 describe('a verdict people can read', () => {
   it('a suspect photo says which way the model leaned, in the row and in its tooltip', async () => {
     const row = await waitForRow(page, 'blurry-screenshot.png', ['done']);
@@ -119,6 +130,8 @@ describe('a verdict people can read', () => {
       .getByTestId('verdict-cell');
     const lean = (await cell.getByTestId('verdict-lean').textContent())!.trim();
     expect(lean).toMatch(/^leaned (authentic|fake) ·$/);
+    // Whole on screen at 1280 px ("leaned fak…" said less than the tooltip), beside the percentage.
+    expect(await shownWhole(cell.getByTestId('verdict-lean')), 'the lean in the row').toBe(true);
     const title = await cell.getAttribute('title');
     expect(title).toMatch(
       /^Suspect: The model leaned (authentic|fake), with low confidence \(\d+% confidence\)\.$/,
@@ -136,6 +149,8 @@ describe('a verdict people can read', () => {
     await openDetails(page, 'blurry-screenshot.png');
     const gauge = page.getByTestId('job-details').getByTestId('verdict-gauge');
     await expect(gauge.getAttribute('data-band')).resolves.toBe('suspect');
+    const lean = page.getByTestId('job-details').getByTestId('verdict-lean');
+    expect(await shownWhole(lean), 'the lean beside the large badge').toBe(true);
     const text = (await gauge.textContent())!.replace(/\s+/g, ' ');
     expect(text).toMatch(/Authentic.*Suspect.*Fake/);
     expect(text).toMatch(/Below 60% confidence an answer is shown as Suspect either way/);
