@@ -68,6 +68,35 @@ describe.each(GENERATIONS)('$label', ({ generation }) => {
     });
   });
 
+  describe('a paused folder and the same bytes elsewhere', () => {
+    it('a copy in a running folder is checked at once; the paused copy shares its verdict, paid once', async () => {
+      h = await startHarness({ generation });
+      const a = await h.watch('a');
+      await h.watch('b');
+      const bytes = png();
+      // Queued in folder a, which is then paused before anything was sent.
+      await h.engine.pauseAll();
+      await h.write('a/held.png', bytes);
+      await h.waitForJob('held.png', ['queued']);
+      await h.engine.pauseFolder(a.id);
+      await h.engine.resumeAll();
+      // The same bytes in folder b, which runs: not held back until folder a is resumed.
+      await h.write('b/copy.png', bytes);
+      const copy = await h.waitForJob('copy.png', ['done']);
+      expect(copy.verdict).not.toBeNull();
+      // The paused copy is the same bytes: it shares that verdict as a duplicate, never sent.
+      await h.engine.resumeFolder(a.id);
+      expect(await h.waitForJob('held.png', ['skipped'])).toMatchObject({
+        duplicateOf: copy.id,
+        verdict: copy.verdict,
+        errorCode: 'DUPLICATE',
+        remoteId: null,
+      });
+      await h.engine.whenIdle();
+      expect(h.creates()).toBe(1);
+    });
+  });
+
   describe('cancel and retry', () => {
     it('cancels a queued file and checks it after all on retry', async () => {
       h = await startHarness({ generation });

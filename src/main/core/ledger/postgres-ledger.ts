@@ -250,7 +250,7 @@ export class PostgresLedger implements Ledger {
     // A copy of the same bytes waits while an earlier copy is on its way (it will share that verdict),
     // or while an earlier queued copy waits that this desk could claim itself; one it cannot claim
     // (another desk's drop, a team folder it does not mount) would hold it for good if that desk
-    // never came back. Two desks claiming such copies at the same instant may both send: paid
+    // never came back, and one in a folder this desk has paused until the folder is resumed. Two desks claiming such copies at the same instant may both send: paid
     // twice at worst, never a file missed.
     const rows = await this.query<JobRow>(
       `WITH c AS (
@@ -267,6 +267,7 @@ export class PostgresLedger implements Ledger {
                  WHERE e.sha256 = q.sha256 AND e.model = q.model AND e.id <> q.id AND e.simulated = $2
                    AND (e.state IN ('creating', 'uploading', 'finalizing', 'processing', 'blocked')
                      OR (e.state = 'queued' AND e.id < q.id
+                       AND (e.folder_id IS NULL OR NOT (e.folder_id = ANY($5::text[])))
                        AND (e.team_folder IS NULL OR e.team_folder = ANY($8::text[]))
                        AND (e.team_folder IS NOT NULL OR e.folder_id IS NOT NULL OR e.desk IS NULL OR e.desk = $6)))
                )

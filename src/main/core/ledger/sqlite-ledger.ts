@@ -259,23 +259,24 @@ export class SqliteLedger implements Ledger {
   ): Promise<JobRecord | null> {
     // A team folder's file only on a desk that watches that team folder (it can open the file).
     const teams = this.mounts.teamFolderIds();
-    const folderClause = pausedFolderIds.length
-      ? `AND (q.folder_id IS NULL OR q.folder_id NOT IN (${placeholders(pausedFolderIds.length)}))`
-      : '';
+    const notPaused = (alias: string): string =>
+      pausedFolderIds.length
+        ? `AND (${alias}.folder_id IS NULL OR ${alias}.folder_id NOT IN (${placeholders(pausedFolderIds.length)}))`
+        : '';
     // One statement picks and claims: PostgreSQL adds FOR UPDATE SKIP LOCKED to the subquery. An
     // earlier queued copy of the same bytes holds this one back only when this desk could claim it
-    // (as PostgreSQL's): the app's one desk mounts no team folders, so there it always can.
+    // (as PostgreSQL's): not in a team folder it does not mount, not in a folder it has paused.
     const sql = `UPDATE jobs SET state = 'creating', profile_id = ?, simulated = ?, generation = ?,
         next_attempt_at = NULL, desk = ?, lease_until = ?, updated_at = ?
       WHERE id = (
         SELECT q.id FROM jobs q
-        WHERE q.state = 'queued' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= ?) ${folderClause}
+        WHERE q.state = 'queued' AND (q.next_attempt_at IS NULL OR q.next_attempt_at <= ?) ${notPaused('q')}
           AND (q.team_folder IS NULL OR q.team_folder IN (${placeholders(teams.length) || 'NULL'}))
           AND NOT EXISTS (
             SELECT 1 FROM jobs e
             WHERE e.sha256 = q.sha256 AND e.model = q.model AND e.id <> q.id AND e.simulated = ?
               AND (e.state IN ('creating', 'uploading', 'finalizing', 'processing', 'blocked')
-                OR (e.state = 'queued' AND e.id < q.id
+                OR (e.state = 'queued' AND e.id < q.id ${notPaused('e')}
                   AND (e.team_folder IS NULL OR e.team_folder IN (${placeholders(teams.length) || 'NULL'}))))
           )
           AND NOT EXISTS (
@@ -298,6 +299,7 @@ export class SqliteLedger implements Ledger {
         ...pausedFolderIds,
         ...teams,
         sim,
+        ...pausedFolderIds,
         ...teams,
       ) as Row | undefined;
       if (claimed) this.insertTransition(claimed.id, 'creating', now, null);

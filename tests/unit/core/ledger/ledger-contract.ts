@@ -163,6 +163,17 @@ export function describeLedgerContract(name: string, makeStore: () => Promise<Le
       expect((await ledger.claimNextQueued(now, [], PROFILE))?.id).toBe(twin.id);
     });
 
+    it('a queued copy in a paused folder does not hold back a later copy elsewhere; it gets that verdict', async () => {
+      // The user paused one folder; the same bytes arrive in a folder that runs: it is sent now,
+      // not held until the paused folder is resumed, and the paused copy can share its verdict.
+      const paused = await ledger.insert(job({ name: 'a.png', sha256: 'same', folderId: 'f-paused' }));
+      const later = await ledger.insert(job({ name: 'copy.png', sha256: 'same', folderId: 'f-running' }));
+      expect((await ledger.claimNextQueued(now, ['f-paused'], PROFILE))?.id).toBe(later.id);
+      expect((await ledger.listQueuedTwins('same', 'AC-1', false)).map((x) => x.id)).toEqual([paused.id]);
+      // Resumed while the later copy is on its way: the paused copy waits for it, not sent twice.
+      expect(await ledger.claimNextQueued(now, [], PROFILE)).toBeNull();
+    });
+
     it('holds back an older copy while a newer copy of the same bytes is on its way (it was queued later)', async () => {
       const older = await ledger.insert({ ...job({ name: 'a.png', sha256: 'same' }), state: 'waiting' });
       const newer = await ledger.insert(job({ name: 'b.png', sha256: 'same' }));
