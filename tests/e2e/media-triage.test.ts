@@ -448,6 +448,34 @@ describe('layout', () => {
       );
     });
   }
+
+  it('the toolbar\'s two-word buttons read with one space ("Add files…", not "Add  files…")', async () => {
+    await page.setViewportSize({ width: 1280, height: 800 });
+    // The room between the last letter of the first word and the first of the second, against the
+    // width of a space in the button's font.
+    const gaps = (await page.evaluate(`Array.from(document.querySelectorAll('.toolbar .btn'))
+      .filter((b) => b.querySelector('.long-words'))
+      .map((b) => {
+        const first = b.querySelector('.long-words');
+        const a = document.createRange();
+        a.setStart(first.firstChild, 0);
+        a.setEnd(first.firstChild, first.firstChild.textContent.trimEnd().length);
+        const walker = document.createTreeWalker(b, NodeFilter.SHOW_TEXT);
+        let next = null;
+        for (let n = walker.nextNode(); n; n = walker.nextNode())
+          if (!first.contains(n) && n.textContent.trim()) { next = n; break; }
+        const at = next.textContent.search(/\\S/);
+        const z = document.createRange();
+        z.setStart(next, at);
+        z.setEnd(next, at + 1);
+        const ctx = document.createElement('canvas').getContext('2d');
+        ctx.font = getComputedStyle(b).font;
+        const space = ctx.measureText(' ').width;
+        return { text: b.textContent.trim(), ratio: (z.getBoundingClientRect().left - a.getBoundingClientRect().right) / space };
+      })`)) as { text: string; ratio: number }[];
+    expect(gaps.map((g) => g.text)).toEqual(['Add files…', 'Add folder…', 'Export CSV', 'Case report']);
+    for (const g of gaps) expect(g.ratio, g.text).toBeLessThan(1.3);
+  });
 });
 
 /** Whether every image matching `selector` has loaded a picture. */
