@@ -1,6 +1,7 @@
 /**
- * A verdict in a narrow column: the badge's word stays whole, the figures beside it may be cut
- * with an ellipsis (checked in Chromium), and the tooltip always holds the whole verdict.
+ * A verdict in a narrow column: the badge's word and the percentage stay whole, which way a
+ * suspect file leaned shows whole or not at all, the faces may end with an ellipsis (checked in
+ * Chromium, tests/e2e/media-triage.test.ts), and the tooltip always holds the whole verdict.
  */
 import { cleanup, render, screen } from '@testing-library/svelte';
 import { afterEach, describe, expect, it } from 'vitest';
