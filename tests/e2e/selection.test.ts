@@ -6,7 +6,11 @@
  * page with each selected file's case report, and one click sets the review status of every
  * selected file (stored: it is still there after a reload). Screenshot:
  * test-artifacts/e2e/selection.png; axe finds no serious or critical issue with rows selected.
+ * A file arriving while a row has focus moves the rows down; focus moves with the focused file,
+ * so E marks it and not the file that took its place on screen.
  */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { makeJpeg, makePng, simMarker } from '../helpers/media-fixtures';
@@ -201,5 +205,26 @@ describe('selecting several rows', () => {
     const pages = pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) ?? [];
     expect(pages.length).toBeGreaterThanOrEqual(3);
     await page.getByTestId('report-close').click();
+  });
+
+  it('a file arriving while a row has focus: focus stays on that file, and E marks it, not its neighbour', async () => {
+    const order = await shownNames();
+    const chosen = order[4]!;
+    await row(chosen).click();
+    await page.getByTestId('job-details-close').click();
+    await row(chosen).focus();
+    // A new file, newest first: every row moves down one under the focused one.
+    await writeFile(
+      join(host.watchDir, 'g-late.jpg'),
+      makeJpeg({ marker: simMarker('real'), padding: 31_000 }),
+    );
+    await waitUntil(async () => (await shownNames())[0] === 'g-late.jpg', 'the new file at the top');
+    expect(await page.evaluate('document.activeElement?.querySelector(".file")?.textContent')).toBe(chosen);
+    await page.keyboard.press('e');
+    await waitUntil(
+      async () => (await row(chosen).locator('[data-review="escalated"]').count()) === 1,
+      `${chosen} marked escalated`,
+    );
+    expect(await row(order[3]!).locator('[data-review="escalated"]').count()).toBe(0);
   });
 });

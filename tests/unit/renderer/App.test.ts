@@ -251,6 +251,25 @@ describe('keyboard and details', () => {
     await waitFor(() => expect((document.activeElement as HTMLElement).dataset.jobId).toBe('1'));
   });
 
+  it('keeps focus on the focused file when a new file pushes it down, so E escalates that file', async () => {
+    // The rows are reused as the list changes: without care, focus stays in the same place on
+    // screen while another file moves under it, and E marks the file the user never chose.
+    const api = new FakeApi();
+    thousandsOfJobs(api, 50);
+    harness = await mountApp(api);
+    const third = rows()[2]!;
+    expect(third.dataset.jobId).toBe('48');
+    third.focus();
+    api.emitJobs([
+      { type: 'upsert', job: makeJob({ id: 500, name: 'breaking.mp4', createdAt: 1_800_000_000_000 }) },
+    ]);
+    await waitFor(() => expect(rows()[0]?.dataset.jobId).toBe('500'));
+    await waitFor(() => expect((document.activeElement as HTMLElement).dataset.jobId).toBe('48'));
+    await fireEvent.keyDown(document.activeElement!, { key: 'e' });
+    await waitFor(() => expect(api.callsOf('setReview')).toHaveLength(1));
+    expect(api.callsOf('setReview')[0]?.args).toEqual([48, { status: 'escalated' }]);
+  });
+
   it('shows a failed job with its error, what to do, and the actions', async () => {
     const api = new FakeApi();
     api.jobs = [
