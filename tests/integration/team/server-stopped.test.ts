@@ -24,8 +24,10 @@ describe('three desks with the team ledger’s server stopped for 10 s mid-run',
     const t = await startTeam({ desks: 3 });
     const cluster = t.cluster!;
     t.start();
-    // 20 kB each: more than one chunk, so a held PUT stops mid-body.
-    const names = await t.writeFiles(300, { padding: 20_000 });
+    // 20 kB each: more than one chunk, so a held PUT stops mid-body. A first hundred files now,
+    // the other two hundred once uploads are held: by the time twenty are done the first hundred
+    // may all be sent already (uploads outrun verdicts), and then nothing would be on the wire.
+    const names = await t.writeFiles(100, { padding: 20_000 });
 
     // Some files done, then uploads held on the wire with others still to go.
     await t.waitFor(async () => (await t.rows()).filter((r) => r.state === 'done').length >= 20, {
@@ -33,14 +35,26 @@ describe('three desks with the team ledger’s server stopped for 10 s mid-run',
       message: 'twenty files done before the server stops',
     });
     t.sim.faults.holdPuts = true;
+    names.push(...(await t.writeFiles(200, { from: 100, padding: 20_000 })));
+    const inFlight = (): number =>
+      t.puts().filter((p) => p.status === 0 && p.code === null && p.bytes > 0).length;
     const before = await t.waitFor(
       async () => {
-        const inFlight = t.puts().filter((p) => p.status === 0 && p.code === null && p.bytes > 0);
         const rows = await t.rows();
         const open = rows.filter((r) => UNFINISHED.has(r.state));
-        return inFlight.length > 0 && open.length > 0 ? { inFlight: inFlight.length, rows } : null;
+        return inFlight() > 0 && open.length > 0 ? { rows } : null;
       },
-      { timeoutMs: 120_000, message: 'an upload on the wire while files are still to go' },
+      {
+        timeoutMs: 120_000,
+        message: async () => {
+          const states = new Map<string, number>();
+          for (const r of await t.rows().catch(() => [])) states.set(r.state, (states.get(r.state) ?? 0) + 1);
+          return (
+            `an upload on the wire while files are still to go; rows by state ` +
+            `${JSON.stringify(Object.fromEntries(states))}, ${t.puts().length} PUTs of which ${inFlight()} on the wire`
+          );
+        },
+      },
     );
     await cluster.stop();
     const stoppedAt = Date.now();
