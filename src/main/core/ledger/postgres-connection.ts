@@ -58,6 +58,11 @@ export class PostgresConnection {
     const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 4, idleTimeoutMillis: 30_000 });
     // An idle connection that breaks (server restarted, cable pulled) must not end the process.
     pool.on('error', (e) => options.onConnectionError?.(hide(e.message)));
+    // Nor one in use: the pool listens to its connections only while they are idle. A server that
+    // stops as a session opens says so in the packet that opens it, before the caller holding the
+    // connection could listen (tests/unit/core/ledger/postgres-connection.test.ts). Its statements
+    // then fail, and say so.
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db = new PostgresConnection(pool, place, config);
     try {
       await db.inTransaction((client) => migrate(client, options.now()));
@@ -98,16 +103,11 @@ export class PostgresConnection {
   /** Run `fn` in one transaction on one connection; a failure rolls back and becomes a LedgerProblem. */
   async inTransaction<T>(fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     let client: pg.PoolClient | null = null;
-    // A checked-out client has no error listener of the pool's: a server that stops between two
-    // statements would otherwise end the process (an 'error' event nobody hears).
-    const ignore = (): void => undefined;
     try {
       client = await this.pool.connect();
-      client.on('error', ignore);
       await client.query('BEGIN');
       const out = await fn(client);
       await client.query('COMMIT');
-      client.off('error', ignore);
       client.release();
       return out;
     } catch (e) {
