@@ -144,6 +144,12 @@ export class JobsState {
   readonly #pageSize: number;
   readonly #afterFirstPage: () => Promise<void>;
   #generation = 0;
+  /**
+   * The latest change of each job heard while the list loads. A page the engine read before a
+   * change can arrive after it: each page gets them again, so it never shows a file as it was.
+   */
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never shown
+  #heardWhileLoading = new Map<number, JobChange>();
 
   constructor(
     api: Pick<AuthentaWatchApi, 'listJobs' | 'exportReport'> & Partial<Pick<AuthentaWatchApi, 'setReview'>>,
@@ -225,6 +231,7 @@ export class JobsState {
   /** Load the current filter from the first page on; later pages follow in the background. */
   async reload(): Promise<void> {
     const generation = ++this.#generation;
+    this.#heardWhileLoading.clear();
     this.loading = true;
     this.complete = false;
     this.error = null;
@@ -238,7 +245,11 @@ export class JobsState {
         this.rows = first ? page.jobs.slice() : appendPage(this.rows, page.jobs);
         this.total = Math.max(page.total, this.rows.length);
         offset += page.jobs.length;
-        if (page.jobs.length < limit || offset >= page.total) break;
+        const last = page.jobs.length < limit || offset >= page.total;
+        // A file heard of that sorts after the last loaded row belongs in the list once it is whole.
+        if (last) this.complete = true;
+        this.#replayHeard();
+        if (last) break;
         if (first) {
           // The first rows are painted before the host and this page work on the rest (issue 12).
           await this.#afterFirstPage();
@@ -253,8 +264,31 @@ export class JobsState {
     } catch (error) {
       if (generation === this.#generation) this.error = `The queue could not be loaded: ${errorText(error)}`;
     } finally {
-      if (generation === this.#generation) this.loading = false;
+      if (generation === this.#generation) {
+        this.loading = false;
+        this.#heardWhileLoading.clear();
+      }
     }
+  }
+
+  /** Patch the loaded rows and the count. */
+  #patch(changes: readonly JobChange[]): void {
+    const result = applyChanges(this.rows, changes, this.filter, this.complete);
+    if (result.changed) this.rows = result.rows;
+    if (result.totalDelta !== 0) this.total = Math.max(this.rows.length, this.total + result.totalDelta);
+  }
+
+  /** Apply again what was heard while loading, where the rows just loaded are older than it. */
+  #replayHeard(): void {
+    if (this.#heardWhileLoading.size === 0) return;
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity -- a lookup, never shown
+    const byId = new Map(this.rows.map((job) => [job.id, job]));
+    const newer = [...this.#heardWhileLoading.values()].filter((change) => {
+      if (change.type === 'removed') return true;
+      const loaded = byId.get(change.job.id);
+      return !loaded || change.job.updatedAt >= loaded.updatedAt;
+    });
+    this.#patch(newer);
   }
 
   /** Change part of the filter and load the list for it. */
@@ -370,9 +404,10 @@ export class JobsState {
 
   /** Patch the loaded rows with the engine's changes (no reload). */
   applyChanges(changes: readonly JobChange[]): void {
-    const result = applyChanges(this.rows, changes, this.filter, this.complete);
-    if (result.changed) this.rows = result.rows;
-    if (result.totalDelta !== 0) this.total = Math.max(this.rows.length, this.total + result.totalDelta);
+    if (this.loading)
+      for (const change of changes)
+        this.#heardWhileLoading.set(change.type === 'removed' ? change.id : change.job.id, change);
+    this.#patch(changes);
     // An upload that ended leaves no progress behind.
     // A file being checked (read and hashed) keeps its progress until it moves past waiting or queued.
     for (const change of changes) {

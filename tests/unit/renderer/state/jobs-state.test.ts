@@ -186,6 +186,76 @@ describe('JobsState live updates', () => {
     expect(jobs.rows).toHaveLength(3000);
   });
 
+  it('keeps a change that arrives while the list loads: a page read before it does not undo it', async () => {
+    // The engine reads a page, then a file gets its verdict and the user escalates another: both
+    // changes reach the UI before the page does (seen in CI: a review set by key while the list
+    // re-sorted showed no mark, though it was stored).
+    const api = new FakeApi();
+    api.jobs = [
+      makeJob({ id: 1, name: 'a.jpg', state: 'processing', updatedAt: 1_000, createdAt: 1 }),
+      makeJob({ id: 2, name: 'b.jpg', state: 'done', updatedAt: 1_000, createdAt: 2 }),
+      makeJob({ id: 3, name: 'gone.jpg', state: 'done', updatedAt: 1_000, createdAt: 3 }),
+    ];
+    const jobs = new JobsState(api, { afterFirstPage: async () => undefined });
+    await jobs.reload();
+    const real = api.listJobs.bind(api);
+    let answer: () => void = () => undefined;
+    api.listJobs = async (query) => {
+      const page = await real(query); // read now, before the changes
+      await new Promise<void>((resolve) => (answer = resolve));
+      return page;
+    };
+    const sorting = jobs.setSort('name');
+    await vi.waitFor(() => expect(api.callsOf('listJobs')).toHaveLength(2));
+    const [a, b] = [api.jobs[0]!, api.jobs[1]!];
+    jobs.applyChanges([
+      {
+        type: 'upsert',
+        job: { ...a, state: 'done', verdict: { label: 'fake', confidence: 0.97 }, updatedAt: 2_000 },
+      },
+      {
+        type: 'upsert',
+        job: { ...b, review: { status: 'escalated', note: null, at: 2_000 }, updatedAt: 2_000 },
+      },
+      { type: 'removed', id: 3 },
+      { type: 'upsert', job: makeJob({ id: 4, name: 'new.jpg', createdAt: 4, updatedAt: 2_000 }) },
+    ]);
+    answer();
+    await sorting;
+    expect(jobs.rows.map((j) => [j.name, j.state, j.verdict?.label ?? null, j.review.status])).toEqual([
+      ['a.jpg', 'done', 'fake', 'new'],
+      ['b.jpg', 'done', null, 'escalated'],
+      ['new.jpg', 'queued', null, 'new'],
+    ]);
+    expect(jobs.total).toBe(3);
+  });
+
+  it('a change older than the page it arrived before is not applied over it', async () => {
+    const api = new FakeApi();
+    api.jobs = [makeJob({ id: 1, name: 'a.jpg', state: 'uploading', updatedAt: 1_000 })];
+    const jobs = new JobsState(api, { afterFirstPage: async () => undefined });
+    await jobs.reload();
+    const stale = { ...api.jobs[0]! };
+    api.jobs[0] = {
+      ...stale,
+      state: 'done',
+      verdict: { label: 'authentic', confidence: 0.9 },
+      updatedAt: 3_000,
+    };
+    const real = api.listJobs.bind(api);
+    let answer: (() => void) | null = null;
+    api.listJobs = async (query) => {
+      await new Promise<void>((resolve) => (answer = resolve));
+      return real(query);
+    };
+    const sorting = jobs.setSort('name');
+    await vi.waitFor(() => expect(answer).not.toBeNull());
+    jobs.applyChanges([{ type: 'upsert', job: { ...stale, state: 'processing', updatedAt: 2_000 } }]);
+    answer!();
+    await sorting;
+    expect(jobs.rows.map((j) => [j.name, j.state])).toEqual([['a.jpg', 'done']]);
+  });
+
   it('shows upload progress with speed and time left, and forgets it when the upload ends', async () => {
     const api = new FakeApi();
     const job = makeJob({ id: 1, state: 'uploading', size: 10_000_000, bytesSent: 0 });
