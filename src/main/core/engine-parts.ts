@@ -55,11 +55,14 @@ export interface PartsContext {
 /** Build the started engine's parts on its ledger. */
 export function buildParts(ledger: JobStore, ctx: PartsContext): Parts {
   const { clock, logger, settings } = ctx;
+  // Declared before the pipeline it yields to: thumbnails wait while files are read.
+  let pipeline: Pipeline | null = null;
   const thumbs = new ThumbnailService({
     dir: join(ctx.options.dataDir, 'thumbs'),
     maxBytes: () => settings.current.preferences.thumbnailCacheBytes,
     logger,
     clock,
+    pipelineBusy: () => pipeline?.readingFiles ?? false,
   });
   // Rows of a team ledger are written by other desks too: their paths are checked before use.
   const files = new WatchedFolderGate({
@@ -74,7 +77,7 @@ export function buildParts(ledger: JobStore, ctx: PartsContext): Parts {
     if (!folders) throw new Error('The engine has not been started.');
     return folders;
   };
-  const pipeline = new Pipeline(
+  pipeline = new Pipeline(
     {
       ledger,
       changes: ledger,

@@ -6,7 +6,7 @@ import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import sharp from 'sharp';
-import { makeMp4 } from '../../helpers/media-fixtures';
+import { makeMp4, makePng } from '../../helpers/media-fixtures';
 import { startHarness, type Harness } from '../../helpers/engine-harness';
 
 let h: Harness | null = null;
@@ -70,5 +70,35 @@ describe('thumbnail prefetch', () => {
     );
     await new Promise((r) => setTimeout(r, 1_000));
     expect((await cacheFiles(h.dataDir)).filter((f) => f.startsWith(first.sha256!))).toEqual([]);
+  });
+
+  it('waits while another file is being sent, and draws once the upload is through', async () => {
+    h = await startHarness({ sim: { processingMs: 1_500 } });
+    await h.watch('inbox');
+    await h.write('inbox/photo.jpg', await photoJpeg('AUTHENTA-SIM:real', '#2a6'));
+    await h.waitForJob('photo.jpg', ['processing']);
+    // A large file's upload stalls mid-body while the photo gets its verdict.
+    h.sim.faults.holdPuts = true;
+    await h.write('inbox/big.png', makePng({ marker: 'AUTHENTA-SIM:real', padding: 400_000 }));
+    await h.waitFor(() => h!.puts().some((p) => p.status === 0 && p.bytes > 0), {
+      message: 'the large upload on the wire',
+    });
+    const photo = await h.waitForJob('photo.jpg', ['done']);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await cacheFiles(h.dataDir), 'pictures drawn while a file was being sent').toEqual([]);
+    h.sim.faults.holdPuts = false;
+    await h.waitForJob('big.png', ['processing', 'done']);
+    const dataDir = h.dataDir;
+    await h.waitFor(
+      async () => {
+        const files = await cacheFiles(dataDir);
+        return files.length === 2 && !files.some((f) => f.endsWith('.part'));
+      },
+      {
+        message: async () =>
+          `the photo’s thumbnails after the upload (now: ${(await cacheFiles(dataDir)).join(', ')})`,
+      },
+    );
+    expect(await cacheFiles(dataDir)).toEqual([`${photo.sha256}-256.webp`, `${photo.sha256}-80x56.webp`]);
   });
 });

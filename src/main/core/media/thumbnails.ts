@@ -4,8 +4,9 @@
  * once whatever their path. The cache stays under `maxBytes` by dropping the least recently used.
  *
  * Never on the pipeline's path: a thumbnail is made only when the UI asks for one (or when the
- * engine prefetches at low priority), one at a time, and libvips gets one thread, so sniffing,
- * hashing and uploading keep the CPU and the disk. Videos get the poster frame the UI drew with
+ * engine prefetches at low priority), one at a time, and libvips gets one thread; none starts
+ * while the pipeline reads files (`pipelineBusy`), so sniffing, hashing and uploading keep the CPU
+ * and the disk. A picture the UI waits for gives way for at most `yieldAtMostMs`. Videos get the poster frame the UI drew with
  * its own decoder (`savePoster`), decoded and re-encoded here: its bytes are never stored as given.
  */
 import { mkdir, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
@@ -54,7 +55,20 @@ export interface ThumbnailServiceOptions {
   maxBytes: () => number;
   logger: Logger;
   clock?: Clock;
+  /**
+   * Whether the pipeline is reading files now (sniffing, hashing, sending). While it is, no
+   * thumbnail starts: they wait for it, so they do not take its CPU or its disk. One the UI waits
+   * for waits at most `yieldAtMostMs` (a long upload on a slow network leaves the CPU idle).
+   */
+  pipelineBusy?: () => boolean;
+  /** How long a picture the UI waits for gives way to the pipeline (default 5 s). */
+  yieldAtMostMs?: number;
 }
+
+/** How often a waiting thumbnail looks again whether the pipeline is still busy. */
+const YIELD_POLL_MS = 50;
+/** See ThumbnailServiceOptions.yieldAtMostMs. */
+const YIELD_AT_MOST_MS = 5_000;
 
 /** Why a poster frame was refused. */
 export class PosterError extends Error {
@@ -70,6 +84,8 @@ interface Entry {
 
 interface Task {
   run: () => Promise<void>;
+  /** When it was asked for (the clock's time). */
+  at: number;
 }
 
 type SharpModule = typeof SharpDefault;
@@ -94,6 +110,8 @@ export class ThumbnailService implements Disposable {
   private readonly urgent: Task[] = [];
   private readonly background: Task[] = [];
   private running: Promise<void> | null = null;
+  /** Set while the queue waits for the pipeline to stop reading files. */
+  private yielding: Disposable | null = null;
   private disposed = false;
   private sharpModule: Promise<SharpModule> | null = null;
 
@@ -198,6 +216,8 @@ export class ThumbnailService implements Disposable {
 
   dispose(): void {
     this.disposed = true;
+    this.yielding?.dispose();
+    this.yielding = null;
     this.urgent.length = 0;
     this.background.length = 0;
   }
@@ -285,7 +305,11 @@ export class ThumbnailService implements Disposable {
 
   private promote(sha256: string): void {
     const i = this.background.findIndex((t) => this.taskKeys.get(t) === sha256);
-    if (i >= 0) this.urgent.push(...this.background.splice(i, 1));
+    if (i < 0) return;
+    const [task] = this.background.splice(i, 1);
+    // Asked for now: it gives way to the pipeline from now on, as a new request would.
+    task!.at = this.clock.now();
+    this.urgent.push(task!);
   }
 
   private schedule<T>(urgent: boolean, work: () => Promise<T>, key?: string): Promise<T> {
@@ -296,6 +320,7 @@ export class ThumbnailService implements Disposable {
       }
       const task: Task = {
         run: () => work().then(resolve, reject),
+        at: this.clock.now(),
       };
       if (key) this.taskKeys.set(task, key);
       (urgent ? this.urgent : this.background).push(task);
@@ -304,7 +329,17 @@ export class ThumbnailService implements Disposable {
   }
 
   private pump(): void {
-    if (this.running || this.disposed) return;
+    if (this.running || this.yielding || this.disposed) return;
+    const next = this.urgent[0] ?? this.background[0];
+    if (!next) return;
+    const patience = this.urgent.length > 0 ? (this.options.yieldAtMostMs ?? YIELD_AT_MOST_MS) : Infinity;
+    if (this.options.pipelineBusy?.() && this.clock.now() - next.at < patience) {
+      this.yielding = this.clock.setTimeout(() => {
+        this.yielding = null;
+        this.pump();
+      }, YIELD_POLL_MS);
+      return;
+    }
     const task = this.urgent.shift() ?? this.background.shift();
     if (!task) return;
     this.running = task.run().finally(() => {

@@ -214,6 +214,11 @@ export class Intake implements Disposable {
     return this.busy === 0 && this.queue.size === 0 && this.queue.pending === 0 && this.timers.size === 0;
   }
 
+  /** A file is being sniffed and hashed, or waits to be. */
+  get reading(): boolean {
+    return this.queue.size > 0 || this.queue.pending > 0;
+  }
+
   /** The watcher saw a file that is not yet stable: a `waiting` row (one per file version). */
   seen(c: FileCandidate): void {
     this.serial(c.path, () => this.onSeen(c));

@@ -480,6 +480,11 @@ export class Pipeline implements Disposable {
     }
   }
 
+  /** Files are being read: sniffed and hashed, or sent (thumbnails wait for it; see thumbnails.ts). */
+  get readingFiles(): boolean {
+    return this.intake.reading || this.uploader.inFlight > 0;
+  }
+
   /** Nothing is being worked on right now (timers may still be set). */
   get busy(): boolean {
     return (

@@ -225,4 +225,54 @@ describe('ThumbnailService', () => {
     expect(await t.cached(hash(30))).not.toBeNull();
     expect(await t.cached(hash(31))).not.toBeNull();
   });
+
+  it('starts no picture while the pipeline reads files, not even one the UI waits for; then makes it', async () => {
+    let busy = true;
+    const asked = { count: 0 };
+    service?.dispose();
+    service = new ThumbnailService({
+      dir: join(dir, 'thumbs'),
+      maxBytes: () => 64 * 1024 ** 2,
+      logger: quiet,
+      // The real clock: the queue looks again on its own while it waits.
+      pipelineBusy: () => (asked.count++, busy),
+    });
+    const path = await photo('held.jpg', 1200, 800);
+    let made = false;
+    const wanted = service.get({ sha256: hash(40), kind: 'image', path }).then((thumb) => {
+      made = true;
+      return thumb;
+    });
+    service.prefetch({ sha256: hash(41), kind: 'image', path });
+    // Held for as long as files are read: the service keeps asking, and draws nothing.
+    for (let i = 0; i < 10 && asked.count < 4; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(asked.count).toBeGreaterThanOrEqual(4);
+    expect(made).toBe(false);
+    expect(await readdir(join(dir, 'thumbs')).catch(() => [])).toEqual([]);
+    busy = false;
+    const thumb = await wanted;
+    expect(await meta(thumb!.file)).toMatchObject({ format: 'webp', width: THUMBNAIL_EDGE });
+    for (let i = 0; i < 50 && !(await service.cached(hash(41))); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    expect(await service.cached(hash(41))).not.toBeNull();
+  });
+
+  it('a picture the UI waits for gives way to the pipeline only so long; background work waits for it', async () => {
+    service?.dispose();
+    service = new ThumbnailService({
+      dir: join(dir, 'thumbs'),
+      maxBytes: () => 64 * 1024 ** 2,
+      logger: quiet,
+      pipelineBusy: () => true, // a long upload that never ends
+      yieldAtMostMs: 300,
+    });
+    const path = await photo('long.jpg', 800, 600);
+    service.prefetch({ sha256: hash(50), kind: 'image', path });
+    const asked = Date.now();
+    const thumb = await service.get({ sha256: hash(51), kind: 'image', path });
+    expect(thumb).not.toBeNull();
+    expect(Date.now() - asked).toBeGreaterThanOrEqual(300);
+    await new Promise((r) => setTimeout(r, 600));
+    expect(await service.cached(hash(50))).toBeNull();
+  });
 });
