@@ -31,6 +31,25 @@ async function photoJpeg(marker: string, background: string): Promise<Buffer> {
 const cacheFiles = async (dataDir: string): Promise<string[]> =>
   (await readdir(join(dataDir, 'thumbs')).catch(() => [] as string[])).sort();
 
+/**
+ * Wait for the photo's two pictures (large and row) and check them. Two finished files, none still
+ * being written: a thumbnail is written as a `.part` file and renamed, so counting two names could
+ * catch the second one half-written (seen on a loaded machine).
+ */
+async function expectPictures(harness: Harness, sha256: string | null, when: string): Promise<void> {
+  const dataDir = harness.dataDir;
+  await harness.waitFor(
+    async () => {
+      const files = await cacheFiles(dataDir);
+      return files.length === 2 && !files.some((f) => f.endsWith('.part'));
+    },
+    {
+      message: async () => `the photo’s thumbnails ${when} (now: ${(await cacheFiles(dataDir)).join(', ')})`,
+    },
+  );
+  expect(await cacheFiles(dataDir)).toEqual([`${sha256}-256.webp`, `${sha256}-80x56.webp`]);
+}
+
 describe('thumbnail prefetch', () => {
   it("makes a judged photo's pictures without being asked; a video (no poster yet) gets none", async () => {
     h = await startHarness();
@@ -39,20 +58,7 @@ describe('thumbnail prefetch', () => {
     await h.write('inbox/clip.mp4', makeMp4({ marker: 'AUTHENTA-SIM:faces=1,fakes=0' }));
     const photo = await h.waitForJob('photo.jpg', ['done']);
     await h.waitForJob('clip.mp4', ['done']);
-    const dataDir = h.dataDir;
-    // Two finished files, none still being written: a thumbnail is written as a `.part` file and
-    // renamed, so counting two names could catch the second one half-written (seen on a loaded machine).
-    await h.waitFor(
-      async () => {
-        const files = await cacheFiles(dataDir);
-        return files.length === 2 && !files.some((f) => f.endsWith('.part'));
-      },
-      {
-        message: async () =>
-          `the photo’s thumbnails in the cache (now: ${(await cacheFiles(dataDir)).join(', ')})`,
-      },
-    );
-    expect(await cacheFiles(dataDir)).toEqual([`${photo.sha256}-256.webp`, `${photo.sha256}-80x56.webp`]);
+    await expectPictures(h, photo.sha256, 'in the cache');
   });
 
   it('draws nothing of a photo that changed after it was judged', async () => {
@@ -88,17 +94,6 @@ describe('thumbnail prefetch', () => {
     expect(await cacheFiles(h.dataDir), 'pictures drawn while a file was being sent').toEqual([]);
     h.sim.faults.holdPuts = false;
     await h.waitForJob('big.png', ['processing', 'done']);
-    const dataDir = h.dataDir;
-    await h.waitFor(
-      async () => {
-        const files = await cacheFiles(dataDir);
-        return files.length === 2 && !files.some((f) => f.endsWith('.part'));
-      },
-      {
-        message: async () =>
-          `the photo’s thumbnails after the upload (now: ${(await cacheFiles(dataDir)).join(', ')})`,
-      },
-    );
-    expect(await cacheFiles(dataDir)).toEqual([`${photo.sha256}-256.webp`, `${photo.sha256}-80x56.webp`]);
+    await expectPictures(h, photo.sha256, 'after the upload');
   });
 });
