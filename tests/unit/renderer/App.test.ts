@@ -270,6 +270,26 @@ describe('keyboard and details', () => {
     expect(api.callsOf('setReview')[0]?.args).toEqual([48, { status: 'escalated' }]);
   });
 
+  it('scrolled away from the focused file, the list holds focus: E marks that file, an arrow brings it back', async () => {
+    const api = new FakeApi();
+    thousandsOfJobs(api, 200);
+    harness = await mountApp(api);
+    const first = rows()[0]!;
+    expect(first.dataset.jobId).toBe('200');
+    first.focus();
+    const scroller = harness.container.querySelector<HTMLElement>('.scroller')!;
+    scroller.scrollTop = 36 * 100;
+    await fireEvent.scroll(scroller);
+    await waitFor(() => expect(rows().some((r) => r.dataset.jobId === '200')).toBe(false));
+    // No row shows the file, and none took its place under the keyboard.
+    expect(document.activeElement).toBe(screen.getByTestId('job-list'));
+    await fireEvent.keyDown(document.activeElement!, { key: 'e' });
+    await waitFor(() => expect(api.callsOf('setReview')).toHaveLength(1));
+    expect(api.callsOf('setReview')[0]?.args).toEqual([200, { status: 'escalated' }]);
+    await fireEvent.keyDown(document.activeElement!, { key: 'ArrowDown' });
+    await waitFor(() => expect((document.activeElement as HTMLElement).dataset.jobId).toBe('199'));
+  });
+
   it('shows a failed job with its error, what to do, and the actions', async () => {
     const api = new FakeApi();
     api.jobs = [
