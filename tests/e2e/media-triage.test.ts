@@ -372,12 +372,20 @@ describe('triage', () => {
     const firstWithout = byConfidence.findIndex((r) => !r.confidence);
     expect(byConfidence.slice(firstWithout).every((r) => !r.confidence)).toBe(true);
     await page.getByTestId('sort-createdAt').click();
+    // The list says when it is being loaded again: the next test acts on rows that stay put.
+    await waitUntil(
+      async () => (await page.getByTestId('job-list').getAttribute('aria-busy')) === 'false',
+      'the list sorted by date again',
+    );
   });
 
   it('sets a review from the keyboard, filters by it and shows it with its note in details', async () => {
     await expect(page.getByTestId('queue-keys').textContent()).resolves.toMatch(/C.*cleared.*E.*escalated/);
     const row = page.locator('[data-testid="job-row"]', { hasText: 'viral-photo.png' });
     await row.focus();
+    expect(await page.evaluate('document.activeElement?.querySelector(".file")?.textContent')).toBe(
+      'viral-photo.png',
+    );
     await page.keyboard.press('e');
     await row.getByTestId('review-mark').waitFor();
     await expect(row.getByTestId('review-mark').textContent()).resolves.toMatch(/Escalated/);
