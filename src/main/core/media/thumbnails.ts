@@ -6,8 +6,9 @@
  * Never on the pipeline's path: a thumbnail is made only when the UI asks for one (or when the
  * engine prefetches at low priority), one at a time, and libvips gets one thread; none starts
  * while the pipeline reads files (`pipelineBusy`), so sniffing, hashing and uploading keep the CPU
- * and the disk. A picture the UI waits for gives way for at most `yieldAtMostMs`. Videos get the poster frame the UI drew with
- * its own decoder (`savePoster`), decoded and re-encoded here: its bytes are never stored as given.
+ * and the disk. A picture the UI waits for gives way for at most `yieldAtMostMs`. Videos get the
+ * poster frame the UI drew with its own decoder (`savePoster`), decoded and re-encoded here: its
+ * bytes are never stored as given.
  */
 import { mkdir, readdir, rename, stat, unlink, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
